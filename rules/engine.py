@@ -1,0 +1,184 @@
+"""One evaluation, end to end: eligibility, documents, the decision and every line.
+
+Pure: facts and parameters in, a result with its trace out; no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from rules.advance import advance_line, recovery_line, recovery_parameter
+from rules.aids import decide_aids
+from rules.context import Evaluation
+from rules.contract import parse_request
+from rules.decisions import Decision, EvaluationResult, Line
+from rules.documents import check_documents
+from rules.eligibility import check_eligibility
+from rules.exits import forfeit_line, outstanding_advance_line
+from rules.facts import EvaluationRequest, ExitReason, Status
+from rules.parameters import ParameterStore, load_parameters
+from rules.periods import Month
+from rules.remuneration import MonthContext, mobility_line, remuneration_line
+
+__all__ = [
+    "RULES_VERSION",
+    "default_store",
+    "evaluate",
+    "evaluate_request",
+    "input_hash",
+    "result_to_json",
+]
+
+#: Version of the rules as implemented (règlement v1 of rules.md) and of this engine.
+RULES_VERSION = "reglement-v1/engine-0.1.0"
+
+_DEFAULT: list[ParameterStore] = []
+
+
+def default_store() -> ParameterStore:
+    """The bundled parameter set, loaded once and checked."""
+    if not _DEFAULT:
+        _DEFAULT.append(load_parameters())
+    return _DEFAULT[0]
+
+
+def _month_context(ev: Evaluation, req: EvaluationRequest) -> MonthContext | None:
+    """What month lines need; ``None`` (inputs named as missing) when they cannot be computed."""
+    training, status = req.training, req.trainee.status
+    start = training.start_date
+    last = req.exit.date if req.exit is not None else training.end_date
+    full_time: bool | None = None
+    if last is None:
+        ev.need("training.end_date")
+    if status is Status.JOB_SEEKER:
+        if training.weekly_hours is None:
+            ev.need("training.weekly_hours")
+        elif start is not None:
+            threshold = ev.param("remuneration.full_time_weekly_hours", start)
+            full_time = training.weekly_hours >= threshold.decimal
+    if start is None or last is None or status is None:
+        return None
+    if status is Status.JOB_SEEKER and full_time is None:
+        return None
+    return MonthContext(
+        status=status,
+        full_time=full_time,
+        first_day=start,
+        last_day=last,
+        distance_km=training.distance_km,
+    )
+
+
+def _remuneration_lines(ev: Evaluation, req: EvaluationRequest) -> list[Line]:
+    """Advance, remuneration, recovery, mobility and overpayment lines of a granted dossier."""
+    ctx = _month_context(ev, req)
+    start = req.training.start_date
+    if ctx is None or start is None:
+        return []
+    lines: list[Line] = []
+    outstanding = Decimal("0.00")
+    recoverable = None
+    if ctx.status is Status.JOB_SEEKER:
+        advance = advance_line(ev, start)
+        lines.append(advance)
+        recoverable = recovery_parameter(ev, start)
+        if recoverable.boolean:
+            outstanding = advance.amount
+    for statement in req.months:
+        remuneration = remuneration_line(ev, statement, ctx)
+        lines.append(remuneration)
+        if recoverable is not None and outstanding > 0:
+            recovery = recovery_line(
+                month=statement.month,
+                outstanding=outstanding,
+                remuneration=remuneration.amount,
+                recoverable=recoverable,
+            )
+            if recovery is not None:
+                lines.append(recovery)
+                outstanding += recovery.amount
+        mobility = mobility_line(ev, statement, ctx)
+        if mobility is not None:
+            lines.append(mobility)
+    lines.extend(_exit_lines(req, lines, outstanding))
+    return lines
+
+
+def _exit_lines(req: EvaluationRequest, lines: list[Line], outstanding: Decimal) -> list[Line]:
+    exit_ = req.exit
+    if exit_ is not None and exit_.reason is not ExitReason.LEGITIMATE:
+        forfeit = forfeit_line(exit_, lines)
+        return [forfeit] if forfeit is not None else []
+    if outstanding <= 0:
+        return []
+    if exit_ is not None:
+        return [
+            outstanding_advance_line(
+                month=Month.of(exit_.date), outstanding=outstanding, exit_=exit_
+            )
+        ]
+    end = req.training.end_date
+    if end is not None and any(s.month == Month.of(end) for s in req.months):
+        return [outstanding_advance_line(month=Month.of(end), outstanding=outstanding, exit_=None)]
+    return []
+
+
+def evaluate_request(req: EvaluationRequest, store: ParameterStore) -> EvaluationResult:
+    """Decide and compute for already-read facts (rules.md sections 2 to 7)."""
+    ev = Evaluation(store)
+    check_eligibility(ev, req)
+    failed = bool(ev.reasons)
+    reasons_before, needs_before = len(ev.reasons), ev.needs
+    check_documents(ev, req)
+    documents_ok = len(ev.reasons) == reasons_before and ev.needs == needs_before
+    if failed:
+        decision = Decision.REJECTED
+    elif ev.missing or not documents_ok:
+        decision = Decision.INCOMPLETE
+    else:
+        decision = Decision.GRANTED
+    lines = _remuneration_lines(ev, req) if decision is Decision.GRANTED else []
+    aid_decisions, aid_lines = decide_aids(ev, req, documents_ok=documents_ok)
+    lines = sorted((line for line in lines + aid_lines if line.amount != 0), key=Line.sort_key)
+    return EvaluationResult(
+        decision=decision,
+        reasons=tuple(ev.reasons),
+        missing=tuple(ev.missing),
+        lines=tuple(lines),
+        aid_decisions=tuple(aid_decisions),
+        as_of=req.as_of.isoformat(),
+        rules_version=RULES_VERSION,
+        parameters_digest=store.digest,
+    )
+
+
+def evaluate(
+    payload: object, *, today: date, parameters: ParameterStore | None = None
+) -> EvaluationResult:
+    """The library door of the evaluation contract. Raises ``InputError`` on malformed input."""
+    request = parse_request(payload, today=today)
+    return evaluate_request(request, parameters or default_store())
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+def result_to_json(result: EvaluationResult) -> bytes:
+    """The canonical bytes of a result: what all three doors answer."""
+    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=_json_default)
+    return (text + "\n").encode("utf-8")
+
+
+def input_hash(payload: object) -> str:
+    """SHA-256 of a request in canonical form, recorded with a decision."""
+    text = json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,170 @@
+"""Frozen input facts of one evaluation; ``None`` always means *unknown*, never false or zero."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from rules.periods import Month
+
+__all__ = [
+    "AidKind",
+    "AidRequest",
+    "CodeStatus",
+    "Documents",
+    "EvaluationRequest",
+    "Exit",
+    "ExitReason",
+    "History",
+    "IdentityDocument",
+    "Indemnity",
+    "Insertion",
+    "MonthStatement",
+    "RibDocument",
+    "Sex",
+    "Status",
+    "Trainee",
+    "Training",
+    "VitaleDocument",
+]
+
+
+class Sex(StrEnum):
+    MALE = "M"
+    FEMALE = "F"
+
+
+class Status(StrEnum):
+    JOB_SEEKER = "job_seeker"
+    INSERTION_EMPLOYEE = "insertion_employee"
+    OTHER = "other"
+
+
+class Indemnity(StrEnum):
+    NONE = "none"
+    ARE = "are"
+    AREF = "aref"
+    RFF = "rff"
+
+
+class ExitReason(StrEnum):
+    LEGITIMATE = "legitimate"
+    ABANDONMENT = "abandonment"
+    EXCLUSION = "exclusion"
+
+
+class AidKind(StrEnum):
+    EQUIPMENT = "equipment"
+    DRIVING_LICENCE = "driving_licence"
+
+
+class CodeStatus(StrEnum):
+    PASSED = "passed"
+    IN_PREPARATION = "in_preparation"
+    NOT_STARTED = "not_started"
+
+
+@dataclass(frozen=True, slots=True)
+class Insertion:
+    contract: str | None
+    are_complement: bool | None
+    training_hours_outside_work: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Trainee:
+    last_name: str | None
+    first_names: str | None
+    birth_date: date | None
+    sex: Sex | None
+    status: Status | None
+    france_travail_registered: bool | None
+    france_travail_indemnity: Indemnity | None
+    insertion: Insertion | None
+
+
+@dataclass(frozen=True, slots=True)
+class Training:
+    programme: str | None
+    approved_for_remuneration: bool | None
+    start_date: date | None
+    end_date: date | None
+    total_hours: Decimal | None
+    weekly_hours: Decimal | None
+    distance_km: Decimal | None
+    licence_useful_for_trade: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityDocument:
+    expiry_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class VitaleDocument:
+    nir: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RibDocument:
+    iban: str | None
+    holder: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Documents:
+    """A document that is ``None`` was not received."""
+
+    identity: IdentityDocument | None
+    vitale: VitaleDocument | None
+    rib: RibDocument | None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthStatement:
+    """One attendance statement (``S = A + J + U`` is checked when the request is read)."""
+
+    index: int
+    month: Month
+    scheduled_hours: Decimal
+    attended_hours: Decimal
+    justified_absence_hours: Decimal
+    unjustified_absence_hours: Decimal
+    daily_allowances: Decimal
+    hours_outside_work: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Exit:
+    date: date
+    reason: ExitReason
+
+
+@dataclass(frozen=True, slots=True)
+class AidRequest:
+    index: int
+    kind: AidKind
+    date: date | None
+    invoice_amount: Decimal | None
+    cost: Decimal | None
+    other_funding: Decimal | None
+    code_status: CodeStatus | None
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    driving_licence_aid_received: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationRequest:
+    as_of: date
+    trainee: Trainee
+    training: Training
+    documents: Documents
+    months: tuple[MonthStatement, ...]
+    exit: Exit | None
+    aid_requests: tuple[AidRequest, ...]
+    history: History

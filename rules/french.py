@@ -1,0 +1,58 @@
+"""French number and date formatting for explanations (``723,36 €``, ``1er mars 2024``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from rules.periods import Month
+
+__all__ = ["fr_date", "fr_decimal", "fr_hours", "fr_money", "fr_of_month", "fr_rate"]
+
+_NBSP = "\u202f"
+
+
+def _group(integer: str) -> str:
+    sign = "-" if integer.startswith("-") else ""
+    digits = integer.lstrip("-")
+    groups: list[str] = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    groups.insert(0, digits)
+    return sign + _NBSP.join(groups)
+
+
+def fr_decimal(value: Decimal, places: int | None = None) -> str:
+    """``Decimal("1234.5")`` → ``1 234,5``; ``places`` fixes the decimals shown (display only)."""
+    if places is not None:
+        text = f"{value:.{places}f}"
+    else:
+        text = f"{value.normalize():f}" if value != 0 else "0"
+    integer, _, fraction = text.partition(".")
+    grouped = _group(integer)
+    return f"{grouped},{fraction}" if fraction else grouped
+
+
+def fr_money(value: Decimal) -> str:
+    return f"{fr_decimal(value, 2)} €"
+
+
+def fr_rate(value: Decimal) -> str:
+    """An hourly rate, shown to four decimals (the computation itself is not rounded)."""
+    return f"{fr_decimal(value, 4)} €"
+
+
+def fr_hours(value: Decimal) -> str:
+    return f"{fr_decimal(value)} h"
+
+
+def fr_date(day: date) -> str:
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {Month.of(day).french}"
+
+
+def fr_of_month(month: Month) -> str:
+    """``de mars 2024``, ``d'avril 2024``: the French elision before a vowel."""
+    name = month.french
+    return f"d'{name}" if name[0] in "aeiouy" else f"de {name}"

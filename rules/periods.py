@@ -1,0 +1,88 @@
+"""Calendar months and day counts used by the prorata rules (``d / D`` of rules.md section 3)."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+__all__ = ["Month", "age_on", "days_between_inclusive"]
+
+_MONTH_NAMES = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Month:
+    """A calendar month, the period of a payment line."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """Parse ``YYYY-MM``; raises ``ValueError`` otherwise."""
+        if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit():
+            raise ValueError(text)
+        month = cls(int(text[:4]), int(text[5:]))
+        if not 1 <= month.month <= 12 or month.year < 1:
+            raise ValueError(text)
+        return month
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.year, day.month)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, self.days)
+
+    @property
+    def days(self) -> int:
+        """``D``: the number of calendar days of the month."""
+        return calendar.monthrange(self.year, self.month)[1]
+
+    def days_within(self, first: date, last: date) -> int:
+        """``d``: days of this month between ``first`` and ``last``, both included."""
+        start = max(first, self.first_day)
+        end = min(last, self.last_day)
+        return max(0, (end - start).days + 1)
+
+    def overlaps(self, first: date, last: date) -> bool:
+        return self.days_within(first, last) > 0
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def french(self) -> str:
+        """``mars 2024``: how a trainee reads the month."""
+        return f"{_MONTH_NAMES[self.month - 1]} {self.year}"
+
+
+def days_between_inclusive(first: date, last: date) -> int:
+    return (last - first).days + 1
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Age in completed years on ``day`` (rules.md section 2: one less before the birthday)."""
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
