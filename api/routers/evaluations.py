@@ -1,0 +1,64 @@
+"""``POST /v1/evaluations``: the stateless evaluation of one dossier (evaluation contract)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.rules_door import parameter_store, today_in_paris
+from api.schemas.evaluations import EVALUATION_REQUEST_SCHEMA, EXAMPLE_REQUEST
+from rules import InputError, evaluate, loads, result_to_json
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["évaluations"])
+
+_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": EVALUATION_REQUEST_SCHEMA,
+                "examples": {"stagiaire à temps plein": {"value": EXAMPLE_REQUEST}},
+            }
+        },
+    }
+}
+
+
+def input_problem(error: InputError, request: Request) -> JSONResponse:
+    """A malformed request as problem+json (422), every problem with its JSON path."""
+    body = {
+        "type": "https://remu.example/problems/invalid-input",
+        "title": "Demande invalide",
+        "status": 422,
+        "code": "invalid_input",
+        **error.to_dict(),
+        "request_id": getattr(request.state, "request_id", None),
+    }
+    return JSONResponse(body, status_code=422, media_type="application/problem+json")
+
+
+@router.post(
+    "/v1/evaluations",
+    summary="Évaluer un dossier (sans l'enregistrer)",
+    description=(
+        "Décision (accordé, rejeté, incomplet), motifs, pièces ou informations manquantes et "
+        "toutes les lignes de paiement pour les mois fournis, chacune expliquée en français avec "
+        "les paramètres utilisés, leur date d'effet et leur source."
+    ),
+    openapi_extra=_BODY_DOC,
+    responses={
+        200: {"description": "Résultat de l'évaluation"},
+        422: {"description": "Demande invalide (problem+json, chemins JSON des erreurs)"},
+    },
+)
+async def post_evaluation(request: Request) -> Response:
+    raw = await request.body()
+    try:
+        result = evaluate(loads(raw), today=today_in_paris(), parameters=parameter_store())
+    except InputError as error:
+        return input_problem(error, request)
+    return Response(result_to_json(result), media_type="application/json")

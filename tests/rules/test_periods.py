@@ -1,0 +1,52 @@
+from datetime import date
+
+import pytest
+
+from rules.french import fr_date, fr_decimal, fr_money, fr_of_month
+from rules.periods import Month, age_on, days_between_inclusive
+
+
+def test_month_parse_and_days() -> None:
+    february = Month.parse("2024-02")
+    assert february.days == 29
+    assert Month.parse("2023-02").days == 28
+    assert str(february) == "2024-02"
+    assert february.first_day == date(2024, 2, 1)
+    assert february.last_day == date(2024, 2, 29)
+    assert Month.of(date(2024, 3, 11)) == Month(2024, 3)
+
+
+@pytest.mark.parametrize("text", ["2024-13", "2024-00", "24-03", "2024/03", "abcd-ef", "0000-01"])
+def test_month_parse_refuses(text: str) -> None:
+    with pytest.raises(ValueError):
+        Month.parse(text)
+
+
+def test_days_within() -> None:
+    march = Month(2024, 3)
+    assert march.days_within(date(2024, 3, 11), date(2024, 9, 27)) == 21
+    assert march.days_within(date(2024, 1, 1), date(2024, 3, 1)) == 1
+    assert march.days_within(date(2024, 4, 1), date(2024, 5, 1)) == 0
+    assert not march.overlaps(date(2024, 4, 1), date(2024, 5, 1))
+    assert days_between_inclusive(date(2024, 3, 11), date(2024, 3, 31)) == 21
+
+
+def test_age_on_birthday_and_the_day_before() -> None:
+    assert age_on(date(2008, 3, 11), date(2024, 3, 11)) == 16
+    assert age_on(date(2008, 3, 12), date(2024, 3, 11)) == 15
+    assert age_on(date(2008, 2, 29), date(2024, 2, 28)) == 15
+    assert age_on(date(2008, 2, 29), date(2024, 2, 29)) == 16
+
+
+def test_french_formats() -> None:
+    from decimal import Decimal
+
+    assert fr_money(Decimal("1406.5")) == "1\u202f406,50 €"
+    assert fr_decimal(Decimal("3.50")) == "3,5"
+    assert fr_decimal(Decimal("0")) == "0"
+    assert fr_decimal(Decimal("-1234567.891"), 2) == "-1\u202f234\u202f567,89"
+    assert fr_date(date(2024, 3, 1)) == "1er mars 2024"
+    assert fr_date(date(2024, 3, 11)) == "11 mars 2024"
+    assert fr_of_month(Month(2024, 4)) == "d'avril 2024"
+    assert fr_of_month(Month(2024, 8)) == "d'août 2024"
+    assert fr_of_month(Month(2024, 3)) == "de mars 2024"
