@@ -25,6 +25,7 @@ from rules.engine import (
     default_store,
     evaluate,
     evaluate_request,
+    granted_lines,
     input_hash,
     result_to_json,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "evaluate",
     "evaluate_request",
     "format_money",
+    "granted_lines",
     "input_hash",
     "load_parameters",
     "loads",

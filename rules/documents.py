@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from functools import lru_cache
 
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
@@ -22,6 +21,7 @@ from rules.reasons import ReasonCode
 __all__ = [
     "check_documents",
     "holder_matches",
+    "compact_nir",
     "iban_country",
     "nir_is_valid",
     "normalise_name",
@@ -34,9 +34,11 @@ _NIR_SEX = {"1": Sex.MALE, "2": Sex.FEMALE}
 
 def normalise_name(text: str) -> tuple[str, ...]:
     """Upper case, accents removed, punctuation as spaces, civilities dropped, as words."""
-    decomposed = unicodedata.normalize("NFKD", text.upper())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = plain.replace("Œ", "OE").replace("Æ", "AE").replace("ß", "SS")
+    plain = text.upper()
+    if not plain.isascii():
+        plain = plain.replace("Œ", "OE").replace("Æ", "AE").replace("ß", "SS")
+        decomposed = unicodedata.normalize("NFKD", plain)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     words = _NOT_ALNUM.sub(" ", plain).split()
     return tuple(word for word in words if word not in _CIVILITIES)
 
@@ -51,13 +53,25 @@ def holder_matches(holder: str, last_name: str) -> bool:
     return any(words[i : i + size] == name for i in range(len(words) - size + 1))
 
 
-@lru_cache(maxsize=4096)
+def compact_nir(nir: str) -> str:
+    """The NIR without its spaces or dots, upper case (``2a`` → ``2A``)."""
+    return nir.replace(" ", "").replace(".", "").upper()
+
+
 def nir_is_valid(nir: str) -> bool:
-    """Format and key of a NIR (python-stdnum; Corsica 2A → 19, 2B → 18)."""
-    return len(stdnum_nir.compact(nir)) == 15 and bool(stdnum_nir.is_valid(nir))
+    """Format and key of a NIR: 15 characters, digits but Corsica's 2A/2B, key checked by
+    python-stdnum (97 − first 13 digits mod 97, 2A → 19, 2B → 18)."""
+    number = compact_nir(nir)
+    if len(number) != 15 or not number.isascii():
+        return False
+    department = number[5:7]
+    if not (number[:5] + number[7:]).isdigit():
+        return False
+    if not department.isdigit() and department not in ("2A", "2B"):
+        return False
+    return bool(stdnum_nir.calc_check_digits(number) == number[13:])
 
 
-@lru_cache(maxsize=4096)
 def iban_country(iban: str) -> str | None:
     """The IBAN's country when it passes check digits, country format and national key."""
     try:
@@ -122,7 +136,7 @@ def _vitale(ev: Evaluation, vitale: VitaleDocument | None, trainee: Trainee) -> 
             "et clé de contrôle).",
         )
         return
-    problems, unknown = _nir_contradictions(stdnum_nir.compact(vitale.nir), trainee)
+    problems, unknown = _nir_contradictions(compact_nir(vitale.nir), trainee)
     for path in unknown:
         ev.need(path)
     if problems:

@@ -29,6 +29,7 @@ __all__ = [
     "default_store",
     "evaluate",
     "evaluate_request",
+    "granted_lines",
     "input_hash",
     "result_to_json",
 ]
@@ -127,6 +128,17 @@ def _exit_lines(req: EvaluationRequest, lines: list[Line], outstanding: Decimal)
     return []
 
 
+def granted_lines(req: EvaluationRequest, store: ParameterStore) -> tuple[Line, ...]:
+    """The lines of a dossier already granted (what a payment run computes each month).
+
+    Eligibility and documents were decided and recorded with the decision; only the amounts
+    are computed here. Explanation texts stay unrendered until asked for.
+    """
+    ev = Evaluation(store)
+    lines = [line for line in _remuneration_lines(ev, req) if line.amount != 0]
+    return tuple(sorted(lines, key=Line.sort_key))
+
+
 def evaluate_request(req: EvaluationRequest, store: ParameterStore) -> EvaluationResult:
     """Decide and compute for already-read facts (rules.md sections 2 to 7)."""
     ev = Evaluation(store)
@@ -172,7 +184,9 @@ def _json_default(value: Any) -> str:
 
 def result_to_json(result: EvaluationResult) -> bytes:
     """The canonical bytes of a result: what all three doors answer."""
-    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=_json_default)
+    text = json.dumps(
+        result.to_dict(), ensure_ascii=False, separators=(",", ":"), default=_json_default
+    )
     return (text + "\n").encode("utf-8")
 
 

@@ -12,26 +12,13 @@ __all__ = ["fr_date", "fr_decimal", "fr_hours", "fr_money", "fr_of_month", "fr_r
 _NBSP = "\u202f"
 
 
-def _group(integer: str) -> str:
-    sign = "-" if integer.startswith("-") else ""
-    digits = integer.lstrip("-")
-    groups: list[str] = []
-    while len(digits) > 3:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    groups.insert(0, digits)
-    return sign + _NBSP.join(groups)
-
-
 def fr_decimal(value: Decimal, places: int | None = None) -> str:
     """``Decimal("1234.5")`` → ``1 234,5``; ``places`` fixes the decimals shown (display only)."""
-    if places is not None:
-        text = f"{value:.{places}f}"
+    if places is None:
+        text = f"{value.normalize():,f}" if value else "0"
     else:
-        text = f"{value.normalize():f}" if value != 0 else "0"
-    integer, _, fraction = text.partition(".")
-    grouped = _group(integer)
-    return f"{grouped},{fraction}" if fraction else grouped
+        text = f"{value:,.{places}f}"
+    return text.replace(",", _NBSP).replace(".", ",")
 
 
 def fr_money(value: Decimal) -> str:

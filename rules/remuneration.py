@@ -35,25 +35,58 @@ def _cite(value: ParameterValue) -> str:
     return f"{value.source}, en vigueur depuis le {fr_date(value.in_force_from)}"
 
 
-def _explain_remuneration(
-    *,
-    month: Month,
-    mode: str,
-    formula: str,
-    amount: Decimal,
-    monthly: ParameterValue,
-    hours_per_month: ParameterValue,
-    allowances: Decimal,
-    floored: bool,
-) -> str:
-    deduction = f" − {fr_money(allowances)} d'indemnités journalières" if allowances else ""
-    floor = " (ramené à 0, le calcul étant négatif)" if floored else ""
-    return (
-        f"Rémunération {fr_of_month(month)} ({mode}) : {formula}{deduction} = {fr_money(amount)}"
-        f"{floor}. Montant mensuel en vigueur au {fr_date(month.first_day)} : "
-        f"{fr_money(monthly.decimal)} ({_cite(monthly)}). Taux horaire : montant mensuel / "
-        f"{fr_hours(hours_per_month.decimal)} ({_cite(hours_per_month)})."
-    )
+@dataclass(frozen=True, slots=True)
+class _RemunerationTrace:
+    """The exact figures of one remuneration line, turned into French only when asked."""
+
+    month: Month
+    mode: str
+    monthly: ParameterValue
+    hours_per_month: ParameterValue
+    hourly: Decimal
+    d: int
+    big_d: int
+    hours: Decimal
+    allowances: Decimal
+    floored: bool
+    amount: Decimal
+
+    def formula(self) -> str:
+        prorata = f"{fr_money(self.monthly.decimal)} × {self.d} jours / {self.big_d} jours"
+        rate = fr_rate(self.hourly)
+        if self.mode == "insertion":
+            return (
+                f"le plus petit de {rate} × {fr_hours(self.hours)} hors temps de travail et "
+                f"{prorata}"
+            )
+        if self.mode == "full_time":
+            if not self.hours:
+                return prorata
+            return f"{prorata} − {rate} × {fr_hours(self.hours)} d'absence non justifiée"
+        return (
+            f"le plus petit de {rate} × {fr_hours(self.hours)} de présence et d'absence "
+            f"justifiée et {prorata}"
+        )
+
+    def render(self) -> str:
+        deduction = (
+            f" − {fr_money(self.allowances)} d'indemnités journalières" if self.allowances else ""
+        )
+        floor = " (ramené à 0, le calcul étant négatif)" if self.floored else ""
+        return (
+            f"Rémunération {fr_of_month(self.month)} ({_MODES[self.mode]}) : {self.formula()}"
+            f"{deduction} = {fr_money(self.amount)}{floor}. Montant mensuel en vigueur au "
+            f"{fr_date(self.month.first_day)} : {fr_money(self.monthly.decimal)} "
+            f"({_cite(self.monthly)}). Taux horaire : montant mensuel / "
+            f"{fr_hours(self.hours_per_month.decimal)} ({_cite(self.hours_per_month)})."
+        )
+
+
+_MODES = {
+    "insertion": "salarié en insertion, heures hors temps de travail",
+    "full_time": "temps plein",
+    "part_time": "temps partiel",
+}
 
 
 def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line:
@@ -61,51 +94,36 @@ def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> L
     month = s.month
     monthly = ev.param("remuneration.monthly_amount", month.first_day)
     hours_per_month = ev.param("remuneration.hours_per_month", month.first_day)
-    m, hpm = monthly.decimal, hours_per_month.decimal
+    m = monthly.decimal
     d, big_d = month.days_within(ctx.first_day, ctx.last_day), month.days
     prorata = m * d / big_d
-    hourly = m / hpm
-    prorata_text = f"{fr_money(m)} × {d} jours / {big_d} jours"
+    hourly = m / hours_per_month.decimal
     used = [monthly, hours_per_month]
     if ctx.status is Status.INSERTION_EMPLOYEE:
-        outside = s.hours_outside_work if s.hours_outside_work is not None else ZERO
-        raw = min(hourly * outside, prorata)
-        mode = "salarié en insertion, heures hors temps de travail"
-        formula = (
-            f"le plus petit de {fr_rate(hourly)} × {fr_hours(outside)} hors temps de travail "
-            f"et {prorata_text}"
-        )
+        mode, hours = "insertion", s.hours_outside_work or ZERO
+        raw = min(hourly * hours, prorata)
     elif ctx.full_time:
-        raw = prorata - hourly * s.unjustified_absence_hours
-        mode = "temps plein"
-        formula = prorata_text
-        if s.unjustified_absence_hours:
-            formula += (
-                f" − {fr_rate(hourly)} × {fr_hours(s.unjustified_absence_hours)} "
-                "d'absence non justifiée"
-            )
-        used.append(ev.param("remuneration.full_time_weekly_hours", month.first_day))
+        mode, hours = "full_time", s.unjustified_absence_hours
+        raw = prorata - hourly * hours
     else:
-        paid_hours = s.attended_hours + s.justified_absence_hours
-        raw = min(hourly * paid_hours, prorata)
-        mode = "temps partiel"
-        formula = (
-            f"le plus petit de {fr_rate(hourly)} × {fr_hours(paid_hours)} de présence et "
-            f"d'absence justifiée et {prorata_text}"
-        )
+        mode, hours = "part_time", s.attended_hours + s.justified_absence_hours
+        raw = min(hourly * hours, prorata)
+    if mode != "insertion":
         used.append(ev.param("remuneration.full_time_weekly_hours", month.first_day))
     net = raw - s.daily_allowances
     amount = round_money(max(ZERO, net))
-    render = partial(
-        _explain_remuneration,
-        month=month,
-        mode=mode,
-        formula=formula,
-        amount=amount,
-        monthly=monthly,
-        hours_per_month=hours_per_month,
-        allowances=s.daily_allowances,
-        floored=net < 0,
+    trace = _RemunerationTrace(
+        month,
+        mode,
+        monthly,
+        hours_per_month,
+        hourly,
+        d,
+        big_d,
+        hours,
+        s.daily_allowances,
+        net < 0,
+        amount,
     )
     return Line(
         kind=LineKind.REMUNERATION,
@@ -113,7 +131,7 @@ def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> L
         amount=amount,
         rule="remuneration.monthly",
         parameters=tuple(UsedParameter.of(p) for p in used),
-        render=render,
+        render=trace.render,
     )
 
 
@@ -132,10 +150,17 @@ def _explain_mobility(
     distance: Decimal,
     d: int,
     big_d: int,
-    ratio_text: str,
+    hours: Decimal,
+    scheduled: Decimal,
+    label: str,
     amount: Decimal,
     source: ParameterValue,
 ) -> str:
+    ratio_text = (
+        f"{fr_hours(hours)} {label} / {fr_hours(scheduled)} prévues"
+        if hours < scheduled
+        else "1 (toutes les heures prévues)"
+    )
     return (
         f"Aide à la mobilité {fr_of_month(month)} : {fr_money(band.amount)} × {d} jours / {big_d} "
         f"jours × {ratio_text} = {fr_money(amount)}. Distance domicile – lieu de formation : "
@@ -164,11 +189,6 @@ def mobility_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line 
     amount = round_money(band.amount * d / big_d * ratio)
     if amount == 0:
         return None
-    ratio_text = (
-        f"{fr_hours(hours)} {label} / {fr_hours(s.scheduled_hours)} prévues"
-        if ratio < _ONE
-        else "1 (toutes les heures prévues)"
-    )
     return Line(
         kind=LineKind.MOBILITY,
         period=month,
@@ -182,7 +202,9 @@ def mobility_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line 
             distance=ctx.distance_km,
             d=d,
             big_d=big_d,
-            ratio_text=ratio_text,
+            hours=hours,
+            scheduled=s.scheduled_hours,
+            label=label,
             amount=amount,
             source=bands,
         ),

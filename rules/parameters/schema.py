@@ -77,15 +77,15 @@ class ParameterValue:
 
     @property
     def codes(self) -> tuple[str, ...]:
-        if not isinstance(self.value, tuple) or not all(isinstance(v, str) for v in self.value):
+        if not isinstance(self.value, tuple) or not isinstance(self.value[0], str):
             raise ParameterError(f"{self.parameter_id} : liste de codes attendue")
-        return tuple(str(v) for v in self.value)
+        return self.value  # type: ignore[return-value]  # checked when the file was read
 
     @property
     def bands(self) -> tuple[Band, ...]:
-        if not isinstance(self.value, tuple) or not all(isinstance(v, Band) for v in self.value):
+        if not isinstance(self.value, tuple) or not isinstance(self.value[0], Band):
             raise ParameterError(f"{self.parameter_id} : barème attendu")
-        return tuple(v for v in self.value if isinstance(v, Band))
+        return self.value  # type: ignore[return-value]  # checked when the file was read
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,125 @@
+"""Benchmark of the rules engine (performance.md, ``bench/evaluate.py``).
+
+(a) the whole stateless evaluation of N synthetic dossiers, contract in, contract out (JSON
+    bytes), with explanations — and the same without rendering the explanation texts;
+(b) the monthly computation of N already-verified dossiers (lines of one month, as a payment
+    run does), with explanation texts rendered and with them left lazy; amounts must be equal.
+
+Run: ``python bench/evaluate.py [--n 100000] [--out bench/results/evaluate.json]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import random
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.synthetic import synthetic_request  # noqa: E402
+from rules import (  # noqa: E402
+    default_store,
+    evaluate,
+    granted_lines,
+    loads,
+    parse_request,
+    result_to_json,
+)
+
+TODAY = date(2026, 11, 28)
+TARGETS_US = {"a_with_explanations": 100.0, "b_with_explanations": 25.0, "b_lazy": 5.0}
+
+
+def timed(label: str, work: Callable[[], Any], n: int) -> dict[str, Any]:
+    gc.collect()
+    started = time.perf_counter()
+    work()
+    elapsed = time.perf_counter() - started
+    return {"label": label, "seconds": round(elapsed, 3), "us_per_dossier": elapsed / n * 1e6}
+
+
+def run(n: int) -> dict[str, Any]:
+    rng = random.Random(20261128)
+    raw = [json.dumps(synthetic_request(i, rng)).encode() for i in range(n)]
+    store = default_store()
+
+    def contract_with_explanations() -> None:
+        for body in raw:
+            result_to_json(evaluate(loads(body), today=TODAY, parameters=store))
+
+    def contract_without_texts() -> None:
+        for body in raw:
+            result = evaluate(loads(body), today=TODAY, parameters=store)
+            [(line.kind, line.period, line.amount) for line in result.lines]
+
+    facts = [parse_request(loads(body), today=TODAY) for body in raw]
+    lazy_amounts: list[Any] = []
+    rendered_amounts: list[Any] = []
+
+    def month_lazy() -> None:
+        for req in facts:
+            lazy_amounts.append([line.amount for line in granted_lines(req, store)])
+
+    def month_rendered() -> None:
+        for req in facts:
+            lines = granted_lines(req, store)
+            for line in lines:
+                _ = line.explanation
+            rendered_amounts.append([line.amount for line in lines])
+
+    results = [
+        timed("a_with_explanations", contract_with_explanations, n),
+        timed("a_without_explanation_texts", contract_without_texts, n),
+        timed("b_with_explanations", month_rendered, n),
+        timed("b_lazy", month_lazy, n),
+    ]
+    assert lazy_amounts == rendered_amounts, "amounts differ with and without explanations"
+    for entry in results:
+        target = TARGETS_US.get(entry["label"])
+        entry["target_us"] = target
+        entry["meets_target"] = None if target is None else entry["us_per_dossier"] <= target
+        entry["us_per_dossier"] = round(entry["us_per_dossier"], 2)
+    return {
+        "benchmark": "evaluate",
+        "dossiers": n,
+        "results": results,
+        "identical_amounts_lazy_vs_rendered": True,
+        "machine": {
+            "python": platform.python_version(),
+            "processor": platform.processor() or platform.machine(),
+            "cpus": os.cpu_count(),
+            "system": platform.platform(),
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--out", default="bench/results/evaluate.json")
+    args = parser.parse_args()
+    report = run(args.n)
+    print(f"{'mesure':32} {'µs/dossier':>11} {'cible':>7} {'total s':>8}")
+    for entry in report["results"]:
+        target = "" if entry["target_us"] is None else f"≤{entry['target_us']:g}"
+        print(
+            f"{entry['label']:32} {entry['us_per_dossier']:>11.1f} {target:>7} "
+            f"{entry['seconds']:>8.2f}"
+        )
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"rapport : {out}")
+
+
+if __name__ == "__main__":
+    main()
