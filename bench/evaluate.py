@@ -25,8 +25,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.synthetic import synthetic_request  # noqa: E402
-from rules import (  # noqa: E402
+from bench.synthetic import synthetic_request
+from rules import (
     default_store,
     evaluate,
     granted_lines,

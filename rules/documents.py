@@ -20,8 +20,8 @@ from rules.reasons import ReasonCode
 
 __all__ = [
     "check_documents",
-    "holder_matches",
     "compact_nir",
+    "holder_matches",
     "iban_country",
     "nir_is_valid",
     "normalise_name",

@@ -79,13 +79,13 @@ class ParameterValue:
     def codes(self) -> tuple[str, ...]:
         if not isinstance(self.value, tuple) or not isinstance(self.value[0], str):
             raise ParameterError(f"{self.parameter_id} : liste de codes attendue")
-        return self.value  # type: ignore[return-value]  # checked when the file was read
+        return self.value  # checked when the file was read
 
     @property
     def bands(self) -> tuple[Band, ...]:
         if not isinstance(self.value, tuple) or not isinstance(self.value[0], Band):
             raise ParameterError(f"{self.parameter_id} : barème attendu")
-        return self.value  # type: ignore[return-value]  # checked when the file was read
+        return self.value  # checked when the file was read
 
 
 @dataclass(frozen=True, slots=True)
