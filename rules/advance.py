@@ -8,7 +8,7 @@ from functools import partial
 
 from rules.context import Evaluation
 from rules.decisions import Line, LineKind, UsedParameter
-from rules.french import fr_date, fr_money, fr_of_month
+from rules.french import cite, fr_date, fr_money, fr_of_month
 from rules.money import round_money
 from rules.parameters import ParameterValue
 from rules.periods import Month
@@ -16,14 +16,10 @@ from rules.periods import Month
 __all__ = ["advance_line", "recovery_line", "recovery_parameter"]
 
 
-def _cite(value: ParameterValue) -> str:
-    return f"{value.source}, en vigueur depuis le {fr_date(value.in_force_from)}"
-
-
 def _explain_advance(*, start: date, amount: ParameterValue) -> str:
     return (
         f"Avance versée au démarrage de la formation le {fr_date(start)} : "
-        f"{fr_money(amount.decimal)} ({_cite(amount)})."
+        f"{fr_money(amount.decimal)} ({cite(amount)})."
     )
 
 
@@ -57,7 +53,7 @@ def _explain_recovery(
         f"Récupération de l'avance sur la rémunération {fr_of_month(month)} : le plus petit de "
         f"l'avance restant due ({fr_money(outstanding)}) et de la rémunération du mois "
         f"({fr_money(remuneration)}) = {fr_money(recovered)} ; reste dû après ce mois : "
-        f"{fr_money(rest)} ({_cite(recoverable)})."
+        f"{fr_money(rest)} ({cite(recoverable)})."
     )
 
 

@@ -10,7 +10,7 @@ from functools import partial
 from rules.context import Evaluation
 from rules.decisions import AidDecision, Decision, Line, LineKind, UsedParameter
 from rules.facts import AidKind, AidRequest, CodeStatus, EvaluationRequest, Status
-from rules.french import fr_date, fr_money
+from rules.french import cite, fr_date, fr_money
 from rules.money import round_money
 from rules.parameters import ParameterValue
 from rules.periods import Month
@@ -42,10 +42,6 @@ class _Request:
         if code not in self.refusals:
             self.refusals.append(code)
             self.ev.fail(code, self.scope, message)
-
-
-def _cite(value: ParameterValue) -> str:
-    return f"{value.source}, en vigueur depuis le {fr_date(value.in_force_from)}"
 
 
 def _availability(r: _Request, req: EvaluationRequest) -> None:
@@ -85,7 +81,7 @@ def _window(r: _Request, req: EvaluationRequest) -> None:
             ReasonCode.AID_OUT_OF_PERIOD,
             f"La demande du {fr_date(day)} est hors délai : elle doit être faite entre le début "
             f"de la formation ({fr_date(start)}) et le {fr_date(last)}, soit {window.integer} "
-            f"jours après la fin ({_cite(window)}).",
+            f"jours après la fin ({cite(window)}).",
         )
 
 
@@ -167,7 +163,7 @@ def _explain(*, aid: AidRequest, amount: Decimal, used: list[ParameterValue]) ->
     return (
         f"{_NAMES[aid.kind][0].upper()}{_NAMES[aid.kind][1:]} demandée le "
         f"{fr_date(day)} : le plus petit de {base} et du plafond de {fr_money(cap.decimal)} = "
-        f"{fr_money(amount)} (taux : {_cite(rate)} ; plafond : {_cite(cap)})."
+        f"{fr_money(amount)} (taux : {cite(rate)} ; plafond : {cite(cap)})."
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from rules.money import format_money
@@ -53,6 +54,10 @@ class UsedParameter:
 
     @classmethod
     def of(cls, value: ParameterValue, *, band: Band | None = None) -> UsedParameter:
+        return _used(value, band)
+
+    @classmethod
+    def build(cls, value: ParameterValue, band: Band | None) -> UsedParameter:
         if band is not None:
             return cls(value, format_money(band.amount), f"tranche à partir de {band.lower} km")
         raw = value.value
@@ -65,6 +70,9 @@ class UsedParameter:
         return cls(value, shown)
 
     def to_dict(self) -> dict[str, str]:
+        return dict(_used_dict(self))
+
+    def build_dict(self) -> dict[str, str]:
         data = {
             "id": self.value.parameter_id,
             "value": self.shown,
@@ -74,6 +82,16 @@ class UsedParameter:
         if self.detail:
             data["detail"] = self.detail
         return data
+
+
+@lru_cache(maxsize=1024)
+def _used(value: ParameterValue, band: Band | None) -> UsedParameter:
+    return UsedParameter.build(value, band)
+
+
+@lru_cache(maxsize=1024)
+def _used_dict(used: UsedParameter) -> dict[str, str]:
+    return used.build_dict()
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from rules.context import Evaluation
 from rules.facts import EvaluationRequest, Indemnity, Status
-from rules.french import fr_date, fr_hours
-from rules.parameters import ParameterValue
+from rules.french import cite, fr_date, fr_hours
 from rules.periods import age_on
 from rules.reasons import ReasonCode
 
@@ -17,10 +16,6 @@ _INDEMNITY_NAMES = {
     Indemnity.AREF: "l'allocation d'aide au retour à l'emploi formation (AREF)",
     Indemnity.RFF: "la rémunération de fin de formation (RFF)",
 }
-
-
-def _cite(value: ParameterValue) -> str:
-    return f"{value.source}, en vigueur depuis le {fr_date(value.in_force_from)}"
 
 
 def _age(ev: Evaluation, req: EvaluationRequest) -> None:
@@ -38,7 +33,7 @@ def _age(ev: Evaluation, req: EvaluationRequest) -> None:
             ReasonCode.AGE_BELOW_MINIMUM,
             _SCOPE,
             f"Âge à l'entrée en formation le {fr_date(start)} : {age} ans ; l'âge minimal est de "
-            f"{minimum.value} ans ({_cite(minimum)}).",
+            f"{minimum.value} ans ({cite(minimum)}).",
         )
 
 
@@ -62,7 +57,7 @@ def _training(ev: Evaluation, req: EvaluationRequest) -> None:
                 ReasonCode.TRAINING_TOO_SHORT,
                 _SCOPE,
                 f"La formation dure {fr_hours(training.total_hours)} ; il faut au moins "
-                f"{fr_hours(minimum.decimal)} ({_cite(minimum)}).",
+                f"{fr_hours(minimum.decimal)} ({cite(minimum)}).",
             )
 
 
@@ -103,7 +98,7 @@ def _insertion(ev: Evaluation, req: EvaluationRequest) -> None:
                 ReasonCode.INSERTION_CONTRACT_NOT_ELIGIBLE,
                 _SCOPE,
                 f"Le contrat d'insertion « {contract} » n'ouvre pas droit à la rémunération ; "
-                f"contrats admis : {listed} ({_cite(eligible)}).",
+                f"contrats admis : {listed} ({cite(eligible)}).",
             )
     if complement is None:
         ev.need("trainee.insertion.are_complement")

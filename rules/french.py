@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
+from rules.parameters.schema import ParameterValue
 from rules.periods import Month
 
-__all__ = ["fr_date", "fr_decimal", "fr_hours", "fr_money", "fr_of_month", "fr_rate"]
+__all__ = ["cite", "fr_date", "fr_decimal", "fr_hours", "fr_money", "fr_of_month", "fr_rate"]
 
 _NBSP = "\u202f"
 
@@ -43,3 +45,9 @@ def fr_of_month(month: Month) -> str:
     """``de mars 2024``, ``d'avril 2024``: the French elision before a vowel."""
     name = month.french
     return f"d'{name}" if name[0] in "aeiouy" else f"de {name}"
+
+
+@lru_cache(maxsize=1024)
+def cite(value: ParameterValue) -> str:
+    """Where a parameter value comes from and since when, as explanations quote it."""
+    return f"{value.source}, en vigueur depuis le {fr_date(value.in_force_from)}"

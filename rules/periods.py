@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 __all__ = ["Month", "age_on", "days_between_inclusive"]
@@ -30,16 +30,23 @@ class Month:
 
     year: int
     month: int
+    _first: date = field(init=False, compare=False, repr=False)
+    _days: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if 1 <= self.month <= 12 and self.year >= 1:
+            object.__setattr__(self, "_first", date(self.year, self.month, 1))
+            object.__setattr__(self, "_days", calendar.monthrange(self.year, self.month)[1])
 
     @classmethod
     def parse(cls, text: str) -> Month:
         """Parse ``YYYY-MM``; raises ``ValueError`` otherwise."""
         if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit():
             raise ValueError(text)
-        month = cls(int(text[:4]), int(text[5:]))
-        if not 1 <= month.month <= 12 or month.year < 1:
+        year, number = int(text[:4]), int(text[5:])
+        if not 1 <= number <= 12 or year < 1:
             raise ValueError(text)
-        return month
+        return cls(year, number)
 
     @classmethod
     def of(cls, day: date) -> Month:
@@ -47,20 +54,20 @@ class Month:
 
     @property
     def first_day(self) -> date:
-        return date(self.year, self.month, 1)
+        return self._first
 
     @property
     def last_day(self) -> date:
-        return date(self.year, self.month, self.days)
+        return self._first.replace(day=self._days)
 
     @property
     def days(self) -> int:
         """``D``: the number of calendar days of the month."""
-        return calendar.monthrange(self.year, self.month)[1]
+        return self._days
 
     def days_within(self, first: date, last: date) -> int:
         """``d``: days of this month between ``first`` and ``last``, both included."""
-        start = max(first, self.first_day)
+        start = max(first, self._first)
         end = min(last, self.last_day)
         return max(0, (end - start).days + 1)
 

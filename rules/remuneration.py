@@ -10,7 +10,7 @@ from functools import partial
 from rules.context import Evaluation
 from rules.decisions import Line, LineKind, UsedParameter
 from rules.facts import MonthStatement, Status
-from rules.french import fr_date, fr_decimal, fr_hours, fr_money, fr_of_month, fr_rate
+from rules.french import cite, fr_date, fr_decimal, fr_hours, fr_money, fr_of_month, fr_rate
 from rules.money import ZERO, round_money
 from rules.parameters import Band, ParameterValue
 from rules.periods import Month
@@ -29,10 +29,6 @@ class MonthContext:
     first_day: date
     last_day: date
     distance_km: Decimal | None
-
-
-def _cite(value: ParameterValue) -> str:
-    return f"{value.source}, en vigueur depuis le {fr_date(value.in_force_from)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +73,8 @@ class _RemunerationTrace:
             f"Rémunération {fr_of_month(self.month)} ({_MODES[self.mode]}) : {self.formula()}"
             f"{deduction} = {fr_money(self.amount)}{floor}. Montant mensuel en vigueur au "
             f"{fr_date(self.month.first_day)} : {fr_money(self.monthly.decimal)} "
-            f"({_cite(self.monthly)}). Taux horaire : montant mensuel / "
-            f"{fr_hours(self.hours_per_month.decimal)} ({_cite(self.hours_per_month)})."
+            f"({cite(self.monthly)}). Taux horaire : montant mensuel / "
+            f"{fr_hours(self.hours_per_month.decimal)} ({cite(self.hours_per_month)})."
         )
 
 
@@ -89,16 +85,44 @@ _MODES = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class _MonthRates:
+    """The parameters of one month (in force on its first day), derived once per set."""
+
+    monthly: ParameterValue
+    hours_per_month: ParameterValue
+    hourly: Decimal
+    used_insertion: tuple[UsedParameter, ...]
+    used_job_seeker: tuple[UsedParameter, ...]
+
+
+def _month_rates(ev: Evaluation, month: Month) -> _MonthRates:
+    key = ("remuneration.month_rates", month)
+    rates = ev.store.memo.get(key)
+    if isinstance(rates, _MonthRates):
+        return rates
+    monthly = ev.param("remuneration.monthly_amount", month.first_day)
+    hours_per_month = ev.param("remuneration.hours_per_month", month.first_day)
+    weekly = ev.param("remuneration.full_time_weekly_hours", month.first_day)
+    used = (UsedParameter.of(monthly), UsedParameter.of(hours_per_month))
+    rates = _MonthRates(
+        monthly=monthly,
+        hours_per_month=hours_per_month,
+        hourly=monthly.decimal / hours_per_month.decimal,
+        used_insertion=used,
+        used_job_seeker=(*used, UsedParameter.of(weekly)),
+    )
+    ev.store.memo[key] = rates
+    return rates
+
+
 def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line:
     """``R`` of rules.md section 3, rounded once at the end."""
     month = s.month
-    monthly = ev.param("remuneration.monthly_amount", month.first_day)
-    hours_per_month = ev.param("remuneration.hours_per_month", month.first_day)
-    m = monthly.decimal
+    rates = _month_rates(ev, month)
+    monthly, hours_per_month, hourly = rates.monthly, rates.hours_per_month, rates.hourly
     d, big_d = month.days_within(ctx.first_day, ctx.last_day), month.days
-    prorata = m * d / big_d
-    hourly = m / hours_per_month.decimal
-    used = [monthly, hours_per_month]
+    prorata = monthly.decimal * d / big_d
     if ctx.status is Status.INSERTION_EMPLOYEE:
         mode, hours = "insertion", s.hours_outside_work or ZERO
         raw = min(hourly * hours, prorata)
@@ -108,8 +132,6 @@ def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> L
     else:
         mode, hours = "part_time", s.attended_hours + s.justified_absence_hours
         raw = min(hourly * hours, prorata)
-    if mode != "insertion":
-        used.append(ev.param("remuneration.full_time_weekly_hours", month.first_day))
     net = raw - s.daily_allowances
     amount = round_money(max(ZERO, net))
     trace = _RemunerationTrace(
@@ -130,7 +152,7 @@ def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> L
         period=month,
         amount=amount,
         rule="remuneration.monthly",
-        parameters=tuple(UsedParameter.of(p) for p in used),
+        parameters=rates.used_insertion if mode == "insertion" else rates.used_job_seeker,
         render=trace.render,
     )
 
@@ -165,7 +187,7 @@ def _explain_mobility(
         f"Aide à la mobilité {fr_of_month(month)} : {fr_money(band.amount)} × {d} jours / {big_d} "
         f"jours × {ratio_text} = {fr_money(amount)}. Distance domicile – lieu de formation : "
         f"{fr_decimal(distance)} km, tranche à partir de {fr_decimal(band.lower)} km "
-        f"({_cite(source)})."
+        f"({cite(source)})."
     )
 
 

@@ -61,6 +61,9 @@ class ParameterStore:
             pid: [v.in_force_from for v in p.values] for pid, p in self._parameters.items()
         }
         self.name = name
+        self._answers: dict[tuple[str, date], ParameterValue] = {}
+        #: Values derived from parameters (e.g. a month's rates), kept by the rules modules.
+        self.memo: dict[tuple[str, object], object] = {}
         self.digest = hashlib.sha256(self.canonical_json().encode()).hexdigest()
 
     def canonical_json(self) -> str:
@@ -102,6 +105,9 @@ class ParameterStore:
 
     def at(self, parameter_id: str, day: date) -> ParameterValue:
         """The value in force on ``day`` (its date included, until the next value's date)."""
+        answer = self._answers.get((parameter_id, day))
+        if answer is not None:
+            return answer
         parameter = self.parameter(parameter_id)
         index = bisect.bisect_right(self._dates[parameter_id], day) - 1
         if index < 0:
@@ -115,7 +121,10 @@ class ParameterStore:
                 f"{parameter_id} : paramètre fermé depuis le {parameter.closed_from.isoformat()}, "
                 f"aucune valeur le {day.isoformat()}"
             )
-        return parameter.values[index]
+        answer = parameter.values[index]
+        if len(self._answers) < 100_000:
+            self._answers[(parameter_id, day)] = answer
+        return answer
 
     def as_mapping(self) -> Mapping[str, Parameter]:
         return dict(self._parameters)
