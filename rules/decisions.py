@@ -44,7 +44,7 @@ class LineKind(StrEnum):
 KIND_ORDER = {kind: position for position, kind in enumerate(LineKind)}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class UsedParameter:
     """A parameter value as used by a line or a reason (its trace)."""
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from rules.parameters.schema import ParameterValue
-from rules.periods import Month
+from rules.periods import MONTH_NAMES, Month
 
 __all__ = ["cite", "fr_date", "fr_decimal", "fr_hours", "fr_money", "fr_of_month", "fr_rate"]
 
@@ -38,7 +38,7 @@ def fr_hours(value: Decimal) -> str:
 
 def fr_date(day: date) -> str:
     first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {Month.of(day).french}"
+    return f"{first} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def fr_of_month(month: Month) -> str:

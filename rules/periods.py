@@ -6,9 +6,9 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-__all__ = ["Month", "age_on", "days_between_inclusive"]
+__all__ = ["MONTH_NAMES", "Month", "age_on", "days_between_inclusive"]
 
-_MONTH_NAMES = (
+MONTH_NAMES = (
     "janvier",
     "février",
     "mars",
@@ -80,7 +80,7 @@ class Month:
     @property
     def french(self) -> str:
         """``mars 2024``: how a trainee reads the month."""
-        return f"{_MONTH_NAMES[self.month - 1]} {self.year}"
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
 
 
 def days_between_inclusive(first: date, last: date) -> int:

@@ -16,6 +16,7 @@ from rules.errors import InputProblem
 __all__ = ["Reader"]
 
 E = TypeVar("E", bound=StrEnum)
+_CENT = Decimal("0.01")
 
 
 def _join(path: str, key: str) -> str:
@@ -35,17 +36,15 @@ class Reader:
         """A JSON object with only known fields; ``None`` when null."""
         if raw is None:
             return None
-        if not isinstance(raw, Mapping):
+        if not isinstance(raw, dict) and not isinstance(raw, Mapping):
             self.problem(path, "type", "un objet JSON est attendu", "an object is expected")
             return None
-        for key in raw:
-            if key not in allowed:
-                self.problem(
-                    _join(path, str(key)),
-                    "unknown_field",
-                    "champ inconnu",
-                    "unknown field",
-                )
+        if raw.keys() - allowed:
+            for key in raw:
+                if key not in allowed:
+                    self.problem(
+                        _join(path, str(key)), "unknown_field", "champ inconnu", "unknown field"
+                    )
         return raw
 
     def items(self, raw: object, path: str) -> list[Any]:
@@ -122,19 +121,8 @@ class Reader:
         return self._decimal(value, _join(path, key), money=True)
 
     def _decimal(self, value: object, path: str, *, money: bool) -> Decimal | None:
-        parsed: Decimal | None = None
-        if isinstance(value, bool):
-            parsed = None
-        elif isinstance(value, Decimal | int):
-            parsed = Decimal(value)
-        elif isinstance(value, float) and not money:
-            parsed = Decimal(repr(value))
-        elif isinstance(value, str):
-            try:
-                parsed = Decimal(value.strip())
-            except InvalidOperation:
-                parsed = None
-        if parsed is None or not parsed.is_finite():
+        parsed = _as_decimal(value, money=money)
+        if parsed is None:
             if money:
                 self.problem(
                     path,
@@ -150,7 +138,7 @@ class Reader:
                 path, "negative", "une valeur négative n'est pas admise", "must not be negative"
             )
             return None
-        if money and parsed != parsed.quantize(Decimal("0.01")):
+        if money and parsed != parsed.quantize(_CENT):
             self.problem(
                 path,
                 "money_precision",
@@ -159,3 +147,22 @@ class Reader:
             )
             return None
         return parsed
+
+
+def _as_decimal(value: object, *, money: bool) -> Decimal | None:
+    """A finite decimal from a JSON value (floats only for hours and distances), else None."""
+    parsed: Decimal | None = None
+    if isinstance(value, str):
+        try:
+            parsed = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+    elif isinstance(value, bool):
+        return None
+    elif isinstance(value, int):
+        return Decimal(value)
+    elif isinstance(value, Decimal):
+        parsed = value
+    elif isinstance(value, float) and not money:
+        parsed = Decimal(repr(value))
+    return parsed if parsed is not None and parsed.is_finite() else None

@@ -46,9 +46,13 @@ class Band:
 Value = Decimal | int | bool | tuple[str, ...] | tuple[Band, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ParameterValue:
-    """A value with the date it came into force and where it comes from."""
+    """A value with the date it came into force and where it comes from.
+
+    Compared by identity: each value exists once in its parameter set, which keeps the caches of
+    explanations cheap.
+    """
 
     parameter_id: str
     value: Value

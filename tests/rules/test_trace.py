@@ -63,3 +63,27 @@ def test_parse_value_refuses_floats_even_outside_a_file() -> None:
 
     with pytest.raises(ParameterError, match="virgule flottante"):
         parse_value(ParameterKind.MONEY, 1.5, where="x")
+
+
+def test_a_nir_with_non_ascii_digits_is_invalid() -> None:
+    from rules.documents import nir_is_valid
+
+    assert not nir_is_valid("２９００５７６５４０１２３８７")  # full-width digits
+    assert not nir_is_valid("2900576540123٨7")
+    assert not nir_is_valid("2900576540A2387")
+
+
+def test_granted_lines_are_the_evaluation_lines_without_aids() -> None:
+    from rules import default_store, granted_lines, parse_request
+
+    from .builders import month
+
+    data = request(
+        months=[month("2024-03", 105, 98, 3.5, 3.5)],
+        aid_requests=[{"kind": "equipment", "date": "2024-04-02", "invoice_amount": "320.00"}],
+    )
+    lines = granted_lines(parse_request(data, today=TODAY), default_store())
+    evaluated = [line for line in run(data).lines if line.kind != "equipment"]
+    assert [(x.kind, x.period, x.amount) for x in lines] == [
+        (x.kind, x.period, x.amount) for x in evaluated
+    ]
