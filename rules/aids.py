@@ -32,7 +32,7 @@ class _Request:
 
     @property
     def scope(self) -> str:
-        return f"aid_requests[{self.aid.index}]"
+        return f"aid_requests[{self.aid.position}]"
 
     def need(self, path: str) -> None:
         self.unknown = True
@@ -190,7 +190,7 @@ def _decide(
         decision = Decision.GRANTED
     if decision is not Decision.GRANTED or amount is None or aid.date is None:
         reasons = tuple(code.value for code in r.refusals)
-        return AidDecision(aid.index, aid.kind.value, decision, None, reasons), None
+        return AidDecision(aid.position, aid.kind.value, decision, None, reasons), None
     granted.add(aid.kind)
     line = Line(
         kind=LineKind(aid.kind.value),
@@ -200,7 +200,7 @@ def _decide(
         parameters=tuple(UsedParameter.of(p) for p in used),
         render=partial(_explain, aid=aid, amount=amount, used=used),
     )
-    return AidDecision(aid.index, aid.kind.value, decision, amount, ()), line
+    return AidDecision(aid.position, aid.kind.value, decision, amount, ()), line
 
 
 def decide_aids(

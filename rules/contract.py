@@ -187,7 +187,7 @@ def _month(r: Reader, raw: object, index: int) -> MonthStatement | None:
     if month is None:
         r.problem(f"{path}.month", "month", "mois au format AAAA-MM attendu", "YYYY-MM expected")
     statement = MonthStatement(
-        index=index,
+        position=index,
         month=month or Month(1, 1),
         scheduled_hours=_required(
             r, r.number(data, "scheduled_hours", path), data, "scheduled_hours", path
@@ -204,7 +204,7 @@ def _month(r: Reader, raw: object, index: int) -> MonthStatement | None:
 
 
 def _check_month(r: Reader, s: MonthStatement, training: Training, trainee: Trainee) -> None:
-    path = f"months[{s.index}]"
+    path = f"months[{s.position}]"
     absences = s.justified_absence_hours + s.unjustified_absence_hours
     if s.attended_hours + absences != s.scheduled_hours:
         r.problem(
@@ -299,7 +299,7 @@ def _aids(r: Reader, raw: object) -> tuple[AidRequest, ...]:
             continue
         requests.append(
             AidRequest(
-                index=index,
+                position=index,
                 kind=kind,
                 date=r.day(data, "date", path),
                 invoice_amount=r.money(data, "invoice_amount", path),

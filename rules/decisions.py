@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from rules.money import format_money
 from rules.parameters.schema import Band, ParameterValue
@@ -107,16 +107,18 @@ class Reason:
         return {"code": self.code, "scope": self.scope, "message": self.message, "rule": self.rule}
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One amount for one month and one kind; its explanation text is rendered on demand."""
+class Line(NamedTuple):
+    """One amount for one month and one kind; its explanation text is rendered on demand.
+
+    A named tuple: immutable, and cheap to build for every line of every monthly run.
+    """
 
     kind: LineKind
     period: Month
     amount: Decimal
     rule: str
     parameters: tuple[UsedParameter, ...]
-    render: Callable[[], str] = field(compare=False, repr=False)
+    render: Callable[[], str]
 
     @property
     def explanation(self) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
+from typing import NamedTuple
 
 from rules.context import Evaluation
 from rules.decisions import Line, LineKind, UsedParameter
@@ -31,8 +32,7 @@ class MonthContext:
     distance_km: Decimal | None
 
 
-@dataclass(frozen=True, slots=True)
-class _RemunerationTrace:
+class _RemunerationTrace(NamedTuple):
     """The exact figures of one remuneration line, turned into French only when asked."""
 
     month: Month
