@@ -1,0 +1,87 @@
+"""The HTTP application: `create_app(settings)` wires everything; nothing happens at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+
+from api.deps import AppState
+from api.errors import install_error_handlers
+from api.middleware import RequestContextMiddleware
+from api.routers import (
+    attendance,
+    catalogue,
+    documents,
+    dossier_decisions,
+    dossiers,
+    evaluations,
+    health,
+    parameters,
+)
+from api.settings import Settings
+from remuneration.db.session import make_engine, make_session_factory
+from remuneration.services.document_store import DocumentStore
+from remuneration.services.protection import FieldProtector, decode_master_key
+
+__all__ = ["create_app", "system_clock"]
+
+_DESCRIPTION = """
+API du moteur de rémunération des stagiaires de la formation professionnelle.
+
+Authentification : `Authorization: Bearer <jeton>` (jeton signé, ou clé d'API d'un organisme).
+Les erreurs sont au format `application/problem+json` (champ `errors` : chemins des champs).
+Modifier un dossier exige l'en-tête `If-Match` (ETag du GET) ; les POST de création acceptent
+`Idempotency-Key`. Le NIR et l'IBAN sont toujours masqués (l'IBAN complet : rôle finance).
+"""
+
+
+def system_clock() -> datetime:
+    """The real time, in UTC (the composition root is the only place that reads the clock)."""
+    return datetime.now(UTC)
+
+
+def create_app(settings: Settings, *, clock: Callable[[], datetime] = system_clock) -> FastAPI:
+    """Build the application on the database and keys of `settings`."""
+    engine = make_engine(settings.database_url)
+    protector = FieldProtector(decode_master_key(settings.data_key.get_secret_value()))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="remu — rémunération des stagiaires",
+        version="0.1.0",
+        description=_DESCRIPTION,
+        openapi_tags=[{"name": "dossiers", "description": "Dossiers de rémunération"}],
+    )
+    app.state.remu = AppState(
+        settings=settings,
+        write_sessions=make_session_factory(engine),
+        read_sessions=make_session_factory(engine, read_only=True),
+        protector=protector,
+        document_store=DocumentStore(settings.document_store_dir, protector),
+        clock=clock,
+    )
+    app.state.engine = engine
+    install_error_handlers(app)
+    for module in (
+        health,
+        catalogue,
+        dossiers,
+        documents,
+        dossier_decisions,
+        attendance,
+        parameters,
+        evaluations,
+    ):
+        app.include_router(module.router)
+    app.add_middleware(
+        RequestContextMiddleware, max_body_bytes=settings.max_upload_bytes * 2 + 64 * 1024
+    )
+    return app

@@ -1,0 +1,63 @@
+"""Configuration from the environment (prefix `REMU_`) or the local secrets file `var/remu.env`.
+
+The service refuses to start with a missing, short or well-known secret: there is no default
+token secret and no default data key, ever. `remu demo` / `remu serve --demo` write random ones
+to `var/remu.env` (git-ignored, mode 600) for the embedded quick start.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from remuneration.services.protection import decode_master_key
+
+__all__ = ["DEFAULT_DATABASE_URL", "ENV_FILE", "Settings"]
+
+ENV_FILE = Path("var/remu.env")
+DEFAULT_DATABASE_URL = "sqlite+pysqlite:///var/remu.sqlite3"
+MINIMUM_SECRET_LENGTH = 32
+_KNOWN_WEAK = frozenset(
+    {"secret", "changeme", "change-me", "default", "password", "remu", "test", "example"}
+)
+
+
+class Settings(BaseSettings):
+    """Everything the API, the command line and the jobs need to know about their environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="REMU_", env_file=ENV_FILE, extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias=AliasChoices("DATABASE_URL", "REMU_DATABASE_URL", "database_url"),
+    )
+    jwt_secret: SecretStr = Field(description="HMAC secret of the bearer tokens (≥ 32 chars).")
+    data_key: SecretStr = Field(description="Base64 master key for NIR/IBAN/documents (32 bytes).")
+    jwt_issuer: str = "remu"
+    jwt_audience: str = "remu-api"
+    token_ttl_minutes: int = Field(default=480, ge=1, le=60 * 24 * 30)
+    document_store_dir: Path = Path("var/documents")
+    max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    log_json: bool = True
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr) -> SecretStr:
+        secret = value.get_secret_value()
+        if len(secret) < MINIMUM_SECRET_LENGTH:
+            raise ValueError("le secret des jetons doit faire au moins 32 caractères")
+        if secret.lower() in _KNOWN_WEAK or len(set(secret)) < 8:
+            raise ValueError("le secret des jetons est trop faible (valeur connue ou répétitive)")
+        return value
+
+    @field_validator("data_key")
+    @classmethod
+    def _valid_data_key(cls, value: SecretStr) -> SecretStr:
+        raw = decode_master_key(value.get_secret_value())
+        if len(set(raw)) < 8:
+            raise ValueError("la clé de chiffrement est trop faible")
+        return value

@@ -1,0 +1,75 @@
+"""Training organisations, trainings and trainees: the things dossiers refer to."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from remuneration.db.base import HOURS, Base
+
+__all__ = ["Trainee", "Training", "TrainingOrganisation"]
+
+
+class TrainingOrganisation(Base):
+    """An organisme de formation, identified by its SIRET."""
+
+    __tablename__ = "training_organisations"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    siret: Mapped[str] = mapped_column(String(14), unique=True)
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class Training(Base):
+    """A training session with its dates, hours, site and approval for remuneration."""
+
+    __tablename__ = "trainings"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("training_organisations.id"), index=True
+    )
+    programme: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    total_hours: Mapped[Decimal] = mapped_column(HOURS)
+    weekly_hours: Mapped[Decimal] = mapped_column(HOURS)
+    approved_for_remuneration: Mapped[bool]
+    approval_reference: Mapped[str | None] = mapped_column(String(60))
+    approval_start_date: Mapped[date | None]
+    approval_end_date: Mapped[date | None]
+    licence_useful_for_trade: Mapped[bool | None]
+    site_name: Mapped[str] = mapped_column(String(200))
+    site_street: Mapped[str | None] = mapped_column(String(200))
+    site_postcode: Mapped[str] = mapped_column(String(10))
+    site_town: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Trainee(Base):
+    """A person in a training. The NIR is not here: it lives, encrypted, on the vitale document."""
+
+    __tablename__ = "trainees"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_names: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date]
+    sex: Mapped[str] = mapped_column(String(1))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    street: Mapped[str | None] = mapped_column(String(200))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    town: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    anonymised_at: Mapped[datetime | None]

@@ -1,0 +1,90 @@
+"""Engines and sessions: nothing is created at import time; the composition root asks for them.
+
+SQLite (the embedded default) gets WAL, a busy timeout and foreign keys on every connection, and
+write transactions start with `BEGIN IMMEDIATE` (SQLAlchemy's documented pysqlite recipe: the
+driver's own transaction handling is disabled and the `begin` event emits the statement). A
+deferred read transaction is available through `read_only=True` so that readers never queue
+behind a writer. PostgreSQL is used as is, through `DATABASE_URL`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = [
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "engine_scope",
+    "make_engine",
+    "make_session_factory",
+    "sqlite_file_url",
+]
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+_DEFERRED_OPTION = "remu_deferred_begin"
+
+
+def sqlite_file_url(path: Path) -> str:
+    """The SQLAlchemy URL of a SQLite file."""
+    return f"sqlite+pysqlite:///{path}"
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    if connection.get_execution_options().get(_DEFERRED_OPTION):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _prepare_sqlite_file(url: URL) -> None:
+    database = url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for `url`, with the SQLite settings above when the URL is SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, echo=echo, pool_pre_ping=True)
+    _prepare_sqlite_file(parsed)
+    engine = create_engine(
+        parsed, echo=echo, connect_args={"check_same_thread": False, "timeout": 15}
+    )
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions that never expire objects on commit (responses are built after the commit)."""
+    bind = engine.execution_options(**{_DEFERRED_OPTION: True}) if read_only else engine
+    return sessionmaker(bind=bind, expire_on_commit=False, autoflush=True)
+
+
+@contextmanager
+def engine_scope(url: str) -> Iterator[Engine]:
+    """An engine for one command, disposed (connections closed) at the end."""
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()

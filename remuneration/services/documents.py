@@ -1,0 +1,236 @@
+"""Recording the three documents of a dossier: uploaded file and/or verified data.
+
+Data fields left out keep their stored value (a file can be added to a verified RIB without
+retyping the IBAN); the verification outcome is always restated by the caller.
+
+An agent either records data for later verification (`verified=False`, e.g. a new RIB taken by
+the relation-usagers team) or verifies it (instructors and supervisors only). Only verified
+documents reach the engine. Changing the IBAN of a verified RIB needs a reason and is audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from remuneration.db.models import Document, Dossier
+from remuneration.domain.documents import check_upload
+from remuneration.domain.errors import FieldProblem, InvalidFacts, NotAllowed
+from remuneration.domain.ids import new_id
+from remuneration.domain.masking import mask_document_number, mask_iban, mask_nir
+from remuneration.domain.vocabulary import DocumentKind, VerificationStatus
+from remuneration.services.audit import record_event
+from remuneration.services.context import Role, ServiceContext
+from remuneration.services.document_store import DocumentStore
+from remuneration.services.dossiers import mark_facts_changed
+from remuneration.services.evaluation_input import IBAN_CONTEXT, NIR_CONTEXT
+from remuneration.services.inputs import IdentityInput, RibInput, UploadedFile, VitaleInput
+
+__all__ = ["DocumentRequest", "get_documents", "put_document", "revealed_iban", "revealed_nir"]
+
+_VERIFIERS = frozenset({Role.INSTRUCTOR, Role.SUPERVISOR})
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRequest:
+    """What a caller sends for one document."""
+
+    kind: DocumentKind
+    verified: bool
+    identity: IdentityInput | None = None
+    vitale: VitaleInput | None = None
+    rib: RibInput | None = None
+    refusal_reason: str | None = None
+    upload: UploadedFile | None = None
+
+
+def get_documents(ctx: ServiceContext, dossier: Dossier) -> list[Document]:
+    """The documents of a dossier, in kind order."""
+    rows = ctx.session.scalars(select(Document).where(Document.dossier_id == dossier.id))
+    order = {kind.value: index for index, kind in enumerate(DocumentKind)}
+    return sorted(rows, key=lambda document: order[document.kind])
+
+
+def revealed_nir(ctx: ServiceContext, document: Document) -> str | None:
+    """The NIR in clear, for the engine or an authorised, audited reveal."""
+    if document.nir_encrypted is None:
+        return None
+    return ctx.protector.decrypt(document.nir_encrypted, context=NIR_CONTEXT)
+
+
+def revealed_iban(ctx: ServiceContext, document: Document) -> str | None:
+    """The IBAN in clear (finance, payment files)."""
+    if document.iban_encrypted is None:
+        return None
+    return ctx.protector.decrypt(document.iban_encrypted, context=IBAN_CONTEXT)
+
+
+def _summary(ctx: ServiceContext, document: Document) -> dict[str, Any]:
+    nir = revealed_nir(ctx, document)
+    iban = revealed_iban(ctx, document)
+    return {
+        "status": document.verification_status,
+        "file_sha256": document.content_sha256,
+        "identity_type": document.identity_type,
+        "identity_number": document.identity_number_masked,
+        "expiry_date": document.identity_expiry_date.isoformat()
+        if document.identity_expiry_date
+        else None,
+        "nir": mask_nir(nir) if nir else None,
+        "iban": mask_iban(iban) if iban else None,
+        "holder": document.holder,
+    }
+
+
+def _apply_identity(document: Document, data: IdentityInput) -> None:
+    if data.identity_type is not None:
+        document.identity_type = data.identity_type
+    if data.expiry_date is not None:
+        document.identity_expiry_date = data.expiry_date
+    if data.number is not None:
+        document.identity_number_masked = mask_document_number(data.number)
+
+
+def _apply_vitale(ctx: ServiceContext, document: Document, data: VitaleInput) -> None:
+    if data.nir is None:
+        return
+    nir = re.sub(r"\s", "", data.nir).upper()
+    document.nir_encrypted = ctx.protector.encrypt(nir, context=NIR_CONTEXT)
+    document.nir_hash = ctx.protector.keyed_hash(nir, context=NIR_CONTEXT)
+
+
+def _apply_rib(ctx: ServiceContext, document: Document, data: RibInput) -> None:
+    if data.iban is not None:
+        _apply_iban(ctx, document, re.sub(r"\s", "", data.iban).upper(), data.change_reason)
+    if data.bic is not None:
+        document.bic = data.bic.upper()
+    if data.holder is not None:
+        document.holder = data.holder
+
+
+def _apply_iban(ctx: ServiceContext, document: Document, iban: str, reason: str | None) -> None:
+    new_hash = ctx.protector.keyed_hash(iban, context=IBAN_CONTEXT)
+    if document.iban_hash is not None and new_hash != document.iban_hash:
+        if not reason:
+            raise InvalidFacts(
+                "Un changement d'IBAN doit être motivé.",
+                problems=[
+                    FieldProblem(
+                        "rib.change_reason", "required", "Le motif du changement d'IBAN manque."
+                    )
+                ],
+            )
+        document.iban_changed_at = ctx.now
+        document.change_reason = reason
+    document.iban_encrypted = ctx.protector.encrypt(iban, context=IBAN_CONTEXT)
+    document.iban_hash = new_hash
+
+
+def _apply_upload(
+    ctx: ServiceContext,
+    document: Document,
+    upload: UploadedFile,
+    *,
+    store: DocumentStore,
+    max_bytes: int,
+) -> None:
+    document.content_type = check_upload(upload.content, max_bytes=max_bytes)
+    document.stored_name = store.save(upload.content)
+    document.size_bytes = len(upload.content)
+    document.content_sha256 = hashlib.sha256(upload.content).hexdigest()
+    document.uploaded_at = ctx.now
+
+
+def _apply_verification(ctx: ServiceContext, document: Document, request: DocumentRequest) -> None:
+    if request.refusal_reason:
+        document.verification_status = VerificationStatus.REFUSED.value
+    elif request.verified:
+        document.verification_status = VerificationStatus.VERIFIED.value
+    else:
+        document.verification_status = VerificationStatus.RECEIVED.value
+    document.refusal_reason = request.refusal_reason
+    if request.verified or request.refusal_reason:
+        document.verified_by = ctx.actor.user_id
+        document.verified_on = ctx.today
+    else:
+        document.verified_by = document.verified_on = None
+
+
+def _load_or_create(
+    ctx: ServiceContext, dossier: Dossier, kind: DocumentKind
+) -> tuple[Document, bool]:
+    document = ctx.session.scalar(
+        select(Document).where(Document.dossier_id == dossier.id, Document.kind == kind.value)
+    )
+    if document is not None:
+        return document, False
+    document = Document(
+        id=new_id(),
+        dossier_id=dossier.id,
+        kind=kind.value,
+        verification_status=VerificationStatus.RECEIVED.value,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    ctx.session.add(document)
+    return document, True
+
+
+def _audit(
+    ctx: ServiceContext, dossier: Dossier, document: Document, before: dict[str, Any] | None
+) -> None:
+    after = _summary(ctx, document)
+    record_event(
+        ctx,
+        action=f"document.{document.verification_status}",
+        entity_type="document",
+        entity_id=document.id,
+        dossier_id=dossier.id,
+        before=before,
+        after=after,
+    )
+    if before is not None and document.iban_changed_at == ctx.now:
+        record_event(
+            ctx,
+            action="document.iban_changed",
+            entity_type="document",
+            entity_id=document.id,
+            dossier_id=dossier.id,
+            before={"iban": before["iban"]},
+            after={"iban": after["iban"], "reason": document.change_reason},
+        )
+
+
+def put_document(
+    ctx: ServiceContext,
+    dossier: Dossier,
+    request: DocumentRequest,
+    *,
+    store: DocumentStore,
+    max_bytes: int,
+) -> Document:
+    """Record, verify or refuse one document of a dossier (the whole document is replaced)."""
+    if (request.verified or request.refusal_reason) and ctx.actor.role not in _VERIFIERS:
+        raise NotAllowed("Seuls les instructeurs peuvent vérifier ou refuser une pièce.")
+    document, created = _load_or_create(ctx, dossier, request.kind)
+    before = None if created else _summary(ctx, document)
+    if request.kind is DocumentKind.IDENTITY and request.identity is not None:
+        _apply_identity(document, request.identity)
+    if request.kind is DocumentKind.VITALE and request.vitale is not None:
+        _apply_vitale(ctx, document, request.vitale)
+    if request.kind is DocumentKind.RIB and request.rib is not None:
+        _apply_rib(ctx, document, request.rib)
+    if request.upload is not None:
+        _apply_upload(ctx, document, request.upload, store=store, max_bytes=max_bytes)
+    _apply_verification(ctx, document, request)
+    document.recorded_by = ctx.actor.user_id
+    document.updated_at = ctx.now
+    ctx.session.flush()
+    mark_facts_changed(ctx, dossier)
+    ctx.session.flush()
+    _audit(ctx, dossier, document, before)
+    return document
