@@ -1,8 +1,10 @@
-"""ORM tables of the remuneration package (dossiers, trainings, attendance, users, audit)."""
+"""ORM tables of the remuneration package (dossiers, trainings, attendance, users, audit,
+the case-request outbox)."""
 
 from remuneration.db.models.access import ApiToken, IdempotencyRecord, User
 from remuneration.db.models.attendance import AttendanceStatement, AttendanceStatementLine
 from remuneration.db.models.audit import AuditEvent
+from remuneration.db.models.case_requests import CaseRequest
 from remuneration.db.models.catalogue import Trainee, Training, TrainingOrganisation
 from remuneration.db.models.dossiers import AidRequest, Decision, Document, Dossier, Exit
 
@@ -12,6 +14,7 @@ __all__ = [
     "AttendanceStatement",
     "AttendanceStatementLine",
     "AuditEvent",
+    "CaseRequest",
     "Decision",
     "Document",
     "Dossier",

@@ -1,0 +1,88 @@
+"""Reason codes of rejects and returns, and what remu does about each.
+
+The table lives in ``reason_codes.yaml`` (dated, with its sources). The two flags drive the
+return processing: whether the trainee's bank details must be blocked until a new RIB is
+verified, and whether a re-issue (a new transfer with a new EndToEndId) may ever be made
+without a human decision — never for a duplicate (AM05), a death (MD07) or a regulatory
+reason (RR01-RR04).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["ReasonCode", "reason_code", "reason_codes"]
+
+_FILE = "reason_codes.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonCode:
+    """One ISO reason code with its French meaning and the action it calls for."""
+
+    code: str
+    meaning: str
+    action: str
+    block_bank_details: bool
+    reissue_allowed: bool
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    meaning: str = Field(min_length=1)
+    action: str = Field(min_length=1)
+    block_bank_details: bool
+    reissue_allowed: bool
+
+
+class _Version(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    in_force_from: date
+    source: str = Field(min_length=1)
+    codes: dict[str, _Entry] = Field(min_length=1)
+
+    @field_validator("in_force_from", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> date:
+        return date.fromisoformat(str(value))
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str = Field(min_length=1)
+    versions: tuple[_Version, ...] = Field(min_length=1)
+
+
+@cache
+def _table() -> _Table:
+    text = resources.files(__package__).joinpath(_FILE).read_text(encoding="utf-8")
+    table = _Table.model_validate(yaml.safe_load(text))
+    dates = [v.in_force_from for v in table.versions]
+    if dates != sorted(set(dates)):
+        raise ValueError(f"{_FILE}: versions must be sorted by date, without duplicates")
+    return table
+
+
+def reason_codes(on: date) -> dict[str, ReasonCode]:
+    """The whole table in force on ``on``, by code."""
+    versions = [v for v in _table().versions if v.in_force_from <= on]
+    if not versions:
+        raise LookupError(f"no reason code table in force on {on.isoformat()}")
+    return {
+        code: ReasonCode(code, e.meaning, e.action, e.block_bank_details, e.reissue_allowed)
+        for code, e in versions[-1].codes.items()
+    }
+
+
+def reason_code(code: str, *, on: date) -> ReasonCode | None:
+    """The reason code, or None when remu has no rule for it (a human decides)."""
+    return reason_codes(on).get(code)

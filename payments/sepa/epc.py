@@ -1,0 +1,177 @@
+"""The EPC rule layer on the model, before a file is written.
+
+The file check (``epc_file.check_file``) runs the same rules on the written bytes; this one
+runs them on the input so that a payment run can refuse a batch, with the offending
+transaction named, before anything is written or released. ``used_end_to_end_ids`` and
+``used_message_ids`` let the caller bring in what the database already holds: an EndToEndId
+must be unique across all payments ever, since it is the only key a bank echoes back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterator
+from datetime import date
+
+from payments.sepa.epc_rules import (
+    GROUPING_MESSAGE,
+    EpcViolation,
+    IbanChecker,
+    Problem,
+    RuleCode,
+    address_problems,
+    amount_problems,
+    category_purpose_problems,
+    execution_date_problems,
+    identifier_problems,
+    name_problems,
+    remittance_problems,
+    text_problems,
+)
+from payments.sepa.model import (
+    CreditTransfer,
+    CreditTransferMessage,
+    MessageHeader,
+    PaymentInstruction,
+)
+
+__all__ = ["EndToEndRegistry", "check_message"]
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _tag(problems: list[Problem], path: str, e2e: str | None = None) -> Iterator[EpcViolation]:
+    for code, message in problems:
+        yield EpcViolation(code, message, path, e2e)
+
+
+def _header_violations(
+    header: MessageHeader, used_message_ids: Container[str]
+) -> Iterator[EpcViolation]:
+    yield from _tag(identifier_problems(header.message_id, "MsgId"), "GrpHdr/MsgId")
+    if header.message_id in used_message_ids:
+        yield EpcViolation(
+            RuleCode.MSGID_ALREADY_USED,
+            f"L'identifiant de message {header.message_id} a déjà été utilisé pour ce payeur.",
+            "GrpHdr/MsgId",
+        )
+    yield from _tag(
+        name_problems(header.initiating_party_name, "InitgPty/Nm"), "GrpHdr/InitgPty/Nm"
+    )
+
+
+def _instruction_violations(
+    instruction: PaymentInstruction, path: str, today: date, ibans: IbanChecker
+) -> Iterator[EpcViolation]:
+    key = instruction.key
+    yield from _tag(
+        identifier_problems(instruction.payment_information_id, "PmtInfId"), f"{path}/PmtInfId"
+    )
+    yield from _tag(category_purpose_problems(key.category_purpose), f"{path}/PmtTpInf/CtgyPurp/Cd")
+    yield from _tag(
+        execution_date_problems(key.requested_execution_date, today), f"{path}/ReqdExctnDt"
+    )
+    yield from _tag(name_problems(key.debtor.name, "Dbtr/Nm"), f"{path}/Dbtr/Nm")
+    yield from _tag(ibans.problems(key.debtor.iban, "DbtrAcct"), f"{path}/DbtrAcct/Id/IBAN")
+    if key.debtor.bic is not None:
+        yield from _tag(text_problems(key.debtor.bic, "DbtrAgt"), f"{path}/DbtrAgt")
+
+
+def _transfer_problems(
+    transfer: CreditTransfer, ibans: IbanChecker
+) -> Iterator[tuple[str, Problem]]:
+    yield from (
+        ("PmtId/EndToEndId", p) for p in identifier_problems(transfer.end_to_end_id, "EndToEndId")
+    )
+    if transfer.instruction_id is not None:
+        yield from (
+            ("PmtId/InstrId", p) for p in identifier_problems(transfer.instruction_id, "InstrId")
+        )
+    yield from (("Amt/InstdAmt", p) for p in amount_problems(transfer.amount))
+    yield from (("Cdtr/Nm", p) for p in name_problems(transfer.creditor_name, "Cdtr/Nm"))
+    address = transfer.creditor_address
+    lines = list(address.address_lines)
+    yield from (("Cdtr/PstlAdr", p) for p in address_problems(address.town, address.country, lines))
+    parts = [address.street_name, address.building_number, address.post_code, address.town, *lines]
+    for part in parts:
+        yield from (("Cdtr/PstlAdr", p) for p in text_problems(part or "", "PstlAdr"))
+    yield from (("CdtrAcct/Id/IBAN", p) for p in ibans.problems(transfer.creditor_iban, "CdtrAcct"))
+    if transfer.creditor_bic is not None:
+        yield from (("CdtrAgt", p) for p in text_problems(transfer.creditor_bic, "CdtrAgt"))
+    yield from (("RmtInf/Ustrd", p) for p in remittance_problems(transfer.remittance_information))
+
+
+class EndToEndRegistry:
+    """EndToEndIds seen in this message, checked against those already used before."""
+
+    def __init__(self, used: Container[str]) -> None:
+        self._used = used
+        self._seen: set[str] = set()
+
+    def violations(self, e2e: str, path: str) -> Iterator[EpcViolation]:
+        where = f"{path}/PmtId/EndToEndId"
+        if e2e in self._seen:
+            message = f"L'EndToEndId {e2e} apparaît plusieurs fois dans le fichier."
+            yield EpcViolation(RuleCode.ENDTOENDID_DUPLICATE, message, where, e2e)
+        elif e2e in self._used:
+            message = f"L'EndToEndId {e2e} a déjà été utilisé par un paiement antérieur."
+            yield EpcViolation(RuleCode.ENDTOENDID_ALREADY_USED, message, where, e2e)
+        self._seen.add(e2e)
+
+
+def _grouping_violations(message: CreditTransferMessage) -> Iterator[EpcViolation]:
+    keys: set[tuple[str, date, bool, str]] = set()
+    ids: set[str] = set()
+    for index, instruction in enumerate(message.instructions, start=1):
+        key = instruction.key
+        account = (
+            key.debtor.iban,
+            key.requested_execution_date,
+            key.batch_booking,
+            key.category_purpose,
+        )
+        path = f"PmtInf[{index}]"
+        if account in keys:
+            yield EpcViolation(
+                RuleCode.PMTINF_GROUPING,
+                GROUPING_MESSAGE,
+                path,
+            )
+        if instruction.payment_information_id in ids:
+            yield EpcViolation(
+                RuleCode.PMTINFID_DUPLICATE,
+                f"L'identifiant PmtInfId {instruction.payment_information_id} est en double.",
+                f"{path}/PmtInfId",
+            )
+        keys.add(account)
+        ids.add(instruction.payment_information_id)
+
+
+def check_message(
+    message: CreditTransferMessage,
+    *,
+    today: date,
+    used_end_to_end_ids: Container[str] = _NONE,
+    used_message_ids: Container[str] = _NONE,
+    iban_checker: IbanChecker | None = None,
+) -> list[EpcViolation]:
+    """Every EPC rule that can be judged on the model (empty list: the message may be written).
+
+    Totals, payment method, service level and charge bearer are fixed by the writer and are
+    judged on the file by ``check_file``.
+    """
+    ibans = iban_checker or IbanChecker(on=today)
+    violations = list(_header_violations(message.header, used_message_ids))
+    violations += _grouping_violations(message)
+    registry = EndToEndRegistry(used_end_to_end_ids)
+    for p_index, instruction in enumerate(message.instructions, start=1):
+        path = f"PmtInf[{p_index}]"
+        violations += _instruction_violations(instruction, path, today, ibans)
+        for t_index, transfer in enumerate(instruction.transfers, start=1):
+            tx_path = f"{path}/CdtTrfTxInf[{t_index}]"
+            e2e = transfer.end_to_end_id
+            violations += registry.violations(e2e, tx_path)
+            violations += (
+                EpcViolation(code, text, f"{tx_path}/{where}", e2e)
+                for where, (code, text) in _transfer_problems(transfer, ibans)
+            )
+    return violations
