@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.rules_door import parameter_store, today_in_paris
+from api.deps import require
+from api.routers._common import PROBLEM_RESPONSES
+from api.rules_door import PARIS, parameter_store
 from api.schemas.evaluations import EVALUATION_REQUEST_SCHEMA, EXAMPLE_REQUEST
+from remuneration.services.context import ServiceContext
 from rules import InputError, evaluate, loads, result_to_json
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["évaluations"])
+router = APIRouter(tags=["évaluations"], responses=PROBLEM_RESPONSES)
 
 _BODY_DOC: dict[str, Any] = {
     "requestBody": {
@@ -55,10 +58,16 @@ def input_problem(error: InputError, request: Request) -> JSONResponse:
         422: {"description": "Demande invalide (problem+json, chemins JSON des erreurs)"},
     },
 )
-async def post_evaluation(request: Request) -> Response:
+async def post_evaluation(
+    request: Request,
+    ctx: Annotated[ServiceContext, Depends(require("evaluations.create"))],
+) -> Response:
+    """No database is touched: the body is read raw so that the rules package checks it and all
+    three doors (library, command line, API) answer the same bytes."""
     raw = await request.body()
     try:
-        result = evaluate(loads(raw), today=today_in_paris(), parameters=parameter_store())
+        today = ctx.now.astimezone(PARIS).date()
+        result = evaluate(loads(raw), today=today, parameters=parameter_store())
     except InputError as error:
         return input_problem(error, request)
     return Response(result_to_json(result), media_type="application/json")

@@ -46,8 +46,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("PUT", "/v1/trainings/{training_id}/attendance/{month}"): AGENTS | {"organisation"},
     ("GET", "/v1/trainings/{training_id}/attendance/{month}"): READERS | {"organisation"},
     ("GET", "/v1/parameters"): ALL,
+    ("POST", "/v1/evaluations"): ALL - {"organisation"},
 }
-PUBLIC = {("GET", "/health/live"), ("GET", "/health/ready"), ("POST", "/v1/evaluations")}
+PUBLIC = {("GET", "/health/live"), ("GET", "/health/ready")}
 
 
 @pytest.fixture(scope="module")
