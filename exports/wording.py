@@ -27,6 +27,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from rules.periods import MONTH_NAMES
+
 __all__ = [
     "MONTH_NAMES",
     "NARROW_NBSP",
@@ -47,20 +49,6 @@ NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
 _MINUS = "\u2212"
 
-MONTH_NAMES = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 _UNITS = (
     "zéro",

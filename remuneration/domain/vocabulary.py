@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from rules import facts
+
 __all__ = [
     "AidKind",
     "CodeStatus",
@@ -16,51 +18,13 @@ __all__ = [
 ]
 
 
-class Sex(StrEnum):
-    """As on the carte Vitale (first digit of the NIR)."""
-
-    M = "M"
-    F = "F"
-
-
-class TraineeStatus(StrEnum):
-    """The trainee's situation when the training starts."""
-
-    JOB_SEEKER = "job_seeker"
-    INSERTION_EMPLOYEE = "insertion_employee"
-    OTHER = "other"
-
-
-class FranceTravailIndemnity(StrEnum):
-    """What France Travail pays the trainee, if anything."""
-
-    NONE = "none"
-    ARE = "are"
-    AREF = "aref"
-    RFF = "rff"
-
-
-class ExitReason(StrEnum):
-    """Why a trainee left the training before its end."""
-
-    LEGITIMATE = "legitimate"
-    ABANDONMENT = "abandonment"
-    EXCLUSION = "exclusion"
-
-
-class AidKind(StrEnum):
-    """One-off aids asked on request."""
-
-    EQUIPMENT = "equipment"
-    DRIVING_LICENCE = "driving_licence"
-
-
-class CodeStatus(StrEnum):
-    """Progress with the highway code, for the driving-licence aid."""
-
-    PASSED = "passed"
-    IN_PREPARATION = "in_preparation"
-    NOT_STARTED = "not_started"
+# The dossier's facts use the evaluation contract's own enumerations: one word list, one place.
+Sex = facts.Sex
+TraineeStatus = facts.Status
+FranceTravailIndemnity = facts.Indemnity
+ExitReason = facts.ExitReason
+AidKind = facts.AidKind
+CodeStatus = facts.CodeStatus
 
 
 class DocumentKind(StrEnum):

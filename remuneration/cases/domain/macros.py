@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from string import Template
 
+from rules.periods import MONTH_NAMES
+
 from ._instants import require_aware
 from .business_calendar import BusinessCalendar
 from .errors import CaseConfigurationError, IllegalTransitionError, MacroError
@@ -31,20 +33,6 @@ __all__ = [
 ]
 
 REMINDER_DATE_PLACEHOLDER = "reminder_date"
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 _MACRO_TARGETS = frozenset({CaseStatus.OPEN, CaseStatus.WAITING_TRAINEE, CaseStatus.RESOLVED})
 
 
@@ -174,7 +162,7 @@ def status_path(
 def french_date(day: date) -> str:
     """A date in words, as letters to trainees write it: ``5 mars 2024``, ``1er mai 2024``."""
     number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{number} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _planned_transitions(macro: Macro, status: CaseStatus) -> tuple[PlannedTransition, ...]:
