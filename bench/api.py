@@ -1,0 +1,194 @@
+"""HTTP benchmark (performance.md, ``bench/api.py``): one server worker on loopback, load from
+this second process.
+
+1. ``POST /v1/evaluations`` for a fixed time with a few concurrent clients → requests per second;
+2. ``GET /v1/dossiers/{id}`` with 20 concurrent clients → latency percentiles.
+
+The server is ``remu serve --demo`` in a temporary directory (its own SQLite file and secrets).
+Every loop is bounded in count and time, and the server is stopped at the end.
+
+Run: ``python bench/api.py [--seconds 10] [--requests 2000] [--out bench/results/api.json]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "tests" / "rules" / "examples" / "01-granted-full-time-with-aids.json"
+TARGETS = {"evaluations_rps": 300.0, "dossier_p95_ms": 20.0}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(directory: Path, port: int) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    remu = shutil.which("remu", path=str(Path(sys.executable).parent)) or "remu"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REMU_")}
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen(
+        [remu, "serve", "--demo", "--port", str(port)],
+        cwd=directory,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    tokens: dict[str, str] = {}
+    assert server.stdout is not None
+    deadline = time.monotonic() + 120
+    while len(tokens) < 6 and time.monotonic() < deadline:
+        line = server.stdout.readline()
+        if not line:
+            break
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) == 2 and parts[1].startswith("ey"):
+            tokens[parts[0]] = parts[1]
+    threading.Thread(target=server.stdout.read, daemon=True).start()  # drain the logs
+    base = f"http://127.0.0.1:{port}"
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
+                return server, tokens
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("le serveur n'a pas démarré")
+
+
+def load(
+    base: str, token: str, worker: Any, *, clients: int, seconds: float, requests: int
+) -> dict[str, Any]:
+    """``clients`` concurrent connections (asyncio tasks: a light client, so that the server and
+    not the load generator is measured), bounded by time and by the total count."""
+    results: list[tuple[float, int]] = []
+    remaining = [requests]
+
+    async def one_client(client: httpx.AsyncClient, stop_at: float) -> None:
+        while time.monotonic() < stop_at and remaining[0] > 0:
+            remaining[0] -= 1
+            started = time.perf_counter()
+            status = await worker(client)
+            results.append((time.perf_counter() - started, status))
+
+    async def main() -> float:
+        headers = {"Authorization": f"Bearer {token}"}
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx.AsyncClient(
+            base_url=base, headers=headers, timeout=10, limits=limits
+        ) as client:
+            started = time.perf_counter()
+            stop_at = time.monotonic() + seconds
+            await asyncio.gather(*(one_client(client, stop_at) for _ in range(clients)))
+            return time.perf_counter() - started
+
+    elapsed = asyncio.run(main())
+    times = sorted(t for t, _ in results)
+    errors = sum(1 for _, status in results if status >= 400)
+
+    def percentile(p: float) -> float:
+        return times[min(len(times) - 1, int(p * len(times)))] * 1000 if times else 0.0
+
+    return {
+        "clients": clients,
+        "requests": len(results),
+        "errors": errors,
+        "seconds": round(elapsed, 3),
+        "requests_per_second": round(len(results) / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": round(percentile(0.50), 2),
+        "p95_ms": round(percentile(0.95), 2),
+        "p99_ms": round(percentile(0.99), 2),
+        "mean_ms": round(statistics.fmean(times) * 1000, 2) if times else 0.0,
+    }
+
+
+def run(seconds: float, requests: int) -> dict[str, Any]:
+    directory = Path(tempfile.mkdtemp(prefix="remu-bench-api-"))
+    port = free_port()
+    server, tokens = start_server(directory, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        token = tokens["instructor"]
+        body = json.dumps(json.loads(EXAMPLE.read_text("utf-8"))["request"]).encode()
+        headers = {"Content-Type": "application/json"}
+
+        async def evaluate(client: httpx.AsyncClient) -> int:
+            response = await client.post("/v1/evaluations", content=body, headers=headers)
+            return response.status_code
+
+        listing = httpx.get(
+            f"{base}/v1/dossiers", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        ).json()
+        ids = [item["id"] for item in listing["items"]]
+        counter = iter(range(10**9))
+
+        async def read_dossier(client: httpx.AsyncClient) -> int:
+            response = await client.get(f"/v1/dossiers/{ids[next(counter) % len(ids)]}")
+            return response.status_code
+
+        evaluations = load(base, token, evaluate, clients=4, seconds=seconds, requests=requests * 5)
+        dossiers = load(base, token, read_dossier, clients=20, seconds=seconds, requests=requests)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(directory, ignore_errors=True)
+    return {
+        "benchmark": "api",
+        "server": "remu serve --demo (one uvicorn worker, SQLite)",
+        "post_evaluations": evaluations,
+        "get_dossier": dossiers,
+        "targets": TARGETS,
+        "meets_targets": {
+            "evaluations_rps": evaluations["requests_per_second"] >= TARGETS["evaluations_rps"],
+            "dossier_p95_ms": dossiers["p95_ms"] <= TARGETS["dossier_p95_ms"],
+            "no_error": evaluations["errors"] == 0 and dossiers["errors"] == 0,
+        },
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--out", default="bench/results/api.json")
+    args = parser.parse_args()
+    report = run(args.seconds, args.requests)
+    for name in ("post_evaluations", "get_dossier"):
+        entry = report[name]
+        print(
+            f"{name:18} {entry['requests']:>6} req {entry['requests_per_second']:>8.1f} req/s "
+            f"p50 {entry['p50_ms']:>6.1f} ms p95 {entry['p95_ms']:>6.1f} ms "
+            f"erreurs {entry['errors']}"
+        )
+    print(f"cibles : {report['targets']} → {report['meets_targets']}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"rapport : {out}")
+
+
+if __name__ == "__main__":
+    main()
