@@ -121,6 +121,43 @@ def load(
     }
 
 
+def _ms(text: str) -> float:
+    units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    for unit in ("us", "ms", "s"):
+        if text.endswith(unit):
+            return round(float(text[: -len(unit)]) * units[unit], 2)
+    return float(text)
+
+
+def wrk_dossiers(base: str, token: str, ids: list[str], seconds: float) -> dict[str, Any] | None:
+    """The same read load with wrk (Debian package), a load generator that costs the machine
+    little, when it is installed; ``None`` otherwise."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        quoted = ",".join(f'"{i}"' for i in ids)
+        script.write(
+            f"ids = {{{quoted}}}\nn = 0\nrequest = function()\n  n = n + 1\n"
+            "  return wrk.format('GET', '/v1/dossiers/' .. ids[(n % #ids) + 1])\nend\n"
+        )
+    command = [wrk, "-t2", "-c20", f"-d{max(1, int(seconds))}s", "--latency"]
+    command += ["-H", f"Authorization: Bearer {token}", "-s", script.name, base]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    Path(script.name).unlink()
+    report: dict[str, Any] = {"tool": "wrk", "clients": 20}
+    for line in done.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] in ("50%", "90%", "99%"):
+            report[f"p{parts[0][:-1]}_ms"] = _ms(parts[1])
+        elif line.startswith("Requests/sec:"):
+            report["requests_per_second"] = float(parts[1])
+        elif "Non-2xx" in line:
+            report["errors"] = int(parts[-1])
+    report.setdefault("errors", 0)
+    return report
+
+
 def run(seconds: float, requests: int) -> dict[str, Any]:
     directory = Path(tempfile.mkdtemp(prefix="remu-bench-api-"))
     port = free_port()
@@ -147,6 +184,7 @@ def run(seconds: float, requests: int) -> dict[str, Any]:
 
         evaluations = load(base, token, evaluate, clients=4, seconds=seconds, requests=requests * 5)
         dossiers = load(base, token, read_dossier, clients=20, seconds=seconds, requests=requests)
+        dossiers_wrk = wrk_dossiers(base, token, ids, seconds)
     finally:
         server.terminate()
         try:
@@ -159,6 +197,7 @@ def run(seconds: float, requests: int) -> dict[str, Any]:
         "server": "remu serve --demo (one uvicorn worker, SQLite)",
         "post_evaluations": evaluations,
         "get_dossier": dossiers,
+        "get_dossier_wrk": dossiers_wrk,
         "targets": TARGETS,
         "meets_targets": {
             "evaluations_rps": evaluations["requests_per_second"] >= TARGETS["evaluations_rps"],
@@ -183,6 +222,8 @@ def main() -> None:
             f"p50 {entry['p50_ms']:>6.1f} ms p95 {entry['p95_ms']:>6.1f} ms "
             f"erreurs {entry['errors']}"
         )
+    if report["get_dossier_wrk"]:
+        print(f"get_dossier (wrk)  {report['get_dossier_wrk']}")
     print(f"cibles : {report['targets']} → {report['meets_targets']}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
