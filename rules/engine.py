@@ -52,22 +52,17 @@ def _month_context(ev: Evaluation, req: EvaluationRequest) -> MonthContext | Non
     training, status = req.training, req.trainee.status
     start = training.start_date
     last = req.exit.date if req.exit is not None else training.end_date
-    full_time: bool | None = None
     if last is None:
         ev.need("training.end_date")
-    if status is Status.JOB_SEEKER:
-        if training.weekly_hours is None:
-            ev.need("training.weekly_hours")
-        elif start is not None:
-            threshold = ev.param("remuneration.full_time_weekly_hours", start)
-            full_time = training.weekly_hours >= threshold.decimal
+    if status is Status.JOB_SEEKER and training.weekly_hours is None:
+        ev.need("training.weekly_hours")
     if start is None or last is None or status is None:
         return None
-    if status is Status.JOB_SEEKER and full_time is None:
+    if status is Status.JOB_SEEKER and training.weekly_hours is None:
         return None
     return MonthContext(
         status=status,
-        full_time=full_time,
+        weekly_hours=training.weekly_hours,
         first_day=start,
         last_day=last,
         distance_km=training.distance_km,

@@ -26,7 +26,7 @@ class MonthContext:
     """What a month's lines need besides the statement: who, which days, which mode."""
 
     status: Status
-    full_time: bool | None
+    weekly_hours: Decimal | None
     first_day: date
     last_day: date
     distance_km: Decimal | None
@@ -46,6 +46,17 @@ class _RemunerationTrace(NamedTuple):
     allowances: Decimal
     floored: bool
     amount: Decimal
+    weekly_hours: Decimal | None
+    threshold: Decimal
+
+    def mode_text(self) -> str:
+        if self.mode == "insertion" or self.weekly_hours is None:
+            return _MODES[self.mode]
+        comparison = "au moins" if self.mode == "full_time" else "moins de"
+        return (
+            f"{_MODES[self.mode]} : {fr_hours(self.weekly_hours)} par semaine, "
+            f"{comparison} {fr_hours(self.threshold)}"
+        )
 
     def formula(self) -> str:
         prorata = f"{fr_money(self.monthly.decimal)} × {self.d} jours / {self.big_d} jours"
@@ -70,7 +81,7 @@ class _RemunerationTrace(NamedTuple):
         )
         floor = " (ramené à 0, le calcul étant négatif)" if self.floored else ""
         return (
-            f"Rémunération {fr_of_month(self.month)} ({_MODES[self.mode]}) : {self.formula()}"
+            f"Rémunération {fr_of_month(self.month)} ({self.mode_text()}) : {self.formula()}"
             f"{deduction} = {fr_money(self.amount)}{floor}. Montant mensuel en vigueur au "
             f"{fr_date(self.month.first_day)} : {fr_money(self.monthly.decimal)} "
             f"({cite(self.monthly)}). Taux horaire : montant mensuel / "
@@ -92,6 +103,7 @@ class _MonthRates:
     monthly: ParameterValue
     hours_per_month: ParameterValue
     hourly: Decimal
+    full_time_weekly_hours: Decimal
     used_insertion: tuple[UsedParameter, ...]
     used_job_seeker: tuple[UsedParameter, ...]
 
@@ -109,6 +121,7 @@ def _month_rates(ev: Evaluation, month: Month) -> _MonthRates:
         monthly=monthly,
         hours_per_month=hours_per_month,
         hourly=monthly.decimal / hours_per_month.decimal,
+        full_time_weekly_hours=weekly.decimal,
         used_insertion=used,
         used_job_seeker=(*used, UsedParameter.of(weekly)),
     )
@@ -126,7 +139,7 @@ def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> L
     if ctx.status is Status.INSERTION_EMPLOYEE:
         mode, hours = "insertion", s.hours_outside_work or ZERO
         raw = min(hourly * hours, prorata)
-    elif ctx.full_time:
+    elif ctx.weekly_hours is not None and ctx.weekly_hours >= rates.full_time_weekly_hours:
         mode, hours = "full_time", s.unjustified_absence_hours
         raw = prorata - hourly * hours
     else:
@@ -146,6 +159,8 @@ def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> L
         s.daily_allowances,
         net < 0,
         amount,
+        ctx.weekly_hours,
+        rates.full_time_weekly_hours,
     )
     return Line(
         kind=LineKind.REMUNERATION,

@@ -198,3 +198,27 @@ def test_lines_are_ordered_by_period_then_kind_and_sum_to_the_total() -> None:
 
 def test_born_in_2008_nir_builder_matches() -> None:
     assert nir_with_key("2080376540123")[:5] == "20803"
+
+
+def test_full_time_threshold_is_the_one_in_force_on_the_first_day_of_each_month(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    import shutil
+
+    from rules import load_parameters
+    from rules.parameters import DEFAULT_DIRECTORY
+
+    directory = tmp_path / "p"
+    shutil.copytree(DEFAULT_DIRECTORY, directory)
+    path = directory / "remuneration.full_time_weekly_hours.yaml"
+    path.write_text(
+        path.read_text("utf-8")
+        + '  - from: 2024-04-01\n    value: "36"\n    status: A\n    source: "essai"\n',
+        "utf-8",
+    )
+    data = request(months=[month("2024-03", 105, 98, 0, 7), month("2024-04", 140, 133, 0, 7)])
+    result = run(data, parameters=load_parameters(directory))
+    texts = [line.explanation for line in result.lines if line.kind == "remuneration"]
+    assert "temps plein : 35 h par semaine, au moins 30 h" in texts[0]
+    assert "temps partiel : 35 h par semaine, moins de 36 h" in texts[1]
+    assert ("remuneration", "2024-04", "663.49") in amounts(result)  # 756.63 × 133 / 151.67 = 663.4917
