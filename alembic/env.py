@@ -6,6 +6,7 @@ import os
 
 from sqlalchemy import Connection
 
+import payments.models  # noqa: F401 - registers the payments tables on the metadata
 import remuneration.db.models  # noqa: F401 - registers the tables on the metadata
 from alembic import context
 from remuneration.db.base import Base

@@ -10,9 +10,13 @@ from fastapi import FastAPI
 
 from api.deps import AppState
 from api.errors import install_error_handlers
+from api.jobs_registry import build_registry
+from api.metrics import MetricsMiddleware, RequestMetrics
+from api.metrics import router as metrics_router
 from api.middleware import RequestContextMiddleware
 from api.routers import (
     attendance,
+    cases,
     catalogue,
     documents,
     dossier_decisions,
@@ -20,6 +24,8 @@ from api.routers import (
     evaluations,
     health,
     parameters,
+    payments,
+    payments_bank,
 )
 from api.settings import Settings
 from remuneration.db.session import make_engine, make_session_factory
@@ -79,8 +85,15 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = system_clo
         attendance,
         parameters,
         evaluations,
+        payments,
+        payments_bank,
+        cases,
     ):
         app.include_router(module.router)
+    app.include_router(metrics_router)
+    app.state.jobs = build_registry(settings)
+    app.state.request_metrics = RequestMetrics()
+    app.add_middleware(MetricsMiddleware, metrics=app.state.request_metrics)
     app.add_middleware(
         RequestContextMiddleware, max_body_bytes=settings.max_upload_bytes * 2 + 64 * 1024
     )

@@ -14,9 +14,8 @@ from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import text
 
-from api import cli_rules
+from api import cli_cases, cli_jobs, cli_payments, cli_rules
 from api.app import create_app, system_clock
 from api.localsecrets import ensure_local_secrets
 from api.logging import configure_logging
@@ -111,14 +110,6 @@ def _api_keys_create(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_config(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    with engine_scope(settings.database_url) as engine, engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
-        print(f"Configuration valide ; base : {engine.dialect.name}.")
-    return EXIT_OK
-
-
 def _demo(args: argparse.Namespace) -> int:
     from api.demo import load_demo, print_tokens
 
@@ -192,11 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--trainees", type=int, default=300)
     demo.add_argument("--seed", type=int, default=2024)
     demo.set_defaults(handler=_demo)
-    subparsers.add_parser("check-config", help="vérifier la configuration").set_defaults(
-        handler=_check_config
-    )
     _add_user_commands(subparsers)
     cli_rules.register(subparsers)
+    cli_payments.register(subparsers)
+    cli_jobs.register(subparsers)
+    cli_cases.register(subparsers)
     return parser
 
 

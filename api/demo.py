@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.cli_cases import demo_cases
 from api.demo_data import (
     FIRST_NAMES_F,
     FIRST_NAMES_M,
@@ -409,11 +410,13 @@ def load_demo(settings: Settings, *, trainees: int, seed: int, now: datetime) ->
         trainings = _trainings(ctx, rng, organisations)
         _users(session, organisations[0], now)
         counts = _populate(ctx, rng, trainees, store, trainings)
+        counts["cases"] = demo_cases(session, now=now)
         states = _state_counts(session)
     shown = ", ".join(f"{state} : {count}" for state, count in sorted(states.items()))
     return (
         f"Démonstration chargée : {len(organisations)} organismes, {len(trainings)} "
-        f"formations, {trainees} stagiaires, {counts['statements']} états de présence. "
+        f"formations, {trainees} stagiaires, {counts['statements']} états de présence, "
+        f"{counts['cases']} dossiers de relation usager. "
         f"Dossiers par état — {shown}."
     )
 

@@ -27,6 +27,8 @@ _ALL = frozenset(Role)
 _AGENTS = frozenset({Role.INSTRUCTOR, Role.SUPERVISOR})
 _READERS = _AGENTS | {Role.RELATION_USAGERS, Role.FINANCE}
 _REFERENCE_WRITERS = _AGENTS | {Role.ADMIN}
+_FINANCE = frozenset({Role.FINANCE})
+_CASE_WORKERS = frozenset({Role.RELATION_USAGERS, Role.SUPERVISOR})
 
 PERMISSIONS: Mapping[str, frozenset[Role]] = MappingProxyType(
     {
@@ -47,6 +49,21 @@ PERMISSIONS: Mapping[str, frozenset[Role]] = MappingProxyType(
         "attendance.read": _READERS | {Role.ORGANISATION},
         "parameters.read": _ALL,
         "evaluations.create": _ALL - {Role.ORGANISATION},
+        "payment_runs.create": _FINANCE,
+        "payment_runs.read": _FINANCE,
+        "payment_batches.read": _FINANCE,
+        "payment_batches.release": _FINANCE,
+        "payment_batches.cancel": _FINANCE,
+        "payment_batches.download": _FINANCE,
+        "bank_files.import": _FINANCE,
+        "payments.read": _READERS,
+        "overpayments.read": _FINANCE | {Role.SUPERVISOR, Role.RELATION_USAGERS},
+        "overpayments.waive": frozenset({Role.SUPERVISOR}),
+        "cases.create": _CASE_WORKERS,
+        "cases.read": _CASE_WORKERS,
+        "cases.work": _CASE_WORKERS,
+        "cases.assign": frozenset({Role.SUPERVISOR}),
+        "cases.metrics": frozenset({Role.SUPERVISOR}),
     }
 )
 """permission → roles that hold it (security-and-operations.md, "People and roles")."""

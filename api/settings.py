@@ -8,6 +8,7 @@ to `var/remu.env` (git-ignored, mode 600) for the embedded quick start.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -43,6 +44,25 @@ class Settings(BaseSettings):
     document_store_dir: Path = Path("var/documents")
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     log_json: bool = True
+    # The paying account of the payment files (the Region's delegated payer). The defaults are
+    # a demonstration account (a valid French test IBAN): set the real one in production.
+    payer_name: str = Field(default="Region - Remuneration des stagiaires", max_length=70)
+    payer_iban: str = Field(
+        default="FR7630004000031234567890143", pattern=r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"
+    )
+    payer_bic: str | None = Field(default="BNPAFRPPXXX", pattern=r"^[A-Z0-9]{8}([A-Z0-9]{3})?$")
+    payer_category_purpose: str = Field(default="GOVT", pattern=r"^[A-Z]{4}$")
+    pain_version: Literal["pain.001.001.09", "pain.001.001.03"] = "pain.001.001.09"
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token of /metrics (≥ 32 chars); unset: /metrics off."
+    )
+    retention_dry_run: bool = Field(
+        default=True,
+        description=(
+            "The scheduled retention purge only counts, erases nothing, until the retention "
+            "periods are validated by the data protection officer and this is set to false."
+        ),
+    )
 
     @field_validator("jwt_secret")
     @classmethod
@@ -52,6 +72,13 @@ class Settings(BaseSettings):
             raise ValueError("le secret des jetons doit faire au moins 32 caractères")
         if secret.lower() in _KNOWN_WEAK or len(set(secret)) < 8:
             raise ValueError("le secret des jetons est trop faible (valeur connue ou répétitive)")
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _strong_metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MINIMUM_SECRET_LENGTH:
+            raise ValueError("le jeton des métriques doit faire au moins 32 caractères")
         return value
 
     @field_validator("data_key")

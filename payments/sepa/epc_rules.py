@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Container
+from collections.abc import Collection, Container
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -269,8 +269,16 @@ class IbanChecker:
     after the fact is still caught.
     """
 
-    def __init__(self, *, on: date, already_verified: Container[str] = frozenset()) -> None:
-        self._countries = sepa_countries(on)
+    def __init__(
+        self,
+        *,
+        on: date,
+        already_verified: Container[str] = frozenset(),
+        countries: Collection[str] | None = None,
+    ) -> None:
+        # ``countries``: the SEPA scheme list in force, when the caller holds it (the rules'
+        # ``sepa.countries`` parameter); otherwise the list bundled with this package.
+        self._countries = frozenset(countries) if countries is not None else sepa_countries(on)
         self._verified = already_verified
         # Tuples, not lists: 100 000 cached results must not feed the cyclic garbage collector.
         self._results: dict[str, tuple[Problem, ...]] = {}

@@ -163,6 +163,11 @@ def test_no_personal_data_in_urls(api: Any) -> None:
         "organisation_id",
         "decision_id",
         "month",
+        "run_id",
+        "batch_id",
+        "debt_id",
+        "case_id",
+        "macro",
     }
     for operations in api.app.openapi()["paths"].values():
         for operation in operations.values():
@@ -170,4 +175,17 @@ def test_no_personal_data_in_urls(api: Any) -> None:
                 if parameter["in"] == "path":
                     assert parameter["name"] in path_parameters
                 if parameter["in"] == "query":
-                    assert parameter["name"] in {"status", "training", "q", "page", "page_size"}
+                    assert parameter["name"] in {
+                        "status",
+                        "training",
+                        "dossier",
+                        "q",
+                        "page",
+                        "page_size",
+                        "view",
+                        "category",
+                        "assignee",
+                        "format",
+                        "since",
+                        "until",
+                    }

@@ -17,6 +17,7 @@ from tests.api.builders import check, create_training, ready_dossier
 ALL = {"instructor", "relation_usagers", "finance", "organisation", "supervisor", "admin"}
 AGENTS = {"instructor", "supervisor"}
 READERS = AGENTS | {"relation_usagers", "finance"}
+CASE_WORKERS = {"relation_usagers", "supervisor"}
 
 # (method, path) → roles allowed; written independently of api.security.PERMISSIONS.
 MATRIX: dict[tuple[str, str], set[str]] = {
@@ -47,6 +48,27 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/trainings/{training_id}/attendance/{month}"): READERS | {"organisation"},
     ("GET", "/v1/parameters"): ALL,
     ("POST", "/v1/evaluations"): ALL - {"organisation"},
+    ("POST", "/v1/payment-runs"): {"finance"},
+    ("GET", "/v1/payment-runs/{run_id}"): {"finance"},
+    ("GET", "/v1/payment-batches/{batch_id}"): {"finance"},
+    ("POST", "/v1/payment-batches/{batch_id}/release"): {"finance"},
+    ("POST", "/v1/payment-batches/{batch_id}/cancellation"): {"finance"},
+    ("GET", "/v1/payment-batches/{batch_id}/file"): {"finance"},
+    ("POST", "/v1/bank-files"): {"finance"},
+    ("GET", "/v1/payments"): READERS,
+    ("GET", "/v1/overpayments"): {"finance", "supervisor", "relation_usagers"},
+    ("POST", "/v1/overpayments/{debt_id}/waiver"): {"supervisor"},
+    ("POST", "/v1/cases"): CASE_WORKERS,
+    ("GET", "/v1/cases"): CASE_WORKERS,
+    ("GET", "/v1/cases/metrics"): {"supervisor"},
+    ("GET", "/v1/cases/{case_id}"): CASE_WORKERS,
+    ("POST", "/v1/cases/{case_id}/claim"): CASE_WORKERS,
+    ("POST", "/v1/cases/{case_id}/assign"): {"supervisor"},
+    ("POST", "/v1/cases/{case_id}/transitions"): CASE_WORKERS,
+    ("POST", "/v1/cases/{case_id}/notes"): CASE_WORKERS,
+    ("POST", "/v1/cases/{case_id}/messages"): CASE_WORKERS,
+    ("POST", "/v1/cases/{case_id}/merge"): CASE_WORKERS,
+    ("POST", "/v1/cases/{case_id}/macros/{macro}"): CASE_WORKERS,
 }
 PUBLIC = {("GET", "/health/live"), ("GET", "/health/ready")}
 
@@ -69,7 +91,25 @@ def world(api: Any) -> dict[str, str]:
         ),
         201,
     )
+    case = check(
+        api.client.post(
+            "/v1/cases",
+            json={
+                "category": "payment_missing",
+                "channel": "phone",
+                "subject": "Paiement non reçu",
+                "trainee_id": dossier["trainee"]["id"],
+            },
+            headers=api.headers("relation_usagers"),
+        ),
+        201,
+    )
     return {
+        "run_id": str(uuid.uuid4()),
+        "batch_id": str(uuid.uuid4()),
+        "debt_id": str(uuid.uuid4()),
+        "case_id": case["id"],
+        "macro": "rib_requested",
         "organisation_id": str(api.organisation_id),
         "training_id": training["id"],
         "trainee_id": dossier["trainee"]["id"],
@@ -93,6 +133,10 @@ def _bodies(world: dict[str, str]) -> dict[tuple[str, str], Any]:
         ("PUT", "/v1/dossiers/{dossier_id}/documents/rib"): {"holder": "MME X"},
         ("POST", "/v1/dossiers/{dossier_id}/decisions"): {},
         ("PUT", "/v1/trainings/{training_id}/attendance/{month}"): {"entries": []},
+        ("POST", "/v1/cases"): {"category": "information", "channel": "phone"},
+        ("POST", "/v1/cases/{case_id}/transitions"): {"to": "bogus"},
+        ("POST", "/v1/cases/{case_id}/notes"): {"body": "Note de test."},
+        ("POST", "/v1/cases/{case_id}/merge"): {"into": "C-1999-000001"},
     }
 
 

@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, insert, text
 from sqlalchemy.exc import DBAPIError
 
+import payments.models  # noqa: F401 - registers the payments tables
 import remuneration.db.models  # noqa: F401 - registers the tables
 from alembic import command
 from remuneration.db.base import Base

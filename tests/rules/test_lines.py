@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -106,7 +107,7 @@ def test_exclusion_repays_everything_but_keeps_mobility() -> None:
     assert "R6341-47" in overpayment.explanation
 
 
-def test_advance_not_recoverable_when_the_parameter_says_so(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_advance_not_recoverable_when_the_parameter_says_so(tmp_path: Path) -> None:
     import shutil
 
     from rules import load_parameters
@@ -201,7 +202,7 @@ def test_born_in_2008_nir_builder_matches() -> None:
 
 
 def test_full_time_threshold_is_the_one_in_force_on_the_first_day_of_each_month(
-    tmp_path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     import shutil
 
@@ -221,4 +222,5 @@ def test_full_time_threshold_is_the_one_in_force_on_the_first_day_of_each_month(
     texts = [line.explanation for line in result.lines if line.kind == "remuneration"]
     assert "temps plein : 35 h par semaine, au moins 30 h" in texts[0]
     assert "temps partiel : 35 h par semaine, moins de 36 h" in texts[1]
-    assert ("remuneration", "2024-04", "663.49") in amounts(result)  # 756.63 × 133 / 151.67 = 663.4917
+    # 756.63 × 133 / 151.67 = 663.4917
+    assert ("remuneration", "2024-04", "663.49") in amounts(result)

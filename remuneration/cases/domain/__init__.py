@@ -120,6 +120,7 @@ from .macros import (
     PlannedTransition,
     apply_macro,
     french_date,
+    french_instant,
     status_path,
 )
 from .metrics import (
@@ -141,7 +142,13 @@ from .references import (
     parse_case_reference,
     reference_year,
 )
-from .service_levels import ClockKind, ServiceLevelPolicy, SlaTargets, TargetOverride
+from .service_levels import (
+    CLOCK_LABELS,
+    ClockKind,
+    ServiceLevelPolicy,
+    SlaTargets,
+    TargetOverride,
+)
 from .transitions import (
     CLEARED_BY_MILESTONE,
     TRANSITIONS,
@@ -176,6 +183,7 @@ __all__ = [
     "CATEGORY_LABELS",
     "CHANNEL_LABELS",
     "CLEARED_BY_MILESTONE",
+    "CLOCK_LABELS",
     "CSV_HEADER",
     "PAUSING_STATUSES",
     "PRIORITY_LABELS",
@@ -258,6 +266,7 @@ __all__ = [
     "escalated_priority",
     "format_case_reference",
     "french_date",
+    "french_instant",
     "iban_change_needs_case",
     "iso_week",
     "load_auto_case_rules",

@@ -34,9 +34,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class WorkRules:
-    """Work rules in force (work_rules.yaml)."""
+    """Work rules in force (work_rules.yaml): the default cap, the team that receives the
+    automatic cases by round robin (None: they stay unassigned), and how the service can be
+    reached (written at the end of the messages of the macros)."""
 
     default_open_case_cap: int
+    automatic_cases_team: str | None = None
+    service_contact: str = ""
 
     def __post_init__(self) -> None:
         if self.default_open_case_cap < 1:
@@ -102,12 +106,14 @@ def duplicate_warning(
 ) -> DuplicateWarning | None:
     """Warn (not refuse) when the trainee already has an active case with this category.
 
+    Matches are listed oldest first (references are allocated in order within a year).
+
     The agent decides: a second call about the same payment belongs in the existing case (and
     may be merged), a new problem deserves its own case.
     """
     matches = sorted(
         (case for case in existing if _same_request(case, trainee_id, category)),
-        key=lambda case: case.case_id,
+        key=lambda case: case.reference,
     )
     if not matches:
         return None

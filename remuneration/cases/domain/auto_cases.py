@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar as gregorian
 import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -94,7 +95,7 @@ class CauseKey:
         return f"{self.category.value}:{self.object_type}:{self.object_id}"
 
     @classmethod
-    def for_rule(cls, rule: AutoCaseRule, object_id: str | int) -> CauseKey:
+    def for_rule(cls, rule: AutoCaseRule, object_id: str | int | uuid.UUID) -> CauseKey:
         """The cause key of ``rule`` for one object, e.g. the payment 123."""
         return cls(category=rule.category, object_type=rule.linked_object, object_id=str(object_id))
 
@@ -137,9 +138,13 @@ class AddEventToCase:
 
 
 def decide_auto_case(
-    rule: AutoCaseRule, *, object_id: str | int, existing: Iterable[ExistingAutoCase]
+    rule: AutoCaseRule, *, object_id: str | int | uuid.UUID, existing: Iterable[ExistingAutoCase]
 ) -> OpenNewCase | AddEventToCase:
-    """Open a case for the cause, or add an event to its active case (the oldest if several)."""
+    """Open a case for the cause, or add an event to its active case.
+
+    The database keeps at most one active case per cause (a partial unique index); should
+    several be given, the smallest id is chosen so that the answer does not depend on order.
+    """
     cause = CauseKey.for_rule(rule, object_id)
     active = sorted(
         case.case_id for case in existing if case.cause == cause and case.status in ACTIVE_STATUSES

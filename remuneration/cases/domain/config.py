@@ -110,6 +110,8 @@ class _AutoCaseVersion(_Version):
 
 class _WorkVersion(_Version):
     default_open_case_cap: StrictInt
+    automatic_cases_team: str | None = None
+    service_contact: str = ""
 
 
 class _Macro(_Strict):
@@ -215,7 +217,13 @@ def load_auto_case_rules(
 def load_work_rules(*, on: date, path: Path | None = None) -> WorkRules:
     """The work rules (round-robin cap) in force on ``on``."""
     version = _load("work_rules.yaml", "work_rules", _WorkVersion, on, path)
-    return _guard(lambda: WorkRules(default_open_case_cap=version.default_open_case_cap))
+    return _guard(
+        lambda: WorkRules(
+            default_open_case_cap=version.default_open_case_cap,
+            automatic_cases_team=version.automatic_cases_team,
+            service_contact=version.service_contact,
+        )
+    )
 
 
 def load_macros(*, on: date, path: Path | None = None) -> Mapping[str, Macro]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from string import Template
+from zoneinfo import ZoneInfo
 
 from rules.periods import MONTH_NAMES
 
@@ -29,6 +30,7 @@ __all__ = [
     "PlannedTransition",
     "apply_macro",
     "french_date",
+    "french_instant",
     "status_path",
 ]
 
@@ -163,6 +165,12 @@ def french_date(day: date) -> str:
     """A date in words, as letters to trainees write it: ``5 mars 2024``, ``1er mai 2024``."""
     number = "1er" if day.day == 1 else str(day.day)
     return f"{number} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def french_instant(instant: datetime, timezone: ZoneInfo) -> str:
+    """A deadline in words, in local time: ``le 27 mai 2024 à 9 h 30``."""
+    local = require_aware(instant).astimezone(timezone)
+    return f"le {french_date(local.date())} à {local.hour} h {local.minute:02d}"
 
 
 def _planned_transitions(macro: Macro, status: CaseStatus) -> tuple[PlannedTransition, ...]:

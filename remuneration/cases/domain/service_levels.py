@@ -12,11 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from types import MappingProxyType
 
 from .errors import CaseConfigurationError
 from .vocabulary import Category, Channel, Priority
 
 __all__ = [
+    "CLOCK_LABELS",
     "ClockKind",
     "ServiceLevelPolicy",
     "SlaTargets",
@@ -30,6 +32,16 @@ class ClockKind(StrEnum):
     FIRST_RESPONSE = "first_response"
     NEXT_RESPONSE = "next_response"
     RESOLUTION = "resolution"
+
+
+CLOCK_LABELS = MappingProxyType(
+    {
+        ClockKind.FIRST_RESPONSE: "première réponse",
+        ClockKind.NEXT_RESPONSE: "réponse suivante",
+        ClockKind.RESOLUTION: "résolution",
+    }
+)
+"""French names of the clocks, as agents and supervisors read them."""
 
 
 @dataclass(frozen=True)

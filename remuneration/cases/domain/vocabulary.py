@@ -6,6 +6,7 @@ French labels are what agents read in messages, exports and letters.
 
 from __future__ import annotations
 
+import uuid
 from enum import StrEnum
 from types import MappingProxyType
 from typing import NewType
@@ -31,9 +32,11 @@ __all__ = [
     "TraineeId",
 ]
 
-CaseId = NewType("CaseId", int)
-AgentId = NewType("AgentId", int)
-TraineeId = NewType("TraineeId", int)
+CaseId = NewType("CaseId", uuid.UUID)
+AgentId = NewType("AgentId", uuid.UUID)
+"""An agent is a user of the relation_usagers or supervisor role: the user's id."""
+TraineeId = NewType("TraineeId", uuid.UUID)
+# Random UUID keys, like every table of the project (remuneration.domain.ids).
 
 
 class Category(StrEnum):

@@ -1,16 +1,21 @@
 """ORM tables of the remuneration package (dossiers, trainings, attendance, users, audit,
 the case-request outbox)."""
 
+# The case queue keeps its tables in its own package; importing it here registers them on the
+# metadata that Alembic and the schema tests compare.
+import remuneration.cases.models  # noqa: F401
 from remuneration.db.models.access import ApiToken, IdempotencyRecord, User
 from remuneration.db.models.attendance import AttendanceStatement, AttendanceStatementLine
 from remuneration.db.models.audit import AuditEvent
 from remuneration.db.models.case_requests import CaseRequest
 from remuneration.db.models.catalogue import Trainee, Training, TrainingOrganisation
 from remuneration.db.models.dossiers import AidRequest, Decision, Document, Dossier, Exit
+from remuneration.db.models.jobs import AttendanceReminder, JobLease, JobRun
 
 __all__ = [
     "AidRequest",
     "ApiToken",
+    "AttendanceReminder",
     "AttendanceStatement",
     "AttendanceStatementLine",
     "AuditEvent",
@@ -20,6 +25,8 @@ __all__ = [
     "Dossier",
     "Exit",
     "IdempotencyRecord",
+    "JobLease",
+    "JobRun",
     "Trainee",
     "Training",
     "TrainingOrganisation",

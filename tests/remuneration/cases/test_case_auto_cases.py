@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import date
 
@@ -75,7 +76,9 @@ def test_invalid_cause_keys(text: str) -> None:
 
 
 def existing(case_id: int, cause: str, status: CaseStatus) -> ExistingAutoCase:
-    return ExistingAutoCase(case_id=CaseId(case_id), cause=CauseKey.parse(cause), status=status)
+    return ExistingAutoCase(
+        case_id=CaseId(uuid.UUID(int=case_id)), cause=CauseKey.parse(cause), status=status
+    )
 
 
 def test_first_occurrence_opens_a_case(rules: Mapping[AutoCaseTrigger, AutoCaseRule]) -> None:
@@ -98,7 +101,7 @@ def test_same_cause_while_active_adds_an_event(
     ]
     decision = decide_auto_case(rules[T.PAYMENT_RETURNED], object_id="123", existing=cases)
     assert decision == AddEventToCase(
-        case_id=CaseId(7), cause=CauseKey.parse("payment_returned:payment:123")
+        case_id=CaseId(uuid.UUID(int=7)), cause=CauseKey.parse("payment_returned:payment:123")
     )
 
 
@@ -119,7 +122,7 @@ def test_the_oldest_active_case_gets_the_event(
         existing(4, "dossier_incomplete:dossier:55", CaseStatus.NEW),
     ]
     decision = decide_auto_case(rules[T.DOSSIER_INCOMPLETE], object_id=55, existing=cases)
-    assert decision == AddEventToCase(case_id=CaseId(4), cause=cases[0].cause)
+    assert decision == AddEventToCase(case_id=CaseId(uuid.UUID(int=4)), cause=cases[0].cause)
 
 
 def test_incomplete_dossier_trigger_day(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -52,10 +53,10 @@ def snap(
     resolution: ClockState | None,
 ) -> CaseSnapshot:
     return CaseSnapshot(
-        case_id=CaseId(case_id),
+        case_id=CaseId(uuid.UUID(int=case_id)),
         status=status,
         category=category,
-        assignee=None if agent is None else AgentId(agent),
+        assignee=None if agent is None else AgentId(uuid.UUID(int=agent)),
         team=team,
         created_at=created,
         resolved_at=resolved,
@@ -111,9 +112,9 @@ def test_first_response_compliance(metrics: QueueMetrics) -> None:
     assert first.overall == Compliance(met=4, breached=2)
     assert first.overall.rate_percent == Decimal("66.67")
     assert first.by_agent == (
-        (10, Compliance(2, 0)),
-        (20, Compliance(1, 1)),
-        (30, Compliance(0, 1)),
+        (AgentId(uuid.UUID(int=10)), Compliance(2, 0)),
+        (AgentId(uuid.UUID(int=20)), Compliance(1, 1)),
+        (AgentId(uuid.UUID(int=30)), Compliance(0, 1)),
         (None, Compliance(1, 0)),
     )
     assert first.by_team == (
@@ -128,7 +129,7 @@ def test_resolution_compliance(metrics: QueueMetrics) -> None:
     assert resolution.clock is ClockKind.RESOLUTION
     assert resolution.overall == Compliance(met=3, breached=1)
     assert resolution.overall.rate_percent == Decimal("75.00")
-    assert dict(resolution.by_agent)[AgentId(30)].rate_percent is None
+    assert dict(resolution.by_agent)[AgentId(uuid.UUID(int=30))].rate_percent is None
     assert resolution.by_team == (
         ("A", Compliance(3, 0)),
         ("B", Compliance(0, 1)),
@@ -166,9 +167,24 @@ def test_json(metrics: QueueMetrics) -> None:
         "first_response": {
             "overall": {"met": 4, "breached": 2, "rate_percent": "66.67"},
             "by_agent": [
-                {"agent_id": 10, "met": 2, "breached": 0, "rate_percent": "100.00"},
-                {"agent_id": 20, "met": 1, "breached": 1, "rate_percent": "50.00"},
-                {"agent_id": 30, "met": 0, "breached": 1, "rate_percent": "0.00"},
+                {
+                    "agent_id": str(uuid.UUID(int=10)),
+                    "met": 2,
+                    "breached": 0,
+                    "rate_percent": "100.00",
+                },
+                {
+                    "agent_id": str(uuid.UUID(int=20)),
+                    "met": 1,
+                    "breached": 1,
+                    "rate_percent": "50.00",
+                },
+                {
+                    "agent_id": str(uuid.UUID(int=30)),
+                    "met": 0,
+                    "breached": 1,
+                    "rate_percent": "0.00",
+                },
                 {"agent_id": None, "met": 1, "breached": 0, "rate_percent": "100.00"},
             ],
             "by_team": [
@@ -180,9 +196,19 @@ def test_json(metrics: QueueMetrics) -> None:
         "resolution": {
             "overall": {"met": 3, "breached": 1, "rate_percent": "75.00"},
             "by_agent": [
-                {"agent_id": 10, "met": 2, "breached": 0, "rate_percent": "100.00"},
-                {"agent_id": 20, "met": 1, "breached": 1, "rate_percent": "50.00"},
-                {"agent_id": 30, "met": 0, "breached": 0, "rate_percent": None},
+                {
+                    "agent_id": str(uuid.UUID(int=10)),
+                    "met": 2,
+                    "breached": 0,
+                    "rate_percent": "100.00",
+                },
+                {
+                    "agent_id": str(uuid.UUID(int=20)),
+                    "met": 1,
+                    "breached": 1,
+                    "rate_percent": "50.00",
+                },
+                {"agent_id": str(uuid.UUID(int=30)), "met": 0, "breached": 0, "rate_percent": None},
                 {"agent_id": None, "met": 0, "breached": 0, "rate_percent": None},
             ],
             "by_team": [
@@ -227,6 +253,24 @@ def test_csv_french_excel_profile(metrics: QueueMetrics) -> None:
     ]
     for line in expected_lines:
         assert line in body
+
+
+def test_agents_are_shown_by_name_when_known(metrics: QueueMetrics) -> None:
+    names = {AgentId(uuid.UUID(int=10)): "Awa Diallo"}
+    body = metrics_to_csv(metrics, agent_names=names).decode("utf-8-sig")
+    assert "Respect du délai de première réponse;agent;Awa Diallo;respectés;2" in body
+    assert f"agent;{uuid.UUID(int=20)};respectés;1" in body
+    data = metrics_to_json(metrics, agent_names=names)
+    compliance = data["compliance"]
+    assert isinstance(compliance, dict)
+    first_agent = compliance["first_response"]["by_agent"][0]
+    assert first_agent == {
+        "agent_id": str(uuid.UUID(int=10)),
+        "agent_name": "Awa Diallo",
+        "met": 2,
+        "breached": 0,
+        "rate_percent": "100.00",
+    }
 
 
 def test_csv_makes_formulas_inert(calendar: BusinessCalendar) -> None:

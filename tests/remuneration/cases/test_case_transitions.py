@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 
 import pytest
 
@@ -119,7 +120,10 @@ def test_leaving_a_state_clears_its_columns() -> None:
 
 def test_merge_into_an_active_case() -> None:
     milestone = check_merge(
-        case_id=CaseId(1), status=S.OPEN, into_case_id=CaseId(2), into_status=S.WAITING_TRAINEE
+        case_id=CaseId(uuid.UUID(int=1)),
+        status=S.OPEN,
+        into_case_id=CaseId(uuid.UUID(int=2)),
+        into_status=S.WAITING_TRAINEE,
     )
     assert milestone is Milestone.MERGED_AT
 
@@ -139,8 +143,8 @@ def test_refused_merges(
 ) -> None:
     with pytest.raises(error):
         check_merge(
-            case_id=CaseId(case_id),
+            case_id=CaseId(uuid.UUID(int=case_id)),
             status=status,
-            into_case_id=CaseId(into_id),
+            into_case_id=CaseId(uuid.UUID(int=into_id)),
             into_status=into_status,
         )

@@ -1,0 +1,245 @@
+"""Operator commands: ``scheduler``, ``jobs list``, ``jobs run``, ``check-config``,
+``gdpr export`` and ``retention purge``.
+
+Dates and times are shown in Europe/Paris. Exit status: 0 done, 1 a job or a check failed
+(``jobs run``), 2 bad input or configuration (as every ``remu`` command).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import uuid
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from api.app import system_clock
+from api.config_check import check_migrations, run_checks
+from api.job_runner import JobRunner, Outcome
+from api.job_simulation import simulate
+from api.job_slots import PARIS
+from api.job_status import job_states
+from api.jobs_registry import build_registry
+from api.logging import configure_logging
+from api.settings import Settings
+from remuneration.db.session import engine_scope, make_session_factory
+from remuneration.operations import load_operations_policy
+from remuneration.services.document_store import DocumentStore
+from remuneration.services.gdpr import export_trainee
+from remuneration.services.protection import FieldProtector, decode_master_key
+from remuneration.services.retention import apply_retention, plan_retention
+from remuneration.services.system_actor import system_context
+
+__all__ = ["register"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_OUTCOME_FR = {
+    Outcome.SUCCEEDED: "réussie",
+    Outcome.FAILED: "échouée",
+    Outcome.SKIPPED: "déjà exécutée (ou remplacée par un créneau plus récent)",
+    Outcome.BUSY: "occupée : une autre exécution de cette tâche est en cours",
+}
+
+
+def _settings() -> Settings:
+    from api.cli import load_settings  # the command line's one way to read the settings
+
+    return load_settings()
+
+
+def _usage(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _local(moment: datetime | None) -> str:
+    return moment.astimezone(PARIS).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=PARIS)
+
+
+def _protector(settings: Settings) -> FieldProtector:
+    return FieldProtector(decode_master_key(settings.data_key.get_secret_value()))
+
+
+def _scheduler(args: argparse.Namespace) -> int:
+    from api.scheduling import run_scheduler
+
+    settings = _settings()
+    configure_logging(json_lines=settings.log_json)
+    with engine_scope(settings.database_url) as engine:
+        schema = check_migrations(engine, settings)
+        if not schema.ok:
+            return _usage(f"Planificateur non démarré : {schema.message}.")
+        runner = JobRunner(make_session_factory(engine), build_registry(settings))
+        if args.simulate_from or args.simulate_until:
+            if not (args.simulate_from and args.simulate_until):
+                return _usage("Indiquez --simulate-from et --simulate-until ensemble.")
+            ran = simulate(runner, _moment(args.simulate_from), _moment(args.simulate_until))
+            report = [[r.job, r.scheduled_for.isoformat(), r.outcome.value] for r in ran]
+            print(json.dumps({"holder": runner.holder, "ran": report}))
+            return EXIT_OK
+        run_scheduler(runner, system_clock)
+    return EXIT_OK
+
+
+def _state_dict(state: Any) -> dict[str, Any]:
+    return {
+        "job": state.name,
+        "description": state.description,
+        "schedule": state.schedule,
+        "next_run": state.next_run.isoformat() if state.next_run else None,
+        "last_slot": state.last_slot.isoformat() if state.last_slot else None,
+        "last_status": state.last_status,
+        "last_finished": state.last_finished.isoformat() if state.last_finished else None,
+        "last_success": state.last_success.isoformat() if state.last_success else None,
+        "last_error": state.last_error,
+    }
+
+
+def _jobs_list(args: argparse.Namespace) -> int:
+    settings = _settings()
+    jobs = build_registry(settings)
+    with engine_scope(settings.database_url) as engine, make_session_factory(engine)() as session:
+        states = job_states(session, jobs, now=system_clock())
+    if args.json:
+        print(json.dumps([_state_dict(s) for s in states], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{'tâche':<22} {'prochaine':<17} {'dernière':<17} {'statut':<10} erreur")
+    for s in states:
+        print(
+            f"{s.name:<22} {_local(s.next_run):<17} {_local(s.last_slot):<17} "
+            f"{s.last_status or '—':<10} {s.last_error or ''}"
+        )
+    return EXIT_OK
+
+
+def _jobs_run(args: argparse.Namespace) -> int:
+    settings = _settings()
+    jobs = build_registry(settings)
+    if args.name not in {job.name for job in jobs}:
+        names = ", ".join(job.name for job in jobs)
+        return _usage(f"Tâche inconnue : {args.name} (tâches : {names}).")
+    try:
+        for_day = date.fromisoformat(args.for_day) if args.for_day else None
+    except ValueError:
+        return _usage(f"Date invalide : {args.for_day} (AAAA-MM-JJ attendu)")
+    configure_logging(json_lines=settings.log_json)
+    with engine_scope(settings.database_url) as engine:
+        runner = JobRunner(make_session_factory(engine), jobs)
+        result = runner.run_manual(args.name, now=system_clock(), for_day=for_day)
+    print(f"{args.name} (créneau {_local(result.scheduled_for)}) : {_OUTCOME_FR[result.outcome]}")
+    failed = result.outcome in (Outcome.FAILED, Outcome.BUSY)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _check_config(args: argparse.Namespace) -> int:
+    settings = _settings()
+    now = system_clock()
+    with engine_scope(settings.database_url) as engine:
+        checks = run_checks(settings, engine, today=now.astimezone(PARIS).date())
+    for check in checks:
+        print(f"{'ok' if check.ok else 'ÉCHEC':<5} {check.name} : {check.message}")
+    if all(check.ok for check in checks):
+        print("Configuration valide.")
+        return EXIT_OK
+    return EXIT_USAGE
+
+
+def _write_private(path: Path, content: str) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(content)
+
+
+def _gdpr_export(args: argparse.Namespace) -> int:
+    try:
+        trainee_id = uuid.UUID(args.trainee)
+    except ValueError:
+        return _usage(f"Identifiant de stagiaire invalide : {args.trainee}")
+    settings = _settings()
+    with (
+        engine_scope(settings.database_url) as engine,
+        make_session_factory(engine).begin() as session,
+    ):
+        ctx = system_context(
+            session,
+            now=system_clock(),
+            protector=_protector(settings),
+            request_id=f"cli-gdpr-{uuid.uuid4().hex[:12]}",
+        )
+        exported = export_trainee(ctx, trainee_id, reveal=args.reveal)
+    text = json.dumps(exported, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        _write_private(Path(args.output), text)
+        print(f"Export écrit dans {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _retention_purge(args: argparse.Namespace) -> int:
+    settings = _settings()
+    now = system_clock()
+    today = now.astimezone(PARIS).date()
+    protector = _protector(settings)
+    store = DocumentStore(settings.document_store_dir, protector)
+    policy = load_operations_policy(on=today).retention
+    with (
+        engine_scope(settings.database_url) as engine,
+        make_session_factory(engine).begin() as session,
+    ):
+        plan = plan_retention(session, today=today, policy=policy)
+        report: dict[str, Any] = {"applied": bool(args.apply), **plan.to_dict()}
+        if args.apply:
+            ctx = system_context(
+                session, now=now, protector=protector, request_id=f"cli-retention-{today}"
+            )
+            report["done"] = apply_retention(ctx, plan, delete_file=store.delete)
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _add_jobs(subparsers: Any) -> None:
+    scheduler = subparsers.add_parser("scheduler", help="lancer le planificateur des tâches")
+    scheduler.add_argument("--simulate-from", help="simulation : début (ISO 8601, Europe/Paris)")
+    scheduler.add_argument("--simulate-until", help="simulation : fin (ISO 8601)")
+    scheduler.set_defaults(handler=_scheduler)
+    jobs = subparsers.add_parser("jobs", help="tâches planifiées").add_subparsers(
+        dest="action", required=True
+    )
+    listing = jobs.add_parser("list", help="état des tâches (prochaine, dernière, erreur)")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_jobs_list)
+    run = jobs.add_parser("run", help="exécuter une tâche maintenant (ou pour une date)")
+    run.add_argument("name")
+    run.add_argument("--for", dest="for_day", help="date AAAA-MM-JJ du créneau")
+    run.set_defaults(handler=_jobs_run)
+
+
+def register(subparsers: Any) -> None:
+    """Add the operations commands to ``remu``."""
+    _add_jobs(subparsers)
+    subparsers.add_parser("check-config", help="vérifier la configuration").set_defaults(
+        handler=_check_config
+    )
+    gdpr = subparsers.add_parser("gdpr", help="données personnelles (RGPD)").add_subparsers(
+        dest="action", required=True
+    )
+    export = gdpr.add_parser("export", help="tout ce qui est conservé sur un stagiaire (JSON)")
+    export.add_argument("--trainee", required=True, help="identifiant du stagiaire")
+    export.add_argument("--reveal", action="store_true", help="NIR et IBAN en clair (audité)")
+    export.add_argument("--output", "-o", help="fichier de sortie (sinon : sortie standard)")
+    export.set_defaults(handler=_gdpr_export)
+    retention = subparsers.add_parser("retention", help="conservation des données").add_subparsers(
+        dest="action", required=True
+    )
+    purge = retention.add_parser("purge", help="purge de conservation (simulation par défaut)")
+    purge.add_argument("--apply", action="store_true", help="appliquer (sinon : simulation)")
+    purge.set_defaults(handler=_retention_purge)

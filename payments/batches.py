@@ -1,0 +1,242 @@
+"""Releasing a batch (four eyes) and cancelling one (audited, with a replacement batch).
+
+Release: the person who prepared the batch cannot release it (and a CHECK constraint says so
+too); the releaser confirms the totals shown, which must equal the stored file's header; the
+stored bytes must still hash to the SHA-256 recorded when the file was validated; the state
+change is one conditional UPDATE, so of ten concurrent releases exactly one succeeds.
+
+Cancellation (before release only): the batch and its payments are cancelled, never deleted;
+the same amounts are frozen into a new batch of NEW payments (new EndToEndIds, linked by
+``reissue_of``) whose file is built and validated again. The canceller prepares the new batch,
+so someone else must release it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from payments.batching import build_file, open_batch
+from payments.config import PayerAccount
+from payments.errors import BatchNotReleasable, FourEyesViolation, RunRefused
+from payments.files import file_sha256, read_header
+from payments.models import Payment, PaymentBatch
+from payments.sepa import is_target2_business_day
+from payments.transfers import new_end_to_end_id, recently_changed
+from payments.vocabulary import BatchStatus, PaymentStatus
+from remuneration.domain.errors import NotFound
+from remuneration.services.audit import record_event
+from remuneration.services.context import ServiceContext
+
+__all__ = ["batch_summary", "cancel_batch", "get_batch", "release_batch"]
+
+
+def get_batch(ctx: ServiceContext, batch_id: uuid.UUID) -> PaymentBatch:
+    batch = ctx.session.get(PaymentBatch, batch_id)
+    if batch is None:
+        raise NotFound("Lot de paiement introuvable.")
+    return batch
+
+
+def batch_summary(batch: PaymentBatch) -> dict[str, Any]:
+    """The batch's identity and totals, for the audit log."""
+    return {
+        "status": batch.status,
+        "message_id": batch.message_id,
+        "number_of_transactions": batch.number_of_transactions,
+        "control_sum": str(batch.control_sum),
+        "file_sha256": batch.file_sha256,
+        "execution_date": batch.execution_date.isoformat(),
+    }
+
+
+def _not_prepared(batch: PaymentBatch) -> BatchNotReleasable:
+    if batch.status == BatchStatus.RELEASED.value:
+        return BatchNotReleasable("Ce lot a déjà été libéré.")
+    return BatchNotReleasable(
+        "Ce lot a été annulé ; seul son lot de remplacement peut être libéré."
+    )
+
+
+def _check_file(ctx: ServiceContext, batch: PaymentBatch, count: int, total: Decimal) -> None:
+    if file_sha256(ctx.session, batch.id) != batch.file_sha256:
+        raise BatchNotReleasable(
+            "Le fichier stocké ne correspond plus à l'empreinte SHA-256 enregistrée lors de sa "
+            "validation : annulez le lot pour le régénérer."
+        )
+    header = read_header(ctx.session, batch.id)
+    if (header.number_of_transactions, header.control_sum) != (count, total):
+        raise BatchNotReleasable(
+            f"Les totaux confirmés ({count} virements, {total} €) ne sont pas ceux de l'en-tête "
+            f"du fichier ({header.number_of_transactions} virements, {header.control_sum} €).",
+            field="control_sum",
+        )
+    day = batch.execution_date
+    if day < ctx.today or not is_target2_business_day(day):
+        raise BatchNotReleasable(
+            f"La date d'exécution {day.isoformat()} est passée ou n'est pas un jour ouvré "
+            "TARGET2 : annulez le lot en indiquant une nouvelle date."
+        )
+
+
+def release_batch(
+    ctx: ServiceContext, batch_id: uuid.UUID, *, number_of_transactions: int, control_sum: Decimal
+) -> PaymentBatch:
+    """Release a prepared batch to the bank (second person, totals confirmed)."""
+    batch = get_batch(ctx, batch_id)
+    if batch.status != BatchStatus.PREPARED.value:
+        raise _not_prepared(batch)
+    if batch.prepared_by is not None and batch.prepared_by == ctx.actor.user_id:
+        raise FourEyesViolation(
+            "Vous avez préparé ce lot : une autre personne doit le libérer (principe des quatre "
+            "yeux)."
+        )
+    _check_file(ctx, batch, number_of_transactions, control_sum)
+    before = batch_summary(batch)
+    result = ctx.session.execute(
+        update(PaymentBatch)
+        .where(PaymentBatch.id == batch.id, PaymentBatch.status == BatchStatus.PREPARED.value)
+        .values(
+            status=BatchStatus.RELEASED.value,
+            released_by=ctx.actor.user_id,
+            released_at=ctx.now,
+            version=PaymentBatch.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise BatchNotReleasable("Ce lot vient d'être libéré ou annulé par une autre personne.")
+    ctx.session.execute(
+        update(Payment)
+        .where(Payment.batch_id == batch.id, Payment.status == PaymentStatus.PREPARED.value)
+        .values(status=PaymentStatus.RELEASED.value, released_at=ctx.now)
+        .execution_options(synchronize_session=False)
+    )
+    ctx.session.refresh(batch)
+    record_event(
+        ctx,
+        action="payment_batch.released",
+        entity_type="payment_batch",
+        entity_id=batch.id,
+        before=before,
+        after=batch_summary(batch),
+    )
+    return batch
+
+
+_COPIED = (
+    "run_id",
+    "trainee_id",
+    "dossier_id",
+    "amount",
+    "creditor_name",
+    "creditor_name_epc",
+    "creditor_street",
+    "creditor_post_code",
+    "creditor_town",
+    "creditor_country",
+    "iban_encrypted",
+    "iban_hash",
+    "iban_masked",
+    "bic",
+    "iban_changed_at",
+    "remittance_information",
+)
+
+
+def _replacement_rows(
+    ctx: ServiceContext, old: PaymentBatch, new: PaymentBatch, alert_days: int
+) -> list[dict[str, Any]]:
+    rows = ctx.session.execute(select(Payment.__table__).where(Payment.batch_id == old.id))
+    return [
+        {
+            **{name: getattr(row, name) for name in _COPIED},
+            "id": uuid.uuid4(),
+            "batch_id": new.id,
+            "status": PaymentStatus.PREPARED.value,
+            "iban_recently_changed": recently_changed(
+                row.iban_changed_at, now=ctx.now, days=alert_days
+            ),
+            "end_to_end_id": new_end_to_end_id(),
+            "payment_information_id": None,
+            "reissue_of": row.id,
+            "return_kind": None,
+            "return_reason_code": None,
+            "returned_at": None,
+            "created_at": ctx.now,
+            "released_at": None,
+        }
+        for row in rows
+    ]
+
+
+def cancel_batch(
+    ctx: ServiceContext,
+    batch_id: uuid.UUID,
+    *,
+    reason: str,
+    execution_date: date | None,
+    payer: PayerAccount,
+    countries: Collection[str],
+    alert_days: int,
+) -> PaymentBatch:
+    """Cancel a prepared batch and freeze the same transfers into a new one; returns it."""
+    batch = get_batch(ctx, batch_id)
+    if batch.status != BatchStatus.PREPARED.value:
+        raise _not_prepared(batch)
+    day = execution_date or batch.execution_date
+    if day < ctx.today or not is_target2_business_day(day):
+        raise RunRefused(
+            f"La date d'exécution {day.isoformat()} doit être aujourd'hui ou plus tard, et un "
+            "jour ouvré TARGET2.",
+            field="execution_date",
+        )
+    before = batch_summary(batch)
+    result = ctx.session.execute(
+        update(PaymentBatch)
+        .where(PaymentBatch.id == batch.id, PaymentBatch.status == BatchStatus.PREPARED.value)
+        .values(
+            status=BatchStatus.CANCELLED.value,
+            cancelled_by=ctx.actor.user_id,
+            cancelled_at=ctx.now,
+            cancellation_reason=reason,
+            version=PaymentBatch.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise BatchNotReleasable("Ce lot vient d'être libéré ou annulé par une autre personne.")
+    ctx.session.refresh(batch)
+    replacement = open_batch(
+        ctx, run_id=batch.run_id, payer=payer, execution_date=day, replaces=batch.id
+    )
+    rows = _replacement_rows(ctx, batch, replacement, alert_days)
+    ctx.session.execute(
+        update(Payment)
+        .where(Payment.batch_id == batch.id)
+        .values(status=PaymentStatus.CANCELLED.value)
+        .execution_options(synchronize_session=False)
+    )
+    ctx.session.execute(insert(Payment), rows)
+    build_file(ctx, replacement, payer, countries=countries)
+    record_event(
+        ctx,
+        action="payment_batch.cancelled",
+        entity_type="payment_batch",
+        entity_id=batch.id,
+        before=before,
+        after={**batch_summary(batch), "reason": reason, "replaced_by": str(replacement.id)},
+    )
+    record_event(
+        ctx,
+        action="payment_batch.prepared",
+        entity_type="payment_batch",
+        entity_id=replacement.id,
+        after={**batch_summary(replacement), "replaces": str(batch.id)},
+    )
+    return replacement

@@ -1,0 +1,91 @@
+"""What a payment run needs besides the database: the paying account and the dated rules of
+the payment procedure.
+
+The paying account (the Region's delegated payer: name, IBAN, BIC, category purpose, pain.001
+version) comes from the settings, handed down by the composition root; the dated values of the
+procedure (how recent an IBAN change must be to be flagged to the releaser) come from
+``payments/data/payment_rules.yaml``, each version with its in-force date and its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from payments.sepa import Debtor, Pain001Version
+
+__all__ = ["PayerAccount", "ProcedureRules", "procedure_rules"]
+
+
+@dataclass(frozen=True, slots=True)
+class PayerAccount:
+    """The account every transfer is debited from, and how its files are written."""
+
+    name: str
+    iban: str
+    bic: str | None
+    category_purpose: str
+    pain_version: Pain001Version = Pain001Version.V09
+    initiating_party_name: str | None = None
+    batch_booking: bool = True
+
+    @property
+    def debtor(self) -> Debtor:
+        return Debtor(name=self.name, iban=self.iban, bic=self.bic)
+
+    @property
+    def initiating_party(self) -> str:
+        return self.initiating_party_name or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureRules:
+    """The payment procedure's values in force on one date, with their source."""
+
+    in_force_from: date
+    source: str
+    iban_change_alert_days: int
+
+
+class _Version(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    in_force_from: date
+    source: str = Field(min_length=1)
+    iban_change_alert_days: int = Field(ge=0, le=3650)
+
+    @field_validator("in_force_from", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> date:
+        return date.fromisoformat(str(value))
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str = Field(min_length=1)
+    versions: tuple[_Version, ...] = Field(min_length=1)
+
+
+@cache
+def _versions() -> tuple[_Version, ...]:
+    raw = resources.files("payments.data").joinpath("payment_rules.yaml").read_text("utf-8")
+    versions = _File.model_validate(yaml.safe_load(raw)).versions
+    dates = [v.in_force_from for v in versions]
+    if dates != sorted(set(dates)):
+        raise ValueError("payment_rules.yaml: versions must be sorted by date, without duplicates")
+    return versions
+
+
+def procedure_rules(on: date) -> ProcedureRules:
+    """The values in force on ``on`` (an error before the first version, never a default)."""
+    versions = [v for v in _versions() if v.in_force_from <= on]
+    if not versions:
+        raise LookupError(f"no payment procedure rules in force on {on.isoformat()}")
+    found = versions[-1]
+    return ProcedureRules(found.in_force_from, found.source, found.iban_change_alert_days)

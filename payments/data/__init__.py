@@ -1,0 +1,1 @@
+"""Dated data files of the payment procedure."""

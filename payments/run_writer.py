@@ -1,0 +1,286 @@
+"""Writing what a run decided, chunk after chunk, with bulk statements.
+
+The plans of a chunk of trainees become rows (payments, payment lines, debt offsets, new debts,
+debt balances, paid attendance lines, lifted blocks) buffered in memory and written with one
+``executemany`` per table: a run over 100 000 dossiers issues a few thousand statements, not a
+million. Everything stays in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, insert, update
+
+from payments.batching import open_batch
+from payments.config import PayerAccount
+from payments.facts import BankDetails, DossierFacts
+from payments.lines import PayableLine
+from payments.models import BankDetailsBlock, Debt, DebtOffset, Payment, PaymentBatch, PaymentLine
+from payments.planning import TraineePlan
+from payments.transfers import Creditor, TransferData, payment_row
+from payments.vocabulary import DebtStatus, RunKind, SkipReason
+from remuneration.db.models import AttendanceStatementLine
+from remuneration.services.case_requests import request_case
+from remuneration.services.context import ServiceContext
+from rules import Month
+
+__all__ = ["RunCounters", "RunWriter", "creditor_of"]
+
+_DEBTS = cast(Table, Debt.__table__)
+_STATEMENT_LINES = cast(Table, AttendanceStatementLine.__table__)
+
+
+@dataclass
+class RunCounters:
+    """What a run did, for its summary and its audit event."""
+
+    dossiers: int = 0
+    lines: int = 0
+    payments: int = 0
+    reissues: int = 0
+    debts: int = 0
+    total: Decimal = Decimal("0.00")
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+def creditor_of(trainee: Any, bank: BankDetails) -> Creditor:
+    """The account holder (as on the RIB, else the trainee's name) and the trainee's address."""
+    name = bank.holder or f"{trainee.last_name} {trainee.first_names}"
+    return Creditor(
+        name=name,
+        street=trainee.street,
+        post_code=trainee.postcode,
+        town=trainee.town or "",
+        country=trainee.country,
+        iban=bank.iban,
+        iban_hash=bank.iban_hash,
+        bic=bank.bic,
+        iban_changed_at=bank.iban_changed_at,
+    )
+
+
+class RunWriter:
+    """Buffers one chunk's rows and writes them; opens the run's batch with its first payment."""
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        *,
+        run_id: uuid.UUID,
+        kind: RunKind,
+        period: str,
+        execution_date: Any,
+        payer: PayerAccount,
+        alert_days: int,
+        last_period: Month | None,
+    ) -> None:
+        self.ctx = ctx
+        self.run_id, self.kind, self.period = run_id, kind, period
+        self.execution_date, self.payer, self.alert_days = execution_date, payer, alert_days
+        self.last_period = last_period
+        self.batch: PaymentBatch | None = None
+        self.counters = RunCounters()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._payments: list[dict[str, Any]] = []
+        self._lines: list[dict[str, Any]] = []
+        self._new_debts: list[dict[str, Any]] = []
+        self._offsets: list[dict[str, Any]] = []
+        self._balances: list[dict[str, Any]] = []
+        self._statement_lines: list[uuid.UUID] = []
+        self._lifted: list[uuid.UUID] = []
+        self._flagged: list[dict[str, Any]] = []
+
+    @property
+    def now(self) -> datetime:
+        return self.ctx.now
+
+    def batch_id(self) -> uuid.UUID:
+        if self.batch is None:
+            self.batch = open_batch(
+                self.ctx, run_id=self.run_id, payer=self.payer, execution_date=self.execution_date
+            )
+        return self.batch.id
+
+    def _remittance(self, dossier_id: uuid.UUID) -> str:
+        short = dossier_id.hex[:8].upper()
+        if self.kind is RunKind.ADVANCE:
+            return f"Region - avance remuneration formation - dossier {short}"
+        return f"Region - remuneration formation {self.period} - dossier {short}"
+
+    def add_transfer(self, data: TransferData, creditor: Creditor) -> uuid.UUID:
+        """Buffer one payment; returns its id (lines and offsets point at it)."""
+        row = payment_row(
+            data, creditor, protector=self.ctx.protector, now=self.now, alert_days=self.alert_days
+        )
+        self._payments.append(row)
+        self.counters.total += data.amount
+        if row["iban_recently_changed"]:
+            self._flagged.append(row)
+        return uuid.UUID(str(row["id"]))
+
+    def skip(self, reason: SkipReason) -> None:
+        self.counters.skipped[reason.value] += 1
+
+    def lift_block(self, block_id: uuid.UUID) -> None:
+        self._lifted.append(block_id)
+
+    def add_plan(self, plan: TraineePlan) -> None:
+        """Buffer everything one trainee's plan settles."""
+        if plan.skipped is not None:
+            self.skip(plan.skipped)
+            return
+        self.counters.dossiers += len(plan.settled)
+        self._mark_statements(plan.settled)
+        if plan.settlement is None:
+            return
+        payment_id = None
+        if plan.paying is not None and plan.paying.bank_details is not None:
+            data = TransferData(
+                run_id=self.run_id,
+                batch_id=self.batch_id(),
+                trainee_id=plan.trainee_id,
+                dossier_id=plan.paying.dossier_id,
+                amount=plan.settlement.transfer,
+                remittance=self._remittance(plan.paying.dossier_id),
+            )
+            payment_id = self.add_transfer(
+                data, creditor_of(plan.paying.trainee, plan.paying.bank_details)
+            )
+            self.counters.payments += 1
+        self._add_lines(plan.trainee_id, plan.lines, payment_id)
+        self._add_offsets(plan, payment_id)
+        if plan.settlement.new_debt > 0 and plan.debtor_dossier_id is not None:
+            self._add_debt(plan.trainee_id, plan.debtor_dossier_id, plan.settlement.new_debt)
+
+    def _mark_statements(self, settled: tuple[DossierFacts, ...]) -> None:
+        if self.kind is not RunKind.MONTHLY or self.last_period is None:
+            return
+        last = str(self.last_period)
+        for facts in settled:
+            self._statement_lines += [
+                line_id for month, line_id in facts.statement_lines.items() if month <= last
+            ]
+
+    def _add_lines(
+        self, trainee_id: uuid.UUID, lines: tuple[PayableLine, ...], payment_id: uuid.UUID | None
+    ) -> None:
+        self.counters.lines += len(lines)
+        self._lines += [
+            {
+                "id": uuid.uuid4(),
+                "run_id": self.run_id,
+                "payment_id": payment_id,
+                "dossier_id": line.dossier_id,
+                "trainee_id": trainee_id,
+                "period": str(line.period),
+                "kind": line.kind.value,
+                "revision": line.revision,
+                "amount": line.amount,
+                "engine_amount": line.engine_amount,
+                "rule": line.rule,
+                "explanation": line.explanation,
+                "created_at": self.now,
+            }
+            for line in lines
+        ]
+
+    def _add_offsets(self, plan: TraineePlan, payment_id: uuid.UUID | None) -> None:
+        assert plan.settlement is not None
+        for debt_id, amount in plan.settlement.offsets:
+            self._offsets.append(
+                {
+                    "id": uuid.uuid4(),
+                    "debt_id": debt_id,
+                    "run_id": self.run_id,
+                    "payment_id": payment_id,
+                    "amount": amount,
+                    "created_at": self.now,
+                }
+            )
+            self._balances.append({"b_id": debt_id, "b_taken": amount})
+
+    def _add_debt(self, trainee_id: uuid.UUID, dossier_id: uuid.UUID, amount: Decimal) -> None:
+        self.counters.debts += 1
+        self._new_debts.append(
+            {
+                "id": uuid.uuid4(),
+                "trainee_id": trainee_id,
+                "dossier_id": dossier_id,
+                "origin_run_id": self.run_id,
+                "amount": amount,
+                "remaining": amount,
+                "status": DebtStatus.OPEN.value,
+                "version": 1,
+                "created_at": self.now,
+            }
+        )
+
+    def flush(self) -> None:
+        """Write the buffered rows (parents before children) and empty the buffers."""
+        session = self.ctx.session
+        for model, rows in (
+            (Payment, self._payments),
+            (PaymentLine, self._lines),
+            (Debt, self._new_debts),
+            (DebtOffset, self._offsets),
+        ):
+            if rows:
+                session.execute(insert(model), rows)
+        self._write_balances()
+        if self._statement_lines:
+            session.execute(
+                update(_STATEMENT_LINES)
+                .where(_STATEMENT_LINES.c.id.in_(self._statement_lines))
+                .values(paid=True, paid_at=self.now)
+            )
+        if self._lifted:
+            session.execute(
+                update(BankDetailsBlock)
+                .where(BankDetailsBlock.id.in_(self._lifted))
+                .values(lifted_at=self.now)
+            )
+        self._request_cases()
+        self._reset()
+
+    def _write_balances(self) -> None:
+        if not self._balances:
+            return
+        remaining = _DEBTS.c.remaining - bindparam("b_taken")
+        self.ctx.session.execute(
+            update(_DEBTS)
+            .where(_DEBTS.c.id == bindparam("b_id"))
+            .values(remaining=remaining, version=_DEBTS.c.version + 1),
+            self._balances,
+        )
+        self.ctx.session.execute(
+            update(_DEBTS)
+            .where(_DEBTS.c.id.in_([row["b_id"] for row in self._balances]))
+            .where(_DEBTS.c.remaining == 0)
+            .values(status=DebtStatus.SETTLED.value, settled_at=self.now)
+        )
+
+    def _request_cases(self) -> None:
+        for row in self._flagged:
+            request_case(
+                self.ctx.session,
+                cause_key=f"bank_details_change:dossier:{row['dossier_id']}",
+                category="bank_details_change",
+                priority="high",
+                summary=(
+                    "Virement préparé vers un IBAN modifié récemment : vérifier le changement de "
+                    "coordonnées bancaires avant la libération du lot."
+                ),
+                now=self.now,
+                trainee_id=row["trainee_id"],
+                dossier_id=row["dossier_id"],
+                payment_id=row["id"],
+                payment_batch_id=row["batch_id"],
+            )

@@ -1,0 +1,295 @@
+"""Payment runs: the daily advance run and the monthly run (à terme échu).
+
+A run is one transaction: it evaluates the stored facts of every dossier with a granted
+decision (the engine, ``evaluate_request``), pays the lines not yet paid within its scope plus
+the regularisations of corrected months, offsets debts, records new ones, re-issues refused
+transfers whose RIB was verified again, issues recovery orders for debts that can no longer be
+offset, then writes, validates and stores the batch's pain.001. A crash anywhere leaves nothing;
+running the same (kind, period) again returns the first run.
+
+Two runs started at once are serialised (PostgreSQL: an advisory transaction lock; SQLite:
+``BEGIN IMMEDIATE``), and the unique key (kind, period) settles any race that remains.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import exists, select, text
+from sqlalchemy.exc import IntegrityError
+
+from payments.batching import build_file, sepa_country_list
+from payments.config import PayerAccount, procedure_rules
+from payments.debts import issue_recovery_orders
+from payments.errors import RunRefused
+from payments.evaluation import evaluate_chunk, load_chunk_state
+from payments.lines import ADVANCE_SCOPE, RunScope, monthly_scope
+from payments.models import PaymentLine, PaymentRun
+from payments.planning import plan_trainee
+from payments.reissues import reissue_refused_payments
+from payments.run_writer import RunWriter
+from payments.sepa import is_target2_business_day
+from payments.vocabulary import RunKind
+from remuneration.db.models import Decision, Dossier, Training
+from remuneration.domain.vocabulary import TraineeStatus
+from remuneration.services.audit import record_event
+from remuneration.services.context import ServiceContext
+from rules import LineKind, Month, default_store
+
+__all__ = ["RunOutcome", "RunRequest", "find_run", "start_run"]
+
+Progress = Callable[[int, int], None]
+_LOCK_KEY = 0x72656D75  # "remu": one payment run at a time on PostgreSQL
+
+
+@dataclass(frozen=True, slots=True)
+class RunRequest:
+    """What finance asks for: the kind, the period and the requested execution date."""
+
+    kind: RunKind
+    period: str
+    execution_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    """The run, and whether this call made it (False: it existed and is returned as it was)."""
+
+    run: PaymentRun
+    created: bool
+
+
+def _scope(request: RunRequest, today: date) -> tuple[RunScope, date]:
+    """The run's scope and its reference day; refuses malformed or premature periods."""
+    if request.kind is RunKind.MONTHLY:
+        try:
+            month = Month.parse(request.period)
+        except ValueError:
+            raise RunRefused(
+                "La période d'une paie mensuelle s'écrit AAAA-MM.", field="period"
+            ) from None
+        if month.last_day >= today:
+            raise RunRefused(
+                f"Le mois {request.period} n'est pas échu : la rémunération est versée à terme "
+                "échu, après la fin du mois.",
+                field="period",
+            )
+        return monthly_scope(month), month.last_day
+    try:
+        day = date.fromisoformat(request.period)
+    except ValueError:
+        raise RunRefused(
+            "La période d'un versement d'avances s'écrit AAAA-MM-JJ.", field="period"
+        ) from None
+    if day > today or len(request.period) != 10:
+        raise RunRefused(
+            "Un versement d'avances porte sur un jour passé ou sur aujourd'hui.", field="period"
+        )
+    return ADVANCE_SCOPE, day
+
+
+def _check_execution_date(day: date, today: date) -> None:
+    if day < today or not is_target2_business_day(day):
+        raise RunRefused(
+            f"La date d'exécution {day.isoformat()} doit être aujourd'hui ou plus tard, et un jour "
+            "ouvré TARGET2.",
+            field="execution_date",
+        )
+
+
+def find_run(ctx: ServiceContext, kind: RunKind, period: str) -> PaymentRun | None:
+    return ctx.session.scalar(
+        select(PaymentRun).where(PaymentRun.kind == kind.value, PaymentRun.period == period)
+    )
+
+
+def _serialise(ctx: ServiceContext) -> None:
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        ctx.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+
+
+def _new_run(ctx: ServiceContext, request: RunRequest, as_of: date) -> PaymentRun | None:
+    """Insert the run row; None when a concurrent run with the same (kind, period) won."""
+    run = PaymentRun(
+        id=uuid.uuid4(),
+        kind=request.kind.value,
+        period=request.period,
+        execution_date=request.execution_date,
+        as_of=as_of,
+        status="running",
+        started_by=ctx.actor.user_id,
+        started_at=ctx.now,
+        dossiers_count=0,
+        lines_count=0,
+        payments_count=0,
+        reissues_count=0,
+        debts_count=0,
+        total_amount=0,
+        skipped={},
+    )
+    try:
+        with ctx.session.begin_nested():
+            ctx.session.add(run)
+            ctx.session.flush()
+    except IntegrityError:
+        return None
+    return run
+
+
+def _candidates(ctx: ServiceContext, kind: RunKind, day: date) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Dossiers with a granted decision, by trainee (an advance run: unpaid advances only)."""
+    granted = exists().where(Decision.dossier_id == Dossier.id, Decision.outcome == "granted")
+    query = select(Dossier.id, Dossier.trainee_id).where(granted)
+    if kind is RunKind.ADVANCE:
+        paid = exists().where(
+            PaymentLine.dossier_id == Dossier.id, PaymentLine.kind == LineKind.ADVANCE.value
+        )
+        query = (
+            query.join(Training, Training.id == Dossier.training_id)
+            .where(Dossier.trainee_status == TraineeStatus.JOB_SEEKER.value)
+            .where(Training.start_date <= day)
+            .where(~paid)
+        )
+    rows = ctx.session.execute(query.order_by(Dossier.trainee_id, Dossier.id))
+    return [(row[0], row[1]) for row in rows]
+
+
+def _chunks(
+    rows: Iterable[tuple[uuid.UUID, uuid.UUID]], size: int
+) -> Iterator[list[tuple[uuid.UUID, uuid.UUID]]]:
+    """Chunks of about ``size`` dossiers that never split one trainee's dossiers."""
+    chunk: list[tuple[uuid.UUID, uuid.UUID]] = []
+    for row in rows:
+        if len(chunk) >= size and row[1] != chunk[-1][1]:
+            yield chunk
+            chunk = []
+        chunk.append(row)
+    if chunk:
+        yield chunk
+
+
+def _process_chunk(
+    ctx: ServiceContext,
+    writer: RunWriter,
+    chunk: Sequence[tuple[uuid.UUID, uuid.UUID]],
+    scope: RunScope,
+    as_of: date,
+) -> None:
+    store = ctx.parameters or default_store()
+    evaluated = evaluate_chunk(
+        ctx, [row[0] for row in chunk], as_of=as_of, store=store, writer=writer
+    )
+    state = load_chunk_state(ctx, evaluated, writer=writer)
+    for trainee_id, items in evaluated.by_trainee.items():
+        plan = plan_trainee(
+            trainee_id,
+            items,
+            paid=state.paid,
+            scope=scope,
+            debts=state.debts.get(trainee_id, []),
+            blocked=state.blocked,
+        )
+        writer.add_plan(plan)
+    writer.flush()
+
+
+def _finish(ctx: ServiceContext, run: PaymentRun, writer: RunWriter, payer: PayerAccount) -> None:
+    counters = writer.counters
+    if writer.batch is not None:
+        build_file(ctx, writer.batch, payer, countries=sepa_country_list(ctx, ctx.today))
+        record_event(
+            ctx,
+            action="payment_batch.prepared",
+            entity_type="payment_batch",
+            entity_id=writer.batch.id,
+            after=_batch_summary(writer),
+        )
+    run.status = "completed"
+    run.completed_at = ctx.now
+    run.dossiers_count, run.lines_count = counters.dossiers, counters.lines
+    run.payments_count, run.reissues_count = counters.payments, counters.reissues
+    run.debts_count, run.total_amount = counters.debts, counters.total
+    run.skipped = dict(sorted(counters.skipped.items()))
+    ctx.session.flush()
+    record_event(
+        ctx,
+        action="payment_run.completed",
+        entity_type="payment_run",
+        entity_id=run.id,
+        after=run_summary(run),
+    )
+
+
+def _batch_summary(writer: RunWriter) -> dict[str, Any]:
+    batch = writer.batch
+    assert batch is not None
+    return {
+        "message_id": batch.message_id,
+        "number_of_transactions": batch.number_of_transactions,
+        "control_sum": str(batch.control_sum),
+        "file_sha256": batch.file_sha256,
+        "execution_date": batch.execution_date.isoformat(),
+    }
+
+
+def run_summary(run: PaymentRun) -> dict[str, Any]:
+    """The run's figures, for the audit log (no personal data)."""
+    return {
+        "kind": run.kind,
+        "period": run.period,
+        "dossiers": run.dossiers_count,
+        "lines": run.lines_count,
+        "payments": run.payments_count,
+        "reissues": run.reissues_count,
+        "debts": run.debts_count,
+        "total": str(run.total_amount),
+        "skipped": run.skipped,
+    }
+
+
+def start_run(
+    ctx: ServiceContext,
+    request: RunRequest,
+    *,
+    payer: PayerAccount,
+    chunk_size: int = 500,
+    progress: Progress | None = None,
+) -> RunOutcome:
+    """Run (or find) the run of ``request``; flushes, never commits (the caller does)."""
+    scope, as_of = _scope(request, ctx.today)
+    _check_execution_date(request.execution_date, ctx.today)
+    _serialise(ctx)
+    existing = find_run(ctx, request.kind, request.period)
+    if existing is not None:
+        return RunOutcome(existing, created=False)
+    run = _new_run(ctx, request, as_of)
+    if run is None:
+        found = find_run(ctx, request.kind, request.period)
+        assert found is not None
+        return RunOutcome(found, created=False)
+    writer = RunWriter(
+        ctx,
+        run_id=run.id,
+        kind=request.kind,
+        period=request.period,
+        execution_date=request.execution_date,
+        payer=payer,
+        alert_days=procedure_rules(ctx.today).iban_change_alert_days,
+        last_period=scope.last_period,
+    )
+    candidates = _candidates(ctx, request.kind, as_of)
+    done = 0
+    for chunk in _chunks(candidates, chunk_size):
+        _process_chunk(ctx, writer, chunk, scope, as_of)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, len(candidates))
+    writer.counters.reissues = reissue_refused_payments(writer)
+    writer.flush()
+    issue_recovery_orders(ctx, period=request.period)
+    _finish(ctx, run, writer, payer)
+    return RunOutcome(run, created=True)

@@ -1,0 +1,72 @@
+"""The closed word lists of payments: run kinds, and the states of runs, payments, batches,
+debts and bank returns (the values stored in the database and shown by the API)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "BankReturnStatus",
+    "BatchStatus",
+    "DebtStatus",
+    "PaymentStatus",
+    "RunKind",
+    "SkipReason",
+]
+
+
+class RunKind(StrEnum):
+    """A daily advance run (period ``YYYY-MM-DD``) or a monthly run (period ``YYYY-MM``)."""
+
+    ADVANCE = "advance"
+    MONTHLY = "monthly"
+
+
+class PaymentStatus(StrEnum):
+    """One transfer's life: in a prepared batch, released to the bank, then perhaps refused.
+
+    A payment is never deleted: a reject (pain.002) or a return (camt.054) keeps the row with
+    its reason code; a cancelled batch cancels its payments, which are replaced by new ones.
+    """
+
+    PREPARED = "prepared"
+    RELEASED = "released"
+    REJECTED = "rejected"
+    RETURNED = "returned"
+    CANCELLED = "cancelled"
+
+
+class BatchStatus(StrEnum):
+    """A batch is prepared (file built), then released by a second person, or cancelled."""
+
+    PREPARED = "prepared"
+    RELEASED = "released"
+    CANCELLED = "cancelled"
+
+
+class DebtStatus(StrEnum):
+    """An overpayment: open (offset on later payments), then settled, claimed or waived."""
+
+    OPEN = "open"
+    RECOVERY_ORDER = "recovery_order"
+    SETTLED = "settled"
+    WAIVED = "waived"
+
+
+class BankReturnStatus(StrEnum):
+    """How one reject or return of a bank file was matched to a payment."""
+
+    MATCHED = "matched"
+    UNMATCHED = "unmatched"
+    AMOUNT_MISMATCH = "amount_mismatch"
+    ALREADY_PROCESSED = "already_processed"
+
+
+class SkipReason(StrEnum):
+    """Why a run left a dossier unpaid this time (its lines stay due for a later run)."""
+
+    NOT_GRANTED = "not_granted"
+    NO_BANK_DETAILS = "no_bank_details"
+    BANK_DETAILS_BLOCKED = "bank_details_blocked"
+    ADDRESS_INCOMPLETE = "address_incomplete"
+    INVALID_FACTS = "invalid_facts"

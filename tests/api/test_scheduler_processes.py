@@ -1,0 +1,133 @@
+"""Two real `remu scheduler` processes on one database walk a simulated month (time as an
+argument) and every slot runs exactly once; a live scheduler stops gracefully on SIGTERM."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from api.job_slots import PARIS, slots_between
+from api.jobs_registry import build_registry
+from remuneration.db.models import JobRun
+from remuneration.db.session import make_engine, make_session_factory
+from tests.dbsupport import database_url_for, fresh_database, make_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+START = datetime(2026, 3, 1, tzinfo=PARIS)
+END = datetime(2026, 3, 31, 23, 59, tzinfo=PARIS)  # with the spring change, 29 March
+
+
+def _environment(url: str, directory: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("REMU_") and key != "DATABASE_URL"
+    }
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "REMU_JWT_SECRET": secrets.token_urlsafe(48),
+            "REMU_DATA_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "REMU_DOCUMENT_STORE_DIR": str(directory / "documents"),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    return env
+
+
+def _remu(*args: str) -> list[str]:
+    """The `remu` console script's entry point, in a fresh interpreter."""
+    entry = "import sys; from api.cli import main; sys.exit(main(sys.argv[1:]))"
+    return [sys.executable, "-c", entry, *args]
+
+
+@pytest.mark.slow
+def test_two_scheduler_processes_run_every_slot_of_a_month_once(tmp_path: Path) -> None:
+    url = database_url_for(tmp_path)
+    fresh_database(url)
+    env = _environment(url, tmp_path)
+    command = _remu(
+        "scheduler", "--simulate-from", START.isoformat(), "--simulate-until", END.isoformat()
+    )
+    processes = [
+        subprocess.Popen(
+            command,
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=600) for process in processes]
+    assert [p.returncode for p in processes] == [0, 0], [err[-2000:] for _, err in outputs]
+    reports = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
+    assert reports[0]["holder"] != reports[1]["holder"]
+    ran = [
+        {(job, slot) for job, slot, outcome in r["ran"] if outcome == "succeeded"} for r in reports
+    ]
+    counts = [len(r["ran"]) for r in reports]
+    print("slots run by each process:", counts)
+
+    jobs = build_registry(make_settings(url, tmp_path))
+    expected = {
+        (job.name, slot.isoformat())
+        for job in jobs
+        for slot in slots_between(job.schedule, START, END)
+    }
+    assert len(expected) == 743 + 31 + 31  # hourly (a 743-hour March), two daily jobs
+    assert sum(counts) == len(expected)  # nothing ran twice, nothing failed
+    assert ran[0].isdisjoint(ran[1])
+    assert ran[0] | ran[1] == expected
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            rows = session.execute(select(JobRun.job, JobRun.scheduled_for, JobRun.status)).all()
+    finally:
+        engine.dispose()
+    assert len(rows) == len(expected)
+    assert {(job, slot.replace(tzinfo=UTC).isoformat()) for job, slot, _ in rows} == expected
+    assert {status for _, _, status in rows} == {"succeeded"}
+
+
+def test_the_scheduler_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
+    url = database_url_for(tmp_path)
+    fresh_database(url)
+    process = subprocess.Popen(
+        _remu("scheduler"),
+        cwd=tmp_path,
+        env=_environment(url, tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        started = ""
+        deadline = time.monotonic() + 60
+        while "planificateur démarré" not in started and time.monotonic() < deadline:
+            started += process.stderr.readline()
+        assert "planificateur démarré" in started
+        process.send_signal(signal.SIGTERM)
+        _, rest = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0
+    lines = [json.loads(line) for line in (started + rest).splitlines() if line.startswith("{")]
+    messages = [line["message"] for line in lines]
+    assert any("SIGTERM" in message for message in messages)
+    assert messages[-1] == "planificateur arrêté"
+    assert all(line["time"].endswith("+00:00") for line in lines)

@@ -1,0 +1,114 @@
+"""Building blocks of the case-service tests: agents, a trainee with a dossier, contexts."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from api.demo_data import make_siret
+from remuneration.cases.services import CaseContext
+from remuneration.db.models import User
+from remuneration.db.session import make_session_factory
+from remuneration.services import catalogue, dossiers
+from remuneration.services.context import Actor, Role, ServiceContext
+from remuneration.services.inputs import (
+    DossierInput,
+    OrganisationInput,
+    TraineeInput,
+    TrainingInput,
+)
+from remuneration.services.protection import FieldProtector
+from remuneration.services.users import create_user
+
+__all__ = ["PARIS", "actor_of", "agent", "cctx", "paris", "session_of", "trainee_with_dossier"]
+
+PARIS = ZoneInfo("Europe/Paris")
+_NAMES = itertools.count(1)
+
+
+def paris(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    """A Paris wall-clock instant (tests read like the calendar)."""
+    return datetime(year, month, day, hour, minute, tzinfo=PARIS)
+
+
+def session_of(engine: Engine) -> Session:
+    return make_session_factory(engine)()
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user_id=user.id, name=user.name, role=Role(user.role))
+
+
+def cctx(session: Session, now: datetime, user: User | None = None) -> CaseContext:
+    return CaseContext(session=session, now=now, actor=None if user is None else actor_of(user))
+
+
+def agent(session: Session, now: datetime, role: Role = Role.RELATION_USAGERS) -> User:
+    number = next(_NAMES)
+    return create_user(
+        session,
+        name=f"agent-{uuid.uuid4().hex[:8]}",
+        role=role,
+        now=now,
+        display_name=f"Agent {number}",
+    )
+
+
+def trainee_with_dossier(
+    session: Session,
+    now: datetime,
+    protector: FieldProtector,
+    *,
+    start: date = date(2024, 3, 11),
+    end: date = date(2024, 9, 27),
+    submit: bool = False,
+) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
+    """(trainee id, dossier id, training id) created through the remuneration services."""
+    instructor = agent(session, now, Role.INSTRUCTOR)
+    ctx = ServiceContext(
+        session=session, actor=actor_of(instructor), now=now.astimezone(UTC), protector=protector
+    )
+    organisation = catalogue.create_organisation(
+        ctx, OrganisationInput(name="Organisme", siret=make_siret(random.Random(uuid.uuid4().int)))
+    )
+    training = catalogue.create_training(
+        ctx,
+        TrainingInput(
+            organisation_id=organisation.id,
+            programme="QUALIF",
+            title="Titre professionnel Soudeur",
+            start_date=start,
+            end_date=end,
+            total_hours=Decimal(700),
+            weekly_hours=Decimal(35),
+            approved_for_remuneration=True,
+            site_name="Centre de Caen",
+            site_postcode="14000",
+            site_town="Caen",
+        ),
+    )
+    trainee = catalogue.create_trainee(
+        ctx,
+        TraineeInput(
+            last_name="Dupont", first_names="Marie Claire", birth_date=date(1990, 5, 17), sex="F"
+        ),
+    )
+    dossier = dossiers.create_dossier(
+        ctx,
+        DossierInput(
+            trainee_id=trainee.id,
+            training_id=training.id,
+            facts={"trainee_status": "job_seeker", "france_travail_registered": True},
+        ),
+    )
+    if submit:
+        dossiers.submit_dossier(ctx, dossier)
+        dossiers.refresh_assessment(ctx, dossier)
+    return trainee.id, dossier.id, training.id
