@@ -77,7 +77,14 @@ def _scheduler(args: argparse.Namespace) -> int:
         schema = check_migrations(engine, settings)
         if not schema.ok:
             return _usage(f"Planificateur non démarré : {schema.message}.")
-        runner = JobRunner(make_session_factory(engine), build_registry(settings))
+        jobs = build_registry(settings)
+        if args.only:
+            wanted = set(args.only.split(","))
+            unknown = wanted - {job.name for job in jobs}
+            if unknown:
+                return _usage(f"Tâche inconnue : {', '.join(sorted(unknown))}.")
+            jobs = tuple(job for job in jobs if job.name in wanted)
+        runner = JobRunner(make_session_factory(engine), jobs)
         if args.simulate_from or args.simulate_until:
             if not (args.simulate_from and args.simulate_until):
                 return _usage("Indiquez --simulate-from et --simulate-until ensemble.")
@@ -210,6 +217,9 @@ def _add_jobs(subparsers: Any) -> None:
     scheduler = subparsers.add_parser("scheduler", help="lancer le planificateur des tâches")
     scheduler.add_argument("--simulate-from", help="simulation : début (ISO 8601, Europe/Paris)")
     scheduler.add_argument("--simulate-until", help="simulation : fin (ISO 8601)")
+    scheduler.add_argument(
+        "--only", help="seulement ces tâches (noms séparés par des virgules), pour une simulation"
+    )
     scheduler.set_defaults(handler=_scheduler)
     jobs = subparsers.add_parser("jobs", help="tâches planifiées").add_subparsers(
         dest="action", required=True

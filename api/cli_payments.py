@@ -14,49 +14,27 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from api.app import system_clock
 from api.routers.payments_common import payer_account
 from api.rules_door import parameter_store
+from api.scheduled_work import finance_actor
 from api.settings import Settings
 from payments import RunKind, RunRequest, file_chunks, get_batch, import_bank_file, start_run
 from remuneration.db.migrate import upgrade
-from remuneration.db.models import User
 from remuneration.db.session import engine_scope, make_session_factory
-from remuneration.domain.errors import NotAllowed
 from remuneration.services.audit import record_event
-from remuneration.services.context import Actor, Role, ServiceContext
+from remuneration.services.context import ServiceContext
 from remuneration.services.protection import FieldProtector, decode_master_key
-from remuneration.services.users import create_user
 
 __all__ = ["register"]
 
 EXIT_OK = 0
-SYSTEM_USER = "remu-payments"
 
 
 def _settings() -> Settings:
     from api.cli import load_settings
 
     return load_settings()
-
-
-def _actor(session: Session, name: str | None) -> Actor:
-    """The finance user named, or the system account of scheduled payment work."""
-    user = session.scalar(select(User).where(User.name == (name or SYSTEM_USER)))
-    if user is None and name is None:
-        user = create_user(
-            session,
-            name=SYSTEM_USER,
-            role=Role.FINANCE,
-            now=system_clock(),
-            display_name="Paiements automatiques",
-        )
-    if user is None or user.role != Role.FINANCE.value or not user.active:
-        raise NotAllowed(f"L'utilisateur {name} n'existe pas ou n'a pas le rôle finance.")
-    return Actor(user_id=user.id, name=user.name, role=Role.FINANCE)
 
 
 @contextmanager
@@ -70,7 +48,7 @@ def _unit(args: argparse.Namespace) -> Iterator[tuple[ServiceContext, Settings]]
     ):
         ctx = ServiceContext(
             session=session,
-            actor=_actor(session, args.user),
+            actor=finance_actor(session, args.user, now=system_clock()),
             now=system_clock(),
             protector=protector,
             parameters=parameter_store(),

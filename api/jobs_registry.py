@@ -20,13 +20,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from api.job_slots import CronSchedule, Schedule
+from api.job_calendar import policy_payment_run_date
+from api.job_slots import CronSchedule, MonthlyBusinessDaySchedule, Schedule
+from api.scheduled_work import (
+    advance_run_job,
+    automatic_cases_job,
+    monthly_payment_run_job,
+    sla_sweep_job,
+)
 from api.settings import Settings
 from remuneration.jobs import expire_idempotency_keys, remind_missing_attendance, retention_purge
 from remuneration.services.document_store import DocumentStore
@@ -92,6 +99,36 @@ def build_registry(settings: Settings) -> tuple[JobSpec, ...]:
             description="Purge de conservation (RGPD) : anonymisation et suppression des fichiers",
             grace=timedelta(hours=6),
             lease=timedelta(hours=2),
+        ),
+        JobSpec(
+            name="advance_run",
+            schedule=CronSchedule(minute="0", hour="6", day_of_week="mon-fri"),
+            func=partial(advance_run_job, settings=settings, protector=protector),
+            description="Versement quotidien des avances",
+            grace=timedelta(hours=6),
+            lease=timedelta(hours=1),
+        ),
+        JobSpec(
+            name="monthly_payment_run",
+            schedule=MonthlyBusinessDaySchedule(at=time(6, 0), run_date=policy_payment_run_date),
+            func=partial(monthly_payment_run_job, settings=settings, protector=protector),
+            description="Paie mensuelle à terme échu",
+            grace=timedelta(days=1),
+            lease=timedelta(hours=2),
+        ),
+        JobSpec(
+            name="automatic_cases",
+            schedule=CronSchedule(minute="*/10", hour="*"),
+            func=automatic_cases_job,
+            description="Cas automatiques : retours de virement, trop-perçus, dossiers, présences",
+            grace=timedelta(hours=1),
+        ),
+        JobSpec(
+            name="sla_sweep",
+            schedule=CronSchedule(minute="*/5", hour="*"),
+            func=sla_sweep_job,
+            description="Délais des cas : à risque, dépassés",
+            grace=timedelta(minutes=15),
         ),
     )
 

@@ -27,7 +27,15 @@ from tests.dbsupport import database_url_for, fresh_database
 from tests.remuneration.jobs_support import AGENT, build_dossier
 
 KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-JOBS = {"idempotency_expiry", "attendance_reminders", "retention_purge"}
+JOBS = {
+    "idempotency_expiry",
+    "attendance_reminders",
+    "retention_purge",
+    "advance_run",
+    "monthly_payment_run",
+    "automatic_cases",
+    "sla_sweep",
+}
 
 
 @pytest.fixture

@@ -1,0 +1,90 @@
+"""The scheduler's payment and case-queue jobs call the same idempotent services as people do."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from api.scheduled_work import (
+    advance_run_job,
+    automatic_cases_job,
+    monthly_payment_run_job,
+    previous_month,
+    sla_sweep_job,
+)
+from payments.models import PaymentRun
+from remuneration.cases.models import Case
+from remuneration.db.session import make_session_factory
+from remuneration.services.case_requests import request_case
+from tests.dbsupport import make_settings
+from tests.payments.runworld import FULL_MONTH, World, granted_dossier
+
+
+def test_previous_month_is_the_month_paid_a_terme_echu() -> None:
+    assert previous_month(date(2024, 5, 8)) == "2024-04"
+    assert previous_month(date(2025, 1, 3)) == "2024-12"
+
+
+def test_monthly_and_advance_jobs_pay_once(world: World, tmp_path: Path) -> None:
+    granted_dossier(world, months={"2024-03": FULL_MONTH, "2024-04": FULL_MONTH})
+    settings = make_settings("sqlite://", tmp_path)
+    now = datetime(2024, 5, 8, 4, tzinfo=UTC)
+    sessions = make_session_factory(world.engine)
+    counts = []
+    for _ in range(2):
+        with sessions.begin() as session:
+            counts.append(
+                monthly_payment_run_job(
+                    session,
+                    today=date(2024, 5, 8),
+                    now=now,
+                    settings=settings,
+                    protector=world.protector,
+                )
+            )
+    assert counts[0]["created"] == 1 and counts[0]["payments"] == 1
+    assert counts[1] == {"created": 0, "payments": 1}
+    with sessions.begin() as session:
+        advance = advance_run_job(
+            session,
+            today=date(2024, 5, 8),
+            now=now,
+            settings=settings,
+            protector=world.protector,
+        )
+    assert advance["created"] == 1
+    with sessions() as session:
+        runs = session.scalars(select(PaymentRun).order_by(PaymentRun.kind)).all()
+        assert [(r.kind, r.period) for r in runs] == [
+            ("advance", "2024-05-08"),
+            ("monthly", "2024-04"),
+        ]
+
+
+def test_case_jobs_open_one_case_per_cause(world: World) -> None:
+    info = granted_dossier(world, months={"2024-03": FULL_MONTH})
+    now = datetime(2024, 5, 6, 9, tzinfo=UTC)
+    sessions = make_session_factory(world.engine)
+    with sessions.begin() as session:
+        for _ in range(2):
+            request_case(
+                session,
+                cause_key="payment_returned:payment:test",
+                category="payment_returned",
+                priority="high",
+                summary="Virement retourné par la banque (AC04, compte clos).",
+                now=now,
+                trainee_id=info["trainee_id"],
+                dossier_id=info["dossier_id"],
+            )
+    with sessions.begin() as session:
+        report = automatic_cases_job(session, today=now.date(), now=now)
+    assert report["opened"] == 1 and report["added"] == 1
+    with sessions.begin() as session:
+        sweep = sla_sweep_job(session, today=now.date(), now=now)
+    assert sweep["cases"] >= 1
+    with sessions() as session:
+        cases = session.scalars(select(Case)).all()
+        assert [(c.category, c.priority) for c in cases] == [("payment_returned", "high")]
