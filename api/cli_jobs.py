@@ -25,6 +25,8 @@ from api.job_status import job_states
 from api.jobs_registry import build_registry
 from api.logging import configure_logging
 from api.settings import Settings
+from payments.queries import payments_summary_for_trainee
+from remuneration.cases.services.export import cases_of_trainee
 from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.operations import load_operations_policy
 from remuneration.services.document_store import DocumentStore
@@ -181,7 +183,17 @@ def _gdpr_export(args: argparse.Namespace) -> int:
             protector=_protector(settings),
             request_id=f"cli-gdpr-{uuid.uuid4().hex[:12]}",
         )
-        exported = export_trainee(ctx, trainee_id, reveal=args.reveal)
+        exported = export_trainee(
+            ctx,
+            trainee_id,
+            reveal=args.reveal,
+            sections={
+                "payments": lambda session, trainee, _dossiers: payments_summary_for_trainee(
+                    session, trainee
+                ),
+                "cases": cases_of_trainee,
+            },
+        )
     text = json.dumps(exported, ensure_ascii=False, indent=2) + "\n"
     if args.output:
         _write_private(Path(args.output), text)

@@ -1,0 +1,57 @@
+"""The RGPD access export gathers a trainee's payments and cases too."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from api.scheduled_work import automatic_cases_job, monthly_payment_run_job
+from payments.queries import payments_summary_for_trainee
+from remuneration.cases.services.export import cases_of_trainee
+from remuneration.db.session import make_session_factory
+from remuneration.services.case_requests import request_case
+from remuneration.services.gdpr import export_trainee
+from remuneration.services.system_actor import system_context
+from tests.dbsupport import make_settings
+from tests.payments.runworld import FULL_MONTH, World, granted_dossier
+
+
+def test_export_has_payments_and_cases_with_masked_iban(world: World, tmp_path: Path) -> None:
+    info = granted_dossier(world, months={"2024-04": FULL_MONTH})
+    now = datetime(2024, 5, 8, 4, tzinfo=UTC)
+    sessions = make_session_factory(world.engine)
+    with sessions.begin() as session:
+        monthly_payment_run_job(
+            session,
+            today=date(2024, 5, 8),
+            now=now,
+            settings=make_settings("sqlite://", tmp_path),
+            protector=world.protector,
+        )
+        request_case(
+            session,
+            cause_key=f"overpayment:dossier:{info['dossier_id']}",
+            category="overpayment",
+            priority="normal",
+            summary="Trop-perçu à rembourser.",
+            now=now,
+            trainee_id=info["trainee_id"],
+            dossier_id=info["dossier_id"],
+        )
+        automatic_cases_job(session, today=now.date(), now=now)
+    with sessions.begin() as session:
+        ctx = system_context(session, now=now, protector=world.protector, request_id="test")
+        exported = export_trainee(
+            ctx,
+            info["trainee_id"],
+            sections={
+                "payments": lambda s, trainee, _d: payments_summary_for_trainee(s, trainee),
+                "cases": cases_of_trainee,
+            },
+        )
+    assert [p["status"] for p in exported["payments"]] == ["prepared"]
+    assert info["iban"] not in str(exported)
+    assert exported["payments"][0]["iban"].replace(" ", "")[-3:] == info["iban"][-3:]
+    [case] = exported["cases"]
+    assert case["category"] == "overpayment" and case["events"]
+    assert case["trainee_id"] == str(info["trainee_id"])
