@@ -26,7 +26,7 @@ from api.jobs_registry import build_registry
 from api.logging import configure_logging
 from api.settings import Settings
 from payments.queries import payments_summary_for_trainee
-from remuneration.cases.services.export import cases_of_trainee
+from remuneration.cases.services.export import anonymise_cases, cases_of_trainee
 from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.operations import load_operations_policy
 from remuneration.services.document_store import DocumentStore
@@ -220,7 +220,9 @@ def _retention_purge(args: argparse.Namespace) -> int:
             ctx = system_context(
                 session, now=now, protector=protector, request_id=f"cli-retention-{today}"
             )
-            report["done"] = apply_retention(ctx, plan, delete_file=store.delete)
+            report["done"] = apply_retention(
+                ctx, plan, delete_file=store.delete, participants=(anonymise_cases,)
+            )
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return EXIT_OK
 

@@ -35,6 +35,7 @@ from api.scheduled_work import (
     sla_sweep_job,
 )
 from api.settings import Settings
+from remuneration.cases.services.export import anonymise_cases
 from remuneration.jobs import expire_idempotency_keys, remind_missing_attendance, retention_purge
 from remuneration.services.document_store import DocumentStore
 from remuneration.services.protection import FieldProtector, decode_master_key
@@ -95,6 +96,7 @@ def build_registry(settings: Settings) -> tuple[JobSpec, ...]:
                 protector=protector,
                 delete_file=store.delete,
                 apply=not settings.retention_dry_run,
+                participants=(anonymise_cases,),
             ),
             description="Purge de conservation (RGPD) : anonymisation et suppression des fichiers",
             grace=timedelta(hours=6),

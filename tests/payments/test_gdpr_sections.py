@@ -55,3 +55,34 @@ def test_export_has_payments_and_cases_with_masked_iban(world: World, tmp_path: 
     [case] = exported["cases"]
     assert case["category"] == "overpayment" and case["events"]
     assert case["trainee_id"] == str(info["trainee_id"])
+
+
+def test_retention_blanks_the_free_texts_of_a_trainees_cases(world: World) -> None:
+    from sqlalchemy import select
+
+    from remuneration.cases.models import Case, CaseEntry
+    from remuneration.cases.services.export import ANONYMISED_TEXT, anonymise_cases
+
+    info = granted_dossier(world, months={"2024-04": FULL_MONTH})
+    now = datetime(2024, 5, 8, 4, tzinfo=UTC)
+    sessions = make_session_factory(world.engine)
+    with sessions.begin() as session:
+        request_case(
+            session,
+            cause_key="payment_returned:payment:x",
+            category="payment_returned",
+            priority="high",
+            summary="Virement retourné : compte clos de Mme Lefèvre.",
+            now=now,
+            trainee_id=info["trainee_id"],
+        )
+        automatic_cases_job(session, today=now.date(), now=now)
+    with sessions.begin() as session:
+        ctx = system_context(session, now=now, protector=world.protector, request_id="test")
+        assert anonymise_cases(ctx, [info["trainee_id"]]) == 1
+        assert anonymise_cases(ctx, []) == 0
+    with sessions() as session:
+        case = session.scalars(select(Case).where(Case.trainee_id == info["trainee_id"])).one()
+        entries = session.scalars(select(CaseEntry).where(CaseEntry.case_id == case.id)).all()
+        assert case.subject == ANONYMISED_TEXT
+        assert {entry.body for entry in entries} <= {ANONYMISED_TEXT}

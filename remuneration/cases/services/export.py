@@ -1,5 +1,6 @@
-"""A trainee's cases for the RGPD access export (article 15): cases, their entries (messages
-and internal notes: both are data about the trainee) and their event history."""
+"""A trainee's cases and the RGPD: the access export (article 15: cases, their entries —
+messages and internal notes, both data about the trainee — and their history), and what the
+retention purge blanks."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from remuneration.cases.models import Case, CaseEntry, CaseEvent
 from remuneration.db.base import Base
+from remuneration.services.context import ServiceContext
 
-__all__ = ["cases_of_trainee"]
+__all__ = ["ANONYMISED_TEXT", "anonymise_cases", "cases_of_trainee"]
 
 
 def _plain(value: Any) -> Any:
@@ -53,3 +55,21 @@ def cases_of_trainee(
             }
         )
     return exported
+
+
+ANONYMISED_TEXT = "[anonymisé]"
+
+
+def anonymise_cases(ctx: ServiceContext, trainee_ids: Sequence[uuid.UUID]) -> int:
+    """Retention: the free texts of a purged trainee's cases (subject, messages, notes) are
+    blanked; categories, dates and deadlines stay for the service's statistics. The event
+    history is append-only and only ever holds summaries. Returns the number of cases."""
+    if not trainee_ids:
+        return 0
+    cases = ctx.session.scalars(select(Case).where(Case.trainee_id.in_(trainee_ids))).all()
+    for case in cases:
+        case.subject = ANONYMISED_TEXT
+        entries = ctx.session.scalars(select(CaseEntry).where(CaseEntry.case_id == case.id))
+        for entry in entries:
+            entry.body = ANONYMISED_TEXT
+    return len(cases)
