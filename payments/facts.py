@@ -29,7 +29,13 @@ from remuneration.db.models import (
     Training,
 )
 from remuneration.domain.vocabulary import DocumentKind, TraineeStatus, VerificationStatus
-from remuneration.services.evaluation_input import IBAN_CONTEXT, NIR_CONTEXT
+from remuneration.services.evaluation_input import (
+    IBAN_CONTEXT,
+    NIR_CONTEXT,
+    trainee_part,
+    training_part,
+    without_unknowns,
+)
 from remuneration.services.protection import FieldProtector
 
 __all__ = ["BankDetails", "DossierFacts", "load_facts"]
@@ -60,50 +66,6 @@ class DossierFacts:
     exit_date: date | None
     bank_details: BankDetails | None
     statement_lines: dict[str, uuid.UUID] = field(default_factory=dict)
-
-
-def _without_unknowns(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in values.items() if value is not None}
-
-
-def _trainee_part(dossier: Row[Any], trainee: Row[Any]) -> dict[str, Any]:
-    insertion: dict[str, Any] | None = None
-    if dossier.trainee_status == TraineeStatus.INSERTION_EMPLOYEE:
-        insertion = _without_unknowns(
-            {
-                "contract": dossier.insertion_contract,
-                "are_complement": dossier.insertion_are_complement,
-                "training_hours_outside_work": dossier.insertion_hours_outside_work,
-            }
-        )
-    part = _without_unknowns(
-        {
-            "last_name": trainee.last_name,
-            "first_names": trainee.first_names,
-            "birth_date": trainee.birth_date.isoformat(),
-            "sex": trainee.sex,
-            "status": dossier.trainee_status,
-            "france_travail_registered": dossier.france_travail_registered,
-            "france_travail_indemnity": dossier.france_travail_indemnity,
-        }
-    )
-    part["insertion"] = insertion
-    return part
-
-
-def _training_part(dossier: Row[Any], training: Row[Any]) -> dict[str, Any]:
-    return _without_unknowns(
-        {
-            "programme": training.programme,
-            "approved_for_remuneration": training.approved_for_remuneration,
-            "start_date": training.start_date.isoformat(),
-            "end_date": training.end_date.isoformat(),
-            "total_hours": training.total_hours,
-            "weekly_hours": training.weekly_hours,
-            "distance_km": dossier.distance_km,
-            "licence_useful_for_trade": training.licence_useful_for_trade,
-        }
-    )
 
 
 class _Chunk:
@@ -170,7 +132,7 @@ def _documents_part(
     for document in documents:
         if document.kind == DocumentKind.IDENTITY:
             expiry = document.identity_expiry_date
-            part["identity"] = _without_unknowns(
+            part["identity"] = without_unknowns(
                 {
                     "type": document.identity_type,
                     "expiry_date": expiry.isoformat() if expiry else None,
@@ -180,7 +142,7 @@ def _documents_part(
             part["vitale"] = {"nir": protector.decrypt(document.nir_encrypted, context=NIR_CONTEXT)}
         elif document.kind == DocumentKind.RIB and document.iban_encrypted is not None:
             iban = protector.decrypt(document.iban_encrypted, context=IBAN_CONTEXT)
-            part["rib"] = _without_unknowns(
+            part["rib"] = without_unknowns(
                 {"iban": iban, "holder": document.holder, "bic": document.bic}
             )
             bank = BankDetails(
@@ -213,7 +175,7 @@ def _months_part(dossier: Row[Any], rows: list[Row[Any]]) -> list[dict[str, Any]
 
 def _aids_part(rows: list[Row[Any]]) -> list[dict[str, Any]]:
     return [
-        _without_unknowns(
+        without_unknowns(
             {
                 "kind": aid.kind,
                 "date": aid.request_date.isoformat(),
@@ -235,13 +197,13 @@ def _facts(
     exit_row = chunk.exits.get(dossier.id)
     documents, bank = _documents_part(protector, chunk.documents.get(dossier.id, []))
     months = chunk.months.get(dossier.id, [])
-    history = _without_unknowns(
+    history = without_unknowns(
         {"driving_licence_aid_received": dossier.driving_licence_aid_received}
     )
     request = {
         "as_of": as_of.isoformat(),
-        "trainee": _trainee_part(dossier, trainee),
-        "training": _training_part(dossier, training),
+        "trainee": trainee_part(dossier, trainee),
+        "training": training_part(dossier, training),
         "documents": documents,
         "months": _months_part(dossier, months),
         "exit": (

@@ -25,27 +25,35 @@ from remuneration.db.models import (
 from remuneration.domain.vocabulary import DocumentKind, TraineeStatus, VerificationStatus
 from remuneration.services.context import ServiceContext
 
-__all__ = ["IBAN_CONTEXT", "NIR_CONTEXT", "build_request"]
+__all__ = [
+    "IBAN_CONTEXT",
+    "NIR_CONTEXT",
+    "build_request",
+    "trainee_part",
+    "training_part",
+    "without_unknowns",
+]
 
 NIR_CONTEXT = "documents.nir"
 IBAN_CONTEXT = "documents.iban"
 
 
-def _without_unknowns(values: dict[str, Any]) -> dict[str, Any]:
+def without_unknowns(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def _trainee_part(dossier: Dossier, trainee: Trainee) -> dict[str, Any]:
+def trainee_part(dossier: Dossier | Any, trainee: Trainee | Any) -> dict[str, Any]:
+    """The request's ``trainee``: from ORM objects or from table rows with the same columns."""
     insertion: dict[str, Any] | None = None
     if dossier.trainee_status == TraineeStatus.INSERTION_EMPLOYEE:
-        insertion = _without_unknowns(
+        insertion = without_unknowns(
             {
                 "contract": dossier.insertion_contract,
                 "are_complement": dossier.insertion_are_complement,
                 "training_hours_outside_work": dossier.insertion_hours_outside_work,
             }
         )
-    part = _without_unknowns(
+    part = without_unknowns(
         {
             "last_name": trainee.last_name,
             "first_names": trainee.first_names,
@@ -60,8 +68,9 @@ def _trainee_part(dossier: Dossier, trainee: Trainee) -> dict[str, Any]:
     return part
 
 
-def _training_part(dossier: Dossier, training: Training) -> dict[str, Any]:
-    return _without_unknowns(
+def training_part(dossier: Dossier | Any, training: Training | Any) -> dict[str, Any]:
+    """The request's ``training`` (the distance is declared on the dossier)."""
+    return without_unknowns(
         {
             "programme": training.programme,
             "approved_for_remuneration": training.approved_for_remuneration,
@@ -79,7 +88,7 @@ def _document_part(ctx: ServiceContext, document: Document) -> dict[str, Any] | 
     if document.verification_status != VerificationStatus.VERIFIED:
         return None
     if document.kind == DocumentKind.IDENTITY:
-        return _without_unknowns(
+        return without_unknowns(
             {
                 "type": document.identity_type,
                 "expiry_date": (
@@ -93,7 +102,7 @@ def _document_part(ctx: ServiceContext, document: Document) -> dict[str, Any] | 
         return {"nir": ctx.protector.decrypt(document.nir_encrypted, context=NIR_CONTEXT)}
     if document.kind == DocumentKind.RIB and document.iban_encrypted is not None:
         iban = ctx.protector.decrypt(document.iban_encrypted, context=IBAN_CONTEXT)
-        return _without_unknowns({"iban": iban, "holder": document.holder, "bic": document.bic})
+        return without_unknowns({"iban": iban, "holder": document.holder, "bic": document.bic})
     return None
 
 
@@ -136,7 +145,7 @@ def _aids_part(ctx: ServiceContext, dossier: Dossier) -> list[dict[str, Any]]:
         .order_by(AidRequest.created_at, AidRequest.request_date, AidRequest.id)
     )
     return [
-        _without_unknowns(
+        without_unknowns(
             {
                 "kind": aid.kind,
                 "date": aid.request_date.isoformat(),
@@ -155,13 +164,13 @@ def build_request(ctx: ServiceContext, dossier: Dossier, *, as_of: date) -> dict
     trainee = ctx.session.get_one(Trainee, dossier.trainee_id)
     training = ctx.session.get_one(Training, dossier.training_id)
     exit_row = ctx.session.scalar(select(Exit).where(Exit.dossier_id == dossier.id))
-    history = _without_unknowns(
+    history = without_unknowns(
         {"driving_licence_aid_received": dossier.driving_licence_aid_received}
     )
     return {
         "as_of": as_of.isoformat(),
-        "trainee": _trainee_part(dossier, trainee),
-        "training": _training_part(dossier, training),
+        "trainee": trainee_part(dossier, trainee),
+        "training": training_part(dossier, training),
         "documents": _documents_part(ctx, dossier),
         "months": _months_part(ctx, dossier),
         "exit": (
