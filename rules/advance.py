@@ -24,9 +24,17 @@ def _explain_advance(*, start: date, amount: ParameterValue) -> str:
 
 
 def advance_line(ev: Evaluation, start: date) -> Line:
-    """The advance, in the month of the training start, at the amount in force that day."""
+    """The advance, in the month of the training start, at the amount in force that day.
+
+    A line is immutable and depends only on the start date and the parameter set: it is built
+    once per set and start date.
+    """
+    key = ("advance.line", start)
+    known = ev.store.memo.get(key)
+    if isinstance(known, Line):
+        return known
     amount = ev.param("advance.amount", start)
-    return Line(
+    line = Line(
         kind=LineKind.ADVANCE,
         period=Month.of(start),
         amount=round_money(amount.decimal),
@@ -34,6 +42,8 @@ def advance_line(ev: Evaluation, start: date) -> Line:
         parameters=(UsedParameter.of(amount),),
         render=partial(_explain_advance, start=start, amount=amount),
     )
+    ev.store.memo[key] = line
+    return line
 
 
 def recovery_parameter(ev: Evaluation, start: date) -> ParameterValue:
