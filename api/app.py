@@ -22,7 +22,9 @@ from api.routers import (
     dossier_decisions,
     dossiers,
     evaluations,
+    exports,
     health,
+    letters,
     parameters,
     payments,
     payments_bank,
@@ -88,6 +90,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = system_clo
         payments,
         payments_bank,
         cases,
+        letters,
+        exports,
     ):
         app.include_router(module.router)
     app.include_router(metrics_router)

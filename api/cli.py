@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from api import cli_cases, cli_jobs, cli_payments, cli_rules
+from api import cli_cases, cli_exports, cli_jobs, cli_payments, cli_rules
 from api.app import create_app, system_clock
 from api.localsecrets import ensure_local_secrets
 from api.logging import configure_logging
@@ -188,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_payments.register(subparsers)
     cli_jobs.register(subparsers)
     cli_cases.register(subparsers)
+    cli_exports.register(subparsers)
     return parser
 
 

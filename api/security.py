@@ -64,6 +64,9 @@ PERMISSIONS: Mapping[str, frozenset[Role]] = MappingProxyType(
         "cases.work": _CASE_WORKERS,
         "cases.assign": frozenset({Role.SUPERVISOR}),
         "cases.metrics": frozenset({Role.SUPERVISOR}),
+        "letters.read": _AGENTS | {Role.RELATION_USAGERS},
+        "payment_notices.read": _READERS,
+        "exports.read": _FINANCE,
     }
 )
 """permission → roles that hold it (security-and-operations.md, "People and roles")."""

@@ -211,13 +211,16 @@ class NoticeLine:
 
 @dataclass(frozen=True, slots=True)
 class PaymentNotice:
-    """A transfer about to be made: to whom, when, to which (masked) account, for what."""
+    """A transfer about to be made: to whom, when, to which (masked) account, for what.
+
+    ``replaces_refused_transfer``: the transfer re-issues one the trainee's bank sent back."""
 
     recipient: Recipient
     payment_date: date
     masked_iban: str
     lines: tuple[NoticeLine, ...]
     reference: str | None = None
+    replaces_refused_transfer: bool = False
 
     def __post_init__(self) -> None:
         require_masked_iban(self.masked_iban)
@@ -241,7 +244,10 @@ class RecoveryMethod(StrEnum):
 @dataclass(frozen=True, slots=True)
 class OverpaymentNotice:
     """A debt of the trainee: how much, why (its lines), how it is recovered, until when to ask
-    for a waiver (remise gracieuse, article R6341-48 du Code du travail)."""
+    for a waiver (remise gracieuse, article R6341-48 du Code du travail).
+
+    ``amount`` is what remains to pay back; ``already_recovered`` what was already offset on
+    later payments: the lines (the debt's origin) add up to minus their sum."""
 
     recipient: Recipient
     amount: Decimal
@@ -252,11 +258,15 @@ class OverpaymentNotice:
     training: TrainingInfo | None = None
     reference: str | None = None
     recovery_order_reference: str | None = None
+    already_recovered: Decimal = Decimal("0.00")
 
     def __post_init__(self) -> None:
         if cents_of(self.amount) <= 0:
             raise ValueError("un trop-perçu est un montant positif à rembourser")
-        if self.lines and sum((line.amount for line in self.lines), Decimal(0)) != -self.amount:
+        if cents_of(self.already_recovered) < 0:
+            raise ValueError("la somme déjà retenue ne peut pas être négative")
+        owed = self.amount + self.already_recovered
+        if self.lines and sum((line.amount for line in self.lines), Decimal(0)) != -owed:
             raise ValueError("les lignes du trop-perçu ne font pas le montant à rembourser")
         if self.recovery_order_reference and self.recovery is not RecoveryMethod.RECOVERY_ORDER:
             raise ValueError("un numéro de titre n'a de sens que pour un ordre de reversement")

@@ -101,8 +101,11 @@ def build_payment_notice(
         total=amount_in_words_and_figures(notice.total),
         masked_iban=notice.masked_iban,
     )
+    opening = [Paragraph(x) for x in intro]
+    if notice.replaces_refused_transfer:
+        opening.append(Paragraph(t.text("payment_notice.reissue")))
     sections = [
-        Section(None, tuple(Paragraph(x) for x in intro)),
+        Section(None, tuple(opening)),
         *_month_sections(t, notice.lines),
         _total_table(t, notice),
     ]
@@ -121,26 +124,48 @@ def build_payment_notice(
     )
 
 
-def _why(t: LetterTemplates, notice: OverpaymentNotice) -> Section:
-    key = "overpayment_notice"
-    elements: list[Element] = [Paragraph(notice.explanation)] if notice.explanation else []
-    if notice.lines:
-        # The debt's lines are negative in the engine; the trainee reads what they owe.
-        owed = all(line.amount < 0 for line in notice.lines)
-        items = tuple(
+def _why_items(t: LetterTemplates, lines: Iterable[NoticeLine], *, owed: bool) -> Bullets:
+    return Bullets(
+        tuple(
             BulletItem(
                 line_sentence(
                     t,
-                    f"{key}.line",
+                    "overpayment_notice.line",
                     kind=line.kind,
                     period=line.period,
                     amount=-line.amount if owed else line.amount,
                 ),
                 (line.explanation,) if line.explanation else (),
             )
-            for line in sorted(notice.lines, key=lambda x: x.period)
+            for line in sorted(lines, key=lambda x: x.period)
         )
-        elements.append(Bullets(items))
+    )
+
+
+def _why(t: LetterTemplates, notice: OverpaymentNotice) -> Section:
+    """The debt's lines: all negative, they read as what is owed; mixed (a month still paid and
+    a larger sum taken back), they read as a calculation whose result is what is owed."""
+    key = "overpayment_notice"
+    elements: list[Element] = [Paragraph(notice.explanation)] if notice.explanation else []
+    if notice.lines:
+        owed = all(line.amount < 0 for line in notice.lines)
+        if not owed:
+            elements.append(Paragraph(t.text(f"{key}.mixed_intro")))
+        elements.append(_why_items(t, notice.lines, owed=owed))
+        if not owed:
+            total = notice.amount + notice.already_recovered
+            elements.append(
+                Paragraph(
+                    t.text(f"{key}.mixed_total", amount=amount_in_words_and_figures(total)),
+                    strong=True,
+                )
+            )
+    if notice.already_recovered > 0:
+        recovered = amount_in_words_and_figures(notice.already_recovered)
+        left = amount_in_words_and_figures(notice.amount)
+        elements.append(
+            Paragraph(t.text(f"{key}.already_recovered", recovered=recovered, amount=left))
+        )
     return Section(t.text(f"{key}.why_title"), tuple(elements))
 
 

@@ -69,6 +69,13 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/cases/{case_id}/messages"): CASE_WORKERS,
     ("POST", "/v1/cases/{case_id}/merge"): CASE_WORKERS,
     ("POST", "/v1/cases/{case_id}/macros/{macro}"): CASE_WORKERS,
+    ("GET", "/v1/dossiers/{dossier_id}/letters/{kind}"): AGENTS | {"relation_usagers"},
+    ("GET", "/v1/payments/{payment_id}/notice"): READERS,
+    ("GET", "/v1/exports/payment-runs/{run_id}"): {"finance"},
+    ("GET", "/v1/exports/periods/{month}"): {"finance"},
+    ("GET", "/v1/exports/periods/{month}/summary"): {"finance"},
+    ("GET", "/v1/exports/periods/{month}/reconciliation"): {"finance"},
+    ("GET", "/v1/exports/recovery-orders"): {"finance"},
 }
 PUBLIC = {("GET", "/health/live"), ("GET", "/health/ready")}
 
@@ -108,6 +115,8 @@ def world(api: Any) -> dict[str, str]:
         "run_id": str(uuid.uuid4()),
         "batch_id": str(uuid.uuid4()),
         "debt_id": str(uuid.uuid4()),
+        "payment_id": str(uuid.uuid4()),
+        "kind": "decision",
         "case_id": case["id"],
         "macro": "rib_requested",
         "organisation_id": str(api.organisation_id),

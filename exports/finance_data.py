@@ -1,0 +1,271 @@
+"""Reading what finance exports are made of: a run's lines, offsets, carried debts, live
+transfers and batches; the runs of a month; the recovery orders.
+
+Money is summed in Python from the stored ``Decimal`` values, never with SQL ``SUM`` (SQLite
+would add binary floats). A transfer replaced after a cancelled batch keeps pointing at its
+predecessor; the lines point at the first transfer of the chain: ``_origins`` walks the chain
+so that each line is tied to the transfer that really carries its money.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
+
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
+
+from exports.finance import (
+    BatchData,
+    CarriedDebt,
+    DossierInfo,
+    OffsetData,
+    RunData,
+    RunLineData,
+    Transfer,
+)
+from exports.finance_summary import RecoveryOrderData
+from payments.models import Debt, DebtOffset, Payment, PaymentBatch, PaymentLine, PaymentRun
+from payments.vocabulary import BatchStatus, PaymentStatus
+from remuneration.db.base import as_utc
+from remuneration.db.models import Dossier, Exit, Trainee, Training
+from remuneration.domain.errors import NotFound
+from remuneration.services.context import PARIS
+from rules import LineKind
+from rules.decisions import KIND_ORDER
+
+__all__ = ["load_recovery_orders", "load_run", "runs_of_period"]
+
+_EXIT_REASONS = {
+    "legitimate": "sortie pour un motif légitime",
+    "abandonment": "abandon sans motif légitime",
+    "exclusion": "exclusion pour faute grave",
+}
+
+
+def _dossiers(session: Session, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, DossierInfo]:
+    rows = session.execute(
+        select(
+            Dossier.id,
+            Dossier.trainee_id,
+            Trainee.last_name,
+            Trainee.first_names,
+            Training.programme,
+        )
+        .join(Trainee, Trainee.id == Dossier.trainee_id)
+        .join(Training, Training.id == Dossier.training_id)
+        .where(Dossier.id.in_(list(ids)))
+    )
+    return {
+        row.id: DossierInfo(
+            row.id, row.trainee_id, f"{row.last_name} {row.first_names}", row.programme
+        )
+        for row in rows
+    }
+
+
+def _origins(payments: dict[uuid.UUID, Row[tuple[Payment]]]) -> dict[uuid.UUID, uuid.UUID | None]:
+    """Live transfer → the first transfer of its chain (None: a re-issue of a refused one)."""
+    origins: dict[uuid.UUID, uuid.UUID | None] = {}
+    for payment_id, payment in payments.items():
+        if payment.status == PaymentStatus.CANCELLED.value:
+            continue
+        current = payment
+        while current.reissue_of is not None:
+            previous = payments.get(current.reissue_of)
+            if previous is None or previous.status != PaymentStatus.CANCELLED.value:
+                break
+            current = previous
+        origins[payment_id] = current.id if current.reissue_of is None else None
+    return origins
+
+
+def _transfers(session: Session, run_id: uuid.UUID) -> tuple[list[Transfer], list[BatchData]]:
+    batches = {
+        batch.id: batch
+        for batch in session.scalars(select(PaymentBatch).where(PaymentBatch.run_id == run_id))
+    }
+    payments = {
+        row.id: row
+        for row in session.execute(select(Payment.__table__).where(Payment.run_id == run_id))
+    }
+    transfers = []
+    for payment_id, origin in _origins(payments).items():
+        payment = payments[payment_id]
+        batch = batches.get(payment.batch_id) if payment.batch_id else None
+        transfers.append(
+            Transfer(
+                payment_id=payment_id,
+                origin_id=origin,
+                dossier_id=payment.dossier_id,
+                amount=payment.amount,
+                status=payment.status,
+                end_to_end_id=payment.end_to_end_id,
+                batch_message_id=batch.message_id if batch else None,
+                execution_date=batch.execution_date if batch else None,
+                iban_masked=payment.iban_masked,
+            )
+        )
+    live = [
+        BatchData(b.message_id, b.status, b.number_of_transactions, b.control_sum)
+        for b in sorted(batches.values(), key=lambda b: (b.prepared_at, b.message_id))
+        if b.status != BatchStatus.CANCELLED.value
+    ]
+    return sorted(transfers, key=lambda t: t.end_to_end_id), live
+
+
+def _lines(session: Session, run_id: uuid.UUID) -> list[RunLineData]:
+    rows = session.execute(
+        select(
+            PaymentLine.dossier_id,
+            PaymentLine.period,
+            PaymentLine.kind,
+            PaymentLine.revision,
+            PaymentLine.amount,
+            PaymentLine.payment_id,
+        ).where(PaymentLine.run_id == run_id)
+    )
+    lines = [RunLineData(*row) for row in rows]
+    return sorted(
+        lines,
+        key=lambda x: (str(x.dossier_id), x.period, KIND_ORDER[LineKind(x.kind)], x.revision),
+    )
+
+
+def load_run(session: Session, run_id: uuid.UUID) -> RunData:
+    """A run as stored, ready for ``exports.finance.run_rows`` and ``reconcile``."""
+    run = session.get(PaymentRun, run_id)
+    if run is None:
+        raise NotFound("Paie introuvable.")
+    offsets = [
+        OffsetData(row.dossier_id, row.amount, row.payment_id)
+        for row in session.execute(
+            select(Debt.dossier_id, DebtOffset.amount, DebtOffset.payment_id)
+            .join(Debt, Debt.id == DebtOffset.debt_id)
+            .where(DebtOffset.run_id == run_id)
+            .order_by(DebtOffset.id)
+        )
+    ]
+    debts = [
+        CarriedDebt(row.dossier_id, row.amount)
+        for row in session.execute(
+            select(Debt.dossier_id, Debt.amount)
+            .where(Debt.origin_run_id == run_id)
+            .order_by(Debt.id)
+        )
+    ]
+    lines = _lines(session, run_id)
+    transfers, batches = _transfers(session, run_id)
+    ids = {x.dossier_id for x in lines} | {x.dossier_id for x in offsets}
+    ids |= {x.dossier_id for x in debts} | {x.dossier_id for x in transfers}
+    return RunData(
+        run_id=run.id,
+        kind=run.kind,
+        period=run.period,
+        lines=tuple(lines),
+        offsets=tuple(offsets),
+        debts=tuple(debts),
+        transfers=tuple(transfers),
+        batches=tuple(batches),
+        dossiers=_dossiers(session, ids),
+    )
+
+
+def runs_of_period(session: Session, month: str) -> list[uuid.UUID]:
+    """The runs of a month: its monthly run and the advance runs of its days."""
+    query = (
+        select(PaymentRun.id)
+        .where(
+            ((PaymentRun.kind == "monthly") & (PaymentRun.period == month))
+            | ((PaymentRun.kind == "advance") & PaymentRun.period.like(f"{month}-%"))
+        )
+        .order_by(PaymentRun.period, PaymentRun.kind)
+    )
+    return list(session.scalars(query))
+
+
+def _paris_date(moment: datetime) -> date:
+    return as_utc(moment).astimezone(PARIS).date()
+
+
+def _reason(exit_date: date | None, exit_reason: str | None, regularised: bool) -> str:
+    if exit_date is not None and exit_reason is not None:
+        when = exit_date.strftime("%d/%m/%Y")
+        return f"Sortie de formation le {when} ({_EXIT_REASONS.get(exit_reason, exit_reason)})"
+    if regularised:
+        return "Régularisation de mois déjà payés, formation terminée"
+    return "Solde négatif non compensable, formation terminée"
+
+
+def _regularised(session: Session, debts: Iterable[Row[tuple[Debt]]]) -> set[uuid.UUID]:
+    """Debts whose origin lines include a regularisation (a revision of a paid month)."""
+    found: set[uuid.UUID] = set()
+    for debt in debts:
+        revised = session.scalar(
+            select(PaymentLine.id).where(
+                PaymentLine.run_id == debt.origin_run_id,
+                PaymentLine.trainee_id == debt.trainee_id,
+                PaymentLine.payment_id.is_(None),
+                PaymentLine.revision > 0,
+            )
+        )
+        if revised is not None:
+            found.add(debt.id)
+    return found
+
+
+def _address(row: Row[tuple[object, ...]]) -> str:
+    parts = [row.street, " ".join(x for x in (row.postcode, row.town) if x)]
+    if row.country != "FR":
+        parts.append(row.country)
+    return ", ".join(part for part in parts if part)
+
+
+def load_recovery_orders(session: Session, *, status: str | None = None) -> list[RecoveryOrderData]:
+    """Every debt that became a recovery order (optionally in one status), oldest order first."""
+    query = (
+        select(
+            Debt.__table__,
+            Trainee.last_name,
+            Trainee.first_names,
+            Trainee.street,
+            Trainee.postcode,
+            Trainee.town,
+            Trainee.country,
+            Training.programme,
+            Training.title,
+            Exit.exit_date,
+            Exit.reason.label("exit_reason"),
+        )
+        .join(Dossier, Dossier.id == Debt.dossier_id)
+        .join(Trainee, Trainee.id == Debt.trainee_id)
+        .join(Training, Training.id == Dossier.training_id)
+        .outerjoin(Exit, Exit.dossier_id == Dossier.id)
+        .where(Debt.recovery_order_at.is_not(None))
+        .order_by(Debt.recovery_order_at, Debt.recovery_order_reference)
+    )
+    if status is not None:
+        query = query.where(Debt.status == status)
+    rows = list(session.execute(query))
+    regularised = _regularised(session, rows)
+    return [
+        RecoveryOrderData(
+            debt_id=row.id,
+            reference=row.recovery_order_reference or "",
+            trainee_id=row.trainee_id,
+            debtor=f"{row.last_name} {row.first_names}",
+            address=_address(row),
+            dossier_id=row.dossier_id,
+            programme=row.programme,
+            training=row.title,
+            reason=_reason(row.exit_date, row.exit_reason, row.id in regularised),
+            amount=row.amount,
+            remaining=row.remaining,
+            status=row.status,
+            debt_date=_paris_date(row.created_at),
+            order_date=_paris_date(row.recovery_order_at),
+            waiver_date=_paris_date(row.waived_at) if row.waived_at else None,
+        )
+        for row in rows
+    ]

@@ -1,0 +1,72 @@
+"""The dated delays letters announce (the waiver request deadline), read from a data file.
+
+A delay written in a letter is a business rule: it comes from ``data/letter_rules.yaml`` with the
+date it is in force from and its source, so that a change of policy is a data change, dated,
+and a letter written on a given day gives the delay in force that day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from exports.letters.templates import DATA_DIRECTORY
+
+__all__ = ["LetterRules", "letter_rules", "waiver_deadline"]
+
+
+@dataclass(frozen=True, slots=True)
+class LetterRules:
+    """The values in force on one date, with their source."""
+
+    in_force_from: date
+    source: str
+    waiver_request_days: int
+
+
+class _Version(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    in_force_from: date
+    source: str = Field(min_length=1)
+    waiver_request_days: int = Field(ge=1, le=3650)
+
+    @field_validator("in_force_from", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> date:
+        return date.fromisoformat(str(value))
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str = Field(min_length=1)
+    versions: tuple[_Version, ...] = Field(min_length=1)
+
+
+@cache
+def _versions() -> tuple[_Version, ...]:
+    raw = (DATA_DIRECTORY / "letter_rules.yaml").read_text(encoding="utf-8")
+    versions = _File.model_validate(yaml.safe_load(raw)).versions
+    dates = [v.in_force_from for v in versions]
+    if dates != sorted(set(dates)):
+        raise ValueError("letter_rules.yaml: versions must be sorted by date, without duplicates")
+    return versions
+
+
+def letter_rules(on: date) -> LetterRules:
+    """The values in force on ``on`` (an error before the first version, never a default)."""
+    versions = [v for v in _versions() if v.in_force_from <= on]
+    if not versions:
+        raise LookupError(f"no letter rules in force on {on.isoformat()}")
+    found = versions[-1]
+    return LetterRules(found.in_force_from, found.source, found.waiver_request_days)
+
+
+def waiver_deadline(letter_date: date) -> date:
+    """The last day to ask for a waiver of an overpayment notified on ``letter_date``."""
+    return letter_date + timedelta(days=letter_rules(letter_date).waiver_request_days)

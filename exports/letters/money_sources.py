@@ -1,0 +1,187 @@
+"""Stored payments and debts → payment and overpayment notices.
+
+A payment notice explains one transfer with the lines it pays (each with the engine's own
+explanation) and the debts it offsets; the lines hang on the first transfer of a chain (a
+replacement after a cancelled batch, or a re-issue after a bank return, carries the same money),
+so the chain is walked back to them. The notice's total must equal the transfer's amount, and an
+overpayment notice's lines must equal the debt: otherwise the letter is refused.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from exports.errors import LetterRefused, LetterUnavailable
+from exports.letters.context import LetterContext
+from exports.letters.deadlines import waiver_deadline
+from exports.letters.inputs import NoticeLine, OverpaymentNotice, PaymentNotice, RecoveryMethod
+from exports.letters.notices import build_overpayment_notice, build_payment_notice
+from exports.letters.sources import LetterSetup, dossier_reference, recipient_of, training_info
+from exports.wording import date_in_words
+from payments.models import Debt, DebtOffset, Payment, PaymentBatch, PaymentLine, PaymentRun
+from payments.vocabulary import DebtStatus, PaymentStatus
+from remuneration.db.models import Dossier, Exit, Trainee, Training
+from remuneration.services.context import ServiceContext
+from rules import LineKind
+from rules.decisions import KIND_ORDER
+
+__all__ = [
+    "debt_ids_of_run",
+    "debt_origin_lines",
+    "latest_debt_of",
+    "overpayment_letter",
+    "payment_chain",
+    "payment_notice_letter",
+]
+
+_REFUSED = frozenset({PaymentStatus.REJECTED.value, PaymentStatus.RETURNED.value})
+_TO_RECOVER = (DebtStatus.OPEN.value, DebtStatus.RECOVERY_ORDER.value)
+
+
+def _sorted_lines(lines: list[PaymentLine]) -> list[PaymentLine]:
+    return sorted(lines, key=lambda x: (x.period, KIND_ORDER[LineKind(x.kind)], x.revision))
+
+
+def payment_chain(ctx: ServiceContext, payment: Payment) -> list[Payment]:
+    """The transfer, then the ones it replaces or re-issues, back to the first (which holds the
+    lines)."""
+    chain = [payment]
+    while chain[-1].reissue_of is not None:
+        previous = ctx.session.get_one(Payment, chain[-1].reissue_of)
+        if any(p.id == previous.id for p in chain):
+            raise LetterRefused("La chaîne de réémission de ce virement boucle.")
+        chain.append(previous)
+    return chain
+
+
+def _payment_lines(ctx: ServiceContext, root: Payment, offset_text: str) -> list[NoticeLine]:
+    lines = _sorted_lines(
+        list(ctx.session.scalars(select(PaymentLine).where(PaymentLine.payment_id == root.id)))
+    )
+    if not lines:
+        raise LetterRefused("Ce virement n'a aucune ligne de paiement : pas d'avis possible.")
+    notice = [NoticeLine(x.kind, x.period, x.amount, x.explanation) for x in lines]
+    offsets = ctx.session.scalars(
+        select(DebtOffset.amount).where(DebtOffset.payment_id == root.id).order_by(DebtOffset.id)
+    ).all()
+    last_period = lines[-1].period
+    return notice + [
+        NoticeLine(LineKind.OVERPAYMENT.value, last_period, -amount, offset_text)
+        for amount in offsets
+    ]
+
+
+def payment_notice_letter(
+    ctx: ServiceContext, payment: Payment, *, setup: LetterSetup, letter_date: date
+) -> LetterContext:
+    """The notice of one transfer (prepared or released; a cancelled or refused one has none)."""
+    if payment.status == PaymentStatus.CANCELLED.value:
+        raise LetterRefused(
+            "Ce virement a été annulé : l'avis porte sur le virement qui le remplace."
+        )
+    if payment.status in _REFUSED:
+        raise LetterRefused("La banque a refusé ce virement : il n'y a pas d'avis de paiement.")
+    if payment.batch_id is None:
+        raise LetterRefused("Ce virement n'est dans aucun lot : pas encore d'avis de paiement.")
+    chain = payment_chain(ctx, payment)
+    lines = _payment_lines(ctx, chain[-1], setup.templates.text("payment_notice.offset"))
+    if sum((x.amount for x in lines), Decimal(0)) != payment.amount:
+        raise LetterRefused(
+            "Les lignes de ce virement ne font pas son montant : l'avis n'est pas produit."
+        )
+    batch = ctx.session.get_one(PaymentBatch, payment.batch_id)
+    trainee = ctx.session.get_one(Trainee, payment.trainee_id)
+    notice = PaymentNotice(
+        recipient=recipient_of(trainee),
+        payment_date=batch.execution_date,
+        masked_iban=payment.iban_masked,
+        lines=tuple(lines),
+        reference=dossier_reference(payment.dossier_id),
+        replaces_refused_transfer=any(p.status in _REFUSED for p in chain[1:]),
+    )
+    return build_payment_notice(
+        notice, letter_date=letter_date, templates=setup.templates, contact=setup.contact
+    )
+
+
+def latest_debt_of(ctx: ServiceContext, dossier: Dossier) -> Debt:
+    """The dossier's most recent overpayment still to be paid back."""
+    debt = ctx.session.scalar(
+        select(Debt)
+        .where(Debt.dossier_id == dossier.id, Debt.status.in_(_TO_RECOVER))
+        .order_by(Debt.created_at.desc(), Debt.id)
+    )
+    if debt is None:
+        raise LetterUnavailable("Ce dossier n'a pas de trop-perçu à rembourser.")
+    return debt
+
+
+def debt_origin_lines(ctx: ServiceContext, debt: Debt) -> list[PaymentLine]:
+    """The lines whose negative balance made the debt: the trainee's lines of the run that
+    recorded it (no transfer was sent then); they add up to minus the debt's amount."""
+    lines = ctx.session.scalars(
+        select(PaymentLine).where(
+            PaymentLine.run_id == debt.origin_run_id,
+            PaymentLine.trainee_id == debt.trainee_id,
+            PaymentLine.payment_id.is_(None),
+        )
+    )
+    return _sorted_lines(list(lines))
+
+
+def _cause(ctx: ServiceContext, setup: LetterSetup, debt: Debt, lines: list[PaymentLine]) -> str:
+    exit_row = ctx.session.scalar(select(Exit).where(Exit.dossier_id == debt.dossier_id))
+    key = "overpayment_notice.causes"
+    if exit_row is not None:
+        return setup.templates.text(
+            f"{key}.{exit_row.reason}", exit_date=date_in_words(exit_row.exit_date)
+        )
+    if any(line.revision > 0 for line in lines):
+        return setup.templates.text(f"{key}.regularisation")
+    return setup.templates.text(f"{key}.default")
+
+
+def overpayment_letter(
+    ctx: ServiceContext, debt: Debt, *, setup: LetterSetup, letter_date: date
+) -> LetterContext:
+    """The overpayment notice of a debt still to recover: why, how much, how, the waiver."""
+    if debt.status not in _TO_RECOVER or debt.remaining <= 0:
+        raise LetterUnavailable("Ce trop-perçu est soldé ou a fait l'objet d'une remise gracieuse.")
+    lines = debt_origin_lines(ctx, debt)
+    if sum((line.amount for line in lines), Decimal(0)) != -debt.amount:
+        raise LetterRefused("Les lignes à l'origine de ce trop-perçu ne font pas son montant.")
+    dossier = ctx.session.get_one(Dossier, debt.dossier_id)
+    trainee = ctx.session.get_one(Trainee, debt.trainee_id)
+    recovery_order = debt.status == DebtStatus.RECOVERY_ORDER.value
+    notice = OverpaymentNotice(
+        recipient=recipient_of(trainee),
+        amount=debt.remaining,
+        lines=tuple(NoticeLine(x.kind, x.period, x.amount, x.explanation) for x in lines),
+        explanation=_cause(ctx, setup, debt, lines),
+        recovery=RecoveryMethod.RECOVERY_ORDER if recovery_order else RecoveryMethod.OFFSET,
+        waiver_deadline=waiver_deadline(letter_date),
+        training=training_info(ctx.session.get_one(Training, dossier.training_id)),
+        reference=dossier_reference(dossier.id),
+        recovery_order_reference=debt.recovery_order_reference if recovery_order else None,
+        already_recovered=debt.amount - debt.remaining,
+    )
+    return build_overpayment_notice(
+        notice, letter_date=letter_date, templates=setup.templates, contact=setup.contact
+    )
+
+
+def debt_ids_of_run(ctx: ServiceContext, run_id: uuid.UUID) -> list[uuid.UUID]:
+    """Debts a run recorded, or turned into recovery orders (at the run's own moment)."""
+    run = ctx.session.get_one(PaymentRun, run_id)
+    created = select(Debt.id).where(Debt.origin_run_id == run.id)
+    ordered = select(Debt.id).where(
+        Debt.recovery_order_at.is_not(None),
+        Debt.recovery_order_at >= run.started_at,
+        Debt.recovery_order_at <= (run.completed_at or run.started_at),
+    )
+    ids = set(ctx.session.scalars(created)) | set(ctx.session.scalars(ordered))
+    return sorted(ids, key=str)
