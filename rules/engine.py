@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,7 @@ from rules.documents import check_documents
 from rules.eligibility import check_eligibility
 from rules.exits import forfeit_line, outstanding_advance_line
 from rules.facts import EvaluationRequest, ExitReason, Status
-from rules.parameters import ParameterStore, load_parameters
+from rules.parameters import ParameterStore, ParameterValue, load_parameters
 from rules.periods import Month
 from rules.remuneration import MonthContext, mobility_line, remuneration_line
 
@@ -47,60 +48,86 @@ def default_store() -> ParameterStore:
     return _DEFAULT[0]
 
 
-def _month_context(ev: Evaluation, req: EvaluationRequest) -> MonthContext | None:
-    """What month lines need; ``None`` (inputs named as missing) when they cannot be computed."""
-    training, status = req.training, req.trainee.status
-    start = training.start_date
+def _month_context(ev: Evaluation, req: EvaluationRequest, status: Status) -> MonthContext | None:
+    """What month lines need; ``None`` (the last day named as missing) when days cannot be
+    counted. A job seeker's unknown weekly hours are named too: they stop the remuneration
+    lines only (full or part time), not the advance nor the mobility aid."""
+    training = req.training
     last = req.exit.date if req.exit is not None else training.end_date
     if last is None:
         ev.need("training.end_date")
     if status is Status.JOB_SEEKER and training.weekly_hours is None:
         ev.need("training.weekly_hours")
-    if start is None or last is None or status is None:
-        return None
-    if status is Status.JOB_SEEKER and training.weekly_hours is None:
+    if last is None or training.start_date is None:
         return None
     return MonthContext(
         status=status,
         weekly_hours=training.weekly_hours,
-        first_day=start,
+        first_day=training.start_date,
         last_day=last,
         distance_km=training.distance_km,
     )
 
 
-def _remuneration_lines(ev: Evaluation, req: EvaluationRequest) -> list[Line]:
-    """Advance, remuneration, recovery, mobility and overpayment lines of a granted dossier."""
-    ctx = _month_context(ev, req)
-    start = req.training.start_date
-    if ctx is None or start is None:
-        return []
+@dataclass(slots=True)
+class _Advance:
+    """What is left of the advance to recover, month after month."""
+
+    outstanding: Decimal
+    recoverable: ParameterValue | None
+
+    def recover(self, month: Month, remuneration: Line) -> Line | None:
+        if self.recoverable is None or self.outstanding <= 0:
+            return None
+        recovery = recovery_line(
+            month=month,
+            outstanding=self.outstanding,
+            remuneration=remuneration.amount,
+            recoverable=self.recoverable,
+        )
+        if recovery is not None:
+            self.outstanding += recovery.amount
+        return recovery
+
+
+def _month_lines(
+    ev: Evaluation, req: EvaluationRequest, ctx: MonthContext, advance: _Advance
+) -> list[Line]:
+    payable = ctx.status is Status.INSERTION_EMPLOYEE or ctx.weekly_hours is not None
     lines: list[Line] = []
-    outstanding = Decimal("0.00")
-    recoverable = None
-    if ctx.status is Status.JOB_SEEKER:
-        advance = advance_line(ev, start)
-        lines.append(advance)
-        recoverable = recovery_parameter(ev, start)
-        if recoverable.boolean:
-            outstanding = advance.amount
     for statement in req.months:
-        remuneration = remuneration_line(ev, statement, ctx)
-        lines.append(remuneration)
-        if recoverable is not None and outstanding > 0:
-            recovery = recovery_line(
-                month=statement.month,
-                outstanding=outstanding,
-                remuneration=remuneration.amount,
-                recoverable=recoverable,
-            )
+        if payable:
+            remuneration = remuneration_line(ev, statement, ctx)
+            lines.append(remuneration)
+            recovery = advance.recover(statement.month, remuneration)
             if recovery is not None:
                 lines.append(recovery)
-                outstanding += recovery.amount
         mobility = mobility_line(ev, statement, ctx)
         if mobility is not None:
             lines.append(mobility)
-    lines.extend(_exit_lines(req, lines, outstanding))
+    return lines
+
+
+def _remuneration_lines(ev: Evaluation, req: EvaluationRequest) -> list[Line]:
+    """Advance, remuneration, recovery, mobility and overpayment lines of a granted dossier."""
+    start, status = req.training.start_date, req.trainee.status
+    if start is None or status is None:
+        ev.need("training.start_date" if start is None else "trainee.status")
+        return []
+    lines: list[Line] = []
+    advance = _Advance(Decimal("0.00"), None)
+    if status is Status.JOB_SEEKER:
+        line = advance_line(ev, start)
+        lines.append(line)
+        advance.recoverable = recovery_parameter(ev, start)
+        if advance.recoverable.boolean:
+            advance.outstanding = line.amount
+    ctx = _month_context(ev, req, status)
+    if ctx is None:
+        return lines
+    lines.extend(_month_lines(ev, req, ctx, advance))
+    if status is Status.INSERTION_EMPLOYEE or ctx.weekly_hours is not None:
+        lines.extend(_exit_lines(req, lines, advance.outstanding))
     return lines
 
 

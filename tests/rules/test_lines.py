@@ -170,11 +170,17 @@ def test_no_mobility_without_scheduled_hours_and_unknown_distance_is_not_missing
 
 def test_lines_need_their_inputs_and_name_them() -> None:
     no_weekly = run(request(training__weekly_hours=..., months=[month("2024-03", 105, 105)]))
-    assert no_weekly.decision is Decision.GRANTED
+    assert no_weekly.decision is Decision.GRANTED  # weekly hours are no condition of the decision
     assert no_weekly.missing == ("training.weekly_hours",)
-    assert no_weekly.lines == ()
+    # full or part time is unknown: no remuneration (never a guess), but what does not depend
+    # on it is still due
+    assert amounts(no_weekly) == [
+        ("advance", "2024-03", "200.00"),
+        ("mobility", "2024-03", "67.74"),
+    ]
     no_end = run(request(training__end_date=..., months=[month("2024-03", 105, 105)]))
     assert no_end.missing == ("training.end_date",)
+    assert amounts(no_end) == [("advance", "2024-03", "200.00")]
 
 
 def test_lines_are_ordered_by_period_then_kind_and_sum_to_the_total() -> None:

@@ -87,3 +87,11 @@ def test_granted_lines_are_the_evaluation_lines_without_aids() -> None:
     assert [(x.kind, x.period, x.amount) for x in lines] == [
         (x.kind, x.period, x.amount) for x in evaluated
     ]
+
+
+def test_granted_lines_without_start_or_status_give_nothing() -> None:
+    from rules import default_store, granted_lines, parse_request
+
+    for field in ("trainee__status", "training__start_date"):
+        lines = granted_lines(parse_request(request(**{field: ...}), today=TODAY), default_store())
+        assert lines == ()
