@@ -38,7 +38,7 @@ from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
 from remuneration.services.documents import revealed_iban, revealed_nir
 
-__all__ = ["ExportSection", "export_trainee"]
+__all__ = ["ExportSection", "export_trainee", "plain_row"]
 
 ExportSection = Callable[[Session, uuid.UUID, Sequence[uuid.UUID]], list[dict[str, Any]]]
 """(session, trainee id, dossier ids) → rows of another package about this trainee."""
@@ -56,7 +56,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _row(row: Base, skip: Iterable[str] = ()) -> dict[str, Any]:
+def plain_row(row: Base, skip: Iterable[str] = ()) -> dict[str, Any]:
+    """A table row as JSON-ready values, without its encrypted or hashed columns."""
     hidden = _SECRET_COLUMNS | set(skip)
     return {
         column.key: _plain(getattr(row, column.key))
@@ -66,7 +67,7 @@ def _row(row: Base, skip: Iterable[str] = ()) -> dict[str, Any]:
 
 
 def _document(ctx: ServiceContext, document: Document, reveal: bool) -> dict[str, Any]:
-    data = _row(document)
+    data = plain_row(document)
     nir, iban = revealed_nir(ctx, document), revealed_iban(ctx, document)
     data["nir"] = nir if reveal or nir is None else mask_nir(nir)
     data["iban"] = iban if reveal or iban is None else mask_iban(iban)
@@ -75,7 +76,7 @@ def _document(ctx: ServiceContext, document: Document, reveal: bool) -> dict[str
 
 
 def _decision(decision: Decision) -> dict[str, Any]:
-    data = _row(decision, skip=("result_json",))
+    data = plain_row(decision, skip=("result_json",))
     data["result"] = json.loads(decision.result_json)
     return data
 
@@ -87,7 +88,7 @@ def _attendance(session: Session, dossier_id: uuid.UUID) -> list[dict[str, Any]]
         .where(AttendanceStatementLine.dossier_id == dossier_id)
         .order_by(AttendanceStatement.month)
     )
-    return [{"month": month, **_row(line)} for line, month in session.execute(query)]
+    return [{"month": month, **plain_row(line)} for line, month in session.execute(query)]
 
 
 def _dossier(ctx: ServiceContext, dossier: Dossier, reveal: bool) -> dict[str, Any]:
@@ -99,11 +100,11 @@ def _dossier(ctx: ServiceContext, dossier: Dossier, reveal: bool) -> dict[str, A
         )
 
     return {
-        **_row(dossier),
+        **plain_row(dossier),
         "documents": [_document(ctx, d, reveal) for d in rows(Document, Document.kind)],
         "decisions": [_decision(d) for d in rows(Decision, Decision.number)],
-        "aid_requests": [_row(a) for a in rows(AidRequest, AidRequest.created_at)],
-        "exit": next((_row(e) for e in rows(Exit, Exit.recorded_at)), None),
+        "aid_requests": [plain_row(a) for a in rows(AidRequest, AidRequest.created_at)],
+        "exit": next((plain_row(e) for e in rows(Exit, Exit.recorded_at)), None),
         "attendance": _attendance(session, dossier.id),
     }
 
@@ -118,7 +119,7 @@ def _audit_events(
         .where(or_(AuditEvent.dossier_id.in_(dossier_ids), AuditEvent.entity_id.in_(entity_ids)))
         .order_by(AuditEvent.id)
     )
-    return [_row(event) for event in session.scalars(query)]
+    return [plain_row(event) for event in session.scalars(query)]
 
 
 def _case_requests(
@@ -129,7 +130,7 @@ def _case_requests(
         .where(or_(CaseRequest.trainee_id == trainee_id, CaseRequest.dossier_id.in_(dossier_ids)))
         .order_by(CaseRequest.requested_at)
     )
-    return [_row(request) for request in session.scalars(query)]
+    return [plain_row(request) for request in session.scalars(query)]
 
 
 def export_trainee(
@@ -152,7 +153,7 @@ def export_trainee(
     export: dict[str, Any] = {
         "exported_at": ctx.now.isoformat(),
         "nir_and_iban": "en clair" if reveal else "masqués",
-        "trainee": _row(trainee),
+        "trainee": plain_row(trainee),
         "dossiers": [_dossier(ctx, dossier, reveal) for dossier in dossiers],
         "case_requests": _case_requests(ctx.session, trainee_id, dossier_ids),
         "audit_events": _audit_events(ctx.session, trainee_id, dossiers),

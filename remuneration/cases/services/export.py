@@ -6,29 +6,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from remuneration.cases.models import Case, CaseEntry, CaseEvent
-from remuneration.db.base import Base
 from remuneration.services.context import ServiceContext
+from remuneration.services.gdpr import plain_row
 
 __all__ = ["ANONYMISED_TEXT", "anonymise_cases", "cases_of_trainee"]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
-
-
-def _row(row: Base) -> dict[str, Any]:
-    return {column.key: _plain(getattr(row, column.key)) for column in row.__table__.columns}
 
 
 def cases_of_trainee(
@@ -49,9 +36,9 @@ def cases_of_trainee(
         ).all()
         exported.append(
             {
-                **_row(case),
-                "entries": [_row(entry) for entry in entries],
-                "events": [_row(event) for event in events],
+                **plain_row(case),
+                "entries": [plain_row(entry) for entry in entries],
+                "events": [plain_row(event) for event in events],
             }
         )
     return exported
