@@ -45,7 +45,7 @@ format: install ## ruff format and safe fixes
 	$(BIN)/ruff check --fix .
 
 typecheck: install ## mypy strict on every package, the benchmarks and the tests
-	$(BIN)/mypy $(PACKAGES) bench tests
+	$(BIN)/mypy $(PACKAGES) bench tests docs
 
 contracts: install ## import-linter: the layers and the doors
 	$(BIN)/lint-imports

@@ -1,4 +1,4 @@
-"""Calendar months and day counts used by the prorata rules (``d / D`` of rules.md section 3)."""
+"""Calendar months and day counts of the prorata rules (``d / D``, docs/rules.md section 3)."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def days_between_inclusive(first: date, last: date) -> int:
 
 
 def age_on(birth_date: date, day: date) -> int:
-    """Age in completed years on ``day`` (rules.md section 2: one less before the birthday)."""
+    """Age in completed years on ``day`` (docs/rules.md section 2: one less before the birthday)."""
     years = day.year - birth_date.year
     if (day.month, day.day) < (birth_date.month, birth_date.day):
         years -= 1

@@ -1,4 +1,4 @@
-"""Equipment and driving-licence aids (rules.md section 6)."""
+"""Equipment and driving-licence aids (docs/rules.md section 6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Eligibility (rules.md section 2) and the decision with unknown inputs kept unknown (2.2)."""
+"""Eligibility (docs/rules.md section 2) and the decision with unknown inputs kept unknown (2.2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Automatic cases: the table of cases.md, trigger days, one case per cause while active."""
+"""Automatic cases: the table of docs/cases.md, trigger days, one case per cause while active."""
 
 from __future__ import annotations
 
