@@ -34,9 +34,10 @@ class Month:
     _days: int = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if 1 <= self.month <= 12 and self.year >= 1:
-            object.__setattr__(self, "_first", date(self.year, self.month, 1))
-            object.__setattr__(self, "_days", calendar.monthrange(self.year, self.month)[1])
+        if not (1 <= self.month <= 12 and self.year >= 1):
+            raise ValueError(f"mois inexistant : {self.year:04d}-{self.month:02d}")
+        object.__setattr__(self, "_first", date(self.year, self.month, 1))
+        object.__setattr__(self, "_days", calendar.monthrange(self.year, self.month)[1])
 
     @classmethod
     def parse(cls, text: str) -> Month:
