@@ -56,8 +56,9 @@ yamllint: install ## lint every YAML file (.yamllint.yaml)
 typos: install ## spelling of code and documents (_typos.toml allows the French words)
 	$(BIN)/typos
 
-docs: install ## regenerate the parameter table of docs/rules.md from rules/parameters/data/
+docs: install ## regenerate docs/rules.md's parameter table and examples/requests/
 	$(BIN)/python docs/generate_parameters.py
+	$(BIN)/python docs/generate_examples.py
 
 check: lint typecheck contracts yamllint typos ## every static check: ruff, mypy, import-linter, yamllint, typos
 

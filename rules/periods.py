@@ -35,7 +35,7 @@ class Month:
 
     def __post_init__(self) -> None:
         if not (1 <= self.month <= 12 and self.year >= 1):
-            raise ValueError(f"mois inexistant : {self.year:04d}-{self.month:02d}")
+            raise ValueError(f"ce mois n'existe pas : {self.year:04d}-{self.month:02d}")
         object.__setattr__(self, "_first", date(self.year, self.month, 1))
         object.__setattr__(self, "_days", calendar.monthrange(self.year, self.month)[1])
 

@@ -8,6 +8,7 @@ target; pre-commit runs the checks of `make check`.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shlex
 import shutil
@@ -35,10 +36,8 @@ SPEC_NAMES = {
 }
 
 
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "generate_parameters", DOCS / "generate_parameters.py"
-    )
+def _generator(name: str = "generate_parameters") -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, DOCS / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -94,12 +93,43 @@ def test_the_check_fails_on_a_stale_table(tmp_path: Path, monkeypatch: pytest.Mo
     assert stale.read_text(encoding="utf-8") == current
 
 
+def test_the_example_requests_are_the_worked_examples_requests() -> None:
+    done = subprocess.run(
+        [sys.executable, str(DOCS / "generate_examples.py"), "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for fixture in sorted((ROOT / "tests" / "rules" / "examples").glob("*.json")):
+        request = json.loads((ROOT / "examples" / "requests" / fixture.name).read_text("utf-8"))
+        assert request == json.loads(fixture.read_text("utf-8"))["request"]
+
+
+def test_stale_or_extra_example_requests_are_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generator = _generator("generate_examples")
+    target = tmp_path / "requests"
+    shutil.copytree(ROOT / "examples" / "requests", target)
+    (target / "99-left-over.json").write_text("{}\n", encoding="utf-8")
+    first = sorted(target.glob("*.json"))[0]
+    first.write_text("{}\n", encoding="utf-8")
+    monkeypatch.setattr(generator, "REQUESTS", target)
+    assert generator.main(["--check"]) == 1
+    assert generator.main([]) == 0
+    assert generator.main(["--check"]) == 0
+    assert not (target / "99-left-over.json").exists()
+    assert json.loads(first.read_text("utf-8")) != {}
+
+
 def test_every_cited_document_is_in_docs() -> None:
     """Docstrings and data files cite docs/NAME.md, and the file is there."""
     problems = []
     for path in _tracked("*.py", "*.yaml"):
         relative = path.relative_to(ROOT).as_posix()
-        if relative.startswith(("docs/", "bench/")):
+        if relative.startswith(("docs/", "bench/")) or relative == "tests/test_docs.py":
             continue
         for match in CITED.finditer(path.read_text(encoding="utf-8")):
             prefix, name = match.groups()

@@ -54,5 +54,5 @@ def test_french_formats() -> None:
 
 @pytest.mark.parametrize(("year", "number"), [(2024, 13), (2024, 0), (0, 5)])
 def test_a_month_that_does_not_exist_cannot_be_made(year: int, number: int) -> None:
-    with pytest.raises(ValueError, match="mois inexistant"):
+    with pytest.raises(ValueError, match="ce mois n'existe pas"):
         Month(year, number)
