@@ -25,8 +25,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from api.app import system_clock
-from api.rules_door import parameter_store
+from api.rules_door import parameter_store, system_clock
+from api.settings import load_settings
 from exports.errors import ExportNotReconciled
 from exports.finance_exports import (
     ExportFile,
@@ -60,7 +60,6 @@ _EXPORT_ROLES = frozenset({Role.FINANCE})
 def _unit(user: str | None, roles: frozenset[Role]) -> Iterator[ServiceContext]:
     """One committed unit of work, as the named user (who must hold one of ``roles``) or as
     the system (an operator command run without ``--user``)."""
-    from api.cli import load_settings  # api.cli registers these commands: import it late
 
     settings = load_settings()
     upgrade(settings.database_url)

@@ -1,4 +1,6 @@
-"""The `remu` console script: serve, migrate, demo data, users and tokens (+ the rules doors).
+"""The `remu` command line: migrate, demo data, users and tokens, and the agents' commands
+(rules, payments, cases, exports). `api.composition` adds the other doors' commands (``serve``,
+``jobs``…) and is the console script's entry point.
 
 Commands print their result on standard output (a token alone, for scripts) and their errors in
 French on standard error, with exit status 2 for bad input or configuration.
@@ -10,44 +12,37 @@ import argparse
 import sys
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import ValidationError
+from sqlalchemy import select
 
-from api import cli_cases, cli_exports, cli_jobs, cli_payments, cli_rules
-from api.app import create_app, system_clock
-from api.localsecrets import ensure_local_secrets
-from api.logging import configure_logging
-from api.security import issue_token
-from api.settings import ENV_FILE, Settings
+from api.cli import cases, exports, payments, rules
+from api.cli.localsecrets import ensure_local_secrets
+from api.rules_door import system_clock
+from api.settings import ENV_FILE, ConfigurationError, Settings, load_settings
+from api.tokens import issue_token
 from remuneration.db.migrate import upgrade
+from remuneration.db.models import User
 from remuneration.db.session import engine_scope, make_session_factory
+from remuneration.demo.loader import demo_loaded, load_demo
 from remuneration.domain.errors import DomainError
 from remuneration.services.context import Role
+from remuneration.services.document_store import DocumentStore
+from remuneration.services.protection import FieldProtector, decode_master_key
 from remuneration.services.users import create_api_key, create_user, find_user
 
-__all__ = ["main"]
+__all__ = [
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "load_demo_data",
+    "load_demo_if_needed",
+    "print_tokens",
+    "register",
+    "run",
+]
 
 EXIT_OK, EXIT_USAGE = 0, 2
-
-
-class ConfigurationError(Exception):
-    """The settings are missing or refused."""
-
-
-def load_settings() -> Settings:
-    """The settings, or ConfigurationError with every problem in French."""
-    try:
-        return Settings()  # values come from the environment
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in item['loc'])} : {item['msg']}" for item in error.errors()
-        )
-        raise ConfigurationError(
-            "Configuration refusée (définissez REMU_JWT_SECRET et REMU_DATA_KEY, ou lancez "
-            f"« remu demo » pour une démonstration locale) : {problems}"
-        ) from error
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -110,35 +105,43 @@ def _api_keys_create(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _demo(args: argparse.Namespace) -> int:
-    from api.demo import load_demo, print_tokens
+def print_tokens(settings: Settings, *, now: datetime) -> None:
+    """One bearer token per demonstration role, on standard output (`role<TAB>token`)."""
+    with (
+        engine_scope(settings.database_url) as engine,
+        make_session_factory(engine, read_only=True)() as session,
+    ):
+        for role in Role:
+            user = session.scalar(select(User).where(User.name == f"demo-{role.value}"))
+            if user is not None:
+                print(f"{role.value}\t{issue_token(settings, user=user, now=now)}")
 
+
+def load_demo_data(settings: Settings, *, trainees: int, seed: int, now: datetime) -> str:
+    """Load the demonstration data set into the database of `settings` (once): its summary."""
+    protector = FieldProtector(decode_master_key(settings.data_key.get_secret_value()))
+    store = DocumentStore(settings.document_store_dir, protector)
+    return load_demo(settings.database_url, protector, store, trainees=trainees, seed=seed, now=now)
+
+
+def load_demo_if_needed(settings: Settings) -> None:
+    """``remu serve --demo``: the data set unless already loaded, then the tokens."""
+    if not demo_loaded(settings.database_url):
+        print(
+            load_demo_data(settings, trainees=300, seed=2024, now=system_clock()), file=sys.stderr
+        )
+    print_tokens(settings, now=system_clock())
+
+
+def _demo(args: argparse.Namespace) -> int:
     ensure_local_secrets(ENV_FILE)
     settings = load_settings()
     upgrade(settings.database_url)
-    summary = load_demo(settings, trainees=args.trainees, seed=args.seed, now=system_clock())
-    print(summary, file=sys.stderr)
-    print_tokens(settings, now=system_clock())
-    return EXIT_OK
-
-
-def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    if args.demo:
-        from api.demo import demo_loaded, load_demo, print_tokens
-
-        ensure_local_secrets(ENV_FILE)
-    settings = load_settings()
-    configure_logging(json_lines=settings.log_json)
-    upgrade(settings.database_url)
-    if args.demo:
-        if not demo_loaded(settings):
-            print(load_demo(settings, trainees=300, seed=2024, now=system_clock()), file=sys.stderr)
-        print_tokens(settings, now=system_clock())
-    uvicorn.run(
-        create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
+    print(
+        load_demo_data(settings, trainees=args.trainees, seed=args.seed, now=system_clock()),
+        file=sys.stderr,
     )
+    print_tokens(settings, now=system_clock())
     return EXIT_OK
 
 
@@ -169,39 +172,26 @@ def _add_user_commands(subparsers: Any) -> None:
     key.set_defaults(handler=_api_keys_create)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line."""
-    parser = argparse.ArgumentParser(prog="remu", description="Rémunération des stagiaires")
-    subparsers = parser.add_subparsers(dest="command", required=True)
-    serve = subparsers.add_parser("serve", help="servir l'API (crée et migre la base au besoin)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--demo", action="store_true", help="charger les données de démonstration")
-    serve.set_defaults(handler=_serve)
+def register(subparsers: Any) -> None:
+    """The command line's own commands."""
     subparsers.add_parser("migrate", help="appliquer les migrations").set_defaults(handler=_migrate)
     demo = subparsers.add_parser("demo", help="charger un jeu de données réaliste")
     demo.add_argument("--trainees", type=int, default=300)
     demo.add_argument("--seed", type=int, default=2024)
     demo.set_defaults(handler=_demo)
     _add_user_commands(subparsers)
-    cli_rules.register(subparsers)
-    cli_payments.register(subparsers)
-    cli_jobs.register(subparsers)
-    cli_cases.register(subparsers)
-    cli_exports.register(subparsers)
-    return parser
+    rules.register(subparsers)
+    payments.register(subparsers)
+    cases.register(subparsers)
+    exports.register(subparsers)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `remu` console script."""
-    args = build_parser().parse_args(argv)
+def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run its command: errors in French on standard error, exit status 2."""
+    args = parser.parse_args(argv)
     try:
         status: int = args.handler(args)
     except (ConfigurationError, DomainError) as error:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
     return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

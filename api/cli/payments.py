@@ -14,12 +14,10 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from api.app import system_clock
-from api.routers.payments_common import payer_account
-from api.rules_door import parameter_store
-from api.scheduled_work import finance_actor
-from api.settings import Settings
+from api.rules_door import parameter_store, system_clock
+from api.settings import Settings, load_settings, payer_account
 from payments import RunKind, RunRequest, file_chunks, get_batch, import_bank_file, start_run
+from payments.jobs import finance_actor
 from remuneration.db.migrate import upgrade
 from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.services.audit import record_event
@@ -32,7 +30,6 @@ EXIT_OK = 0
 
 
 def _settings() -> Settings:
-    from api.cli import load_settings
 
     return load_settings()
 

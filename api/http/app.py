@@ -1,20 +1,19 @@
-"""The HTTP application: `create_app(settings)` wires everything; nothing happens at import."""
+"""The HTTP application: `create_app(settings)` wires the HTTP door; nothing happens at import."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 
 from fastapi import FastAPI
 
-from api.deps import AppState
-from api.errors import install_error_handlers
-from api.jobs_registry import build_registry
-from api.metrics import MetricsMiddleware, RequestMetrics
-from api.metrics import router as metrics_router
-from api.middleware import RequestContextMiddleware
-from api.routers import (
+from api.http.deps import AppState
+from api.http.errors import install_error_handlers
+from api.http.metrics import JobStatesReader, MetricsMiddleware, RequestMetrics, no_jobs
+from api.http.metrics import router as metrics_router
+from api.http.middleware import RequestContextMiddleware
+from api.http.routers import (
     attendance,
     cases,
     catalogue,
@@ -29,12 +28,13 @@ from api.routers import (
     payments,
     payments_bank,
 )
+from api.rules_door import system_clock
 from api.settings import Settings
 from remuneration.db.session import make_engine, make_session_factory
 from remuneration.services.document_store import DocumentStore
 from remuneration.services.protection import FieldProtector, decode_master_key
 
-__all__ = ["create_app", "system_clock"]
+__all__ = ["create_app"]
 
 _DESCRIPTION = """
 API du moteur de rémunération des stagiaires de la formation professionnelle.
@@ -46,13 +46,14 @@ Modifier un dossier exige l'en-tête `If-Match` (ETag du GET) ; les POST de cré
 """
 
 
-def system_clock() -> datetime:
-    """The real time, in UTC (the composition root is the only place that reads the clock)."""
-    return datetime.now(UTC)
-
-
-def create_app(settings: Settings, *, clock: Callable[[], datetime] = system_clock) -> FastAPI:
-    """Build the application on the database and keys of `settings`."""
+def create_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = system_clock,
+    job_states: JobStatesReader = no_jobs,
+) -> FastAPI:
+    """Build the application on the database and keys of `settings`; `job_states` shows the
+    scheduled jobs in `/metrics` (bound by `api.composition`, the HTTP door does not know them)."""
     engine = make_engine(settings.database_url)
     protector = FieldProtector(decode_master_key(settings.data_key.get_secret_value()))
 
@@ -95,7 +96,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = system_clo
     ):
         app.include_router(module.router)
     app.include_router(metrics_router)
-    app.state.jobs = build_registry(settings)
+    app.state.job_states = job_states
     app.state.request_metrics = RequestMetrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.request_metrics)
     app.add_middleware(

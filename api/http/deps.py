@@ -16,10 +16,10 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.errors import Forbidden, PreconditionFailed, PreconditionRequired, Unauthenticated
+from api.http.errors import Forbidden, PreconditionFailed, PreconditionRequired, Unauthenticated
+from api.http.security import PERMISSIONS, authenticate
 from api.logging import REQUEST_ID
 from api.rules_door import parameter_store
-from api.security import PERMISSIONS, authenticate
 from api.settings import Settings
 from remuneration.services.context import ServiceContext
 from remuneration.services.document_store import DocumentStore

@@ -34,7 +34,7 @@ _KEPT_HEADERS = ("location", "etag", "content-type")
 
 
 def add_failure_callback(request: Request, callback: Callable[[Session], None]) -> None:
-    """Run `callback` with the request's session after a rollback (see api.deps.get_session)."""
+    """Run `callback` with the request's session after a rollback (see `deps.get_session`)."""
     callbacks: list[Callable[[Session], None]] = getattr(request.state, "remu_on_failure", [])
     callbacks.append(callback)
     request.state.remu_on_failure = callbacks

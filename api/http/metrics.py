@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from fastapi import APIRouter, Header, Request, Response
 from sqlalchemy import column, func, inspect, select, table
@@ -29,18 +30,19 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.deps import get_state
-from api.job_status import job_states
-from api.jobs_registry import JobSpec
+from api.http.deps import get_state
 from remuneration.cases.domain import ACTIVE_STATUSES
 
 __all__ = [
     "LATENCY_BUCKETS",
     "STATE_SOURCES",
+    "JobStateView",
+    "JobStatesReader",
     "MetricsMiddleware",
     "RequestMetrics",
     "Sample",
     "StateSource",
+    "no_jobs",
     "router",
 ]
 
@@ -248,8 +250,30 @@ def _gauge(name: str, help_text: str, samples: Sequence[Sample]) -> list[str]:
     return lines
 
 
-def _job_lines(session: Session, jobs: Sequence[JobSpec], now: datetime) -> list[str]:
-    states = job_states(session, jobs, now=now)
+class JobStateView(Protocol):
+    """What the metrics show of a scheduled job (the scheduler door's state, read-only)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def last_status(self) -> str | None: ...
+    @property
+    def last_success(self) -> datetime | None: ...
+    @property
+    def next_run(self) -> datetime | None: ...
+
+
+JobStatesReader = Callable[[Session, datetime], Sequence[JobStateView]]
+"""The jobs' states at a moment: the composition root binds the scheduler's table to it."""
+
+
+def no_jobs(_session: Session, _now: datetime) -> Sequence[JobStateView]:
+    """An application without scheduled jobs (tests of the HTTP door alone)."""
+    return ()
+
+
+def _job_lines(session: Session, job_states: JobStatesReader, now: datetime) -> list[str]:
+    states = job_states(session, now)
     success = [
         Sample({"job": s.name}, s.last_success.timestamp()) for s in states if s.last_success
     ]
@@ -264,7 +288,7 @@ def _job_lines(session: Session, jobs: Sequence[JobSpec], now: datetime) -> list
     ]
 
 
-def _state_lines(session: Session, jobs: Sequence[JobSpec], now: datetime) -> list[str]:
+def _state_lines(session: Session, jobs: JobStatesReader, now: datetime) -> list[str]:
     lines: list[str] = []
     errors: list[Sample] = []
     for source in (*STATE_SOURCES,):
@@ -301,5 +325,5 @@ def metrics(request: Request, authorization: str | None = Header(default=None)) 
         )
     lines = request.app.state.request_metrics.render()
     with state.read_sessions() as session:
-        lines += _state_lines(session, request.app.state.jobs, state.clock())
+        lines += _state_lines(session, request.app.state.job_states, state.clock())
     return Response("\n".join(lines) + "\n", media_type=CONTENT_TYPE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import MappingProxyType
 
 import jwt
@@ -20,7 +20,7 @@ from remuneration.db.models import User
 from remuneration.services.context import Actor, Role
 from remuneration.services.users import API_KEY_PREFIX, authenticate_api_key
 
-__all__ = ["PERMISSIONS", "authenticate", "issue_token"]
+__all__ = ["PERMISSIONS", "authenticate"]
 
 _CLOCK_SKEW_SECONDS = 30
 _ALL = frozenset(Role)
@@ -70,26 +70,6 @@ PERMISSIONS: Mapping[str, frozenset[Role]] = MappingProxyType(
     }
 )
 """permission → roles that hold it (security-and-operations.md, "People and roles")."""
-
-
-def issue_token(
-    settings: Settings, *, user: User, now: datetime, ttl: timedelta | None = None
-) -> str:
-    """A signed bearer token for `user`, valid `ttl` (default: the configured lifetime)."""
-    lifetime = ttl or timedelta(minutes=settings.token_ttl_minutes)
-    claims = {
-        "sub": str(user.id),
-        "name": user.name,
-        "role": user.role,
-        "iss": settings.jwt_issuer,
-        "aud": settings.jwt_audience,
-        "iat": int(now.timestamp()),
-        "exp": int((now + lifetime).timestamp()),
-        "jti": uuid.uuid4().hex,
-    }
-    if user.organisation_id is not None:
-        claims["org"] = str(user.organisation_id)
-    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
 
 
 def _actor_of(user: User) -> Actor:

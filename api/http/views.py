@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.schemas.attendance import AttendanceEntryView, AttendanceView
-from api.schemas.dossiers import (
+from api.http.schemas.attendance import AttendanceEntryView, AttendanceView
+from api.http.schemas.dossiers import (
     AidRequestView,
     DecisionSummary,
     DecisionView,

@@ -16,15 +16,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from api.app import system_clock
-from api.config_check import check_migrations, run_checks
-from api.job_runner import JobRunner, Outcome
-from api.job_simulation import simulate
-from api.job_slots import PARIS
-from api.job_status import job_states
-from api.jobs_registry import build_registry
 from api.logging import configure_logging
-from api.settings import Settings
+from api.rules_door import system_clock
+from api.scheduler.config_check import check_migrations, run_checks
+from api.scheduler.registry import build_registry
+from api.scheduler.runner import JobRunner, Outcome
+from api.scheduler.scheduling import run_scheduler
+from api.scheduler.simulation import simulate
+from api.scheduler.slots import PARIS
+from api.scheduler.status import job_states
+from api.settings import Settings, load_settings
 from payments.queries import payments_summary_for_trainee
 from remuneration.cases.services.export import anonymise_cases, cases_of_trainee
 from remuneration.db.session import engine_scope, make_session_factory
@@ -47,7 +48,6 @@ _OUTCOME_FR = {
 
 
 def _settings() -> Settings:
-    from api.cli import load_settings  # the command line's one way to read the settings
 
     return load_settings()
 
@@ -71,8 +71,6 @@ def _protector(settings: Settings) -> FieldProtector:
 
 
 def _scheduler(args: argparse.Namespace) -> int:
-    from api.scheduling import run_scheduler
-
     settings = _settings()
     configure_logging(json_lines=settings.log_json)
     with engine_scope(settings.database_url) as engine:

@@ -16,9 +16,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.job_calendar import policy_payment_run_date
 from api.rules_door import parameter_store
 from api.settings import Settings
+from payments.run_calendar import policy_payment_run_date
 from remuneration.db.migrate import alembic_config
 from remuneration.operations import load_operations_policy
 from rules import ParameterError

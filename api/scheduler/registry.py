@@ -8,7 +8,7 @@ lease. Adding a job is one entry in `build_registry`, e.g.::
     JobSpec(
         name="advance_run",
         schedule=CronSchedule(minute="0", hour="6", day_of_week="mon-fri"),
-        func=payments.jobs.daily_advance_run,
+        func=partial(advance_run_job, payer=payer, parameters=parameters, protector=protector),
         description="Paiement quotidien des avances",
     )
 
@@ -26,15 +26,12 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from api.job_calendar import policy_payment_run_date
-from api.job_slots import CronSchedule, MonthlyBusinessDaySchedule, Schedule
-from api.scheduled_work import (
-    advance_run_job,
-    automatic_cases_job,
-    monthly_payment_run_job,
-    sla_sweep_job,
-)
-from api.settings import Settings
+from api.rules_door import parameter_store
+from api.scheduler.slots import CronSchedule, MonthlyBusinessDaySchedule, Schedule
+from api.scheduler.work import case_queue_job
+from api.settings import Settings, payer_account
+from payments.jobs import advance_run_job, monthly_payment_run_job
+from payments.run_calendar import policy_payment_run_date
 from remuneration.cases.services.export import anonymise_cases
 from remuneration.jobs import expire_idempotency_keys, remind_missing_attendance, retention_purge
 from remuneration.services.document_store import DocumentStore
@@ -73,6 +70,7 @@ def build_registry(settings: Settings) -> tuple[JobSpec, ...]:
     """Every scheduled job, wired to the configuration."""
     protector = FieldProtector(decode_master_key(settings.data_key.get_secret_value()))
     store = DocumentStore(settings.document_store_dir, protector)
+    payer, parameters = payer_account(settings), parameter_store()
     return (
         JobSpec(
             name="idempotency_expiry",
@@ -105,7 +103,7 @@ def build_registry(settings: Settings) -> tuple[JobSpec, ...]:
         JobSpec(
             name="advance_run",
             schedule=CronSchedule(minute="0", hour="6", day_of_week="mon-fri"),
-            func=partial(advance_run_job, settings=settings, protector=protector),
+            func=partial(advance_run_job, payer=payer, parameters=parameters, protector=protector),
             description="Versement quotidien des avances",
             grace=timedelta(hours=6),
             lease=timedelta(hours=1),
@@ -113,23 +111,21 @@ def build_registry(settings: Settings) -> tuple[JobSpec, ...]:
         JobSpec(
             name="monthly_payment_run",
             schedule=MonthlyBusinessDaySchedule(at=time(6, 0), run_date=policy_payment_run_date),
-            func=partial(monthly_payment_run_job, settings=settings, protector=protector),
+            func=partial(
+                monthly_payment_run_job, payer=payer, parameters=parameters, protector=protector
+            ),
             description="Paie mensuelle à terme échu",
             grace=timedelta(days=1),
             lease=timedelta(hours=2),
         ),
         JobSpec(
-            name="automatic_cases",
-            schedule=CronSchedule(minute="*/10", hour="*"),
-            func=automatic_cases_job,
-            description="Cas automatiques : retours de virement, trop-perçus, dossiers, présences",
-            grace=timedelta(hours=1),
-        ),
-        JobSpec(
-            name="sla_sweep",
+            name="case_queue",
             schedule=CronSchedule(minute="*/5", hour="*"),
-            func=sla_sweep_job,
-            description="Délais des cas : à risque, dépassés",
+            func=case_queue_job,
+            description=(
+                "File des cas : cas automatiques (retours de virement, trop-perçus, dossiers, "
+                "présences), puis délais à risque et dépassés"
+            ),
             grace=timedelta(minutes=15),
         ),
     )

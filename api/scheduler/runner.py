@@ -30,9 +30,9 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.job_slots import PARIS, due_slots, local_instant
-from api.jobs_registry import JobSpec, registry_by_name
 from api.logging import REQUEST_ID
+from api.scheduler.registry import JobSpec, registry_by_name
+from api.scheduler.slots import PARIS, due_slots, local_instant
 from remuneration.db.base import as_utc
 from remuneration.db.models import JobLease, JobRun
 from remuneration.domain.masking import redact_text

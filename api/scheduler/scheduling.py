@@ -2,7 +2,7 @@
 
 APScheduler (3.x, BlockingScheduler, in-memory) only wakes the process up: one cron trigger per
 job in Europe/Paris, plus a catch-up tick every minute and one at start. Which slot is due, and
-whether it already ran, is decided by `api.job_runner` from the database, so several scheduler
+whether it already ran, is decided by `api.scheduler.runner` from the database, so several scheduler
 processes, restarts after downtime (missed slots within their grace run once) and
 daylight-saving days (APScheduler fires a 02:30 trigger twice on the autumn change day; the slot
 runs once) all give one run per slot. SIGTERM and SIGINT stop the scheduler gracefully: no new
@@ -24,8 +24,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from api.job_runner import JobRunner
-from api.job_slots import PARIS
+from api.scheduler.runner import JobRunner
+from api.scheduler.slots import PARIS
 
 __all__ = ["CATCH_UP_SECONDS", "build_scheduler", "run_scheduler"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from api.job_runner import JobRunner, Outcome, SlotResult
-from api.job_slots import slots_between
+from api.scheduler.runner import JobRunner, Outcome, SlotResult
+from api.scheduler.slots import slots_between
 
 __all__ = ["simulate", "simulated_instants"]
 

@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.job_runner import RunStatus
-from api.job_slots import next_slot
-from api.jobs_registry import JobSpec
+from api.scheduler.registry import JobSpec
+from api.scheduler.runner import RunStatus
+from api.scheduler.slots import next_slot
 from remuneration.db.base import as_utc
 from remuneration.db.models import JobRun
 

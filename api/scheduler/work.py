@@ -1,148 +1,31 @@
-"""The scheduled work of payments and of the case queue, as the job runner calls it.
+"""The scheduled work of the case queue, as the job runner calls it.
 
-Each adapter takes ``(session, today=…, now=…)`` like every job, builds the service context the
-services expect (the payment system account prepares batches, so that a person releases them:
-four eyes), calls the idempotent service and returns counts for the job-run record.
+The payment runs' job bodies live in `payments.jobs`; the queue's in
+`remuneration.cases.services.jobs.run_case_jobs`: this module only turns the latter's report into
+the counts of the job-run record.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.routers.payments_common import payer_account
-from api.rules_door import parameter_store
-from api.settings import Settings
-from payments import RunKind, RunRequest, start_run
-from payments.sepa import target2_business_day_on_or_after
-from remuneration.cases.services.automatic import (
-    consume_case_requests,
-    detect_incomplete_dossiers,
-    detect_missing_attendance,
-)
-from remuneration.cases.services.context import CaseContext
-from remuneration.cases.services.sla import sweep_sla
-from remuneration.db.models import User
-from remuneration.domain.errors import NotAllowed
-from remuneration.services.context import Actor, Role, ServiceContext
-from remuneration.services.protection import FieldProtector
-from remuneration.services.users import create_user
-from rules import Month
+from remuneration.cases.services.jobs import run_case_jobs
 
-__all__ = [
-    "advance_run_job",
-    "automatic_cases_job",
-    "finance_actor",
-    "monthly_payment_run_job",
-    "previous_month",
-    "sla_sweep_job",
-]
+__all__ = ["case_queue_job"]
 
 
-SYSTEM_FINANCE_USER = "remu-payments"
-
-
-def finance_actor(session: Session, name: str | None, *, now: datetime) -> Actor:
-    """The finance user named, or the system account that prepares scheduled runs (a person
-    must then release the batch: the preparer cannot)."""
-    user = session.scalar(select(User).where(User.name == (name or SYSTEM_FINANCE_USER)))
-    if user is None and name is None:
-        user = create_user(
-            session,
-            name=SYSTEM_FINANCE_USER,
-            role=Role.FINANCE,
-            now=now,
-            display_name="Paiements automatiques",
-        )
-    if user is None or user.role != Role.FINANCE.value or not user.active:
-        raise NotAllowed(f"L'utilisateur {name} n'existe pas ou n'a pas le rôle finance.")
-    return Actor(user_id=user.id, name=user.name, role=Role.FINANCE)
-
-
-def previous_month(today: date) -> str:
-    """The month a monthly run pays (à terme échu): the one before ``today``'s."""
-    return str(Month.of(today.replace(day=1) - timedelta(days=1)))
-
-
-def _payment_context(
-    session: Session, *, now: datetime, protector: FieldProtector, job: str, today: date
-) -> ServiceContext:
-    return ServiceContext(
-        session=session,
-        actor=finance_actor(session, None, now=now),
-        now=now,
-        protector=protector,
-        request_id=f"job:{job}:{today.isoformat()}",
-        parameters=parameter_store(),
-    )
-
-
-def _run(
-    session: Session,
-    *,
-    kind: RunKind,
-    period: str,
-    today: date,
-    now: datetime,
-    settings: Settings,
-    protector: FieldProtector,
-) -> dict[str, int]:
-    ctx = _payment_context(session, now=now, protector=protector, job=kind.value, today=today)
-    execution = target2_business_day_on_or_after(today + timedelta(days=1))
-    outcome = start_run(ctx, RunRequest(kind, period, execution), payer=payer_account(settings))
-    return {"created": int(outcome.created), "payments": outcome.run.payments_count}
-
-
-def advance_run_job(
-    session: Session, *, today: date, now: datetime, settings: Settings, protector: FieldProtector
-) -> dict[str, int]:
-    """Every morning: the advances of the dossiers granted since the last run (period = today)."""
-    return _run(
-        session,
-        kind=RunKind.ADVANCE,
-        period=today.isoformat(),
-        today=today,
-        now=now,
-        settings=settings,
-        protector=protector,
-    )
-
-
-def monthly_payment_run_job(
-    session: Session, *, today: date, now: datetime, settings: Settings, protector: FieldProtector
-) -> dict[str, int]:
-    """On the monthly run date: the past month's remuneration, mobility and regularisations."""
-    return _run(
-        session,
-        kind=RunKind.MONTHLY,
-        period=previous_month(today),
-        today=today,
-        now=now,
-        settings=settings,
-        protector=protector,
-    )
-
-
-def automatic_cases_job(session: Session, *, today: date, now: datetime) -> dict[str, int]:
-    """The case-needed outbox, incomplete dossiers and missing attendance statements."""
-    del today  # the detectors work from ``now`` in the queue's business calendar
-    cctx = CaseContext(session=session, now=now)
-    reports = (
-        consume_case_requests(cctx),
-        detect_incomplete_dossiers(cctx),
-        detect_missing_attendance(cctx),
-    )
+def case_queue_job(session: Session, *, today: date, now: datetime) -> dict[str, int]:
+    """The case-needed outbox, incomplete dossiers, missing attendance statements, then the
+    service levels' sweep (at-risk and breached deadlines: each alert fires once)."""
+    del today  # the queue works from ``now`` in its business calendar
+    report = run_case_jobs(session, now=now)
+    automatic = (report.requests, report.incomplete_dossiers, report.missing_attendance)
     return {
-        "opened": sum(r.opened for r in reports),
-        "added": sum(r.added for r in reports),
-        "refused": sum(r.refused for r in reports),
+        "opened": sum(r.opened for r in automatic),
+        "added": sum(r.added for r in automatic),
+        "refused": sum(r.refused for r in automatic),
+        "cases": report.sweep.cases,
+        "alerts": report.sweep.alerts,
     }
-
-
-def sla_sweep_job(session: Session, *, today: date, now: datetime) -> dict[str, int]:
-    """At-risk and breached deadlines: each alert fires once."""
-    del today
-    report = sweep_sla(CaseContext(session=session, now=now))
-    return {"cases": report.cases, "alerts": report.alerts}

@@ -16,8 +16,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.cli_cases import demo_cases
-from api.demo_data import (
+from remuneration.db.models import Dossier, Trainee, Training, TrainingOrganisation, User
+from remuneration.db.session import engine_scope, make_session_factory
+from remuneration.demo.cases import demo_cases
+from remuneration.demo.data import (
     FIRST_NAMES_F,
     FIRST_NAMES_M,
     LAST_NAMES,
@@ -26,10 +28,6 @@ from api.demo_data import (
     make_nir,
     make_siret,
 )
-from api.security import issue_token
-from api.settings import Settings
-from remuneration.db.models import Dossier, Trainee, Training, TrainingOrganisation, User
-from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.domain.attendance import AttendanceEntry, month_bounds
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services import attendance, catalogue, decisions, dossiers
@@ -47,10 +45,10 @@ from remuneration.services.inputs import (
     TrainingInput,
     VitaleInput,
 )
-from remuneration.services.protection import FieldProtector, decode_master_key
+from remuneration.services.protection import FieldProtector
 from remuneration.services.users import create_user
 
-__all__ = ["demo_loaded", "load_demo", "print_tokens"]
+__all__ = ["demo_loaded", "load_demo"]
 
 _ORGANISATIONS = ("AFPA Normandie", "GRETA Calvados", "CFPPA Manche", "Institut Régional Formation")
 _PROGRAMMES = (
@@ -387,13 +385,19 @@ def _populate(
     return {"statements": statements}
 
 
-def load_demo(settings: Settings, *, trainees: int, seed: int, now: datetime) -> str:
+def load_demo(
+    database_url: str,
+    protector: FieldProtector,
+    store: DocumentStore,
+    *,
+    trainees: int,
+    seed: int,
+    now: datetime,
+) -> str:
     """Load the data set (once) and return a French summary of what is in the database."""
-    protector = FieldProtector(decode_master_key(settings.data_key.get_secret_value()))
-    store = DocumentStore(settings.document_store_dir, protector)
     rng = random.Random(seed)  # noqa: S311 - reproducible demonstration data, not secrets
     with (
-        engine_scope(settings.database_url) as engine,
+        engine_scope(database_url) as engine,
         make_session_factory(engine).begin() as session,
     ):
         if session.scalar(select(User.id).where(User.name == "demo-admin")):
@@ -428,22 +432,10 @@ def _state_counts(session: Session) -> dict[str, int]:
     return counts
 
 
-def demo_loaded(settings: Settings) -> bool:
+def demo_loaded(database_url: str) -> bool:
     """Whether the demonstration users exist already."""
     with (
-        engine_scope(settings.database_url) as engine,
+        engine_scope(database_url) as engine,
         make_session_factory(engine, read_only=True)() as session,
     ):
         return session.scalar(select(User.id).where(User.name == "demo-admin")) is not None
-
-
-def print_tokens(settings: Settings, *, now: datetime) -> None:
-    """One bearer token per role, on standard output (`role<TAB>token`)."""
-    with (
-        engine_scope(settings.database_url) as engine,
-        make_session_factory(engine, read_only=True)() as session,
-    ):
-        for role in Role:
-            user = session.scalar(select(User).where(User.name == f"demo-{role.value}"))
-            if user is not None:
-                print(f"{role.value}\t{issue_token(settings, user=user, now=now)}")

@@ -9,7 +9,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.idempotency import IDEMPOTENCY_HEADER_DESCRIPTION
+from api.http.idempotency import IDEMPOTENCY_HEADER_DESCRIPTION
 
 __all__ = ["PROBLEM_RESPONSES", "IdempotencyKey", "IfMatch", "json_response"]
 

@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from api.deps import etag, expected_version, require
-from api.errors import PreconditionRequired
-from api.routers._common import PROBLEM_RESPONSES, IfMatch, json_response
-from api.schemas.attendance import AttendancePut, AttendanceView
-from api.views import attendance_view
+from api.http.deps import etag, expected_version, require
+from api.http.errors import PreconditionRequired
+from api.http.routers._common import PROBLEM_RESPONSES, IfMatch, json_response
+from api.http.schemas.attendance import AttendancePut, AttendanceView
+from api.http.views import attendance_view
 from remuneration.domain.attendance import AttendanceEntry
 from remuneration.services import attendance
 from remuneration.services.context import ServiceContext

@@ -15,17 +15,17 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import etag, expected_version, require, require_version
-from api.idempotency import run_idempotent
-from api.routers._common import (
+from api.http.deps import etag, expected_version, require, require_version
+from api.http.idempotency import run_idempotent
+from api.http.routers._common import (
     PROBLEM_RESPONSES,
     VERSIONED_RESPONSES,
     IdempotencyKey,
     IfMatch,
     json_response,
 )
-from api.routers.cases_views import case_list_items, case_view
-from api.schemas.cases import (
+from api.http.routers.cases_views import case_list_items, case_view
+from api.http.schemas.cases import (
     CaseAssign,
     CaseCreate,
     CaseList,
@@ -36,7 +36,7 @@ from api.schemas.cases import (
     CaseTransition,
     CaseView,
 )
-from api.schemas.common import Text
+from api.http.schemas.common import Text
 from remuneration.cases.domain import (
     CaseStatus,
     Category,

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.schemas.cases import CaseDossierSummary, CaseFile, CaseTrainee, CaseTrainingSummary
-from api.schemas.dossiers import DecisionSummary
-from api.views import document_view
+from api.http.schemas.cases import CaseDossierSummary, CaseFile, CaseTrainee, CaseTrainingSummary
+from api.http.schemas.dossiers import DecisionSummary
+from api.http.views import document_view
 from payments.queries import payments_summary_for_trainee
 from remuneration.cases.models import Case
 from remuneration.db.base import as_utc

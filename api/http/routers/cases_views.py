@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.routers.cases_file import case_file
-from api.schemas.cases import (
+from api.http.routers.cases_file import case_file
+from api.http.schemas.cases import (
     AgentRef,
     CaseListItem,
     CaseView,

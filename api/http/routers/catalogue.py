@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from api.deps import require
-from api.idempotency import run_idempotent
-from api.routers._common import PROBLEM_RESPONSES, IdempotencyKey, json_response
-from api.schemas.catalogue import (
+from api.http.deps import require
+from api.http.idempotency import run_idempotent
+from api.http.routers._common import PROBLEM_RESPONSES, IdempotencyKey, json_response
+from api.http.schemas.catalogue import (
     OrganisationCreate,
     OrganisationView,
     TraineeCreate,

@@ -9,21 +9,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from api.deps import etag, get_state, require, require_version
-from api.routers._common import (
+from api.http.deps import etag, get_state, require, require_version
+from api.http.routers._common import (
     PROBLEM_RESPONSES,
     VERSIONED_RESPONSES,
     IfMatch,
     json_response,
     problem_doc,
 )
-from api.schemas.dossiers import (
+from api.http.schemas.dossiers import (
     DocumentView,
     IdentityDocumentPut,
     RibDocumentPut,
     VitaleDocumentPut,
 )
-from api.views import document_view
+from api.http.views import document_view
 from remuneration.domain.errors import FieldProblem, InvalidFacts, NotAllowed, NotFound
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services import dossiers

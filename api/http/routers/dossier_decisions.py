@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from api.deps import etag, expected_version, require
-from api.idempotency import run_idempotent
-from api.routers._common import PROBLEM_RESPONSES, IdempotencyKey, IfMatch, json_response
-from api.schemas.dossiers import DecisionCreate, DecisionView, RecomputationView
-from api.views import decision_view, recomputation_view
+from api.http.deps import etag, expected_version, require
+from api.http.idempotency import run_idempotent
+from api.http.routers._common import PROBLEM_RESPONSES, IdempotencyKey, IfMatch, json_response
+from api.http.schemas.dossiers import DecisionCreate, DecisionView, RecomputationView
+from api.http.views import decision_view, recomputation_view
 from remuneration.services import decisions, dossiers
 from remuneration.services.context import ServiceContext
 

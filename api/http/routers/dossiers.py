@@ -7,17 +7,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from api.deps import etag, expected_version, require, require_version
-from api.idempotency import run_idempotent
-from api.routers._common import (
+from api.http.deps import etag, expected_version, require, require_version
+from api.http.idempotency import run_idempotent
+from api.http.routers._common import (
     PROBLEM_RESPONSES,
     VERSIONED_RESPONSES,
     IdempotencyKey,
     IfMatch,
     json_response,
 )
-from api.schemas.common import Text
-from api.schemas.dossiers import (
+from api.http.schemas.common import Text
+from api.http.schemas.dossiers import (
     AidRequestCreate,
     DossierCreate,
     DossierFacts,
@@ -26,7 +26,7 @@ from api.schemas.dossiers import (
     DossierView,
     ExitCreate,
 )
-from api.views import dossier_list_item, dossier_view
+from api.http.views import dossier_list_item, dossier_view
 from remuneration.domain.states import DossierStatus
 from remuneration.services import dossiers
 from remuneration.services.context import ServiceContext

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.deps import require
-from api.routers._common import PROBLEM_RESPONSES
+from api.http.deps import require
+from api.http.routers._common import PROBLEM_RESPONSES
+from api.http.schemas.evaluations import EVALUATION_REQUEST_SCHEMA, EXAMPLE_REQUEST
 from api.rules_door import PARIS, parameter_store
-from api.schemas.evaluations import EVALUATION_REQUEST_SCHEMA, EXAMPLE_REQUEST
 from remuneration.services.context import ServiceContext
 from rules import InputError, evaluate, loads, result_to_json
 

@@ -16,10 +16,10 @@ from typing import IO, Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 
-from api.deps import require
-from api.routers._common import PROBLEM_RESPONSES, problem_doc
-from api.schemas.exports import ReconciliationView, SummaryLineView
-from api.schemas.payments import money
+from api.http.deps import require
+from api.http.routers._common import PROBLEM_RESPONSES, problem_doc
+from api.http.schemas.exports import ReconciliationView, SummaryLineView
+from api.http.schemas.payments import money
 from exports.finance import NATURE_LABELS
 from exports.finance_exports import (
     ExportFile,

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.deps import get_state
+from api.http.deps import get_state
 
 __all__ = ["router"]
 

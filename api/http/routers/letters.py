@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
-from api.deps import require
-from api.routers._common import PROBLEM_RESPONSES, problem_doc
-from api.schemas.exports import DossierLetterKind
+from api.http.deps import require
+from api.http.routers._common import PROBLEM_RESPONSES, problem_doc
+from api.http.schemas.exports import DossierLetterKind
 from exports.letters.produce import (
     RenderedLetter,
     dossier_letter_job,

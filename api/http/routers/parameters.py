@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from api.deps import require
-from api.routers._common import PROBLEM_RESPONSES
+from api.http.deps import require
+from api.http.routers._common import PROBLEM_RESPONSES
 from api.rules_door import parameter_store
 from remuneration.services.context import ServiceContext
 

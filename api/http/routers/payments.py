@@ -10,16 +10,16 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
-from api.deps import get_state, require
-from api.idempotency import run_idempotent
-from api.routers._common import PROBLEM_RESPONSES, IdempotencyKey, json_response, problem_doc
-from api.routers.payments_common import (
+from api.http.deps import get_state, require
+from api.http.idempotency import run_idempotent
+from api.http.routers._common import PROBLEM_RESPONSES, IdempotencyKey, json_response, problem_doc
+from api.http.routers.payments_common import (
     batch_view,
-    payer_account,
     require_idempotency_key,
     run_view,
 )
-from api.schemas.payments import BatchCancellation, BatchRelease, BatchView, RunCreate, RunView
+from api.http.schemas.payments import BatchCancellation, BatchRelease, BatchView, RunCreate, RunView
+from api.settings import payer_account
 from payments import (
     RunKind,
     RunRequest,

@@ -9,16 +9,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from api.deps import require
-from api.idempotency import run_idempotent
-from api.routers._common import PROBLEM_RESPONSES, IdempotencyKey, json_response, problem_doc
-from api.routers.payments_common import (
+from api.http.deps import require
+from api.http.idempotency import run_idempotent
+from api.http.routers._common import PROBLEM_RESPONSES, IdempotencyKey, json_response, problem_doc
+from api.http.routers.payments_common import (
     bank_file_view,
     overpayment_view,
     payment_view,
     require_idempotency_key,
 )
-from api.schemas.payments import (
+from api.http.schemas.payments import (
     BankFileUpload,
     BankFileView,
     OverpaymentList,

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from api.schemas.payments import (
+from api.http.schemas.payments import (
     BankFileView,
     BankReturnView,
     BatchLink,
@@ -20,11 +20,9 @@ from api.schemas.payments import (
     RunView,
     money,
 )
-from api.settings import Settings
-from payments import PayerAccount, read_header
+from payments import read_header
 from payments.models import BankFile, BankReturnRecord, Debt, Payment, PaymentBatch, PaymentRun
 from payments.queries import batches_of_run, revealed_payment_iban
-from payments.sepa import Pain001Version
 from remuneration.db.base import as_utc
 from remuneration.domain.errors import DomainError
 from remuneration.services.context import Role, ServiceContext
@@ -34,7 +32,6 @@ __all__ = [
     "bank_file_view",
     "batch_view",
     "overpayment_view",
-    "payer_account",
     "payment_view",
     "require_idempotency_key",
     "run_view",
@@ -58,17 +55,6 @@ def require_idempotency_key(key: str | None) -> str:
             field="Idempotency-Key",
         )
     return key
-
-
-def payer_account(settings: Settings) -> PayerAccount:
-    """The paying account and file version configured for this installation."""
-    return PayerAccount(
-        name=settings.payer_name,
-        iban=settings.payer_iban,
-        bic=settings.payer_bic,
-        category_purpose=settings.payer_category_purpose,
-        pain_version=Pain001Version(settings.pain_version),
-    )
 
 
 def run_view(ctx: ServiceContext, run: PaymentRun) -> RunView:

@@ -1,7 +1,7 @@
 """Request and response models of the HTTP API (pydantic at the edge)."""
 
-from api.schemas.attendance import AttendanceEntryIn, AttendancePut, AttendanceView
-from api.schemas.catalogue import (
+from api.http.schemas.attendance import AttendanceEntryIn, AttendancePut, AttendanceView
+from api.http.schemas.catalogue import (
     OrganisationCreate,
     OrganisationView,
     TraineeCreate,
@@ -9,7 +9,7 @@ from api.schemas.catalogue import (
     TrainingCreate,
     TrainingView,
 )
-from api.schemas.dossiers import DecisionView, DossierCreate, DossierPatch, DossierView
+from api.http.schemas.dossiers import DecisionView, DossierCreate, DossierPatch, DossierView
 
 __all__ = [
     "AttendanceEntryIn",

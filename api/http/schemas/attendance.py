@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import ConfigDict, Field
 
-from api.schemas.common import Hours, Money, RequestModel, ResponseModel, UtcDatetime
+from api.http.schemas.common import Hours, Money, RequestModel, ResponseModel, UtcDatetime
 
 __all__ = ["AttendanceEntryIn", "AttendanceEntryView", "AttendancePut", "AttendanceView"]
 

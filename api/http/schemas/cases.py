@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from api.schemas.common import RequestModel, ResponseModel, UtcDatetime, printable, text
-from api.schemas.dossiers import DecisionSummary, DocumentView
+from api.http.schemas.common import RequestModel, ResponseModel, UtcDatetime, printable, text
+from api.http.schemas.dossiers import DecisionSummary, DocumentView
 from remuneration.cases.domain import (
     CaseStatus,
     Category,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, ConfigDict, Field
 
-from api.schemas.common import (
+from api.http.schemas.common import (
     BoundedDate,
     Hours,
     RequestModel,

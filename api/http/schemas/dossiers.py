@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field
 
-from api.schemas.common import (
+from api.http.schemas.common import (
     BoundedDate,
     Hours,
     Money,

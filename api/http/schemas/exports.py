@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from api.schemas.common import ResponseModel
+from api.http.schemas.common import ResponseModel
 
 __all__ = [
     "DossierLetterKind",

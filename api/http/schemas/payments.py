@@ -14,7 +14,14 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from api.schemas.common import BoundedDate, Money, RequestModel, ResponseModel, Text, UtcDatetime
+from api.http.schemas.common import (
+    BoundedDate,
+    Money,
+    RequestModel,
+    ResponseModel,
+    Text,
+    UtcDatetime,
+)
 from payments.vocabulary import RunKind
 
 __all__ = [
