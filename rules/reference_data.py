@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -74,7 +74,7 @@ def _bool(loader: _StrictLoader, node: ScalarNode) -> bool:
     return _BOOLEANS[str(text)]
 
 
-def _float(_loader: _StrictLoader, node: ScalarNode) -> float:
+def _float(_loader: _StrictLoader, node: ScalarNode) -> NoReturn:
     raise ReferenceDataError(
         f"{_where(node)} : nombre à virgule flottante {node.value!r} refusé ; écrire la valeur "
         f'décimale entre guillemets, par exemple "{node.value}"'

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.cli import cases, exports, payments, rules
+from api.cli import cases, exports, payments, privacy, rules
 from api.cli.localsecrets import ensure_local_secrets
 from api.rules_door import system_clock
 from api.settings import ENV_FILE, ConfigurationError, Settings, load_settings
@@ -184,6 +184,7 @@ def register(subparsers: Any) -> None:
     payments.register(subparsers)
     cases.register(subparsers)
     exports.register(subparsers)
+    privacy.register(subparsers)
 
 
 def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
