@@ -9,8 +9,11 @@ lease. Adding a job is one entry in `build_registry`, e.g.::
         name="advance_run",
         schedule=CronSchedule(minute="0", hour="6", day_of_week="mon-fri"),
         func=partial(advance_run_job, payer=payer, parameters=parameters, protector=protector),
-        description="Paiement quotidien des avances",
+        description="Versement quotidien des avances",
     )
+
+where the job's body is `payments.jobs.advance_run_job` (job bodies live in their package; the
+case queue's is `remuneration.cases.services.jobs.run_case_jobs`).
 
 Functions that need more than the session and the time (the data key, the document store) get it
 bound here with `functools.partial`: this module is the composition root of the scheduler.
