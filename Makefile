@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## create .venv and install remu with its dev and PostgreSQL extras
 
 run: install ## create var/remu.sqlite3 with demo data and serve the API on PORT (default 8000)
-	@echo "remu: serving on http://127.0.0.1:$(PORT) (another port: make run PORT=8001)"
+	@echo "remu: make run serves on port $(PORT) (another port: make run PORT=8001)"
 	$(BIN)/remu serve --demo --port $(PORT)
 
 test: install ## run the test suite with the coverage gate (PostgreSQL instead of SQLite when REMU_TEST_DATABASE_URL is set)
