@@ -147,11 +147,14 @@ def _anchored(settings: Settings, home: Path) -> Settings:
 
 
 def _where_looked(home: Path) -> str:
+    path = env_file(home)
+    if path.is_file():
+        return f"{path} (trouvé et lu)"
     if os.environ.get(HOME_VARIABLE):
-        return f"{env_file(home)} (REMU_HOME)"
+        return f"{path} (REMU_HOME ; fichier absent)"
     return (
-        f"{env_file(home)} (aucun var/remu.env dans {Path.cwd().resolve()} ni au-dessus ; "
-        "REMU_HOME non défini)"
+        f"{path}, puis var/remu.env dans chaque répertoire au-dessus "
+        "(absent ; REMU_HOME non défini)"
     )
 
 

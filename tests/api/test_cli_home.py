@@ -86,3 +86,16 @@ def test_serve_refuses_a_taken_port_before_creating_anything(
     assert f"port {port}" in err and "PORT=" in err
     assert out == ""  # no token printed
     assert not (tmp_path / "var").exists()
+
+
+def test_a_found_but_refused_file_is_named_as_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "remu.env").write_text("REMU_JWT_SECRET=changeme\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings()
+    assert f"{tmp_path.resolve() / 'var' / 'remu.env'} (trouvé et lu)" in str(refused.value)
+    assert "jwt_secret" in str(refused.value)
