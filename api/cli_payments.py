@@ -71,6 +71,14 @@ def _run(args: argparse.Namespace) -> int:
             progress=_progress,
         )
         run = outcome.run
+        if run is None:
+            print(
+                f"Rien à payer : aucune avance due le {request.period} ; aucune paie "
+                "n'est enregistrée.",
+                file=sys.stderr,
+            )
+            print("rien à payer")
+            return EXIT_OK
         word = "créée" if outcome.created else "déjà faite (rien de nouveau)"
         print(f"Paie {run.kind} {run.period} {word}.", file=sys.stderr)
         print(

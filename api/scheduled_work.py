@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from api.routers.payments_common import payer_account
 from api.rules_door import parameter_store
 from api.settings import Settings
-from payments import RunKind, RunRequest, start_run
+from payments import RunKind, RunRequest, find_run, start_run
+from payments.calendar import is_payment_business_day
+from payments.config import SYSTEM_ACCOUNT
 from payments.sepa import target2_business_day_on_or_after
 from remuneration.cases.services.automatic import (
     consume_case_requests,
@@ -32,6 +34,8 @@ from remuneration.services.users import create_user
 from rules import Month
 
 __all__ = [
+    "NOTHING_TO_PAY",
+    "NOT_A_BUSINESS_DAY",
     "advance_run_job",
     "automatic_cases_job",
     "finance_actor",
@@ -41,7 +45,7 @@ __all__ = [
 ]
 
 
-SYSTEM_FINANCE_USER = "remu-payments"
+SYSTEM_FINANCE_USER = SYSTEM_ACCOUNT
 
 
 def finance_actor(session: Session, name: str | None, *, now: datetime) -> Actor:
@@ -90,15 +94,29 @@ def _run(
     protector: FieldProtector,
 ) -> dict[str, int]:
     ctx = _payment_context(session, now=now, protector=protector, job=kind.value, today=today)
+    existing = find_run(ctx, kind, period)
+    if existing is not None:  # a retry on a later day: the run is done, whatever its date
+        return {"created": 0, "payments": existing.payments_count}
     execution = target2_business_day_on_or_after(today + timedelta(days=1))
     outcome = start_run(ctx, RunRequest(kind, period, execution), payer=payer_account(settings))
+    if outcome.run is None:
+        return {"created": 0, "payments": 0, NOTHING_TO_PAY: 1}
     return {"created": int(outcome.created), "payments": outcome.run.payments_count}
+
+
+NOTHING_TO_PAY = "nothing_to_pay"
+"""Key of a job outcome that found nothing to pay (shown as « rien à payer »)."""
+NOT_A_BUSINESS_DAY = "not_a_business_day"
+"""Key of a job outcome on a day without payments (shown as « jour non ouvré »)."""
 
 
 def advance_run_job(
     session: Session, *, today: date, now: datetime, settings: Settings, protector: FieldProtector
 ) -> dict[str, int]:
-    """Every morning: the advances of the dossiers granted since the last run (period = today)."""
+    """Every payment business day (TARGET2 and French working day): the advances still due
+    (period = today). On other days nothing runs and no payment run is recorded."""
+    if not is_payment_business_day(today):
+        return {"created": 0, "payments": 0, NOT_A_BUSINESS_DAY: 1}
     return _run(
         session,
         kind=RunKind.ADVANCE,
