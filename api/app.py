@@ -28,6 +28,7 @@ from api.routers import (
     parameters,
     payments,
     payments_bank,
+    payments_batches,
 )
 from api.settings import Settings
 from remuneration.db.session import make_engine, make_session_factory
@@ -87,6 +88,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = system_clo
         attendance,
         parameters,
         evaluations,
+        payments_batches,
         payments,
         payments_bank,
         cases,

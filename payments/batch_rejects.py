@@ -53,9 +53,7 @@ def _meaning(ctx: ServiceContext, found: BankReturn) -> str:
     return code.meaning if code is not None else "motif non référencé"
 
 
-def _finance_case(
-    ctx: ServiceContext, batch: PaymentBatch, found: BankReturn, count: int
-) -> None:
+def _finance_case(ctx: ServiceContext, batch: PaymentBatch, found: BankReturn, count: int) -> None:
     where = {"file": "le fichier entier", "payment_information": "un bloc de paiement"}
     request_case(
         ctx.session,

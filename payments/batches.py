@@ -47,13 +47,13 @@ from remuneration.services.context import ServiceContext
 
 __all__ = [
     "approve_batch",
-    "replacement_rows",
     "batch_summary",
     "cancel_batch",
     "downloadable_batch",
     "get_batch",
     "prepared_by_system",
     "release_batch",
+    "replacement_rows",
 ]
 
 
@@ -197,7 +197,9 @@ def approve_batch(
             PaymentBatch.status == BatchStatus.PREPARED.value,
             PaymentBatch.approved_by.is_(None),
         )
-        .values(approved_by=ctx.actor.user_id, approved_at=ctx.now, version=PaymentBatch.version + 1)
+        .values(
+            approved_by=ctx.actor.user_id, approved_at=ctx.now, version=PaymentBatch.version + 1
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]

@@ -314,24 +314,28 @@ def start_run(
         found = find_run(ctx, request.kind, request.period)
         assert found is not None
         return RunOutcome(_same_request(found, request), created=False)
-    if not _pay(ctx, run, request, scope, as_of, payer, chunk_size, progress):
+    work = _Work(request, scope, as_of, payer, chunk_size, progress)
+    if not _pay(ctx, run, work):
         savepoint.rollback()
         return RunOutcome(None, created=False)
     savepoint.commit()
     return RunOutcome(run, created=True)
 
 
-def _pay(
-    ctx: ServiceContext,
-    run: PaymentRun,
-    request: RunRequest,
-    scope: RunScope,
-    as_of: date,
-    payer: PayerAccount,
-    chunk_size: int,
-    progress: Progress | None,
-) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Work:
+    request: RunRequest
+    scope: RunScope
+    as_of: date
+    payer: PayerAccount
+    chunk_size: int
+    progress: Progress | None
+
+
+def _pay(ctx: ServiceContext, run: PaymentRun, work: _Work) -> bool:
     """The run's work; False when an advance run found nothing at all to do (nothing kept)."""
+    request, scope, as_of, payer = work.request, work.scope, work.as_of, work.payer
+    chunk_size, progress = work.chunk_size, work.progress
     writer = RunWriter(
         ctx,
         run_id=run.id,
@@ -361,6 +365,8 @@ def _pay(
 def _idle(writer: RunWriter) -> bool:
     """Nothing paid, settled, carried, re-issued or skipped."""
     counters = writer.counters
-    return writer.batch is None and not (
-        counters.lines or counters.payments or counters.reissues or counters.debts
-    ) and not counters.skipped
+    return (
+        writer.batch is None
+        and not (counters.lines or counters.payments or counters.reissues or counters.debts)
+        and not counters.skipped
+    )

@@ -47,9 +47,7 @@ class _Child:
 
 def _error(element: etree._Element, errors: list[XsdError], text: str) -> None:
     line = element.sourceline if isinstance(element.sourceline, int) else None
-    errors.append(
-        XsdError(line, f"Fichier non conforme à pain.002.001.10 (ligne {line}) : {text}")
-    )
+    errors.append(XsdError(line, f"Fichier non conforme à pain.002.001.10 (ligne {line}) : {text}"))
 
 
 def _text(pattern: re.Pattern[str], what: str) -> Check:
@@ -74,6 +72,10 @@ def _amount(element: etree._Element, path: str, errors: list[XsdError]) -> None:
         _error(element, errors, f"{path} : l'attribut Ccy (devise ISO 4217) est obligatoire.")
 
 
+def _ours(element: etree._Element) -> bool:
+    return isinstance(element.tag, str) and etree.QName(element).namespace == _NS
+
+
 def _children(spec: tuple[_Child, ...]) -> Check:
     """The children of ``spec``: counted, in order among themselves, each checked."""
 
@@ -94,16 +96,19 @@ def _children(spec: tuple[_Child, ...]) -> Check:
     return check
 
 
-def _ours(element: etree._Element) -> bool:
-    return isinstance(element.tag, str) and etree.QName(element).namespace == _NS
+_REASON_CHOICE = _children(
+    (
+        _Child("Cd", 0, 1, _text(_CODE4, "un code")),
+        _Child("Prtry", 0, 1, _text(_MAX35, "1 à 35 caractères")),
+    )
+)
 
 
 def _reason(element: etree._Element, path: str, errors: list[XsdError]) -> None:
     found = [etree.QName(c).localname for c in element if _ours(c)]
     if found not in (["Cd"], ["Prtry"]):
         _error(element, errors, f"{path} : exactement un Cd ou un Prtry attendu.")
-    _children((_Child("Cd", 0, 1, _text(_CODE4, "un code")),
-               _Child("Prtry", 0, 1, _text(_MAX35, "1 à 35 caractères"))))(element, path, errors)  # fmt: skip
+    _REASON_CHOICE(element, path, errors)
 
 
 _REASON_INFO = _children(
