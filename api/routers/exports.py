@@ -159,6 +159,10 @@ def month_reconciliation(
             )
             for line in found.summary
         ],
+        states=[
+            StateLineView(state=code, label=label, count=count, amount=money(amount))
+            for code, label, count, amount in check.states.lines()
+        ],
     )
 
 
