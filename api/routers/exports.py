@@ -18,7 +18,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import require
 from api.routers._common import PROBLEM_RESPONSES, problem_doc
-from api.schemas.exports import ReconciliationView, SummaryLineView
+from api.schemas.exports import ReconciliationView, StateLineView, SummaryLineView
 from api.schemas.payments import money
 from exports.finance import NATURE_LABELS
 from exports.finance_exports import (
