@@ -216,6 +216,7 @@ def _system_run(world: World) -> Any:
         outcome = start_run(
             ctx, RunRequest(RunKind.MONTHLY, "2024-04", date(2024, 5, 7)), payer=PAYER
         )
+        assert outcome.run is not None
         return outcome.run.id
 
 
