@@ -26,6 +26,7 @@ from api.demo import load_demo
 from api.scheduled_work import advance_run_job
 from api.security import issue_token
 from payments.models import BankDetailsBlock, Debt, Payment, PaymentBatch, PaymentLine, PaymentRun
+from payments.outstanding import money_owed
 from payments.sepa import validate_pain001
 from remuneration.db.models import CaseRequest, Dossier, Exit, Training, User
 from remuneration.db.session import make_session_factory
@@ -55,8 +56,9 @@ def demo(api: Any) -> dict[str, Any]:
         for name in ("finance-a", "finance-b"):
             user = create_user(session, name=name, role=Role.FINANCE, now=NOW)
             api.tokens[name] = issue_token(api.settings, user=user, now=NOW)
-        finance = session.scalars(select(User).where(User.name == "test-finance")).one()
-        api.tokens["finance"] = issue_token(api.settings, user=finance, now=NOW)
+        for role in ("finance", "instructor", "relation_usagers"):
+            user = session.scalars(select(User).where(User.name == f"test-{role}")).one()
+            api.tokens[role] = issue_token(api.settings, user=user, now=NOW)
     return {}
 
 
@@ -253,3 +255,35 @@ def test_a_rejected_file_is_corrected_and_pays_every_trainee_once(api: Any, demo
     states = {s["state"]: s for s in check_["states"]}
     assert Decimal(states["paid"]["amount"]) == Decimal(check_["batches_total"])
     assert states["held"]["count"] == 0
+
+
+def _put_rib(api: Any, dossier_id: uuid.UUID, role: str, *, verified: bool) -> Any:
+    path = f"/v1/dossiers/{dossier_id}"
+    etag = api.client.get(path, headers=api.headers("instructor")).headers["ETag"]
+    rib = {"iban": "FR7610107001011234567890129", "bic": "CCBPFRPP", "holder": "MME NOUVEAU",
+           "change_reason": "compte clôturé, nouveau RIB", "verified": verified}  # fmt: skip
+    return api.client.put(
+        f"{path}/documents/rib", json=rib, headers=api.headers(role, **{"If-Match": etag})
+    )
+
+
+def test_a_closed_dossier_still_paid_takes_a_new_rib_and_a_settled_one_does_not(
+    api: Any, demo: Any
+) -> None:
+    with api.session() as session:
+        closed = session.scalars(
+            select(Dossier.id).where(Dossier.status == "closed").order_by(Dossier.id)
+        ).all()
+        owed = [d for d in closed if money_owed(session, d)]
+        settled = [d for d in closed if not money_owed(session, d)]
+    assert owed and settled  # the demo has both: trainings running into 2027, and finished
+    recorded = _put_rib(api, owed[0], "relation_usagers", verified=False)
+    assert recorded.status_code == 200, recorded.text
+    verified = check(_put_rib(api, owed[0], "instructor", verified=True), 200)
+    assert verified["verification_status"] == "verified"
+    with api.session() as session:
+        dossier = session.get_one(Dossier, owed[0])
+        assert dossier.status == "closed"  # the decision is not reopened
+    refused = _put_rib(api, settled[0], "instructor", verified=True)
+    assert refused.status_code == 409
+    assert "clos" in refused.json()["detail"] and "RIB" in refused.json()["detail"]
