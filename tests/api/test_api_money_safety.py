@@ -21,10 +21,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.cli import main
-from api.demo import load_demo
-from api.scheduled_work import advance_run_job
-from api.security import issue_token
+from api.cli.main import load_demo_data
+from api.composition import main
+from api.rules_door import parameter_store
+from api.settings import payer_account
+from api.tokens import issue_token
+from payments.jobs import advance_run_job
 from payments.models import BankDetailsBlock, Debt, Payment, PaymentBatch, PaymentLine, PaymentRun
 from payments.outstanding import money_owed
 from payments.sepa import validate_pain001
@@ -51,7 +53,7 @@ def _keyed(api: Any, role: str) -> dict[str, str]:
 def demo(api: Any) -> dict[str, Any]:
     """The demo loaded on 4 December 2026, and a second finance officer."""
     api.clock.now = NOW
-    load_demo(api.settings, trainees=150, seed=2024, now=NOW)
+    load_demo_data(api.settings, trainees=150, seed=2024, now=NOW)
     with api.session() as session, session.begin():
         for name in ("finance-a", "finance-b"):
             user = create_user(session, name=name, role=Role.FINANCE, now=NOW)
@@ -69,15 +71,16 @@ def _cli_env(api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REMU_DATA_KEY", settings.data_key.get_secret_value())
     monkeypatch.setenv("REMU_DOCUMENT_STORE_DIR", str(settings.document_store_dir))
     monkeypatch.setenv("REMU_LOG_JSON", "false")
-    monkeypatch.setattr("api.cli_payments.system_clock", lambda: api.clock.now)
+    monkeypatch.setattr("api.cli.payments.system_clock", lambda: api.clock.now)
 
 
 def test_the_scheduler_advance_run_pays_only_advances_still_due(api: Any, demo: Any) -> None:
     protector = FieldProtector(decode_master_key(api.settings.data_key.get_secret_value()))
     with make_session_factory(api.engine).begin() as session:
         outcome = advance_run_job(
-            session, today=ADVANCE_DAY, now=NOW, settings=api.settings, protector=protector
-        )
+            session, today=ADVANCE_DAY, now=NOW, payer=payer_account(api.settings),
+            parameters=parameter_store(), protector=protector,
+        )  # fmt: skip
     assert outcome["created"] == 1 and outcome["payments"] > 0
     with api.session() as session:
         [run] = session.scalars(select(PaymentRun).where(PaymentRun.kind == "advance")).all()
@@ -95,8 +98,9 @@ def test_the_scheduler_advance_run_pays_only_advances_still_due(api: Any, demo: 
     )
     with make_session_factory(api.engine).begin() as session:  # a holiday: nothing, no run
         christmas = advance_run_job(
-            session, today=date(2026, 12, 25), now=NOW, settings=api.settings, protector=protector
-        )
+            session, today=date(2026, 12, 25), now=NOW, payer=payer_account(api.settings),
+            parameters=parameter_store(), protector=protector,
+        )  # fmt: skip
     assert christmas == {"created": 0, "payments": 0, "not_a_business_day": 1}
 
 

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from api.scheduled_work import finance_actor
 from exports.finance_exports import period_check, period_summary_export
 from payments import (
     RunKind,
@@ -35,6 +34,7 @@ from payments.errors import (
     RunConflict,
     RunRefused,
 )
+from payments.jobs import finance_actor
 from payments.models import (
     BankDetailsBlock,
     Debt,
