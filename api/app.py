@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
+from api.console import install_console
 from api.deps import AppState
 from api.errors import install_error_handlers
 from api.jobs_registry import build_registry
@@ -67,6 +68,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = system_clo
         version="0.1.0",
         description=_DESCRIPTION,
         openapi_tags=[{"name": "dossiers", "description": "Dossiers de rémunération"}],
+        docs_url=None,  # the console serves /docs from vendored assets
+        redoc_url=None,
     )
     app.state.remu = AppState(
         settings=settings,
@@ -101,4 +104,5 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = system_clo
     app.add_middleware(
         RequestContextMiddleware, max_body_bytes=settings.max_upload_bytes * 2 + 64 * 1024
     )
+    install_console(app)
     return app

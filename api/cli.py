@@ -7,6 +7,7 @@ French on standard error, with exit status 2 for bad input or configuration.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import uuid
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ from remuneration.db.migrate import upgrade
 from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.domain.errors import DomainError
 from remuneration.services.context import Role
+from remuneration.services.passwords import set_password
 from remuneration.services.users import create_api_key, create_user, find_user
 
 __all__ = ["main"]
@@ -98,6 +100,34 @@ def _tokens_create(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_new_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Nouveau mot de passe : ")
+    if getpass.getpass("Confirmez le mot de passe : ") != first:
+        raise ConfigurationError("Les deux saisies du mot de passe diffèrent.")
+    return first
+
+
+def _users_set_password(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    upgrade(settings.database_url)
+    password = _read_new_password(args)
+    with (
+        engine_scope(settings.database_url) as engine,
+        make_session_factory(engine).begin() as session,
+    ):
+        user = find_user(session, args.user)
+        if user.role == Role.ORGANISATION.value:
+            raise ConfigurationError(
+                "Les organismes de formation n'ont pas accès à la console : utilisez une clé "
+                "d'API (remu api-keys create)."
+            )
+        set_password(session, user=user, password=password, now=system_clock())
+        print(f"Mot de passe de la console défini pour {user.name}.")
+    return EXIT_OK
+
+
 def _api_keys_create(args: argparse.Namespace) -> int:
     settings = load_settings()
     upgrade(settings.database_url)
@@ -111,7 +141,7 @@ def _api_keys_create(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from api.demo import load_demo, print_tokens
+    from api.demo import load_demo, print_sign_ins, print_tokens
 
     ensure_local_secrets(ENV_FILE)
     settings = load_settings()
@@ -119,6 +149,7 @@ def _demo(args: argparse.Namespace) -> int:
     summary = load_demo(settings, trainees=args.trainees, seed=args.seed, now=system_clock())
     print(summary, file=sys.stderr)
     print_tokens(settings, now=system_clock())
+    print_sign_ins(settings, file=sys.stderr)
     return EXIT_OK
 
 
@@ -126,7 +157,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     if args.demo:
-        from api.demo import demo_loaded, load_demo, print_tokens
+        from api.demo import demo_loaded, load_demo, print_sign_ins, print_tokens
 
         ensure_local_secrets(ENV_FILE)
     settings = load_settings()
@@ -136,6 +167,7 @@ def _serve(args: argparse.Namespace) -> int:
         if not demo_loaded(settings):
             print(load_demo(settings, trainees=300, seed=2024, now=system_clock()), file=sys.stderr)
         print_tokens(settings, now=system_clock())
+        print_sign_ins(settings, file=sys.stderr)
     uvicorn.run(
         create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
     )
@@ -153,6 +185,14 @@ def _add_user_commands(subparsers: Any) -> None:
     create.add_argument("--organisation", help="identifiant de l'organisme (rôle organisation)")
     create.add_argument("--display-name")
     create.set_defaults(handler=_users_create)
+    password = users.add_parser(
+        "set-password", help="définir le mot de passe de la console (saisi deux fois, masqué)"
+    )
+    password.add_argument("--user", required=True)
+    password.add_argument(
+        "--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard"
+    )
+    password.set_defaults(handler=_users_set_password)
     tokens = subparsers.add_parser("tokens", help="jetons d'accès").add_subparsers(
         dest="action", required=True
     )

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,10 +48,11 @@ from remuneration.services.inputs import (
     TrainingInput,
     VitaleInput,
 )
+from remuneration.services.passwords import set_password
 from remuneration.services.protection import FieldProtector, decode_master_key
 from remuneration.services.users import create_user
 
-__all__ = ["demo_loaded", "load_demo", "print_tokens"]
+__all__ = ["demo_loaded", "demo_password", "load_demo", "print_sign_ins", "print_tokens"]
 
 _ORGANISATIONS = ("AFPA Normandie", "GRETA Calvados", "CFPPA Manche", "Institut Régional Formation")
 _PROGRAMMES = (
@@ -76,6 +78,21 @@ _TRAINING_STARTS = (
     date(2026, 9, 7),
     date(2026, 10, 5),
 )
+
+
+_DISPLAY_NAMES = {
+    Role.INSTRUCTOR: "Claire Instructrice (démo)",
+    Role.RELATION_USAGERS: "Karim Conseiller (démo)",
+    Role.FINANCE: "Sophie Comptable (démo)",
+    Role.ORGANISATION: "AFPA Normandie (démo)",
+    Role.SUPERVISOR: "Marc Responsable (démo)",
+    Role.ADMIN: "Admin remu (démo)",
+}
+
+
+def demo_password(role: Role) -> str:
+    """The console password of a demonstration user: public, for the demo database only."""
+    return f"remu-demo-{role.value}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,11 +350,14 @@ def _users(session: Session, organisation: TrainingOrganisation, now: datetime) 
             name=f"demo-{role.value}",
             role=role,
             now=now,
-            display_name=f"Démo {role.value}",
+            display_name=_DISPLAY_NAMES[role],
             organisation_id=organisation.id if role is Role.ORGANISATION else None,
         )
         for role in Role
     }
+    for role, user in by_role.items():
+        if role is not Role.ORGANISATION:
+            set_password(session, user=user, password=demo_password(role), now=now)
     return DemoUsers(by_role)
 
 
@@ -447,3 +467,18 @@ def print_tokens(settings: Settings, *, now: datetime) -> None:
             user = session.scalar(select(User).where(User.name == f"demo-{role.value}"))
             if user is not None:
                 print(f"{role.value}\t{issue_token(settings, user=user, now=now)}")
+
+
+def print_sign_ins(settings: Settings, *, file: TextIO) -> None:
+    """One console sign-in per role (name and demo password), for people, on `file`."""
+    with (
+        engine_scope(settings.database_url) as engine,
+        make_session_factory(engine, read_only=True)() as session,
+    ):
+        print("Console des agents — ouvrez http://127.0.0.1:8000/ et connectez-vous :", file=file)
+        for role in Role:
+            if role is Role.ORGANISATION:
+                continue
+            user = session.scalar(select(User).where(User.name == f"demo-{role.value}"))
+            if user is not None:
+                print(f"  {role.value:<17} {user.name:<22} {demo_password(role)}", file=file)

@@ -1,0 +1,88 @@
+"""The counters of the home page and of the tabs: one query each, read in the page's session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from payments.models import Debt, PaymentBatch
+from payments.vocabulary import BatchStatus, DebtStatus
+from remuneration.cases.services import CaseContext, CaseQuery, QueueView, list_cases
+from remuneration.db.models import Dossier
+from remuneration.domain.states import DossierStatus
+from remuneration.services.context import ServiceContext
+
+__all__ = ["Counter", "dossier_counters", "finance_counters", "queue_counters"]
+
+
+@dataclass(frozen=True, slots=True)
+class Counter:
+    """One figure with its label and the page that lists what it counts."""
+
+    label: str
+    count: int
+    href: str
+
+
+_DOSSIER_TABS = (
+    (DossierStatus.SUBMITTED, "À instruire"),
+    (DossierStatus.INCOMPLETE, "Incomplets"),
+    (DossierStatus.COMPLETE, "Complets, à décider"),
+    (DossierStatus.GRANTED, "Accordés"),
+)
+
+
+def dossier_counters(session: Session) -> list[Counter]:
+    """Dossiers per instruction state."""
+    rows = session.execute(select(Dossier.status, func.count()).group_by(Dossier.status))
+    counts: dict[str, int] = {status: count for status, count in rows}
+    return [
+        Counter(label, counts.get(status.value, 0), f"/dossiers?statut={status.value}")
+        for status, label in _DOSSIER_TABS
+    ]
+
+
+QUEUE_TABS = (
+    (QueueView.UNASSIGNED, "À prendre"),
+    (QueueView.MINE, "Mes demandes"),
+    (QueueView.WAITING, "En attente du stagiaire"),
+    (QueueView.AT_RISK, "Échéance proche"),
+    (QueueView.BREACHED, "En retard"),
+)
+
+
+def queue_counters(ctx: ServiceContext) -> list[Counter]:
+    """Cases per view of the queue, as the queue's own filters count them."""
+    cctx = CaseContext.of(ctx)
+    return [
+        Counter(
+            label,
+            list_cases(cctx, CaseQuery(view=view, page_size=1)).total,
+            f"/file?vue={view.value}",
+        )
+        for view, label in QUEUE_TABS
+    ]
+
+
+def finance_counters(session: Session) -> list[Counter]:
+    """Batches waiting for release, batches released, open overpayments."""
+    rows = session.execute(select(PaymentBatch.status, func.count()).group_by(PaymentBatch.status))
+    batches: dict[str, int] = {status: count for status, count in rows}
+    open_debts = session.scalar(
+        select(func.count()).select_from(Debt).where(Debt.status == DebtStatus.OPEN.value)
+    )
+    return [
+        Counter(
+            "Lots à libérer",
+            batches.get(BatchStatus.PREPARED.value, 0),
+            "/finance/lots?statut=prepared",
+        ),
+        Counter(
+            "Lots libérés",
+            batches.get(BatchStatus.RELEASED.value, 0),
+            "/finance/lots?statut=released",
+        ),
+        Counter("Indus ouverts", open_debts or 0, "/finance/indus"),
+    ]

@@ -1,0 +1,27 @@
+"""The main menu: each entry is shown only to the roles that hold its permission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.console.desk import Desk
+
+__all__ = ["MENU", "MenuEntry", "menu_for"]
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    """One entry of the main menu."""
+
+    key: str
+    label: str
+    href: str
+    permission: str | None
+
+
+MENU: tuple[MenuEntry, ...] = (MenuEntry("accueil", "Accueil", "/", None),)
+
+
+def menu_for(agent: Desk) -> list[MenuEntry]:
+    """The entries `agent` may open."""
+    return [entry for entry in MENU if entry.permission is None or agent.can(entry.permission)]
