@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from api.demo import demo_password, load_demo
 from remuneration.db.session import make_engine, make_session_factory
 from remuneration.services.context import Role
 from remuneration.services.passwords import set_password
@@ -93,6 +95,44 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     _users(engine, clock.now)
     app = create_app(settings, clock=clock)
     world = Console(app, settings, clock, engine)
+    try:
+        yield world
+    finally:
+        for client in world.clients:
+            client.close()
+        app.state.engine.dispose()
+        engine.dispose()
+
+
+DEMO_NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+"""The demo world's moment: a Tuesday, demo trainings of 2024–2026 behind it."""
+
+
+@dataclass
+class DemoConsole(Console):
+    """The console on `remu demo`'s data (40 trainees), demo users signing in with their
+    demo passwords."""
+
+    def agent(self, name: str) -> Any:
+        client = self.client()
+        role = Role(name.removeprefix("demo-"))
+        response = sign_in(client, name, demo_password(role))
+        assert response.status_code == 303, response.text
+        return client
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoConsole]:
+    """A fresh database loaded by `remu demo` (small), and the application on it."""
+    directory: Path = tmp_path_factory.mktemp("console-demo")
+    url = database_url_for(directory)
+    fresh_database(url)
+    settings = make_settings(url, directory, log_json=False)
+    load_demo(settings, trainees=40, seed=2024, now=DEMO_NOW)
+    clock = MutableClock(DEMO_NOW)
+    engine = make_engine(url)
+    app = create_app(settings, clock=clock)
+    world = DemoConsole(app, settings, clock, engine)
     try:
         yield world
     finally:
