@@ -52,7 +52,14 @@ from remuneration.services.passwords import set_password
 from remuneration.services.protection import FieldProtector, decode_master_key
 from remuneration.services.users import create_user
 
-__all__ = ["demo_loaded", "demo_password", "load_demo", "print_sign_ins", "print_tokens"]
+__all__ = [
+    "SECOND_FINANCE",
+    "demo_loaded",
+    "demo_password",
+    "load_demo",
+    "print_sign_ins",
+    "print_tokens",
+]
 
 _ORGANISATIONS = ("AFPA Normandie", "GRETA Calvados", "CFPPA Manche", "Institut Régional Formation")
 _PROGRAMMES = (
@@ -88,6 +95,9 @@ _DISPLAY_NAMES = {
     Role.SUPERVISOR: "Marc Responsable (démo)",
     Role.ADMIN: "Admin remu (démo)",
 }
+
+
+SECOND_FINANCE = "demo-finance-2"
 
 
 def demo_password(role: Role) -> str:
@@ -358,6 +368,14 @@ def _users(session: Session, organisation: TrainingOrganisation, now: datetime) 
     for role, user in by_role.items():
         if role is not Role.ORGANISATION:
             set_password(session, user=user, password=demo_password(role), now=now)
+    releaser = create_user(
+        session,
+        name=SECOND_FINANCE,
+        role=Role.FINANCE,
+        now=now,
+        display_name="Paul Payeur (démo)",
+    )  # four eyes: the agent who releases a batch is not the one who prepared it
+    set_password(session, user=releaser, password=f"remu-{SECOND_FINANCE}", now=now)
     return DemoUsers(by_role)
 
 
@@ -482,3 +500,5 @@ def print_sign_ins(settings: Settings, *, file: TextIO) -> None:
             user = session.scalar(select(User).where(User.name == f"demo-{role.value}"))
             if user is not None:
                 print(f"  {role.value:<17} {user.name:<22} {demo_password(role)}", file=file)
+        second = f"remu-{SECOND_FINANCE}"
+        print(f"  {'finance (2e)':<17} {SECOND_FINANCE:<22} {second}", file=file)

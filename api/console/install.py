@@ -8,7 +8,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.console import routes_auth, routes_docs, routes_home
+from api.console import (
+    routes_auth,
+    routes_docs,
+    routes_finance,
+    routes_finance_files,
+    routes_home,
+)
 from api.console.desk import CsrfRefused, DeskForbidden, SignInRequired
 from api.console.headers import SecurityHeadersMiddleware
 from api.console.rendering import render
@@ -16,7 +22,13 @@ from api.console.rendering import render
 __all__ = ["install_console"]
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (routes_auth.router, routes_home.router, routes_docs.router)
+ROUTERS = (
+    routes_auth.router,
+    routes_home.router,
+    routes_docs.router,
+    routes_finance.router,
+    routes_finance_files.router,
+)
 
 
 def _sign_in_required(request: Request, _error: Exception) -> Response:

@@ -19,7 +19,14 @@ class MenuEntry:
     permission: str | None
 
 
-MENU: tuple[MenuEntry, ...] = (MenuEntry("accueil", "Accueil", "/", None),)
+MENU: tuple[MenuEntry, ...] = (
+    MenuEntry("accueil", "Accueil", "/", None),
+    MenuEntry("paies", "Paies", "/finance/paies", "payment_runs.read"),
+    MenuEntry("lots", "Lots de virements", "/finance/lots", "payment_batches.read"),
+    MenuEntry("retours", "Retours de la banque", "/finance/retours", "bank_files.import"),
+    MenuEntry("exports", "Exports", "/finance/exports", "exports.read"),
+    MenuEntry("indus", "Trop-perçus", "/finance/indus", "overpayments.read"),
+)
 
 
 def menu_for(agent: Desk) -> list[MenuEntry]:

@@ -48,10 +48,11 @@ _MONTHS = (
 _THIN_SPACE = "\u202f"
 
 
-def euros(amount: Decimal | None) -> str:
+def euros(amount: Decimal | str | None) -> str:
     """`1 234,56 €` (narrow no-break space for thousands); an unknown amount says so."""
     if amount is None:
         return "inconnu"
+    amount = Decimal(amount)
     sign = "-" if amount < 0 else ""
     units, _, cents = f"{abs(amount):.2f}".partition(".")
     groups: list[str] = []

@@ -7,6 +7,7 @@ it, so CI always runs them.
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -28,6 +29,8 @@ __all__ = [
 ]
 
 CHROMIUM = Path("/usr/bin/chromium")
+_INTENDED_STATUS = re.compile(r"status of (401|403|409|422) ")
+"""Pages answered with these statuses on purpose (a refused form); a 404 is still an error."""
 
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -84,10 +87,12 @@ def launch_chromium() -> Iterator[Any]:
 def watch_console(page: Any) -> list[str]:
     """Collect the browser's error messages (CSP refusals, script errors) of `page`."""
     messages: list[str] = []
-    page.on(
-        "console",
-        lambda message: messages.append(message.text) if message.type == "error" else None,
-    )
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and not _INTENDED_STATUS.search(message.text):
+            messages.append(message.text)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: messages.append(str(error)))
     return messages
 

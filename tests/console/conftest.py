@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.app import create_app
-from api.demo import demo_password, load_demo
+from api.demo import load_demo
 from remuneration.db.session import make_engine, make_session_factory
 from remuneration.services.context import Role
 from remuneration.services.passwords import set_password
@@ -115,8 +115,7 @@ class DemoConsole(Console):
 
     def agent(self, name: str) -> Any:
         client = self.client()
-        role = Role(name.removeprefix("demo-"))
-        response = sign_in(client, name, demo_password(role))
+        response = sign_in(client, name, f"remu-{name}")
         assert response.status_code == 303, response.text
         return client
 

@@ -3,12 +3,13 @@ the demo data, axe-core on every page, no CSP refusal, keyboard use."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from api.demo import demo_password
+from api.demo import SECOND_FINANCE
 from remuneration.services.context import Role
 from tests.console.browser import (
     LiveServer,
@@ -34,15 +35,18 @@ def chromium() -> Iterator[Any]:
         yield browser
 
 
-def _signed_in_page(chromium: Any, server: LiveServer, role: Role) -> tuple[Any, list[str]]:
-    context = chromium.new_context(base_url=server.url, locale="fr-FR")
+def _signed_in_page(
+    chromium: Any, server: LiveServer, role: Role, name: str | None = None
+) -> tuple[Any, list[str]]:
+    context = chromium.new_context(base_url=server.url, locale="fr-FR", accept_downloads=True)
     page = context.new_page()
     errors = watch_console(page)
     page.goto("/")
     assert page.url.endswith("/connexion")
     assert_accessible(page)
-    page.get_by_label("Identifiant").fill(f"demo-{role.value}")
-    page.get_by_label("Mot de passe").fill(demo_password(role))
+    name = name or f"demo-{role.value}"
+    page.get_by_label("Identifiant").fill(name)
+    page.get_by_label("Mot de passe").fill(f"remu-{name}")
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{server.url}/")
     return page, errors
@@ -91,3 +95,49 @@ def test_the_api_documentation_loads_offline_and_authorize_is_offered(
     page.get_by_role("button", name="Authorize").wait_for(timeout=15000)
     assert page.get_by_text("remu — rémunération des stagiaires").first.is_visible()
     assert [error for error in errors if "Content Security Policy" in error] == []
+
+
+def test_finance_runs_the_month_a_colleague_releases_and_downloads(
+    chromium: Any, server: LiveServer
+) -> None:
+    page, errors = _signed_in_page(chromium, server, Role.FINANCE)
+    page.get_by_role("link", name="Paies").click()
+    assert_accessible(page)
+    page.get_by_role("radio", name="Paie mensuelle").check()
+    page.get_by_label("Période").fill("2026-11")
+    page.get_by_label("Date d'exécution demandée à la banque").fill("2026-12-02")
+    page.get_by_role("button", name="Lancer la paie").click()
+    page.get_by_role("heading", name="Paie mensuelle 2026-11").wait_for()
+    assert_accessible(page)
+    page.locator("a[href^='/finance/lots/']").first.click()
+    page.get_by_text("Vous avez préparé ce lot").wait_for()
+    assert_accessible(page)
+    batch_url = page.url
+    header = page.get_by_role("row", name=re.compile("En-tête du fichier"))
+    count, total = (cell.strip() for cell in header.locator("td").all_inner_texts())
+    for path in ("/finance/lots", "/finance/retours", "/finance/exports", "/finance/indus"):
+        page.goto(path)
+        assert_accessible(page)
+    page.goto("/finance/exports")
+    page.get_by_label("Mois").fill("novembre")
+    page.get_by_role("button", name="Voir le rapprochement du mois").click()
+    page.get_by_role("alert").wait_for()
+    assert_accessible(page)  # the error summary and the invalid field
+
+    colleague, colleague_errors = _signed_in_page(chromium, server, Role.FINANCE, SECOND_FINANCE)
+    colleague.goto(batch_url)
+    colleague.get_by_label("Nombre de virements").fill(count)
+    colleague.get_by_label("Somme de contrôle en euros").fill("1,00")
+    colleague.get_by_role("button", name="Libérer le lot").click()
+    colleague.get_by_role("alert").wait_for()
+    assert_accessible(colleague)
+    colleague.get_by_role("link", name=re.compile("ne sont pas ceux")).click()
+    assert colleague.evaluate("document.activeElement.id") == "control_sum"
+    colleague.get_by_label("Somme de contrôle en euros").fill(total)
+    colleague.get_by_role("button", name="Libérer le lot").click()
+    colleague.get_by_text("Lot libéré").wait_for()
+    assert_accessible(colleague)
+    with colleague.expect_download() as download:
+        colleague.get_by_role("link", name="Télécharger le fichier pain.001").click()
+    assert download.value.suggested_filename.endswith(".xml")
+    assert errors == [] and colleague_errors == []
