@@ -23,7 +23,7 @@ _BATCH_LINK = re.compile(r'href="/finance/lots/([0-9a-f-]{36})"')
 
 def _french(amount: Decimal) -> str:
     units, _, cents = f"{amount:.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while units:
         groups.insert(0, units[-3:])
         units = units[:-3]
