@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.console.queue_labels import QUEUE_TABS
 from payments.models import Debt, PaymentBatch
 from payments.vocabulary import BatchStatus, DebtStatus
-from remuneration.cases.services import CaseContext, CaseQuery, QueueView, list_cases
+from remuneration.cases.services import CaseContext, CaseQuery, list_cases
 from remuneration.db.models import Dossier
 from remuneration.domain.states import DossierStatus
 from remuneration.services.context import ServiceContext
@@ -44,25 +45,16 @@ def dossier_counters(session: Session) -> list[Counter]:
     ]
 
 
-QUEUE_TABS = (
-    (QueueView.UNASSIGNED, "À prendre"),
-    (QueueView.MINE, "Mes demandes"),
-    (QueueView.WAITING, "En attente du stagiaire"),
-    (QueueView.AT_RISK, "Échéance proche"),
-    (QueueView.BREACHED, "En retard"),
-)
-
-
 def queue_counters(ctx: ServiceContext) -> list[Counter]:
-    """Cases per view of the queue, as the queue's own filters count them."""
+    """Cases per tab of the queue, as the queue's own filters count them."""
     cctx = CaseContext.of(ctx)
     return [
         Counter(
-            label,
-            list_cases(cctx, CaseQuery(view=view, page_size=1)).total,
-            f"/file?vue={view.value}",
+            tab.label,
+            list_cases(cctx, CaseQuery(view=tab.view, category=tab.category, page_size=1)).total,
+            f"/file?vue={tab.key}",
         )
-        for view, label in QUEUE_TABS
+        for tab in QUEUE_TABS
     ]
 
 

@@ -14,6 +14,8 @@ from api.console import (
     routes_finance,
     routes_finance_files,
     routes_home,
+    routes_queue,
+    routes_queue_actions,
 )
 from api.console.desk import CsrfRefused, DeskForbidden, SignInRequired
 from api.console.headers import SecurityHeadersMiddleware
@@ -28,6 +30,8 @@ ROUTERS = (
     routes_docs.router,
     routes_finance.router,
     routes_finance_files.router,
+    routes_queue.router,
+    routes_queue_actions.router,
 )
 
 

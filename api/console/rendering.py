@@ -92,6 +92,7 @@ def environment() -> Environment:
     env.filters["date_fr"] = french_date
     env.filters["datetime_fr"] = french_datetime
     env.globals["ROLE_LABELS"] = ROLE_LABELS
+    env.globals["ROLE_LABELS_BY_VALUE"] = {role.value: label for role, label in ROLE_LABELS.items()}
     return env
 
 
