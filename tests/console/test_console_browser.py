@@ -141,3 +141,67 @@ def test_finance_runs_the_month_a_colleague_releases_and_downloads(
         colleague.get_by_role("link", name="Télécharger le fichier pain.001").click()
     assert download.value.suggested_filename.endswith(".xml")
     assert errors == [] and colleague_errors == []
+
+
+def _tab_to(page: Any, text: str, limit: int = 80) -> None:
+    """Press Tab until the focused element's text or label contains `text`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(document.activeElement.innerText || document.activeElement.value || '').trim()"
+        )
+        if text in focused:
+            return
+    raise AssertionError(f"« {text} » not reached with the keyboard")
+
+
+def test_relation_usagers_take_a_case_preview_and_apply_a_macro(
+    chromium: Any, server: LiveServer
+) -> None:
+    page, errors = _signed_in_page(chromium, server, Role.RELATION_USAGERS)
+    page.get_by_role("link", name="File des demandes").click()
+    page.get_by_role("heading", name="File des demandes").wait_for()
+    assert_accessible(page)
+    first_case = page.locator("a[href^='/file/demandes/']").first
+    reference = first_case.inner_text()
+    first_case.click()
+    page.get_by_role("heading", name=re.compile(f"Demande {reference}")).wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Prendre la demande").click()
+    page.get_by_text("Vous avez pris la demande.").wait_for()
+    page.get_by_text("Appliquer une macro").click()
+    page.get_by_label("Macro", exact=True).select_option("rib_requested")
+    before = page.url
+    page.get_by_role("button", name="Prévisualiser").click()
+    page.locator("#apercu").get_by_text("Nous avons besoin de votre RIB").wait_for()
+    assert page.url == before  # htmx swapped the preview in, no navigation
+    assert page.locator("#apercu").get_attribute("aria-live") == "polite"
+    assert_accessible(page)
+    page.get_by_role("button", name="Appliquer la macro").click()
+    page.get_by_text("Macro appliquée.").wait_for()
+    assert page.get_by_text("en attente du stagiaire").first.is_visible()
+    assert_accessible(page)
+    assert errors == []
+
+
+def test_the_queue_works_with_the_keyboard_only(chromium: Any, server: LiveServer) -> None:
+    page, errors = _signed_in_page(chromium, server, Role.RELATION_USAGERS)
+    _tab_to(page, "File des demandes")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="File des demandes").wait_for()
+    _tab_to(page, "Mes demandes")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("vue=mes-demandes"))
+    reference = page.locator("tbody a[href^='/file/demandes/']").first.inner_text()
+    _tab_to(page, reference)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=re.compile(f"Demande {reference}")).wait_for()
+    _tab_to(page, "Ajouter une note interne")
+    page.keyboard.press("Enter")  # opens the <details>
+    page.keyboard.press("Tab")
+    page.keyboard.type("Rappel fait au clavier seul.")
+    _tab_to(page, "Ajouter la note")
+    page.keyboard.press("Enter")
+    page.get_by_text("Note ajoutée.").wait_for()
+    assert page.get_by_text("Rappel fait au clavier seul.").is_visible()
+    assert errors == []
