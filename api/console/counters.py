@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.console.dossier_queries import DOSSIER_TABS, DossierFilters, tab_counts
 from api.console.queue_labels import QUEUE_TABS
 from payments.models import Debt, PaymentBatch
 from payments.vocabulary import BatchStatus, DebtStatus
 from remuneration.cases.services import CaseContext, CaseQuery, list_cases
-from remuneration.db.models import Dossier
-from remuneration.domain.states import DossierStatus
 from remuneration.services.context import ServiceContext
 
 __all__ = ["Counter", "dossier_counters", "finance_counters", "queue_counters"]
@@ -27,21 +27,13 @@ class Counter:
     href: str
 
 
-_DOSSIER_TABS = (
-    (DossierStatus.SUBMITTED, "À instruire"),
-    (DossierStatus.INCOMPLETE, "Incomplets"),
-    (DossierStatus.COMPLETE, "Complets, à décider"),
-    (DossierStatus.GRANTED, "Accordés"),
-)
-
-
-def dossier_counters(session: Session) -> list[Counter]:
-    """Dossiers per instruction state."""
-    rows = session.execute(select(Dossier.status, func.count()).group_by(Dossier.status))
-    counts: dict[str, int] = {status: count for status, count in rows}
+def dossier_counters(session: Session, today: date) -> list[Counter]:
+    """Dossiers per tab of the instructors' list."""
+    counts = tab_counts(session, DossierFilters(), today)
     return [
-        Counter(label, counts.get(status.value, 0), f"/dossiers?statut={status.value}")
-        for status, label in _DOSSIER_TABS
+        Counter(label, counts[tab], f"/dossiers?onglet={tab}")
+        for tab, label in DOSSIER_TABS.items()
+        if tab != "tous"
     ]
 
 

@@ -11,6 +11,8 @@ from fastapi.staticfiles import StaticFiles
 from api.console import (
     routes_auth,
     routes_docs,
+    routes_dossier_actions,
+    routes_dossiers,
     routes_finance,
     routes_finance_files,
     routes_home,
@@ -32,6 +34,8 @@ ROUTERS = (
     routes_finance_files.router,
     routes_queue.router,
     routes_queue_actions.router,
+    routes_dossiers.router,
+    routes_dossier_actions.router,
 )
 
 

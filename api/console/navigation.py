@@ -21,6 +21,7 @@ class MenuEntry:
 
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("accueil", "Accueil", "/", None),
+    MenuEntry("dossiers", "Dossiers", "/dossiers", "dossiers.update"),
     MenuEntry("file", "File des demandes", "/file", "cases.read"),
     MenuEntry("paies", "Paies", "/finance/paies", "payment_runs.read"),
     MenuEntry("lots", "Lots de virements", "/finance/lots", "payment_batches.read"),

@@ -19,7 +19,9 @@ router = APIRouter(include_in_schema=False)
 def _sections(agent: Desk) -> list[tuple[str, list[Counter]]]:
     sections: list[tuple[str, list[Counter]]] = []
     if agent.can("dossiers.update"):
-        sections.append(("Instruction des dossiers", dossier_counters(agent.ctx.session)))
+        sections.append(
+            ("Instruction des dossiers", dossier_counters(agent.ctx.session, agent.ctx.today))
+        )
     if agent.can("cases.work"):
         sections.append(("File des demandes des usagers", queue_counters(agent.ctx)))
     if agent.can("payment_batches.release"):

@@ -18,6 +18,7 @@ GET_ROUTES: list[tuple[str, frozenset[str]]] = [
     ("/finance/exports", _FINANCE),
     ("/finance/indus", frozenset({"finance", "supervisor", "relation_usagers"})),
     ("/file", _CASES),
+    ("/dossiers", frozenset({"instructor", "supervisor", "relation_usagers", "finance"})),
 ]
 """(page, roles that may open it) — every GET route of the console behind sign-in (pages of
 one object are covered by the scenario tests, with their 404)."""
@@ -34,5 +35,7 @@ POST_ROUTES: list[tuple[str, str]] = [
         for action in ("prise", "statut", "note", "message", "macro", "fusion")
     ),
     (f"/file/demandes/{_SOME_CASE}/attribution", "supervisor"),
+    (f"/dossiers/{_SOME_ID}/decision", "instructor"),
+    (f"/dossiers/{_SOME_ID}/pieces/rib", "instructor"),
 ]
 """(form target, a role allowed to post it) — every POST route of the console."""
