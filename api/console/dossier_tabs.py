@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from api.console.desk import Desk
 from api.console.forms import user_names
+from api.console.labels import DOCUMENT_LABELS, VERIFICATION
 from api.console.queue_labels import LABELS
 from api.views import decision_view, dossier_view
 from payments.models import Debt, Payment
@@ -48,16 +49,6 @@ MISSING_LABELS = {
     "documents.rib": "le RIB du stagiaire, à son nom",
     "documents.identity": "une pièce d'identité en cours de validité",
     "documents.vitale": "l'attestation de carte Vitale (NIR)",
-}
-DOCUMENT_LABELS = {
-    "identity": "Pièce d'identité",
-    "vitale": "Attestation Vitale",
-    "rib": "RIB",
-}
-VERIFICATION = {
-    "received": ("Reçue, à vérifier", "attention"),
-    "verified": ("Vérifiée", "ok"),
-    "refused": ("Refusée", "erreur"),
 }
 LINE_LABELS = {
     "advance": "Avance",
@@ -123,7 +114,13 @@ def _decision(agent: Desk, dossier: Dossier) -> dict[str, Any]:
     decision = latest_decision(agent.ctx, dossier)
     view = decision_view(dossier, decision) if decision is not None else None
     names = user_names(agent.ctx.session, [decision.taken_by] if decision else [])
-    missing = [_missing_text(path) for path in (preview or {}).get("missing", [])]
+    paths = list((preview or {}).get("missing", []))
+    paths += [
+        str(reason.get("scope"))
+        for reason in (preview or {}).get("reasons", [])
+        if str(reason.get("scope", "")) in MISSING_LABELS
+    ]
+    missing = list(dict.fromkeys(_missing_text(path) for path in paths))
     return {
         "preview": preview,
         "preview_problem": problem,

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2_fragments import render_block
 
+from api.console.labels import WORDS
 from api.console.navigation import menu_for
 from remuneration.services.context import PARIS, Role
 
@@ -92,6 +93,7 @@ def environment() -> Environment:
     env.filters["date_fr"] = french_date
     env.filters["datetime_fr"] = french_datetime
     env.globals["ROLE_LABELS"] = ROLE_LABELS
+    env.globals["WORDS"] = WORDS
     env.globals["ROLE_LABELS_BY_VALUE"] = {role.value: label for role, label in ROLE_LABELS.items()}
     return env
 

@@ -16,25 +16,16 @@ from api.console.desk import Desk, desk
 from api.console.dossier_queries import DOSSIER_TABS, DossierFilters, dossier_page, tab_counts
 from api.console.dossier_tabs import DOSSIER_PAGE_TABS, tab_context
 from api.console.forms import Problem
+from api.console.labels import DOSSIER_STATES
 from api.console.rendering import render
 from api.console.routes_finance import not_found
 from remuneration.db.models import Dossier, Training, TrainingOrganisation
-from remuneration.domain.states import DossierStatus
 
 __all__ = ["STATUS_LABELS", "dossier_page_response", "router"]
 
 router = APIRouter(prefix="/dossiers", include_in_schema=False)
 _PAGE_SIZE = 25
-STATUS_LABELS = {
-    DossierStatus.DRAFT.value: ("Brouillon", "neutre"),
-    DossierStatus.SUBMITTED.value: ("Déposé, à instruire", "attention"),
-    DossierStatus.INCOMPLETE.value: ("Incomplet", "attention"),
-    DossierStatus.COMPLETE.value: ("Complet, à décider", "attention"),
-    DossierStatus.GRANTED.value: ("Accordé", "ok"),
-    DossierStatus.REJECTED.value: ("Refusé", "erreur"),
-    DossierStatus.EXITED.value: ("Sortie de formation", "neutre"),
-    DossierStatus.CLOSED.value: ("Clos", "neutre"),
-}
+STATUS_LABELS = DOSSIER_STATES
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:

@@ -205,3 +205,48 @@ def test_the_queue_works_with_the_keyboard_only(chromium: Any, server: LiveServe
     page.get_by_text("Note ajoutée.").wait_for()
     assert page.get_by_text("Rappel fait au clavier seul.").is_visible()
     assert errors == []
+
+
+def test_instructor_finds_a_dossier_records_a_rib_decides_and_opens_the_letter(
+    chromium: Any, server: LiveServer
+) -> None:
+    page, errors = _signed_in_page(chromium, server, Role.INSTRUCTOR)
+    assert_accessible(page)  # the home page with its counters
+    page.get_by_role("link", name="Dossiers", exact=True).click()
+    page.get_by_role("link", name=re.compile("^Incomplets")).click()
+    page.wait_for_url(re.compile("onglet=incomplets"))
+    assert_accessible(page)
+    page.get_by_label("Pièces manquantes ou non vérifiées").check()
+    page.get_by_role("button", name="Filtrer").click()
+    page.get_by_role("link", name="Retirer le filtre Pièces manquantes").wait_for()
+    assert_accessible(page)
+    page.get_by_role("link", name="Retirer le filtre Pièces manquantes").click()
+    page.locator("tbody a[href^='/dossiers/']").first.click()
+    page.get_by_role("heading", name=re.compile("^Dossier de ")).wait_for()
+    dossier_url = page.url
+    for tab in ("Données", "Pièces", "Calcul et décision", "Paiements", "Échanges", "Historique"):
+        page.get_by_role("navigation", name="Parties du dossier").get_by_role(
+            "link", name=tab, exact=True
+        ).click()
+        page.get_by_role("heading", name=tab, exact=True, level=2).wait_for()
+        assert_accessible(page)
+    page.goto(f"{dossier_url}?onglet=pieces")
+    name = page.get_by_role("heading", level=1).inner_text().removeprefix("Dossier de ")
+    page.get_by_label("IBAN", exact=True).fill("FR76 3000 4000 0312 3456 7890 143")
+    page.get_by_label("Titulaire du compte").fill(name.upper())
+    page.get_by_label("Motif du changement").fill("RIB remis au guichet")
+    page.get_by_label("J'ai vérifié le RIB").check()
+    page.get_by_role("button", name="Enregistrer le RIB").click()
+    page.get_by_text("RIB enregistré.").wait_for()
+    assert_accessible(page)
+    page.get_by_role("link", name="Calcul et décision", exact=True).click()
+    page.get_by_role("button", name="Décider avec les faits enregistrés").click()
+    page.get_by_text("Décision enregistrée.").wait_for()
+    assert_accessible(page)
+    letter = page.context.request.get(
+        page.get_by_role("link", name="Voir la lettre de décision (PDF)").get_attribute("href")
+        or ""
+    )
+    assert letter.headers["content-type"] == "application/pdf"
+    assert letter.body().startswith(b"%PDF")
+    assert errors == []
