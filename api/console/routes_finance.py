@@ -192,8 +192,14 @@ def _batch_page(
 ) -> HTMLResponse:
     view = batch_view(agent.ctx, batch)
     transfers = list(
-        agent.ctx.session.scalars(
-            select(Payment)
+        agent.ctx.session.execute(
+            select(
+                Payment.creditor_name,
+                Payment.iban_masked,
+                Payment.end_to_end_id,
+                Payment.iban_recently_changed,
+                Payment.amount,
+            )
             .where(Payment.batch_id == batch.id)
             .order_by(Payment.end_to_end_id)
             .limit(_TRANSFERS_SHOWN)

@@ -22,9 +22,10 @@ from api.console.queue_labels import (
 from api.console.rendering import render
 from api.console.routes_finance import not_found
 from api.routers.cases_views import case_list_items, case_view
-from remuneration.cases.domain import CaseStatus, ClockResult, allowed_targets
+from api.schemas.cases import CaseListItem
+from remuneration.cases.domain import CaseStatus, allowed_targets
 from remuneration.cases.models import Case
-from remuneration.cases.services import CaseContext, CaseQuery, case_clocks, find_case, list_cases
+from remuneration.cases.services import CaseContext, CaseQuery, find_case, list_cases
 from remuneration.cases.services.sla import configuration_of
 from remuneration.db.models import User
 from remuneration.domain.errors import NotFound
@@ -34,20 +35,17 @@ __all__ = ["case_page_response", "router"]
 
 router = APIRouter(prefix="/file", include_in_schema=False)
 _PAGE_SIZE = 25
-_LIVE = ("running", "paused", "breached")
 
 
-def _nearest(clocks: list[ClockResult | None]) -> ClockResult | None:
-    live = [clock for clock in clocks if clock is not None and clock.state.value in _LIVE]
-    return min(live, key=lambda clock: clock.remaining) if live else None
-
-
-def _sla(cctx: CaseContext, case: Case) -> tuple[str, str]:
-    clocks = case_clocks(cctx, case)
-    nearest = _nearest([clocks.first_response, clocks.next_response, clocks.resolution])
-    if nearest is None:
+def _sla(cctx: CaseContext, case: Case, item: CaseListItem) -> tuple[str, str]:
+    """The list's service level from the stored nearest deadline (the case page shows every
+    clock): business time left, or past, in words."""
+    if item.due_at is None:
         return "Sans échéance en cours", "neutre"
-    return sla_label(nearest.state.value, nearest.remaining, nearest.at_risk)
+    calendar = configuration_of(case).calendar
+    left = calendar.business_duration_between(cctx.now, item.due_at)
+    state = "breached" if item.breached else "running"
+    return sla_label(state, left, item.at_risk)
 
 
 @router.get("")
@@ -83,7 +81,7 @@ def queue(
             "tab": tab,
             "counts": counts,
             "q": text or "",
-            "items": [(item, _sla(cctx, case)) for item, case in rows],
+            "items": [(item, _sla(cctx, case, item)) for item, case in rows],
             "total": found.total,
             "page": found.page,
             "pages": max(1, -(-found.total // _PAGE_SIZE)),
