@@ -18,6 +18,7 @@ from api.console import (
     routes_home,
     routes_queue,
     routes_queue_actions,
+    routes_supervision,
 )
 from api.console.desk import CsrfRefused, DeskForbidden, SignInRequired
 from api.console.headers import SecurityHeadersMiddleware
@@ -32,6 +33,7 @@ ROUTERS = (
     routes_docs.router,
     routes_finance.router,
     routes_finance_files.router,
+    routes_supervision.router,
     routes_queue.router,
     routes_queue_actions.router,
     routes_dossiers.router,

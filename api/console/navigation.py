@@ -23,6 +23,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("accueil", "Accueil", "/", None),
     MenuEntry("dossiers", "Dossiers", "/dossiers", "dossiers.update"),
     MenuEntry("file", "File des demandes", "/file", "cases.read"),
+    MenuEntry("supervision", "Supervision", "/file/supervision", "cases.metrics"),
     MenuEntry("paies", "Paies", "/finance/paies", "payment_runs.read"),
     MenuEntry("lots", "Lots de virements", "/finance/lots", "payment_batches.read"),
     MenuEntry("retours", "Retours de la banque", "/finance/retours", "bank_files.import"),

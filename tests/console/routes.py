@@ -18,6 +18,7 @@ GET_ROUTES: list[tuple[str, frozenset[str]]] = [
     ("/finance/exports", _FINANCE),
     ("/finance/indus", frozenset({"finance", "supervisor", "relation_usagers"})),
     ("/file", _CASES),
+    ("/file/supervision", frozenset({"supervisor"})),
     ("/dossiers", frozenset({"instructor", "supervisor", "relation_usagers", "finance"})),
 ]
 """(page, roles that may open it) — every GET route of the console behind sign-in (pages of

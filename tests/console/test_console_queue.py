@@ -179,3 +179,17 @@ def test_search_in_the_queue_answers_a_fragment_for_htmx(demo: DemoConsole) -> N
     assert "Aucune demande dans cette vue." in full.text
     fragment = agent.get("/file?vue=a-prendre&q=zzzz", headers={"HX-Request": "true"})
     assert fragment.text.lstrip().startswith('<div id="resultats"')
+
+
+def test_the_supervisor_sees_teams_risks_and_metrics(demo: DemoConsole) -> None:
+    page = demo.agent("demo-supervisor").get("/file/supervision")
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    for heading in (
+        "En retard (",
+        "Échéance proche (",
+        "Délais de service tenus",
+        "Stock par statut",
+    ):
+        assert heading in text, heading
+    assert re.search(r"Indicateurs des 90 derniers jours \(\d+ demandes créées\)", text)
