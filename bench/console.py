@@ -29,8 +29,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.app import create_app  # noqa: E402
-from api.demo import load_demo  # noqa: E402
+from api.cli.main import load_demo_data  # noqa: E402
+from api.http.app import create_app  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from remuneration.db.migrate import upgrade  # noqa: E402
 from remuneration.db.session import sqlite_file_url  # noqa: E402
@@ -136,7 +136,7 @@ def main() -> int:
             log_json=False,
         )
         upgrade(url)
-        load_demo(settings, trainees=args.trainees, seed=2024, now=NOW)
+        load_demo_data(settings, trainees=args.trainees, seed=2024, now=NOW)
         app = create_app(settings, clock=lambda: NOW)
         clients = {
             "instructor": _signed_in(app, "demo-instructor"),

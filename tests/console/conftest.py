@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from api.app import create_app
-from api.demo import load_demo
+from api.cli.main import load_demo_data
+from api.http.app import create_app
 from remuneration.db.session import make_engine, make_session_factory
 from remuneration.services.context import Role
 from remuneration.services.passwords import set_password
@@ -127,7 +127,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoConsole]:
     url = database_url_for(directory)
     fresh_database(url)
     settings = make_settings(url, directory, log_json=False)
-    load_demo(settings, trainees=40, seed=2024, now=DEMO_NOW)
+    load_demo_data(settings, trainees=40, seed=2024, now=DEMO_NOW)
     clock = MutableClock(DEMO_NOW)
     engine = make_engine(url)
     app = create_app(settings, clock=clock)

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from api.app import create_app
-from api.demo import load_demo
+from api.cli.main import load_demo_data
+from api.http.app import create_app
 from api.settings import Settings
 from remuneration.db.migrate import upgrade
 from remuneration.db.session import sqlite_file_url
@@ -84,7 +84,7 @@ def main() -> int:
             log_json=False,
         )
         upgrade(url)
-        load_demo(settings, trainees=60, seed=2024, now=NOW)
+        load_demo_data(settings, trainees=60, seed=2024, now=NOW)
         app = create_app(settings, clock=MutableClock(NOW))
         with LiveServer(app) as server, launch_chromium() as browser:
             context = browser.new_context(

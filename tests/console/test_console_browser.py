@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from api.demo import SECOND_FINANCE
+from remuneration.demo.loader import SECOND_FINANCE
 from remuneration.services.context import Role
 from tests.console.browser import (
     LiveServer,

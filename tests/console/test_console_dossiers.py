@@ -9,8 +9,8 @@ import re
 
 from sqlalchemy import select
 
-from api.demo_data import make_iban
 from remuneration.db.models import AuditEvent, Decision, Dossier, Trainee
+from remuneration.demo.data import make_iban
 from tests.console.conftest import DemoConsole
 from tests.console.support import csrf_of
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from api.demo import SECOND_FINANCE
 from payments.models import Payment, PaymentBatch
 from remuneration.db.models import AuditEvent
+from remuneration.demo.loader import SECOND_FINANCE
 from tests.console.conftest import DemoConsole
 from tests.console.support import csrf_of
 from tests.payments.bankfiles import pain002

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from api.console.headers import CONTENT_SECURITY_POLICY
+from api.http.console.headers import CONTENT_SECURITY_POLICY
 from tests.console.conftest import Console
 from tests.console.routes import CONSOLE_ROLES_ALL, GET_ROUTES, POST_ROUTES
 
-VENDOR = Path(__file__).parents[2] / "api" / "console" / "static" / "vendor"
+VENDOR = Path(__file__).parents[2] / "api" / "http" / "console" / "static" / "vendor"
 
 
 @pytest.mark.parametrize(("path", "roles"), GET_ROUTES, ids=[path for path, _ in GET_ROUTES])

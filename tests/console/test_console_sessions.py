@@ -9,7 +9,7 @@ from http.cookies import SimpleCookie
 import pytest
 from sqlalchemy import select
 
-from api.console.sessions import LOGIN_COOKIE, SESSION_COOKIE
+from api.http.console.sessions import LOGIN_COOKIE, SESSION_COOKIE
 from remuneration.db.models import AuditEvent, ConsoleSession, User
 from tests.console.conftest import Console, password_of
 from tests.console.support import csrf_of, login_token_of, sign_in
