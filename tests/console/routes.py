@@ -38,5 +38,7 @@ POST_ROUTES: list[tuple[str, str]] = [
     (f"/file/demandes/{_SOME_CASE}/attribution", "supervisor"),
     (f"/dossiers/{_SOME_ID}/decision", "instructor"),
     (f"/dossiers/{_SOME_ID}/pieces/rib", "instructor"),
+    (f"/dossiers/{_SOME_ID}/pieces/identite", "instructor"),
+    (f"/dossiers/{_SOME_ID}/pieces/vitale", "instructor"),
 ]
 """(form target, a role allowed to post it) — every POST route of the console."""

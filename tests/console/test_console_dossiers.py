@@ -139,3 +139,45 @@ def test_finance_reads_dossiers_but_cannot_decide(demo: DemoConsole) -> None:
         f"/dossiers/{dossier_id}/decision", data={"csrf_token": csrf_of(page.text), "version": "1"}
     )
     assert refused.status_code == 403
+
+
+def test_identity_and_vitale_are_received_verified_or_refused(demo: DemoConsole) -> None:
+    instructor = demo.agent("demo-instructor")
+    with demo.session() as session:
+        dossier_id = session.scalar(
+            select(Dossier.id).where(Dossier.status == "submitted").order_by(Dossier.created_at)
+        )
+    pieces = instructor.get(f"/dossiers/{dossier_id}?onglet=pieces")
+    token, version = csrf_of(pieces.text), _VERSION.search(pieces.text).group(1)  # type: ignore[union-attr]
+    stale = instructor.post(
+        f"/dossiers/{dossier_id}/pieces/vitale",
+        data={"csrf_token": token, "version": "0", "nir": "184127645108946"},
+    )
+    assert stale.status_code == 409
+    assert "184127645108946" not in stale.text  # a NIR typed is never shown again
+    identity = instructor.post(
+        f"/dossiers/{dossier_id}/pieces/identite",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "identity_type": "passport",
+            "expiry_date": "2031-05-01",
+            "number": "19AB12345",
+            "verified": "oui",
+        },
+        files={"fichier": ("passeport.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "image/png")},
+    )
+    assert identity.status_code == 200, _plain(identity)[-1500:]
+    assert "Pièce d'identité enregistrée." in _plain(identity)
+    page = _plain(instructor.get(f"/dossiers/{dossier_id}?onglet=pieces"))
+    assert "19AB12345" not in page  # shown masked only
+    version = _VERSION.search(identity.text).group(1)  # type: ignore[union-attr]
+    refused = instructor.post(
+        f"/dossiers/{dossier_id}/pieces/vitale",
+        data={"csrf_token": token, "version": version, "refusal_reason": "Attestation illisible"},
+        files={"fichier": ("vitale.pdf", b"%PDF-1.4\n%x\n", "application/pdf")},
+    )
+    assert "Attestation Vitale enregistrée." in _plain(refused)
+    assert "Attestation illisible" in _plain(
+        instructor.get(f"/dossiers/{dossier_id}?onglet=pieces")
+    )

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from api.http.console.desk import Desk
 from api.http.console.forms import user_names
-from api.http.console.labels import DOCUMENT_LABELS, VERIFICATION
+from api.http.console.labels import DOCUMENT_LABELS, IDENTITY_TYPES, VERIFICATION
 from api.http.console.queue_labels import LABELS
 from api.http.views import decision_view, dossier_view
 from payments.models import Debt, Payment
@@ -94,6 +94,7 @@ def _documents(agent: Desk, dossier: Dossier) -> dict[str, Any]:
         "document_labels": DOCUMENT_LABELS,
         "verification": VERIFICATION,
         "document_reasons": reasons,
+        "identity_types": IDENTITY_TYPES,
     }
 
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["DOCUMENT_LABELS", "DOSSIER_STATES", "PAYMENT_STATES", "VERIFICATION", "WORDS"]
+__all__ = [
+    "DOCUMENT_LABELS",
+    "DOSSIER_STATES",
+    "IDENTITY_TYPES",
+    "PAYMENT_STATES",
+    "VERIFICATION",
+    "WORDS",
+]
 
 DOSSIER_STATES = {
     "draft": ("Brouillon", "neutre"),
@@ -13,6 +20,12 @@ DOSSIER_STATES = {
     "rejected": ("Refusé", "erreur"),
     "exited": ("Sortie de formation", "neutre"),
     "closed": ("Clos", "neutre"),
+}
+IDENTITY_TYPES = {
+    "cni": "Carte nationale d'identité",
+    "passport": "Passeport",
+    "residence_permit": "Titre de séjour",
+    "other": "Autre pièce",
 }
 DOCUMENT_LABELS = {"identity": "Pièce d'identité", "vitale": "Attestation Vitale", "rib": "RIB"}
 VERIFICATION = {
