@@ -250,3 +250,17 @@ def test_instructor_finds_a_dossier_records_a_rib_decides_and_opens_the_letter(
     assert letter.headers["content-type"] == "application/pdf"
     assert letter.body().startswith(b"%PDF")
     assert errors == []
+
+
+def test_pages_reflow_at_200_percent_zoom(chromium: Any, server: LiveServer) -> None:
+    """WCAG 1.4.10: at 200 % zoom of a 1280 px window (640 CSS px) nothing needs a horizontal
+    scroll of the page (wide tables scroll inside their own box)."""
+    page, errors = _signed_in_page(chromium, server, Role.SUPERVISOR)
+    page.set_viewport_size({"width": 640, "height": 900})
+    for path in ("/", "/dossiers?onglet=tous", "/file?vue=a-prendre", "/file/supervision"):
+        page.goto(path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (path, overflow)
+    assert errors == []
