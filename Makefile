@@ -8,7 +8,7 @@ PACKAGES := rules remuneration payments exports api
 PORT ?= 8000
 
 .PHONY: help install run test test-postgres coverage-gate lint format typecheck contracts \
-	yamllint typos docs check pre-commit bench clean
+	yamllint typos docs check pre-commit bench screenshots clean
 
 help: ## list every target with what it does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -74,8 +74,11 @@ pre-commit: install ## install the git pre-commit hook (it runs the checks of ma
 bench: install ## run the benchmarks (reports in bench/results/)
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/evaluate.py
-	@for script in bench/sepa.py bench/payment_run.py bench/api.py; do \
+	@for script in bench/sepa.py bench/payment_run.py bench/api.py bench/console.py; do \
 		if [ -f $$script ]; then $(BIN)/python $$script || exit 1; fi; done
+
+screenshots: install ## the console's pages per role, as PNG files in var/screenshots/
+	PYTHONPATH=. $(BIN)/python -m tests.console.screenshots
 
 clean: ## remove .venv, var/ and the caches
 	rm -rf $(VENV) var/ .pytest_cache .mypy_cache .ruff_cache bench/results
