@@ -1,5 +1,6 @@
 """Finance's day on the command line, on the demo data: the monthly run (once), the batch's
-pain.001 written to a file (valid, audited, the stored bytes), a bank file imported once. The
+batch approved and released by two people, its pain.001 written to a file (valid, audited, the
+stored bytes), a bank file imported once. The
 command line works on its own embedded SQLite file under `REMU_HOME`, as on an operator's machine.
 """
 
@@ -59,6 +60,12 @@ def test_a_monthly_run_its_file_and_a_bank_file_from_the_command_line(
     settings = load_settings()
     with engine_scope(settings.database_url) as engine, make_session_factory(engine)() as session:
         batch = session.scalars(select(PaymentBatch)).one()
+    seen = ["--transactions", str(batch.number_of_transactions)]
+    seen += ["--control-sum", str(batch.control_sum)]
+    # Prepared by the system account: one person approves, another releases (four eyes).
+    assert main(["payments", "approve", str(batch.id), "--user", "demo-finance", *seen]) == 0
+    assert main(["payments", "release", str(batch.id), "--user", "demo-finance-2", *seen]) == 0
+    capsys.readouterr()
     output = tmp_path / "virements.xml"
     assert main(["payments", "file", str(batch.id), "-o", str(output)]) == 0
     printed_sha, printed_path = capsys.readouterr().out.strip().split("\t")
