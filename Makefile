@@ -47,11 +47,17 @@ contracts: install
 
 check: lint typecheck contracts
 
+# The payment run is measured on SQLite and, beside it, on the throw-away PostgreSQL server of
+# `make test-postgres` (its own database remu_bench, dropped and migrated by the benchmark).
+BENCH_SIZES ?= 10000 30000 100000
+
 bench: install
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/evaluate.py
-	@for script in bench/sepa.py bench/payment_run.py bench/api.py; do \
-		if [ -f $$script ]; then $(BIN)/python $$script || exit 1; fi; done
+	$(BIN)/python bench/sepa.py
+	PG_URL="$$(bash .ci/start-postgres.sh)" && \
+		$(BIN)/python bench/payment_run.py --n $(BENCH_SIZES) --postgres-url "$${PG_URL%/*}/remu_bench"
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache .mypy_cache .ruff_cache bench/results
