@@ -28,6 +28,7 @@ __all__ = [
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _DEFERRED_OPTION = "remu_deferred_begin"
+_SQLITE_POOL_SIZE = 20
 
 
 def sqlite_file_url(path: Path) -> str:
@@ -66,8 +67,15 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, echo=echo, pool_pre_ping=True)
     _prepare_sqlite_file(parsed)
+    # The pool holds as many connections as the server has request threads at once (anyio's
+    # default limit is 40): with the default 5 + 10 overflow, 20 concurrent readers opened and
+    # closed a connection (and its four PRAGMAs) on every request.
     engine = create_engine(
-        parsed, echo=echo, connect_args={"check_same_thread": False, "timeout": 15}
+        parsed,
+        echo=echo,
+        connect_args={"check_same_thread": False, "timeout": 15},
+        pool_size=_SQLITE_POOL_SIZE,
+        max_overflow=_SQLITE_POOL_SIZE,
     )
     event.listen(engine, "connect", _on_sqlite_connect)
     event.listen(engine, "begin", _on_sqlite_begin)
