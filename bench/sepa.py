@@ -128,9 +128,7 @@ def run_remu(n: int, workdir: Path) -> dict[str, Any]:
     _CPU.clear()
     build_s, result = _timed(build, "build_s")
     validate_s, xsd_errors = _timed(lambda: validate_pain001(path), "validate_s")
-    epc_s, violations = _timed(
-        lambda: check_file(path, today=TODAY, iban_checker=checker), "epc_s"
-    )
+    epc_s, violations = _timed(lambda: check_file(path, today=TODAY, iban_checker=checker), "epc_s")
     memo_s, _ = _timed(lambda: check_file(path, today=TODAY, iban_checker=checker))
     one_s, _ = _timed(lambda: check_file(path, today=TODAY, with_xsd=True), "one_pass_s")
     one_verified_s, verified_violations = _timed(
