@@ -11,6 +11,7 @@ import tempfile
 import uuid
 from collections.abc import Collection, Iterator
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
@@ -93,6 +94,14 @@ class _BatchTransfers:
         self._ctx = ctx
         self._batch_id = batch_id
         self.ibans: set[str] = set()
+
+    def totals(self) -> tuple[int, Decimal]:
+        """Count and exact sum of the batch's payments, from their amounts alone (no IBAN to
+        decrypt, no transfer to build); summed here in ``Decimal``, not by the database (SQLite
+        would add them as floating-point numbers)."""
+        query = select(Payment.amount).where(Payment.batch_id == self._batch_id)
+        amounts = list(self._ctx.session.scalars(query.execution_options(yield_per=_YIELD)))
+        return len(amounts), sum(amounts, Decimal(0))
 
     def __iter__(self) -> Iterator[CreditTransfer]:
         query = (
