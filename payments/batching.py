@@ -43,6 +43,19 @@ from rules import default_store
 __all__ = ["build_file", "open_batch", "sepa_country_list"]
 
 _YIELD = 2000
+# Only what a transfer needs: no identifier column to turn into a UUID object per row.
+_TRANSFER_COLUMNS = (
+    Payment.end_to_end_id,
+    Payment.amount,
+    Payment.creditor_name_epc,
+    Payment.iban_encrypted,
+    Payment.creditor_town,
+    Payment.creditor_country,
+    Payment.creditor_street,
+    Payment.creditor_post_code,
+    Payment.remittance_information,
+    Payment.bic,
+)
 
 
 def sepa_country_list(ctx: ServiceContext, on: date) -> tuple[str, ...]:
@@ -105,7 +118,7 @@ class _BatchTransfers:
 
     def __iter__(self) -> Iterator[CreditTransfer]:
         query = (
-            select(Payment.__table__)
+            select(*_TRANSFER_COLUMNS)
             .where(Payment.batch_id == self._batch_id)
             .order_by(Payment.created_at, Payment.end_to_end_id)
             .execution_options(yield_per=_YIELD)
