@@ -48,7 +48,8 @@ contracts: install
 check: lint typecheck contracts
 
 # The payment run is measured on SQLite and, beside it, on the throw-away PostgreSQL server of
-# `make test-postgres` (its own database remu_bench, dropped and migrated by the benchmark).
+# `make test-postgres` (its own database remu_bench, dropped and migrated by the benchmark);
+# sepaxml is compared with on the file alone (bench/sepa.py), not at every run size.
 BENCH_SIZES ?= 10000 30000 100000
 
 bench: install
@@ -56,7 +57,8 @@ bench: install
 	$(BIN)/python bench/evaluate.py
 	$(BIN)/python bench/sepa.py
 	PG_URL="$$(bash .ci/start-postgres.sh)" && \
-		$(BIN)/python bench/payment_run.py --n $(BENCH_SIZES) --postgres-url "$${PG_URL%/*}/remu_bench"
+		$(BIN)/python bench/payment_run.py --n $(BENCH_SIZES) --skip-sepaxml \
+			--postgres-url "$${PG_URL%/*}/remu_bench"
 	$(BIN)/python bench/api.py
 
 clean:
