@@ -1,8 +1,9 @@
 """IBAN validation for the RIB check (rules.md section 2.1): check digits, country format and
 national key.
 
-schwifty is the reference (``IBAN(iban, validate_bban=True)``); it costs some 100-250 µs an
-IBAN, most of a stateless evaluation. French and Monegasque IBANs (nearly all the Region's
+schwifty is the reference (``IBAN(iban, validate_bban=True)``); it costs some 20 µs of CPU an
+IBAN (registry look-ups, a BBAN object, the national key by component), a tenth of a stateless
+evaluation; the fast path below about 4 µs. French and Monegasque IBANs (nearly all the Region's
 trainees) take a fast path that only ever *accepts*: the exact format (27 characters, 5 digits
 bank, 5 digits branch, 11 alphanumeric account, 2 digits key), the ISO 7064 MOD 97-10 check
 digits and the RIB key (97 − (89 × bank + 15 × branch + 3 × account) mod 97, letters of the
