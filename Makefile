@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := rules remuneration payments exports api
 
-.PHONY: help install run demo test test-postgres lint format typecheck contracts check bench clean
+.PHONY: help install run demo test test-postgres lint format typecheck contracts check bench screenshots clean
 
 help:
 	@echo "make run        install, create the SQLite database with demo data, serve the API"
@@ -13,6 +13,7 @@ help:
 	@echo "                REMU_TEST_DATABASE_URL is set)"
 	@echo "make check      lint, format check, type check, import contracts"
 	@echo "make bench      run the benchmarks (reports in bench/results/)"
+	@echo "make screenshots  the console's pages per role, as PNG files in var/screenshots/"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +61,10 @@ bench: install
 		$(BIN)/python bench/payment_run.py --n $(BENCH_SIZES) --skip-sepaxml \
 			--postgres-url "$${PG_URL%/*}/remu_bench"
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/console.py
+
+screenshots: install
+	PYTHONPATH=. $(BIN)/python -m tests.console.screenshots
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache .mypy_cache .ruff_cache bench/results
