@@ -13,7 +13,7 @@ from api.errors import install_error_handlers
 from api.jobs_registry import build_registry
 from api.metrics import MetricsMiddleware, RequestMetrics
 from api.metrics import router as metrics_router
-from api.middleware import RequestContextMiddleware
+from api.middleware import BodyLimits, RequestContextMiddleware
 from api.routers import (
     attendance,
     cases,
@@ -98,7 +98,10 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = system_clo
     app.state.jobs = build_registry(settings)
     app.state.request_metrics = RequestMetrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.request_metrics)
-    app.add_middleware(
-        RequestContextMiddleware, max_body_bytes=settings.max_upload_bytes * 2 + 64 * 1024
+    limits = BodyLimits(
+        default_bytes=settings.max_body_bytes,
+        # an upload travels in base64 (4/3 of its size) inside a small JSON object
+        upload_bytes=settings.max_upload_bytes * 4 // 3 + 64 * 1024,
     )
+    app.add_middleware(RequestContextMiddleware, limits=limits)
     return app

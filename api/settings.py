@@ -40,9 +40,17 @@ class Settings(BaseSettings):
     data_key: SecretStr = Field(description="Base64 master key for NIR/IBAN/documents (32 bytes).")
     jwt_issuer: str = "remu"
     jwt_audience: str = "remu-api"
-    token_ttl_minutes: int = Field(default=480, ge=1, le=60 * 24 * 30)
+    token_ttl_minutes: int = Field(
+        default=480,
+        ge=1,
+        le=60 * 24 * 30,
+        description="Lifetime of a bearer token, and the most `remu tokens create` may give.",
+    )
     document_store_dir: Path = Path("var/documents")
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest JSON body outside uploads (bytes)."
+    )
     log_json: bool = True
     # The paying account of the payment files (the Region's delegated payer). The defaults are
     # a demonstration account (a valid French test IBAN): set the real one in production.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -17,6 +17,8 @@ __all__ = ["Reader"]
 
 E = TypeVar("E", bound=StrEnum)
 _CENT = Decimal("0.01")
+MAX_MAGNITUDE_DIGITS = 12
+"""A number of the contract (hours, kilometres, euros) has at most 12 digits before the point."""
 
 
 def _join(path: str, key: str) -> str:
@@ -133,12 +135,20 @@ class Reader:
             else:
                 self.problem(path, "number", "nombre attendu", "a number is expected")
             return None
+        if parsed.adjusted() >= MAX_MAGNITUDE_DIGITS:
+            self.problem(
+                path,
+                "too_large",
+                f"valeur trop grande (au plus {MAX_MAGNITUDE_DIGITS} chiffres avant la virgule)",
+                "value too large",
+            )
+            return None
         if parsed < 0:
             self.problem(
                 path, "negative", "une valeur négative n'est pas admise", "must not be negative"
             )
             return None
-        if money and parsed != parsed.quantize(_CENT):
+        if money and parsed != parsed.quantize(_CENT, rounding=ROUND_DOWN):
             self.problem(
                 path,
                 "money_precision",

@@ -26,8 +26,8 @@ from payments.models import BankFile, BankReturnRecord, Debt, Payment, PaymentBa
 from payments.queries import batches_of_run, revealed_payment_iban
 from payments.sepa import Pain001Version
 from remuneration.db.base import as_utc
-from remuneration.domain.errors import DomainError
 from remuneration.services.context import Role, ServiceContext
+from remuneration.services.idempotency import IdempotencyKeyRequired
 
 __all__ = [
     "IdempotencyKeyRequired",
@@ -39,12 +39,6 @@ __all__ = [
     "require_idempotency_key",
     "run_view",
 ]
-
-
-class IdempotencyKeyRequired(DomainError):
-    """A payment or file endpoint called without Idempotency-Key (answered 400)."""
-
-    code = "idempotency_key_required"
 
 
 def _utc(moment: datetime | None) -> datetime | None:
