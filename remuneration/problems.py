@@ -130,7 +130,7 @@ SITUATIONS: Mapping[str, ProblemKind] = MappingProxyType(
 def _domain_kind(error_class: type[DomainError]) -> ProblemKind:
     for cls in error_class.__mro__:
         if cls in _BY_CLASS:
-            return _BY_CLASS[cls]  # type: ignore[index]
+            return _BY_CLASS[cls]
     return ProblemKind(400, "Requête refusée")
 
 
@@ -143,7 +143,8 @@ def _subclasses(root: type[DomainError]) -> Iterator[type[DomainError]]:
 def catalogue() -> dict[str, ProblemKind]:
     """Every code remu may answer, with its kind (the situations and every loaded error class)."""
     codes = dict(SITUATIONS)
-    for cls in (DomainError, *_subclasses(DomainError)):
+    classes: list[type[DomainError]] = [DomainError, *_subclasses(DomainError)]
+    for cls in classes:
         codes.setdefault(cls.code, _domain_kind(cls))
     return codes
 

@@ -1,6 +1,7 @@
 """Domain errors: they speak business (a French message, a stable code, the field concerned).
 
-`remuneration/problems.py` maps each class to a problem (status, title, exit) in one table; nothing here knows about HTTP.
+`remuneration/problems.py` maps each class to a problem (status, title, exit) in one table;
+nothing here knows about HTTP.
 """
 
 from __future__ import annotations
