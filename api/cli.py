@@ -8,24 +8,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import uuid
 from collections.abc import Sequence
-from datetime import timedelta
-from typing import Any
 
 from pydantic import ValidationError
 
-from api import cli_cases, cli_exports, cli_jobs, cli_payments, cli_rules
+from api import cli_accounts, cli_cases, cli_exports, cli_jobs, cli_payments, cli_rules
 from api.app import create_app, system_clock
 from api.localsecrets import ensure_local_secrets
 from api.logging import configure_logging
-from api.security import issue_token
 from api.settings import ENV_FILE, Settings
 from remuneration.db.migrate import upgrade
-from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.domain.errors import DomainError
-from remuneration.services.context import Role
-from remuneration.services.users import create_api_key, create_user, find_user
 
 __all__ = ["main"]
 
@@ -54,59 +47,6 @@ def _migrate(args: argparse.Namespace) -> int:
     settings = load_settings()
     upgrade(settings.database_url)
     print("Base de données à jour.")
-    return EXIT_OK
-
-
-def _users_create(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    upgrade(settings.database_url)
-    with (
-        engine_scope(settings.database_url) as engine,
-        make_session_factory(engine).begin() as session,
-    ):
-        user = create_user(
-            session,
-            name=args.name,
-            role=Role(args.role),
-            now=system_clock(),
-            display_name=args.display_name,
-            organisation_id=uuid.UUID(args.organisation) if args.organisation else None,
-        )
-        print(user.id)
-    return EXIT_OK
-
-
-def _tokens_create(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    upgrade(settings.database_url)
-    now = system_clock()
-    organisation = uuid.UUID(args.organisation) if args.organisation else None
-    with (
-        engine_scope(settings.database_url) as engine,
-        make_session_factory(engine).begin() as session,
-    ):
-        try:
-            user = find_user(session, args.user)
-        except DomainError:
-            user = create_user(
-                session, name=args.user, role=Role(args.role), now=now, organisation_id=organisation
-            )
-        if user.role != args.role or (organisation and user.organisation_id != organisation):
-            raise ConfigurationError(f"L'utilisateur {args.user} n'a pas ce rôle ou cet organisme.")
-        ttl = timedelta(minutes=args.ttl_minutes) if args.ttl_minutes else None
-        print(issue_token(settings, user=user, now=now, ttl=ttl))
-    return EXIT_OK
-
-
-def _api_keys_create(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    upgrade(settings.database_url)
-    with (
-        engine_scope(settings.database_url) as engine,
-        make_session_factory(engine).begin() as session,
-    ):
-        user = find_user(session, args.user)
-        print(create_api_key(session, user=user, label=args.label, now=system_clock()).key)
     return EXIT_OK
 
 
@@ -142,33 +82,6 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_user_commands(subparsers: Any) -> None:
-    roles = [role.value for role in Role]
-    users = subparsers.add_parser("users", help="utilisateurs").add_subparsers(
-        dest="action", required=True
-    )
-    create = users.add_parser("create", help="créer un utilisateur (affiche son identifiant)")
-    create.add_argument("--name", required=True)
-    create.add_argument("--role", required=True, choices=roles)
-    create.add_argument("--organisation", help="identifiant de l'organisme (rôle organisation)")
-    create.add_argument("--display-name")
-    create.set_defaults(handler=_users_create)
-    tokens = subparsers.add_parser("tokens", help="jetons d'accès").add_subparsers(
-        dest="action", required=True
-    )
-    token = tokens.add_parser("create", help="créer un jeton signé (affiche seulement le jeton)")
-    token.add_argument("--role", required=True, choices=roles)
-    token.add_argument("--user", required=True)
-    token.add_argument("--organisation")
-    token.add_argument("--ttl-minutes", type=int)
-    token.set_defaults(handler=_tokens_create)
-    keys = subparsers.add_parser("api-keys", help="clés d'API des systèmes des organismes")
-    key = keys.add_subparsers(dest="action", required=True).add_parser("create")
-    key.add_argument("--user", required=True)
-    key.add_argument("--label", default="clé d'API")
-    key.set_defaults(handler=_api_keys_create)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
     parser = argparse.ArgumentParser(prog="remu", description="Rémunération des stagiaires")
@@ -183,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--trainees", type=int, default=300)
     demo.add_argument("--seed", type=int, default=2024)
     demo.set_defaults(handler=_demo)
-    _add_user_commands(subparsers)
+    cli_accounts.register(subparsers)
     cli_rules.register(subparsers)
     cli_payments.register(subparsers)
     cli_jobs.register(subparsers)

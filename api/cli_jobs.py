@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from api.app import system_clock
+from api.cli_accounts import operator_name
 from api.config_check import check_migrations, run_checks
 from api.job_runner import JobRunner, Outcome
 from api.job_simulation import simulate
@@ -29,10 +30,16 @@ from payments.queries import payments_summary_for_trainee
 from remuneration.cases.services.export import anonymise_cases, cases_of_trainee
 from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.operations import load_operations_policy
+from remuneration.services.audit import record_event
 from remuneration.services.document_store import DocumentStore
 from remuneration.services.gdpr import export_trainee
 from remuneration.services.protection import FieldProtector, decode_master_key
-from remuneration.services.retention import apply_retention, plan_retention
+from remuneration.services.retention import (
+    apply_retention,
+    delete_files_after_commit,
+    orphan_files,
+    plan_retention,
+)
 from remuneration.services.system_actor import system_context
 
 __all__ = ["register"]
@@ -215,7 +222,12 @@ def _retention_purge(args: argparse.Namespace) -> int:
         make_session_factory(engine).begin() as session,
     ):
         plan = plan_retention(session, today=today, policy=policy)
-        report: dict[str, Any] = {"applied": bool(args.apply), **plan.to_dict()}
+        orphans = orphan_files(session, store, now=now)
+        report: dict[str, Any] = {
+            "applied": bool(args.apply),
+            **plan.to_dict(),
+            "orphan_files": orphans,
+        }
         if args.apply:
             ctx = system_context(
                 session, now=now, protector=protector, request_id=f"cli-retention-{today}"
@@ -223,6 +235,15 @@ def _retention_purge(args: argparse.Namespace) -> int:
             report["done"] = apply_retention(
                 ctx, plan, delete_file=store.delete, participants=(anonymise_cases,)
             )
+            record_event(
+                ctx,
+                action="retention.orphan_files_deleted",
+                entity_type="document_store",
+                entity_id="orphan_files",
+                after={"files": len(orphans), "operator": operator_name()},
+            )
+            delete_files_after_commit(session, orphans, store.delete)
+            report["done"]["orphan_files_deleted"] = len(orphans)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return EXIT_OK
 

@@ -92,7 +92,7 @@ def _file(args: argparse.Namespace) -> int:
         )
         written = 0
         with Path(args.output).open("wb") as output:
-            for chunk in file_chunks(ctx.session, batch.id):
+            for chunk in file_chunks(ctx.session, batch.id, ctx.protector):
                 output.write(chunk)
                 written += len(chunk)
                 print(f"Fichier : {written}/{batch.file_size} octets", file=sys.stderr, flush=True)

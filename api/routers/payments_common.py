@@ -117,7 +117,7 @@ def _flags(ctx: ServiceContext, batch: PaymentBatch) -> list[IbanChangeFlag]:
 
 
 def batch_view(ctx: ServiceContext, batch: PaymentBatch) -> BatchView:
-    header = read_header(ctx.session, batch.id)
+    header = read_header(ctx.session, batch.id, ctx.protector)
     return BatchView(
         id=batch.id,
         run_id=batch.run_id,
