@@ -16,7 +16,7 @@ from api import cli_accounts, cli_cases, cli_exports, cli_jobs, cli_payments, cl
 from api.app import create_app, system_clock
 from api.localsecrets import ensure_local_secrets
 from api.logging import configure_logging
-from api.settings import ENV_FILE, Settings
+from api.settings import ENV_FILE, Settings, describe_settings_error
 from remuneration.db.migrate import upgrade
 from remuneration.domain.errors import DomainError
 
@@ -34,13 +34,7 @@ def load_settings() -> Settings:
     try:
         return Settings()  # values come from the environment
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in item['loc'])} : {item['msg']}" for item in error.errors()
-        )
-        raise ConfigurationError(
-            "Configuration refusée (définissez REMU_JWT_SECRET et REMU_DATA_KEY, ou lancez "
-            f"« remu demo » pour une démonstration locale) : {problems}"
-        ) from error
+        raise ConfigurationError(describe_settings_error(error)) from error
 
 
 def _migrate(args: argparse.Namespace) -> int:

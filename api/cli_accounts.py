@@ -41,7 +41,7 @@ from remuneration.services.users import (
     revoke_api_key,
 )
 
-__all__ = ["operator_context", "operator_name", "register"]
+__all__ = ["cli_request_id", "operator_context", "operator_name", "register"]
 
 EXIT_OK = 0
 
@@ -52,6 +52,11 @@ def operator_name() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "inconnu"
+
+
+def cli_request_id(command: str) -> str:
+    """The request id of a command's audit events: the command and the operator who ran it."""
+    return f"cli:{command}:{operator_name()[:24]}:{uuid.uuid4().hex[:12]}"[:64]
 
 
 def _settings() -> Settings:
@@ -69,7 +74,7 @@ def operator_context(session: Session, settings: Settings, command: str) -> Serv
         actor=Actor(user_id=None, name=f"{operator} (ligne de commande)", role=Role.ADMIN),
         now=system_clock(),
         protector=FieldProtector(decode_master_key(settings.data_key.get_secret_value())),
-        request_id=f"cli:{command}:{operator}:{uuid.uuid4().hex[:12]}"[:64],
+        request_id=cli_request_id(command),
     )
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from api.app import system_clock
+from api.cli_accounts import cli_request_id
 from api.rules_door import parameter_store
 from exports.errors import ExportNotReconciled
 from exports.finance_exports import (
@@ -83,7 +84,7 @@ def _unit(user: str | None, roles: frozenset[Role]) -> Iterator[ServiceContext]:
             actor=actor,
             now=now,
             protector=protector,
-            request_id=f"cli:{uuid.uuid4().hex[:12]}",
+            request_id=cli_request_id("export"),
             parameters=parameter_store(),
         )
 

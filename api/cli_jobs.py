@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from api.app import system_clock
-from api.cli_accounts import operator_name
+from api.cli_accounts import cli_request_id, operator_name
 from api.config_check import check_migrations, run_checks
 from api.job_runner import JobRunner, Outcome
 from api.job_simulation import simulate
@@ -188,7 +188,7 @@ def _gdpr_export(args: argparse.Namespace) -> int:
             session,
             now=system_clock(),
             protector=_protector(settings),
-            request_id=f"cli-gdpr-{uuid.uuid4().hex[:12]}",
+            request_id=cli_request_id("gdpr"),
         )
         exported = export_trainee(
             ctx,
@@ -230,7 +230,7 @@ def _retention_purge(args: argparse.Namespace) -> int:
         }
         if args.apply:
             ctx = system_context(
-                session, now=now, protector=protector, request_id=f"cli-retention-{today}"
+                session, now=now, protector=protector, request_id=cli_request_id("retention")
             )
             report["done"] = apply_retention(
                 ctx, plan, delete_file=store.delete, participants=(anonymise_cases,)

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from api.app import system_clock
+from api.cli_accounts import cli_request_id
 from api.routers.payments_common import payer_account
 from api.rules_door import parameter_store
 from api.scheduled_work import finance_actor
@@ -51,6 +52,7 @@ def _unit(args: argparse.Namespace) -> Iterator[tuple[ServiceContext, Settings]]
             actor=finance_actor(session, args.user, now=system_clock()),
             now=system_clock(),
             protector=protector,
+            request_id=cli_request_id(args.command),
             parameters=parameter_store(),
         )
         yield ctx, settings

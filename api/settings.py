@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from remuneration.services.protection import decode_master_key
 
-__all__ = ["DEFAULT_DATABASE_URL", "ENV_FILE", "Settings"]
+__all__ = ["DEFAULT_DATABASE_URL", "ENV_FILE", "Settings", "describe_settings_error"]
 
 ENV_FILE = Path("var/remu.env")
 DEFAULT_DATABASE_URL = "sqlite+pysqlite:///var/remu.sqlite3"
@@ -96,3 +96,43 @@ class Settings(BaseSettings):
         if len(set(raw)) < 8:
             raise ValueError("la clé de chiffrement est trop faible")
         return value
+
+
+_FRENCH = {
+    "missing": "obligatoire et non défini",
+    "int_parsing": "nombre entier attendu",
+    "bool_parsing": "booléen attendu (true ou false)",
+    "greater_than_equal": "valeur trop petite",
+    "less_than_equal": "valeur trop grande",
+    "string_pattern_mismatch": "format invalide",
+    "string_too_long": "texte trop long",
+    "literal_error": "valeur non autorisée",
+}
+_SECRETS = ("REMU_JWT_SECRET", "REMU_DATA_KEY")
+
+
+def _variable(field: str) -> str:
+    return "DATABASE_URL" if field == "database_url" else "REMU_" + field.upper()
+
+
+def _french(item: dict[str, object]) -> str:
+    kind = str(item.get("type"))
+    context = item.get("ctx")
+    if kind == "value_error" and isinstance(context, dict) and "error" in context:
+        return str(context["error"])  # the validators above speak French
+    return _FRENCH.get(kind, "valeur refusée")
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """Every refused setting by the name of its variable, in French, with what to do."""
+    problems: list[str] = []
+    variables: list[str] = []
+    for item in error.errors():
+        location = item.get("loc") or ("?",)
+        variable = _variable(str(location[0]))
+        variables.append(variable)
+        problems.append(f"{variable} : {_french(dict(item))}")
+    text = "Configuration refusée : " + " ; ".join(problems) + "."
+    if any(v in _SECRETS for v in variables):
+        text += " Définissez ces variables, ou lancez « remu demo » pour une démonstration locale."
+    return text

@@ -41,6 +41,7 @@ from remuneration.cases.services.messages import record_message
 from remuneration.cases.services.references import allocate_reference
 from remuneration.cases.services.sla import refresh_sla
 from remuneration.db.models import Dossier, Trainee, Training
+from remuneration.db.text_search import contains_text
 from remuneration.domain.ids import new_id
 
 __all__ = [
@@ -311,11 +312,10 @@ def _text_condition(text: str) -> ColumnElement[bool]:
     try:
         return Case.reference == str(parse_case_reference(text))
     except InvalidCaseReferenceError:
-        pattern = f"%{text.lower()}%"
         return or_(
-            func.lower(Case.subject).like(pattern),
-            func.lower(Trainee.last_name).like(pattern),
-            func.lower(Trainee.first_names).like(pattern),
+            contains_text(Case.subject, text),
+            contains_text(Trainee.last_name, text),
+            contains_text(Trainee.first_names, text),
         )
 
 
