@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from api import cli_accounts, cli_cases, cli_exports, cli_jobs, cli_payments, cli_rules
+from api import cli_accounts, cli_cases, cli_exports, cli_jobs, cli_keys, cli_payments, cli_rules
 from api.app import create_app, system_clock
 from api.localsecrets import ensure_local_secrets
 from api.logging import configure_logging
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2024)
     demo.set_defaults(handler=_demo)
     cli_accounts.register(subparsers)
+    cli_keys.register(subparsers)
     cli_rules.register(subparsers)
     cli_payments.register(subparsers)
     cli_jobs.register(subparsers)

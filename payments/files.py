@@ -27,8 +27,8 @@ from remuneration.services.protection import FieldProtector
 
 __all__ = [
     "CHUNK_BYTES",
-    "chunk_context",
     "FileHeader",
+    "chunk_context",
     "file_chunks",
     "file_sha256",
     "open_stored_file",
