@@ -19,6 +19,8 @@ from api.logging import configure_logging
 from api.settings import ENV_FILE, Settings, describe_settings_error
 from remuneration.db.migrate import upgrade
 from remuneration.domain.errors import DomainError
+from remuneration.problems import problem_of
+from rules import InputError, ParameterError
 
 __all__ = ["main"]
 
@@ -105,9 +107,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         status: int = args.handler(args)
-    except (ConfigurationError, DomainError) as error:
+    except ConfigurationError as error:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
+    except (DomainError, InputError, ParameterError) as error:
+        problem = problem_of(error)  # the problem catalogue, as for the HTTP door
+        assert problem is not None
+        print(problem.detail, file=sys.stderr)
+        for item in problem.errors:
+            if item.message != problem.detail:
+                print(f"  {item.path} : {item.message}", file=sys.stderr)
+        return problem.kind.exit_code
     return status
 
 
