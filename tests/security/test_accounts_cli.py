@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ from sqlalchemy import select
 
 from api.cli import main
 from remuneration.db.models import AuditEvent
+from remuneration.services.document_store import DocumentStore
+from remuneration.services.protection import FieldProtector, decode_master_key
 
 
 @pytest.fixture
@@ -105,3 +109,36 @@ def test_cli_evaluation_of_hostile_json_exits_2(tmp_path: Path) -> None:
         assert problem["code"] == "validation_error"
         assert problem["errors"][0]["code"] == code
         assert b"Traceback" not in done.stderr and b"sys." not in done.stderr
+
+
+def test_check_config_names_the_refused_variables_in_french(
+    operator_env: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REMU_METRICS_TOKEN", "short")
+    status, _, err = _run(capsys, "check-config")
+    assert status == 2
+    assert "REMU_METRICS_TOKEN : le jeton des métriques doit faire au moins 32 caractères" in err
+    assert "REMU_JWT_SECRET" not in err and "REMU_DATA_KEY" not in err
+    assert "Value error" not in err and "String should" not in err
+
+
+def test_retention_purge_lists_then_removes_orphan_files(
+    operator_env: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = operator_env
+    monkeypatch.setenv("REMU_DOCUMENT_STORE_DIR", str(api.settings.document_store_dir))
+    protector = FieldProtector(decode_master_key(api.settings.data_key.get_secret_value()))
+    store = DocumentStore(api.settings.document_store_dir, protector)
+    orphan = store.save(b"%PDF-1.4 left by a crash")
+    fresh = store.save(b"%PDF-1.4 an upload still in its transaction")
+    old = time.time() - 2 * 3600
+    os.utime(api.settings.document_store_dir / orphan, (old, old))
+    status, out, _ = _run(capsys, "retention", "purge")
+    assert status == 0
+    report = json.loads(out)
+    assert report["orphan_files"] == [orphan] and not report["applied"]
+    assert (api.settings.document_store_dir / orphan).exists()
+    status, out, _ = _run(capsys, "retention", "purge", "--apply")
+    assert status == 0 and json.loads(out)["done"]["orphan_files_deleted"] == 1
+    assert not (api.settings.document_store_dir / orphan).exists()
+    assert (api.settings.document_store_dir / fresh).exists()
