@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import uuid
+from collections.abc import MutableMapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,8 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def _json(api: Any, role: str, **extra: str) -> dict[str, str]:
-    return api.headers(role, **{"Content-Type": "application/json", **extra})
+    headers: dict[str, str] = api.headers(role, **{"Content-Type": "application/json", **extra})
+    return headers
 
 
 def _example() -> dict[str, Any]:
@@ -59,9 +61,9 @@ def test_a_chunked_body_is_cut_at_the_limit_before_authentication(api: Any) -> N
         app, limits=BodyLimits(default_bytes=1024 * 1024, upload_bytes=8 * 1024 * 1024)
     )
     read = [0]
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     scope = {
