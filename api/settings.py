@@ -13,9 +13,19 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from payments import PayerAccount
+from payments.sepa import Pain001Version
 from remuneration.services.protection import decode_master_key
 
-__all__ = ["DEFAULT_DATABASE_URL", "ENV_FILE", "Settings", "describe_settings_error"]
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "ENV_FILE",
+    "ConfigurationError",
+    "Settings",
+    "describe_settings_error",
+    "load_settings",
+    "payer_account",
+]
 
 ENV_FILE = Path("var/remu.env")
 DEFAULT_DATABASE_URL = "sqlite+pysqlite:///var/remu.sqlite3"
@@ -136,3 +146,26 @@ def describe_settings_error(error: ValidationError) -> str:
     if any(v in _SECRETS for v in variables):
         text += " Définissez ces variables, ou lancez « remu demo » pour une démonstration locale."
     return text
+
+
+class ConfigurationError(Exception):
+    """The settings are missing or refused."""
+
+
+def load_settings() -> Settings:
+    """The settings, or ConfigurationError with every problem in French."""
+    try:
+        return Settings()  # values come from the environment
+    except ValidationError as error:
+        raise ConfigurationError(describe_settings_error(error)) from error
+
+
+def payer_account(settings: Settings) -> PayerAccount:
+    """The paying account and file version configured for this installation."""
+    return PayerAccount(
+        name=settings.payer_name,
+        iban=settings.payer_iban,
+        bic=settings.payer_bic,
+        category_purpose=settings.payer_category_purpose,
+        pain_version=Pain001Version(settings.pain_version),
+    )

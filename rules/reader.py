@@ -18,7 +18,8 @@ __all__ = ["Reader"]
 E = TypeVar("E", bound=StrEnum)
 _CENT = Decimal("0.01")
 MAX_MAGNITUDE_DIGITS = 12
-"""A number of the contract (hours, kilometres, euros) has at most 12 digits before the point."""
+"""Hours and kilometres have at most 12 digits before the point (money: `_MONEY_DIGITS`)."""
+_MONEY_DIGITS = 15  # above, quantizing to the cent leaves the decimal context: never a 500
 
 
 def _join(path: str, key: str) -> str:
@@ -135,7 +136,7 @@ class Reader:
             else:
                 self.problem(path, "number", "nombre attendu", "a number is expected")
             return None
-        if parsed.adjusted() >= MAX_MAGNITUDE_DIGITS:
+        if not money and parsed.adjusted() >= MAX_MAGNITUDE_DIGITS:
             self.problem(
                 path,
                 "too_large",
@@ -146,6 +147,14 @@ class Reader:
         if parsed < 0:
             self.problem(
                 path, "negative", "une valeur négative n'est pas admise", "must not be negative"
+            )
+            return None
+        if money and parsed.adjusted() >= _MONEY_DIGITS:
+            self.problem(
+                path,
+                "money_range",
+                "montant hors limites (au plus quinze chiffres avant la virgule)",
+                "an amount has at most fifteen digits before the decimal point",
             )
             return None
         if money and parsed != parsed.quantize(_CENT, rounding=ROUND_DOWN):

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.cli import main
+from api.composition import main
 from remuneration.db.models import AuditEvent
 from remuneration.services.document_store import DocumentStore
 from remuneration.services.protection import FieldProtector, decode_master_key

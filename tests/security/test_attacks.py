@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from api.http.middleware import BodyLimits, RequestContextMiddleware
 from api.logging import configure_logging
-from api.middleware import BodyLimits, RequestContextMiddleware
-from api.security import issue_token
+from api.tokens import issue_token
 from remuneration.db.models import AuditEvent, Document, User
 from remuneration.services.users import create_api_key
 from tests.api.builders import check, create_training, ready_dossier

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.app import create_app
-from api.cli import main
+from api.composition import create_app, main
 from payments.files import file_sha256
 from payments.models import PaymentBatch
 from remuneration.db.models import AuditEvent, Document

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import MetaData, select
 from sqlalchemy.engine import make_url
 
-from api.demo import load_demo
-from api.security import issue_token
+from api.cli.main import load_demo_data
+from api.tokens import issue_token
 from remuneration.db.models import Document, User
 from remuneration.services.context import Role
 from remuneration.services.protection import FieldProtector, decode_master_key
@@ -51,7 +51,7 @@ def _second_finance(api: Any) -> dict[str, str]:
 
 
 def _cycle(api: Any) -> None:
-    load_demo(api.settings, trainees=60, seed=2024, now=NOW)
+    load_demo_data(api.settings, trainees=60, seed=2024, now=NOW)
     api.clock.now = NOW
     _fresh_tokens(api)
     body = {"kind": "monthly", "period": "2026-05", "execution_date": "2026-06-17"}

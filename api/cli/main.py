@@ -1,0 +1,127 @@
+"""The `remu` command line: migrate, demo data, users and tokens, and the agents' commands
+(rules, payments, cases, exports). `api.composition` adds the other doors' commands (``serve``,
+``jobs``…) and is the console script's entry point.
+
+Commands print their result on standard output (a token alone, for scripts) and their errors in
+French on standard error, with exit status 2 for bad input or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from api.cli import accounts, cases, exports, keys, payments, privacy, rules
+from api.cli.localsecrets import ensure_local_secrets
+from api.rules_door import system_clock
+from api.settings import ENV_FILE, ConfigurationError, Settings, load_settings
+from api.tokens import issue_token
+from remuneration.db.migrate import upgrade
+from remuneration.db.models import User
+from remuneration.db.session import engine_scope, make_session_factory
+from remuneration.demo.loader import demo_loaded, load_demo
+from remuneration.domain.errors import DomainError
+from remuneration.problems import problem_of
+from remuneration.services.context import Role
+from remuneration.services.document_store import DocumentStore
+from remuneration.services.protection import FieldProtector, decode_master_key
+from rules import InputError, ParameterError
+
+__all__ = [
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "load_demo_data",
+    "load_demo_if_needed",
+    "print_tokens",
+    "register",
+    "run",
+]
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    upgrade(settings.database_url)
+    print("Base de données à jour.")
+    return EXIT_OK
+
+
+def print_tokens(settings: Settings, *, now: datetime) -> None:
+    """One bearer token per demonstration role, on standard output (`role<TAB>token`)."""
+    with (
+        engine_scope(settings.database_url) as engine,
+        make_session_factory(engine, read_only=True)() as session,
+    ):
+        for role in Role:
+            user = session.scalar(select(User).where(User.name == f"demo-{role.value}"))
+            if user is not None:
+                print(f"{role.value}\t{issue_token(settings, user=user, now=now)}")
+
+
+def load_demo_data(settings: Settings, *, trainees: int, seed: int, now: datetime) -> str:
+    """Load the demonstration data set into the database of `settings` (once): its summary."""
+    protector = FieldProtector(decode_master_key(settings.data_key.get_secret_value()))
+    store = DocumentStore(settings.document_store_dir, protector)
+    return load_demo(settings.database_url, protector, store, trainees=trainees, seed=seed, now=now)
+
+
+def load_demo_if_needed(settings: Settings) -> None:
+    """``remu serve --demo``: the data set unless already loaded, then the tokens."""
+    if not demo_loaded(settings.database_url):
+        print(
+            load_demo_data(settings, trainees=300, seed=2024, now=system_clock()), file=sys.stderr
+        )
+    print_tokens(settings, now=system_clock())
+
+
+def _demo(args: argparse.Namespace) -> int:
+    ensure_local_secrets(ENV_FILE)
+    settings = load_settings()
+    upgrade(settings.database_url)
+    print(
+        load_demo_data(settings, trainees=args.trainees, seed=args.seed, now=system_clock()),
+        file=sys.stderr,
+    )
+    print_tokens(settings, now=system_clock())
+    return EXIT_OK
+
+
+def register(subparsers: Any) -> None:
+    """The command line's own commands."""
+    subparsers.add_parser("migrate", help="appliquer les migrations").set_defaults(handler=_migrate)
+    demo = subparsers.add_parser("demo", help="charger un jeu de données réaliste")
+    demo.add_argument("--trainees", type=int, default=300)
+    demo.add_argument("--seed", type=int, default=2024)
+    demo.set_defaults(handler=_demo)
+    accounts.register(subparsers)
+    keys.register(subparsers)
+    rules.register(subparsers)
+    payments.register(subparsers)
+    cases.register(subparsers)
+    exports.register(subparsers)
+    privacy.register(subparsers)
+
+
+def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run its command: errors in French on standard error, exit status 2."""
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.handler(args)
+    except ConfigurationError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE
+    except (DomainError, InputError, ParameterError) as error:
+        problem = problem_of(error)  # the problem catalogue, as for the HTTP door
+        assert problem is not None
+        print(problem.detail, file=sys.stderr)
+        for item in problem.errors:
+            if item.message != problem.detail:
+                print(f"  {item.path} : {item.message}", file=sys.stderr)
+        return problem.kind.exit_code
+    return status
