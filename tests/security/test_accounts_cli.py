@@ -100,7 +100,7 @@ def test_cli_evaluation_of_hostile_json_exits_2(tmp_path: Path) -> None:
     big.write_text('{"training": {"total_hours": ' + "9" * 5000 + "}}", encoding="utf-8")
     for path, code in ((deep, "json_too_deep"), (big, "number_too_long")):
         done = subprocess.run(
-            [sys.executable, "-m", "api.cli", "evaluate", str(path)],
+            [sys.executable, "-m", "api.composition", "evaluate", str(path)],
             capture_output=True,
             check=False,
         )
