@@ -32,6 +32,7 @@ __all__ = ["BodyLimits", "RequestContextMiddleware"]
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _JSON_TYPE = re.compile(r"^application/(?:[a-z0-9.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
 _access = logging.getLogger("remu.access")
+_log = logging.getLogger("remu.api")
 
 
 class BodyLimits:
@@ -166,14 +167,24 @@ class RequestContextMiddleware:
         token = REQUEST_ID.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
-        status = 500
+        status = 0
 
         def on_status(value: int) -> None:
             nonlocal status
             status = value
 
+        guarded_send = _with_headers(send, request_id, on_status)
         try:
-            await self._guarded(scope, receive, _with_headers(send, request_id, on_status))
+            await self._guarded(scope, receive, guarded_send)
+        except Exception as error:
+            # answered here, inside the request's context: the problem keeps its request id
+            if status:
+                raise
+            _log.error("unexpected error", exc_info=error)
+            response = situation_response(
+                "internal_error", "Une erreur interne est survenue ; elle a été journalisée."
+            )
+            await response(scope, receive, guarded_send)
         finally:
             elapsed = (time.perf_counter() - started) * 1000
             route = scope.get("route")

@@ -22,7 +22,7 @@ from api.logging import configure_logging
 from api.tokens import issue_token
 from remuneration.db.models import AuditEvent, Document, User
 from remuneration.services.users import create_api_key
-from tests.api.builders import check, create_training, ready_dossier
+from tests.api.builders import check, create_training, ready_dossier, trainee_body
 from tests.security.catalogue_check import assert_catalogued
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "rules" / "examples"
@@ -311,3 +311,24 @@ def test_personal_data_responses_are_not_cached(api: Any) -> None:
         response = api.client.get(f"/v1/dossiers/{dossier['id']}", headers=api.headers(role))
         assert response.status_code == 200
         assert response.headers["cache-control"] == "no-store"
+
+
+def test_an_unexpected_error_keeps_its_request_id(api: Any) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    def refuse(session: Session) -> None:
+        raise RuntimeError("disk full")
+
+    event.listen(Session, "before_commit", refuse)
+    try:
+        response = api.client.post(
+            "/v1/trainees",
+            json=trainee_body(last_name="Perdu"),
+            headers=api.headers("instructor", **{"X-Request-ID": "req-unexpected-1"}),
+        )
+    finally:
+        event.remove(Session, "before_commit", refuse)
+    assert response.status_code == 500
+    body = assert_catalogued(response)
+    assert body["request_id"] == "req-unexpected-1"
