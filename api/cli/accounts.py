@@ -207,7 +207,7 @@ def _api_keys_revoke(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_users(subparsers: Any, roles: list[str]) -> None:
+def _add_users(subparsers: Any, roles: list[str]) -> Any:
     users = subparsers.add_parser("users", help="utilisateurs").add_subparsers(
         dest="action", required=True
     )
@@ -221,12 +221,14 @@ def _add_users(subparsers: Any, roles: list[str]) -> None:
     deactivate.add_argument("--name", required=True)
     deactivate.set_defaults(handler=_users_deactivate)
     users.add_parser("list", help="les utilisateurs (JSON)").set_defaults(handler=_users_list)
+    return users
 
 
-def register(subparsers: Any) -> None:
-    """Add the account commands to ``remu``."""
+def register(subparsers: Any) -> Any:
+    """Add the account commands to ``remu``; returns the ``users`` commands (for others to add
+    theirs, such as ``set-password``)."""
     roles = [role.value for role in Role]
-    _add_users(subparsers, roles)
+    users = _add_users(subparsers, roles)
     tokens = subparsers.add_parser("tokens", help="jetons d'accès").add_subparsers(
         dest="action", required=True
     )
@@ -248,3 +250,4 @@ def register(subparsers: Any) -> None:
     revoke = actions.add_parser("revoke", help="révoquer une clé par son préfixe")
     revoke.add_argument("prefix", help="le préfixe public (remu_<préfixe>_…)")
     revoke.set_defaults(handler=_api_keys_revoke)
+    return users

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.cli import accounts, cases, exports, keys, payments, privacy, rules
+from api.cli import accounts, cases, exports, keys, passwords, payments, privacy, rules
 from api.cli.localsecrets import ensure_local_secrets
 from api.rules_door import system_clock
 from api.settings import ENV_FILE, ConfigurationError, Settings, load_settings
@@ -78,6 +78,7 @@ def load_demo_if_needed(settings: Settings) -> None:
             load_demo_data(settings, trainees=300, seed=2024, now=system_clock()), file=sys.stderr
         )
     print_tokens(settings, now=system_clock())
+    passwords.print_sign_ins(file=sys.stderr)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -89,6 +90,7 @@ def _demo(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     print_tokens(settings, now=system_clock())
+    passwords.print_sign_ins(file=sys.stderr)
     return EXIT_OK
 
 
@@ -99,7 +101,7 @@ def register(subparsers: Any) -> None:
     demo.add_argument("--trainees", type=int, default=300)
     demo.add_argument("--seed", type=int, default=2024)
     demo.set_defaults(handler=_demo)
-    accounts.register(subparsers)
+    passwords.register(accounts.register(subparsers))
     keys.register(subparsers)
     rules.register(subparsers)
     payments.register(subparsers)

@@ -27,16 +27,19 @@ from remuneration.domain.masking import redact_text
 from rules import InputError
 from rules.json_input import bounded_loads
 
-__all__ = ["BodyLimits", "RequestContextMiddleware"]
+__all__ = ["API_PREFIX", "BodyLimits", "RequestContextMiddleware"]
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _JSON_TYPE = re.compile(r"^application/(?:[a-z0-9.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
+API_PREFIX = "/v1/"
+"""The JSON API; the console's pages (HTML forms) are guarded by size only."""
 _access = logging.getLogger("remu.access")
 _log = logging.getLogger("remu.api")
 
 
 class BodyLimits:
-    """The body limit of a path: uploads (documents, bank files) get the larger one."""
+    """The body limit of a request: uploads (documents and bank files of the API, the console's
+    multipart forms) get the larger one."""
 
     _UPLOADS = re.compile(r"^/v1/(?:dossiers/[^/]+/documents(?:/|$)|bank-files(?:/|$))")
 
@@ -44,9 +47,14 @@ class BodyLimits:
         self.default_bytes = default_bytes
         self.upload_bytes = upload_bytes
 
-    def for_path(self, path: str) -> int:
-        """The largest body accepted on `path`, in bytes."""
-        return self.upload_bytes if self._UPLOADS.match(path) else self.default_bytes
+    def for_path(self, path: str, content_type: str | None = None) -> int:
+        """The largest body accepted on `path` with this content type, in bytes."""
+        if self._UPLOADS.match(path):
+            return self.upload_bytes
+        multipart = (content_type or "").lower().startswith("multipart/form-data")
+        if multipart and not path.startswith(API_PREFIX):
+            return self.upload_bytes
+        return self.default_bytes
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -99,8 +107,9 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 def _body_refusal(scope: Scope, body: bytes) -> JSONResponse | None:
-    """415 for a body that is not JSON, 422 for JSON too deep or with oversized numbers."""
-    if not body:
+    """On the JSON API: 415 for a body that is not JSON, 422 for JSON too deep or with
+    oversized numbers."""
+    if not body or not str(scope.get("path", "")).startswith(API_PREFIX):
         return None
     content_type = _header(scope, b"content-type")
     if content_type is None or not _JSON_TYPE.match(content_type.strip()):
@@ -140,7 +149,7 @@ class RequestContextMiddleware:
         self.limits = limits
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit = self.limits.for_path(scope.get("path", ""))
+        limit = self.limits.for_path(scope.get("path", ""), _header(scope, b"content-type"))
         try:
             body, disconnected = await _read_body(receive, limit)
         except _TooLarge:
