@@ -58,8 +58,6 @@ def _cycle(api: Any) -> None:
     run = check(api.client.post("/v1/payment-runs", json=body, headers=_keyed(api, "finance")), 201)
     assert run["batches"], run
     batch = run["batches"][0]
-    pain = api.client.get(f"/v1/payment-batches/{batch['id']}/file", headers=api.headers("finance"))
-    assert pain.status_code == 200 and b"<IBAN>" in pain.content
     release = {
         "number_of_transactions": batch["number_of_transactions"],
         "control_sum": batch["control_sum"],
@@ -70,6 +68,8 @@ def _cycle(api: Any) -> None:
         ),
         200,
     )
+    pain = api.client.get(f"/v1/payment-batches/{batch['id']}/file", headers=api.headers("finance"))
+    assert pain.status_code == 200 and b"<IBAN>" in pain.content
     payments = check(
         api.client.get("/v1/payments?page_size=5", headers=api.headers("finance")), 200
     )
