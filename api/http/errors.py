@@ -123,7 +123,7 @@ def _validation_handler(_request: Request, error: Exception) -> JSONResponse:
 
 
 _HTTP_SITUATIONS = {
-    404: ("route_not_found", "Aucune ressource à cette adresse."),
+    404: ("route_not_found", "Rien à cette adresse."),
     405: ("method_not_allowed", "Cette méthode n'est pas acceptée à cette adresse."),
     413: ("request_too_large", "Le corps de la requête dépasse la taille autorisée."),
     415: ("unsupported_media_type", "Le corps de la requête doit être du JSON."),

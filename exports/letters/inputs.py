@@ -1,8 +1,8 @@
 """The data letters are built from: an evaluation result, the training, payment and debt facts.
 
-The evaluation result arrives as the contract's JSON object (evaluation-contract.md) because it is
-what a decision record stores; it is read here once, strictly, into frozen dataclasses. Money is
-a JSON string in the contract and a ``Decimal`` here, never a float.
+The evaluation result arrives as the contract's JSON object (docs/evaluation-contract.md)
+because it is what a decision record stores; it is read here once, strictly, into frozen
+dataclasses. Money is a JSON string in the contract and a ``Decimal`` here, never a float.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 class Role(StrEnum):
-    """The roles of security-and-operations.md."""
+    """The roles of docs/security.md."""
 
     INSTRUCTOR = "instructor"
     RELATION_USAGERS = "relation_usagers"

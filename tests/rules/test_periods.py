@@ -50,3 +50,9 @@ def test_french_formats() -> None:
     assert fr_of_month(Month(2024, 4)) == "d'avril 2024"
     assert fr_of_month(Month(2024, 8)) == "d'août 2024"
     assert fr_of_month(Month(2024, 3)) == "de mars 2024"
+
+
+@pytest.mark.parametrize(("year", "number"), [(2024, 13), (2024, 0), (0, 5)])
+def test_a_month_that_does_not_exist_cannot_be_made(year: int, number: int) -> None:
+    with pytest.raises(ValueError, match="ce mois n'existe pas"):
+        Month(year, number)

@@ -125,9 +125,13 @@ def start(
         agent.ctx.session.rollback()
         problems = problems_of(error, "period")
         return _runs_page(request, agent, form=form, errors=problems, status=422)
-    if outcome.run is None:  # an advance run with nothing due records no run
-        nothing = [{"field": "period", "message": "Rien à payer pour cette date."}]
-        return _runs_page(request, agent, form=form, errors=nothing, status=422)
+    if outcome.run is None:  # an advance run with nothing to pay records no run
+        nothing = (
+            f"Rien à payer : aucune avance due le {period.strip()} ; aucune paie n'est enregistrée."
+        )
+        return _runs_page(
+            request, agent, form=form, errors=[{"field": "period", "message": nothing}], status=200
+        )
     return RedirectResponse(f"/finance/paies/{outcome.run.id}", status_code=303)
 
 
