@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -29,6 +28,7 @@ from rules.facts import (
     Training,
     VitaleDocument,
 )
+from rules.json_input import bounded_loads
 from rules.periods import Month
 from rules.reader import Reader
 
@@ -84,11 +84,9 @@ _ZERO = Decimal(0)
 
 
 def loads(raw: bytes | str) -> Any:
-    """Parse JSON keeping every number exact (decimals become ``Decimal``, never float)."""
-    try:
-        return json.loads(raw, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError.single("", "json", "JSON illisible", f"invalid JSON: {exc}") from exc
+    """Parse JSON keeping every number exact, with bounded depth and number size
+    (``rules.json_input``); raises ``InputError`` with the JSON path."""
+    return bounded_loads(raw)
 
 
 def _trainee(r: Reader, raw: object) -> Trainee:

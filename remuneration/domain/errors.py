@@ -1,6 +1,7 @@
 """Domain errors: they speak business (a French message, a stable code, the field concerned).
 
-`api/errors.py` maps each class to an HTTP status in one table; nothing here knows about HTTP.
+`remuneration/problems.py` maps each class to a problem (status, title, exit) in one table;
+nothing here knows about HTTP.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ __all__ = [
     "DocumentTooLarge",
     "DomainError",
     "FieldProblem",
+    "Forbidden",
     "IllegalTransition",
     "InvalidFacts",
     "NotAllowed",
     "NotFound",
+    "PreconditionRequired",
     "StaleVersion",
+    "Unauthenticated",
 ]
 
 
@@ -106,3 +110,21 @@ class NotAllowed(DomainError):
     """The caller's role may reach the object but not perform this particular action."""
 
     code = "not_allowed"
+
+
+class Unauthenticated(DomainError):
+    """No valid bearer token or API key."""
+
+    code = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    """The caller's role does not hold the permission."""
+
+    code = "forbidden"
+
+
+class PreconditionRequired(DomainError):
+    """A change of a versioned object without a concrete version in `If-Match`."""
+
+    code = "precondition_required"

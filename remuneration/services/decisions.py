@@ -29,6 +29,7 @@ from remuneration.services.evaluation_input import build_request
 from rules import EvaluationResult, evaluate, input_hash, result_to_json
 
 __all__ = [
+    "DECISION_INPUT_CONTEXT",
     "Comparison",
     "DecisionOutcome",
     "compare_decision",
@@ -38,7 +39,8 @@ __all__ = [
     "take_decision",
 ]
 
-_INPUT_CONTEXT = "decisions.input"
+DECISION_INPUT_CONTEXT = "decisions.input"
+_INPUT_CONTEXT = DECISION_INPUT_CONTEXT
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,11 @@ from remuneration.domain.states import EDITABLE_STATES, DossierStatus
 from remuneration.domain.vocabulary import DocumentKind, VerificationStatus
 from remuneration.services.audit import record_event
 from remuneration.services.context import Role, ServiceContext
-from remuneration.services.document_store import DocumentStore
+from remuneration.services.document_store import (
+    DocumentStore,
+    delete_files_after_commit,
+    delete_files_after_rollback,
+)
 from remuneration.services.dossiers import mark_facts_changed
 from remuneration.services.evaluation_input import IBAN_CONTEXT, NIR_CONTEXT
 from remuneration.services.inputs import IdentityInput, RibInput, UploadedFile, VitaleInput
@@ -150,7 +154,11 @@ def _apply_upload(
     max_bytes: int,
 ) -> None:
     document.content_type = check_upload(upload.content, max_bytes=max_bytes)
+    replaced = document.stored_name
     document.stored_name = store.save(upload.content)
+    delete_files_after_rollback(ctx.session, [document.stored_name], store.delete)
+    if replaced is not None:
+        delete_files_after_commit(ctx.session, [replaced], store.delete)
     document.size_bytes = len(upload.content)
     document.content_sha256 = hashlib.sha256(upload.content).hexdigest()
     document.uploaded_at = ctx.now

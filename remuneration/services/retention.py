@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, event, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from remuneration.db.models import Decision, Document, Dossier, Trainee
@@ -34,17 +34,18 @@ from remuneration.domain.states import DossierStatus
 from remuneration.operations import RetentionPolicy
 from remuneration.services.audit import record_event
 from remuneration.services.context import PARIS, ServiceContext
+from remuneration.services.document_store import DocumentStore, delete_files_after_commit
 
 __all__ = [
     "RetentionParticipant",
     "RetentionPlan",
     "apply_retention",
     "delete_files_after_commit",
+    "orphan_files",
     "plan_retention",
 ]
 
 _log = logging.getLogger("remu.retention")
-_PENDING_FILES = "remu_files_to_delete"
 _CLOSED = DossierStatus.CLOSED.value
 ANONYMISED_NAME = "ANONYMISÉ"
 
@@ -157,28 +158,6 @@ def plan_retention(session: Session, *, today: date, policy: RetentionPolicy) ->
     )
 
 
-def _run_pending_deletions(session: Session) -> None:
-    for delete, name in session.info.pop(_PENDING_FILES, []):
-        try:
-            delete(name)
-        except OSError:
-            _log.exception("a stored file could not be deleted after the purge: %s", name)
-
-
-def _forget_pending_deletions(session: Session) -> None:
-    session.info.pop(_PENDING_FILES, None)
-
-
-def delete_files_after_commit(
-    session: Session, names: Sequence[str], delete: Callable[[str], None]
-) -> None:
-    """Delete stored files once the session's transaction commits (never after a rollback)."""
-    if not event.contains(session, "after_commit", _run_pending_deletions):
-        event.listen(session, "after_commit", _run_pending_deletions)
-        event.listen(session, "after_rollback", _forget_pending_deletions)
-    session.info.setdefault(_PENDING_FILES, []).extend((delete, name) for name in names)
-
-
 def _drop_file(ctx: ServiceContext, document: Document, files: list[str]) -> None:
     if document.stored_name is None:
         return
@@ -266,3 +245,20 @@ def apply_retention(
     ctx.session.flush()
     delete_files_after_commit(ctx.session, files, delete_file)
     return {**plan.counts(), "files_deleted": len(files), "other_records": others}
+
+
+ORPHAN_GRACE = timedelta(hours=1)
+"""A file younger than this may belong to an upload whose transaction is still open."""
+
+
+def orphan_files(session: Session, store: DocumentStore, *, now: datetime) -> list[str]:
+    """Files of the store that no document names (left by a crash or an older version), written
+    more than `ORPHAN_GRACE` before `now`."""
+    named = set(
+        session.scalars(select(Document.stored_name).where(Document.stored_name.is_not(None)))
+    )
+    return [
+        stored.name
+        for stored in store.files()
+        if stored.name not in named and stored.modified_at <= now - ORPHAN_GRACE
+    ]

@@ -40,7 +40,7 @@ def test_dossier_changes_need_the_current_etag(api: Any, training: dict[str, Any
         path, json={"distance_km": "13"}, headers=api.headers("instructor", **{"If-Match": etag})
     )
     assert stale.status_code == 412
-    assert stale.json()["code"] == "precondition_failed"
+    assert stale.json()["code"] == "stale_version"
     document = api.client.put(
         f"{path}/documents/identity",
         json={"number": "AB12345"},

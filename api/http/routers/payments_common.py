@@ -25,8 +25,8 @@ from payments import prepared_by_system, read_header
 from payments.models import BankFile, BankReturnRecord, Debt, Payment, PaymentBatch, PaymentRun
 from payments.queries import batches_of_run, revealed_payment_iban
 from remuneration.db.base import as_utc
-from remuneration.domain.errors import DomainError
 from remuneration.services.context import Role, ServiceContext
+from remuneration.services.idempotency import IdempotencyKeyRequired
 
 __all__ = [
     "IdempotencyKeyRequired",
@@ -38,12 +38,6 @@ __all__ = [
     "require_idempotency_key",
     "run_view",
 ]
-
-
-class IdempotencyKeyRequired(DomainError):
-    """A payment or file endpoint called without Idempotency-Key (answered 400)."""
-
-    code = "idempotency_key_required"
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -111,7 +105,7 @@ def _flags(ctx: ServiceContext, batch: PaymentBatch) -> list[IbanChangeFlag]:
 
 
 def batch_view(ctx: ServiceContext, batch: PaymentBatch) -> BatchView:
-    header = read_header(ctx.session, batch.id)
+    header = read_header(ctx.session, batch.id, ctx.protector)
     return BatchView(
         id=batch.id,
         run_id=batch.run_id,

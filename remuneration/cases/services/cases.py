@@ -24,6 +24,7 @@ from remuneration.cases.domain import (
     Channel,
     Contact,
     DuplicateWarning,
+    InvalidCaseInputError,
     InvalidCaseReferenceError,
     MessageDirection,
     Priority,
@@ -35,12 +36,13 @@ from remuneration.cases.models import Case
 from remuneration.cases.services.assignment import assign_round_robin
 from remuneration.cases.services.context import CaseContext
 from remuneration.cases.services.entries import EntryKind, new_entry
-from remuneration.cases.services.errors import CaseInvalidInput, CaseNotFound
+from remuneration.cases.services.errors import CaseNotFound
 from remuneration.cases.services.history import EventAction, record_case_event
 from remuneration.cases.services.messages import record_message
 from remuneration.cases.services.references import allocate_reference
 from remuneration.cases.services.sla import refresh_sla
 from remuneration.db.models import Dossier, Trainee, Training
+from remuneration.db.text_search import contains_text
 from remuneration.domain.ids import new_id
 
 __all__ = [
@@ -98,11 +100,11 @@ class _Links:
 def _dossier_links(cctx: CaseContext, data: CaseInput) -> _Links:
     dossier = cctx.session.get(Dossier, data.dossier_id) if data.dossier_id else None
     if data.dossier_id and dossier is None:
-        raise CaseInvalidInput("Dossier de rémunération introuvable.", field="dossier_id")
+        raise InvalidCaseInputError("Dossier de rémunération introuvable.", field="dossier_id")
     if dossier is None:
         return _Links(data.trainee_id, None, data.training_id)
     if data.trainee_id is not None and data.trainee_id != dossier.trainee_id:
-        raise CaseInvalidInput(
+        raise InvalidCaseInputError(
             "Ce dossier de rémunération est celui d'un autre stagiaire.", field="dossier_id"
         )
     return _Links(dossier.trainee_id, dossier.id, data.training_id or dossier.training_id)
@@ -111,16 +113,16 @@ def _dossier_links(cctx: CaseContext, data: CaseInput) -> _Links:
 def _links(cctx: CaseContext, data: CaseInput) -> _Links:
     links = _dossier_links(cctx, data)
     if links.trainee_id and cctx.session.get(Trainee, links.trainee_id) is None:
-        raise CaseInvalidInput("Stagiaire introuvable.", field="trainee_id")
+        raise InvalidCaseInputError("Stagiaire introuvable.", field="trainee_id")
     if links.training_id and cctx.session.get(Training, links.training_id) is None:
-        raise CaseInvalidInput("Formation introuvable.", field="training_id")
+        raise InvalidCaseInputError("Formation introuvable.", field="training_id")
     if data.contact is Contact.TRAINEE and links.trainee_id is None:
-        raise CaseInvalidInput(
+        raise InvalidCaseInputError(
             "Indiquez le stagiaire concerné (ou son dossier de rémunération).",
             field="trainee_id",
         )
     if data.contact is Contact.TRAINING_ORGANISATION and links.training_id is None:
-        raise CaseInvalidInput("Indiquez la formation concernée.", field="training_id")
+        raise InvalidCaseInputError("Indiquez la formation concernée.", field="training_id")
     return links
 
 
@@ -311,11 +313,10 @@ def _text_condition(text: str) -> ColumnElement[bool]:
     try:
         return Case.reference == str(parse_case_reference(text))
     except InvalidCaseReferenceError:
-        pattern = f"%{text.lower()}%"
         return or_(
-            func.lower(Case.subject).like(pattern),
-            func.lower(Trainee.last_name).like(pattern),
-            func.lower(Trainee.first_names).like(pattern),
+            contains_text(Case.subject, text),
+            contains_text(Trainee.last_name, text),
+            contains_text(Trainee.first_names, text),
         )
 
 

@@ -13,6 +13,9 @@ from remuneration.cases.domain import (
     CaseId,
     CaseStatus,
     Channel,
+    IllegalTransitionError,
+    InvalidMergeError,
+    MacroError,
     MacroPlan,
     MessageDirection,
     Milestone,
@@ -25,12 +28,6 @@ from remuneration.cases.domain import (
 from remuneration.cases.models import Case
 from remuneration.cases.services.context import CaseContext
 from remuneration.cases.services.entries import EntryKind, new_entry
-from remuneration.cases.services.errors import (
-    CaseIllegalTransition,
-    CaseInvalidMerge,
-    CaseMacroRefused,
-    translated_domain_errors,
-)
 from remuneration.cases.services.history import EventAction, history_of, record_case_event
 from remuneration.cases.services.messages import add_note, record_message
 from remuneration.cases.services.sla import configuration_of, refresh_sla, targets_of
@@ -43,25 +40,23 @@ __all__ = ["apply_case_macro", "change_status", "merge_cases", "preview_case_mac
 
 def _check_resolution(cctx: CaseContext, case: Case) -> None:
     targets = targets_of(case, configuration_of(case))
-    with translated_domain_errors():
-        check_written_answer(
-            written_answer_required=targets.written_answer_required,
-            history=history_of(cctx.session, case),
-            now=cctx.now,
-        )
+    check_written_answer(
+        written_answer_required=targets.written_answer_required,
+        history=history_of(cctx.session, case),
+        now=cctx.now,
+    )
 
 
 def _move(
     cctx: CaseContext, case: Case, target: CaseStatus, reason: ResolutionReason | None
 ) -> None:
     if target is CaseStatus.MERGED:
-        raise CaseIllegalTransition(
+        raise IllegalTransitionError(
             "Une fusion se fait avec l'action « fusionner », qui désigne le dossier conservé.",
             field="to",
         )
     if target is CaseStatus.RESOLVED:
-        with translated_domain_errors():
-            check_transition(CaseStatus(case.status), target, resolution_reason=reason)
+        check_transition(CaseStatus(case.status), target, resolution_reason=reason)
         _check_resolution(cctx, case)
     apply_transition(cctx, case, target, reason=reason)
     if target in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
@@ -93,21 +88,20 @@ def _macro_plan(cctx: CaseContext, case: Case, key: str, values: Mapping[str, st
     macro = config.macros.get(key)
     if macro is None:
         known = ", ".join(sorted(config.macros))
-        raise CaseMacroRefused(f"Macro inconnue : « {key} ». Macros : {known}.", field="macro")
+        raise MacroError(f"Macro inconnue : « {key} ». Macros : {known}.", field="macro")
     context = {
         **values,
         **_trainee_name(cctx, case),
         "case_reference": case.reference,
         "service_contact": config.work_rules.service_contact,
     }
-    with translated_domain_errors():
-        return apply_macro(
-            macro,
-            status=CaseStatus(case.status),
-            context=context,
-            now=cctx.now,
-            calendar=config.calendar,
-        )
+    return apply_macro(
+        macro,
+        status=CaseStatus(case.status),
+        context=context,
+        now=cctx.now,
+        calendar=config.calendar,
+    )
 
 
 def preview_case_macro(
@@ -176,15 +170,14 @@ def _audit_merge(cctx: CaseContext, case: Case, into: Case) -> None:
 
 def merge_cases(cctx: CaseContext, case: Case, into: Case, *, note: str | None = None) -> Case:
     """Merge ``case`` into ``into`` (final): ``case`` becomes ``merged`` and points at ``into``."""
-    with translated_domain_errors():
-        check_merge(
-            case_id=CaseId(case.id),
-            status=CaseStatus(case.status),
-            into_case_id=CaseId(into.id),
-            into_status=CaseStatus(into.status),
-        )
+    check_merge(
+        case_id=CaseId(case.id),
+        status=CaseStatus(case.status),
+        into_case_id=CaseId(into.id),
+        into_status=CaseStatus(into.status),
+    )
     if case.trainee_id and into.trainee_id and case.trainee_id != into.trainee_id:
-        raise CaseInvalidMerge(
+        raise InvalidMergeError(
             "Ces deux dossiers concernent deux stagiaires différents : ils ne peuvent pas "
             "être fusionnés.",
             field="into",
