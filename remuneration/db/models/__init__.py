@@ -9,7 +9,14 @@ from remuneration.db.models.attendance import AttendanceStatement, AttendanceSta
 from remuneration.db.models.audit import AuditEvent
 from remuneration.db.models.case_requests import CaseRequest
 from remuneration.db.models.catalogue import Trainee, Training, TrainingOrganisation
-from remuneration.db.models.dossiers import AidRequest, Decision, Document, Dossier, Exit
+from remuneration.db.models.dossiers import (
+    AidRequest,
+    Decision,
+    Document,
+    DocumentVersion,
+    Dossier,
+    Exit,
+)
 from remuneration.db.models.jobs import AttendanceReminder, JobLease, JobRun
 
 __all__ = [
@@ -22,6 +29,7 @@ __all__ = [
     "CaseRequest",
     "Decision",
     "Document",
+    "DocumentVersion",
     "Dossier",
     "Exit",
     "IdempotencyRecord",
