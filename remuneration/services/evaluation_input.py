@@ -24,6 +24,7 @@ from remuneration.db.models import (
 )
 from remuneration.domain.vocabulary import DocumentKind, TraineeStatus, VerificationStatus
 from remuneration.services.context import ServiceContext
+from remuneration.services.person_history import histories
 
 __all__ = [
     "IBAN_CONTEXT",
@@ -167,6 +168,7 @@ def build_request(ctx: ServiceContext, dossier: Dossier, *, as_of: date) -> dict
     history = without_unknowns(
         {"driving_licence_aid_received": dossier.driving_licence_aid_received}
     )
+    history.update(histories(ctx.session, [dossier.id])[dossier.id])
     return {
         "as_of": as_of.isoformat(),
         "trainee": trainee_part(dossier, trainee),

@@ -9,9 +9,8 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remuneration.domain.people import identity_key, search_text
-
 from remuneration.db.base import HOURS, Base
+from remuneration.domain.people import identity_key, search_text
 
 __all__ = ["Trainee", "Training", "TrainingOrganisation"]
 

@@ -10,9 +10,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remuneration.domain.people import dossier_reference
-
 from remuneration.db.base import HOURS, Base
+from remuneration.domain.people import dossier_reference
 
 __all__ = ["AidRequest", "Decision", "Document", "DocumentVersion", "Dossier", "Exit"]
 
