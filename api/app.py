@@ -28,6 +28,7 @@ from api.routers import (
     parameters,
     payments,
     payments_bank,
+    people,
 )
 from api.settings import Settings
 from remuneration.db.session import make_engine, make_session_factory
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = system_clo
     for module in (
         health,
         catalogue,
+        people,
         dossiers,
         documents,
         dossier_decisions,

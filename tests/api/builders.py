@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -58,11 +59,17 @@ def training_body(organisation_id: uuid.UUID, **overrides: Any) -> dict[str, Any
     return body
 
 
+_BIRTHS = itertools.count()
+
+
 def trainee_body(**overrides: Any) -> dict[str, Any]:
+    """A trainee; each call is another person (another birth date), as the duplicate check
+    refuses a second record of the same name and birth date."""
+    birth = date(1990, 5, 17) + timedelta(days=next(_BIRTHS))
     body = {
         "last_name": "Dupont",
         "first_names": "Marie Claire",
-        "birth_date": "1990-05-17",
+        "birth_date": birth.isoformat(),
         "sex": "F",
         "postcode": "14000",
         "town": "Caen",
