@@ -1,9 +1,9 @@
 """Correcting a trainee: edit (audited, masked), then re-decide what the change affects; merge.
 
 An identity change (names, birth date, sex) is read by the engine (NIR and RIB holder checks):
-each dossier under instruction is reassessed, and each decided dossier is evaluated again; when
-the outcome differs from the standing decision, a new decision is recorded and the case queue is
-told (the trainee will receive a new letter). Address and contact changes reach the letters
+each dossier never decided is reassessed (complete or incomplete), and each dossier with a
+decision (not closed) is evaluated again; when the result differs from the standing decision, a
+new decision is recorded and the case queue is told (the trainee will receive a new letter). Address and contact changes reach the letters
 only. A relation-usagers agent may change the address and contact details, not the identity.
 """
 
@@ -111,14 +111,14 @@ def _follow_up(ctx: ServiceContext, trainee: Trainee) -> tuple[list[str], list[R
     )
     for dossier in dossiers:
         status = DossierStatus(dossier.status)
-        if status in _INSTRUCTION:
-            dossier.facts_version += 1
-            refresh_assessment(ctx, dossier)
-            reassessed.append(str(dossier.id))
-        elif status in _DECIDED:
+        if status in _DECIDED or (status in _INSTRUCTION and latest_decision(ctx, dossier)):
             changed = _redecide(ctx, dossier)
             if changed is not None:
                 redecided.append(changed)
+        elif status in _INSTRUCTION:
+            dossier.facts_version += 1
+            refresh_assessment(ctx, dossier)
+            reassessed.append(str(dossier.id))
     return reassessed, redecided
 
 
