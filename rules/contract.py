@@ -18,11 +18,11 @@ from rules.facts import (
     Exit,
     ExitReason,
     History,
-    OtherRemuneration,
     IdentityDocument,
     Indemnity,
     Insertion,
     MonthStatement,
+    OtherRemuneration,
     RibDocument,
     Sex,
     Status,
@@ -80,9 +80,7 @@ _MONTH = frozenset(
 )
 _EXIT = frozenset({"date", "reason"})
 _AID = frozenset({"kind", "date", "invoice_amount", "cost", "other_funding", "code_status"})
-_HISTORY = frozenset(
-    {"driving_licence_aid_received", "remunerated_trainings", "advance_received"}
-)
+_HISTORY = frozenset({"driving_licence_aid_received", "remunerated_trainings", "advance_received"})
 _PERIOD = frozenset({"start_date", "end_date"})
 _ZERO = Decimal(0)
 

@@ -70,8 +70,12 @@ def _people_dossiers(
                 continue
             by_nir.setdefault(nir_hash, set()).add(dossier_id)
     linked = {dossier_id for ids in by_nir.values() for dossier_id in ids}
+    candidates = select(Dossier.id).where(
+        or_(Dossier.trainee_id.in_(trainee_ids), Dossier.id.in_(linked))
+    )
     latest = (
         select(Decision.dossier_id, func.max(Decision.number).label("number"))
+        .where(Decision.dossier_id.in_(candidates))
         .group_by(Decision.dossier_id)
         .subquery()
     )
@@ -85,7 +89,11 @@ def _people_dossiers(
     )
     advances = (
         select(_PAYMENT_LINES.c.dossier_id, func.count().label("n"))
-        .where(_PAYMENT_LINES.c.kind == "advance", _PAYMENT_LINES.c.amount > Decimal(0))
+        .where(
+            _PAYMENT_LINES.c.dossier_id.in_(candidates),
+            _PAYMENT_LINES.c.kind == "advance",
+            _PAYMENT_LINES.c.amount > Decimal(0),
+        )
         .group_by(_PAYMENT_LINES.c.dossier_id)
         .subquery()
     )
@@ -104,7 +112,7 @@ def _people_dossiers(
         .outerjoin(Exit, Exit.dossier_id == Dossier.id)
         .outerjoin(outcome, outcome.c.dossier_id == Dossier.id)
         .outerjoin(advances, advances.c.dossier_id == Dossier.id)
-        .where(or_(Dossier.trainee_id.in_(trainee_ids), Dossier.id.in_(linked)))
+        .where(Dossier.id.in_(candidates))
     )
     others = [
         _Other(

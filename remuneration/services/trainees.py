@@ -1,10 +1,11 @@
-"""Correcting a trainee: edit (audited, masked), then re-decide what the change affects; merge.
+"""Correcting a trainee: edit (audited, masked), then re-decide what the change affects.
 
 An identity change (names, birth date, sex) is read by the engine (NIR and RIB holder checks):
 each dossier never decided is reassessed (complete or incomplete), and each dossier with a
 decision (not closed) is evaluated again; when the result differs from the standing decision, a
-new decision is recorded and the case queue is told (the trainee will receive a new letter). Address and contact changes reach the letters
-only. A relation-usagers agent may change the address and contact details, not the identity.
+new decision is recorded and the case queue is told (the trainee will receive a new letter).
+Address and contact changes reach the letters only. A relation-usagers agent may change the
+address and contact details, not the identity.
 """
 
 from __future__ import annotations

@@ -338,4 +338,5 @@ def test_a_merge_is_refused_when_both_records_hold_a_dossier_in_one_training(
     assert refused.status_code == 409
     assert refused.json()["errors"][0]["code"] == "same_training"
     with api.session() as session:
-        assert session.get(Trainee, uuid.UUID(twin["id"])).merged_into_id is None  # type: ignore[union-attr]
+        record = session.get(Trainee, uuid.UUID(twin["id"]))
+    assert record is not None and record.merged_into_id is None

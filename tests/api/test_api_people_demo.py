@@ -72,7 +72,9 @@ def test_the_demo_holds_no_person_with_two_granted_dossiers(demo: Any) -> None:
 def test_an_agents_day_find_fix_redecide(demo: Any, capsys: pytest.CaptureFixture[str]) -> None:
     api = demo
     print_tokens(api.settings, now=NOW)
-    _TOKENS.update(line.split("\t") for line in capsys.readouterr().out.splitlines())
+    for line in capsys.readouterr().out.splitlines():
+        role, token = line.split("\t")
+        _TOKENS[role] = token
     with api.session() as session:
         trainee = session.scalars(
             select(Trainee)

@@ -53,7 +53,7 @@ def world(api: Any) -> dict[str, Any]:
                 "entries": [
                     {"dossier_id": dossier["id"], "scheduled_hours": "140", "attended_hours": "140"}
                 ]
-            },  # fmt: skip
+            },
             headers=api.headers("instructor"),
         ),
         201,
