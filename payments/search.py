@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, literal_column, select
 
 from payments.models import Payment
 from remuneration.cases.domain.errors import InvalidCaseReferenceError
@@ -175,16 +175,17 @@ def _by_name(ctx: ServiceContext, text: str, limit: int) -> list[SearchHit]:
     words = name_words(text)
     if not words:
         return []
-    query = (
-        select(Trainee)
-        .where(
-            and_(*(Trainee.search_name.contains(word, autoescape=True) for word in words)),
-            Trainee.merged_into_id.is_(None),
-            Trainee.anonymised_at.is_(None),
-        )
-        .order_by(Trainee.last_name, Trainee.first_names, Trainee.id)
-        .limit(limit)
-    )
+    if ctx.session.get_bind().dialect.name == "sqlite":
+        # instr() on the lower-case column (no LIKE pattern, no case folding), read from the
+        # index on search_name alone (rowid included), in its order; then the rows found.
+        rowid = literal_column("trainees.rowid")
+        found = select(rowid).where(*(func.instr(Trainee.search_name, w) > 0 for w in words))
+        ids = list(ctx.session.scalars(found.order_by(Trainee.search_name).limit(limit)))
+        condition = rowid.in_(ids)
+    else:
+        # LIKE '%word%' is served by the trigram index on PostgreSQL.
+        condition = and_(*(Trainee.search_name.contains(w, autoescape=True) for w in words))
+    query = select(Trainee).where(condition).order_by(Trainee.search_name, Trainee.id).limit(limit)
     return [_trainee_hit(trainee, "name") for trainee in ctx.session.scalars(query)]
 
 
@@ -201,8 +202,7 @@ def search(
         hits += _by_case(ctx, text)
     if "payment" in kinds:
         hits += _by_end_to_end(ctx, text)
-    hashed = _by_hash(ctx, compact, kinds, limit)
-    hits += hashed
-    if not hashed and "trainee" in kinds:
+    hits += _by_hash(ctx, compact, kinds, limit)
+    if not hits and "trainee" in kinds:
         hits += _by_name(ctx, text, limit)
     return hits[:limit]

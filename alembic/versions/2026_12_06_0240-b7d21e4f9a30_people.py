@@ -46,9 +46,12 @@ def _backfill() -> None:
         sa.column("birth_date", sa.Date()),
         sa.column("search_name", sa.String()),
         sa.column("identity_key", sa.String()),
+        sa.column("anonymised_at", sa.DateTime(timezone=True)),
     )
     rows = bind.execute(
-        sa.select(trainees.c.id, trainees.c.last_name, trainees.c.first_names, trainees.c.birth_date)
+        sa.select(
+            trainees.c.id, trainees.c.last_name, trainees.c.first_names, trainees.c.birth_date
+        ).where(trainees.c.anonymised_at.is_(None))
     ).all()
     for row in rows:
         bind.execute(

@@ -59,7 +59,8 @@ class Trainee(Base):
     """A person in a training. The NIR is not here: it lives, encrypted, on the vitale document.
 
     ``search_name`` and ``identity_key`` are derived from the names (see
-    ``remuneration.domain.people``) whenever the row is written through the ORM; ``version`` is
+    ``remuneration.domain.people``) whenever the row is written through the ORM (no search
+    column for a merged or anonymised record); ``version`` is
     the optimistic-concurrency counter exposed as the ETag. A record merged into another keeps
     its id (old letters and audit events point at it) with ``merged_into_id`` set.
     """
@@ -100,5 +101,9 @@ class Trainee(Base):
 @event.listens_for(Trainee, "before_insert")
 @event.listens_for(Trainee, "before_update")
 def _derive_names(_mapper: object, _connection: object, trainee: Trainee) -> None:
-    trainee.search_name = search_text(trainee.last_name, trainee.first_names)
+    # A merged or anonymised record is found by no search: its search column is emptied.
+    searchable = trainee.merged_into_id is None and trainee.anonymised_at is None
+    trainee.search_name = (
+        search_text(trainee.last_name, trainee.first_names) if searchable else None
+    )
     trainee.identity_key = identity_key(trainee.last_name, trainee.first_names, trainee.birth_date)
