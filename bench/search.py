@@ -93,21 +93,21 @@ def populate(url: str, n: int, seed: int = 2026) -> dict[str, Any]:
     started = time.perf_counter()
     with engine.begin() as connection:
         connection.execute(
-            insert(TrainingOrganisation.__table__),
+            insert(TrainingOrganisation),
             [{"id": organisation_id, "name": "Organisme", "siret": make_siret(rng),
               "created_at": NOW}],
         )  # fmt: skip
         connection.execute(
-            insert(Training.__table__),
+            insert(Training),
             [{"id": training_id, "organisation_id": organisation_id, "programme": "QUALIF",
               "title": "Titre professionnel", "start_date": date(2026, 3, 2),
               "end_date": date(2026, 12, 18), "total_hours": Decimal(1200),
               "weekly_hours": Decimal(35), "approved_for_remuneration": True,
               "site_name": "Centre", "site_postcode": "14000", "site_town": "Caen", **stamps}],
         )  # fmt: skip
-        for table, rows in ((Trainee.__table__, trainees), (Dossier.__table__, dossiers)):
+        for model, rows in ((Trainee, trainees), (Dossier, dossiers)):
             for start in range(0, len(rows), _ROWS):
-                connection.execute(insert(table), rows[start : start + _ROWS])
+                connection.execute(insert(model), rows[start : start + _ROWS])
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE trainees")

@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select
 
 from payments.models import Payment
 from remuneration.cases.domain.errors import InvalidCaseReferenceError
@@ -178,10 +178,10 @@ def _by_name(ctx: ServiceContext, text: str, limit: int) -> list[SearchHit]:
     if ctx.session.get_bind().dialect.name == "sqlite":
         # instr() on the lower-case column (no LIKE pattern, no case folding), read from the
         # index on search_name alone (rowid included), in its order; then the rows found.
-        rowid = literal_column("trainees.rowid")
+        rowid: ColumnElement[int] = literal_column("trainees.rowid")
         found = select(rowid).where(*(func.instr(Trainee.search_name, w) > 0 for w in words))
         ids = list(ctx.session.scalars(found.order_by(Trainee.search_name).limit(limit)))
-        condition = rowid.in_(ids)
+        condition: ColumnElement[bool] = rowid.in_(ids)
     else:
         # LIKE '%word%' is served by the trigram index on PostgreSQL.
         condition = and_(*(Trainee.search_name.contains(w, autoescape=True) for w in words))
