@@ -52,7 +52,12 @@ from remuneration.services.users import create_user
 
 __all__ = ["demo_loaded", "load_demo", "print_tokens"]
 
-_ORGANISATIONS = ("AFPA Normandie", "GRETA Calvados", "CFPPA Manche", "Institut Régional Formation")
+_ORGANISATIONS = (
+    "Centre de formation Démo-Nord",
+    "Atelier Exemple Formation",
+    "Campus fictif des métiers",
+    "Institut de démonstration",
+)
 _PROGRAMMES = (
     ("QUALIF", "Titre professionnel Agent de restauration", 35, True),
     ("QUALIF", "Titre professionnel Soudeur", 35, True),

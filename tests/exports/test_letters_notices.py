@@ -80,7 +80,12 @@ def test_payment_notice_explains_each_line_by_month(
     assert f"Le calcul : {normalise(REMUNERATION)}" in text
     assert normalise(templates.text("line_kind_help.advance_recovery")) in text
     assert "Total du virement : mille cinquante-neuf euros et quatre-vingt-douze centimes" in text
-    for mention in (contact.phone, contact.email, "Caen, le 2 mai 2024", "modèle lettres-v1"):
+    for mention in (
+        contact.phone,
+        contact.email,
+        "Ville-de-Démonstration, le 2 mai 2024",
+        "modèle lettres-v1",
+    ):
         assert mention in text
     assert "recours contentieux" not in text  # a notice of payment is not a decision
     assert find_full_identifiers(text) == []

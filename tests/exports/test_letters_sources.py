@@ -85,7 +85,7 @@ def test_the_decision_letter_carries_the_engine_figures_and_the_remedies(
     text = _render(world, job)
     assert "Objet : Votre demande de rémunération est acceptée" in text
     assert f"Votre numéro de dossier : {info['dossier_id'].hex[:8].upper()}" in text
-    assert "Caen, le 6 mai 2024" in text
+    assert "Ville-de-Démonstration, le 6 mai 2024" in text
     assert "Cette formation a lieu du 11 mars 2024 au 27 septembre 2024." in text
     for line in result["lines"]:
         assert (
