@@ -8,7 +8,7 @@ and answered 500 without details; a failed commit therefore never reaches a clie
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -182,13 +182,20 @@ def _json_path(location: Sequence[int | str]) -> str:
     return path or "body"
 
 
+def _message(item: Mapping[str, Any]) -> str:
+    """French text of one validation error; our own validators already speak French."""
+    if item.get("type") == "value_error":
+        return str(item.get("msg", "")).removeprefix("Value error, ") or "Valeur invalide."
+    return _PYDANTIC_FR.get(str(item.get("type")), "Valeur invalide.")
+
+
 def _validation_handler(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     errors = [
         {
             "path": _json_path(item.get("loc", ())),
             "code": str(item.get("type", "invalid")),
-            "message": _PYDANTIC_FR.get(str(item.get("type")), "Valeur invalide."),
+            "message": _message(item),
         }
         for item in error.errors()
     ]
