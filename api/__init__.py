@@ -1,6 +1,8 @@
-"""The composition root: HTTP API (`create_app`), command line (`remu`), demo data.
+"""The edge of remu, by door: `api.http` (the HTTP API), `api.cli` (the `remu` commands),
+`api.scheduler` (the scheduled jobs). They share `api.settings`, `api.logging`, `api.rules_door`
+and `api.tokens`; `api.composition` wires them (the console script's entry point).
 
-Nothing imports this package; it imports everything else.
+Nothing below `api/` imports this package.
 """
 
 __all__: list[str] = []

@@ -1,19 +1,24 @@
-"""What the three doors of the evaluation contract share at the edge: the parameter set in use
-and today's date in the Region's time zone."""
+"""What the doors share at the edge: the clock, the parameter set in use and today's date in the
+Region's time zone (the doors read the clock here; nothing below `api/` does)."""
 
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rules import ParameterStore, default_store, load_parameters
 
-__all__ = ["PARIS", "parameter_store", "today_in_paris"]
+__all__ = ["PARIS", "parameter_store", "system_clock", "today_in_paris"]
 
 PARIS = ZoneInfo("Europe/Paris")
+
+
+def system_clock() -> datetime:
+    """The real time, in UTC (the doors' only way to read the clock)."""
+    return datetime.now(UTC)
 
 
 def today_in_paris() -> date:

@@ -10,12 +10,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from payments import PayerAccount
+from payments.sepa import Pain001Version
 from remuneration.services.protection import decode_master_key
 
-__all__ = ["DEFAULT_DATABASE_URL", "ENV_FILE", "Settings"]
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "ENV_FILE",
+    "ConfigurationError",
+    "Settings",
+    "load_settings",
+    "payer_account",
+]
 
 ENV_FILE = Path("var/remu.env")
 DEFAULT_DATABASE_URL = "sqlite+pysqlite:///var/remu.sqlite3"
@@ -88,3 +97,32 @@ class Settings(BaseSettings):
         if len(set(raw)) < 8:
             raise ValueError("la clé de chiffrement est trop faible")
         return value
+
+
+class ConfigurationError(Exception):
+    """The settings are missing or refused."""
+
+
+def load_settings() -> Settings:
+    """The settings, or ConfigurationError with every problem in French."""
+    try:
+        return Settings()  # values come from the environment
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in item['loc'])} : {item['msg']}" for item in error.errors()
+        )
+        raise ConfigurationError(
+            "Configuration refusée (définissez REMU_JWT_SECRET et REMU_DATA_KEY, ou lancez "
+            f"« remu demo » pour une démonstration locale) : {problems}"
+        ) from error
+
+
+def payer_account(settings: Settings) -> PayerAccount:
+    """The paying account and file version configured for this installation."""
+    return PayerAccount(
+        name=settings.payer_name,
+        iban=settings.payer_iban,
+        bic=settings.payer_bic,
+        category_purpose=settings.payer_category_purpose,
+        pain_version=Pain001Version(settings.pain_version),
+    )

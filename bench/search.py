@@ -60,10 +60,10 @@ def populate(url: str, n: int, seed: int = 2026) -> dict[str, Any]:
     """A fresh migrated database with N trainees and one dossier each; the rare person's name."""
     from sqlalchemy import insert
 
-    from api.demo_data import FIRST_NAMES_F, FIRST_NAMES_M, LAST_NAMES, make_siret
     from remuneration.db.migrate import drop_everything, upgrade
     from remuneration.db.models import Dossier, Trainee, Training, TrainingOrganisation
     from remuneration.db.session import make_engine
+    from remuneration.demo.data import FIRST_NAMES_F, FIRST_NAMES_M, LAST_NAMES, make_siret
     from remuneration.domain.people import dossier_reference, identity_key, search_text
 
     engine = make_engine(url)

@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from payments.sepa import Debtor, Pain001Version
+from rules.reference_data import check_dates, in_force, parse_date, read_resource
 
 __all__ = ["PayerAccount", "ProcedureRules", "procedure_rules"]
 
@@ -43,6 +42,9 @@ class PayerAccount:
         return self.initiating_party_name or self.name
 
 
+_FILE = "payment_rules.yaml"
+
+
 @dataclass(frozen=True, slots=True)
 class ProcedureRules:
     """The payment procedure's values in force on one date, with their source."""
@@ -62,7 +64,7 @@ class _Version(BaseModel):
     @field_validator("in_force_from", mode="before")
     @classmethod
     def _iso_date(cls, value: object) -> date:
-        return date.fromisoformat(str(value))
+        return parse_date(value, where="in_force_from")
 
 
 class _File(BaseModel):
@@ -74,18 +76,12 @@ class _File(BaseModel):
 
 @cache
 def _versions() -> tuple[_Version, ...]:
-    raw = resources.files("payments.data").joinpath("payment_rules.yaml").read_text("utf-8")
-    versions = _File.model_validate(yaml.safe_load(raw)).versions
-    dates = [v.in_force_from for v in versions]
-    if dates != sorted(set(dates)):
-        raise ValueError("payment_rules.yaml: versions must be sorted by date, without duplicates")
+    versions = _File.model_validate(read_resource("payments.data", _FILE)).versions
+    check_dates([v.in_force_from for v in versions], where=f"{_FILE} versions")
     return versions
 
 
 def procedure_rules(on: date) -> ProcedureRules:
     """The values in force on ``on`` (an error before the first version, never a default)."""
-    versions = [v for v in _versions() if v.in_force_from <= on]
-    if not versions:
-        raise LookupError(f"no payment procedure rules in force on {on.isoformat()}")
-    found = versions[-1]
+    found = in_force(_versions(), on, start=lambda v: v.in_force_from, where=_FILE)
     return ProcedureRules(found.in_force_from, found.source, found.iban_change_alert_days)

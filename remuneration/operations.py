@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
-from itertools import pairwise
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+
+from rules.reference_data import check_dates, in_force, parse_date, read_resource, read_yaml
 
 __all__ = [
     "AttendanceReminderPolicy",
@@ -89,6 +88,11 @@ class _Version(_Strict):
     attendance_reminder: _Reminder
     payment_run: _PaymentRun
 
+    @field_validator("valid_from", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> date:
+        return parse_date(value, where="valid_from")
+
 
 class _File(_Strict):
     name: str
@@ -97,14 +101,9 @@ class _File(_Strict):
 
 @cache
 def _versions(path: Path | None) -> tuple[OperationsPolicy, ...]:
-    if path is None:
-        text = resources.files(__package__).joinpath(_FILE).read_text(encoding="utf-8")
-    else:
-        text = path.read_text(encoding="utf-8")
-    parsed = _File.model_validate(yaml.safe_load(text))
-    for earlier, later in pairwise(parsed.versions):
-        if later.valid_from <= earlier.valid_from:
-            raise ValueError(f"{_FILE}: versions must be sorted by valid_from, without duplicates")
+    raw = read_resource(__package__, _FILE) if path is None else read_yaml(path)
+    parsed = _File.model_validate(raw)
+    check_dates([v.valid_from for v in parsed.versions], where=f"{_FILE} versions")
     return tuple(_policy(version) for version in parsed.versions)
 
 
@@ -129,7 +128,4 @@ def _policy(version: _Version) -> OperationsPolicy:
 
 def load_operations_policy(*, on: date, path: Path | None = None) -> OperationsPolicy:
     """The rules in force on `on` (ValueError if the file is invalid or starts later)."""
-    current = [v for v in _versions(path) if v.valid_from <= on]
-    if not current:
-        raise ValueError(f"{_FILE}: no version in force on {on.isoformat()}")
-    return current[-1]
+    return in_force(_versions(path), on, start=lambda v: v.valid_from, where=_FILE)

@@ -17,6 +17,7 @@ __all__ = ["Reader"]
 
 E = TypeVar("E", bound=StrEnum)
 _CENT = Decimal("0.01")
+_MONEY_DIGITS = 15  # above, quantizing to the cent leaves the decimal context: never a 500
 
 
 def _join(path: str, key: str) -> str:
@@ -136,6 +137,14 @@ class Reader:
         if parsed < 0:
             self.problem(
                 path, "negative", "une valeur négative n'est pas admise", "must not be negative"
+            )
+            return None
+        if money and parsed.adjusted() >= _MONEY_DIGITS:
+            self.problem(
+                path,
+                "money_range",
+                "montant hors limites (au plus quinze chiffres avant la virgule)",
+                "an amount has at most fifteen digits before the decimal point",
             )
             return None
         if money and parsed != parsed.quantize(_CENT):

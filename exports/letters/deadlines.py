@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from exports.letters.templates import DATA_DIRECTORY
+from rules.reference_data import check_dates, in_force, parse_date, read_yaml
 
 __all__ = ["LetterRules", "letter_rules", "waiver_deadline"]
+
+_FILE = "letter_rules.yaml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +40,7 @@ class _Version(BaseModel):
     @field_validator("in_force_from", mode="before")
     @classmethod
     def _iso_date(cls, value: object) -> date:
-        return date.fromisoformat(str(value))
+        return parse_date(value, where="in_force_from")
 
 
 class _File(BaseModel):
@@ -50,20 +52,14 @@ class _File(BaseModel):
 
 @cache
 def _versions() -> tuple[_Version, ...]:
-    raw = (DATA_DIRECTORY / "letter_rules.yaml").read_text(encoding="utf-8")
-    versions = _File.model_validate(yaml.safe_load(raw)).versions
-    dates = [v.in_force_from for v in versions]
-    if dates != sorted(set(dates)):
-        raise ValueError("letter_rules.yaml: versions must be sorted by date, without duplicates")
+    versions = _File.model_validate(read_yaml(DATA_DIRECTORY / _FILE)).versions
+    check_dates([v.in_force_from for v in versions], where=f"{_FILE} versions")
     return versions
 
 
 def letter_rules(on: date) -> LetterRules:
     """The values in force on ``on`` (an error before the first version, never a default)."""
-    versions = [v for v in _versions() if v.in_force_from <= on]
-    if not versions:
-        raise LookupError(f"no letter rules in force on {on.isoformat()}")
-    found = versions[-1]
+    found = in_force(_versions(), on, start=lambda v: v.in_force_from, where=_FILE)
     return LetterRules(found.in_force_from, found.source, found.waiver_request_days)
 
 

@@ -18,11 +18,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from exports.letters.context import ServiceContact
 from remuneration.contact import load_contact_data
 from rules.reasons import ReasonCode
+from rules.reference_data import ReferenceDataError, parse_date, read_yaml
 
 __all__ = [
     "DATA_DIRECTORY",
@@ -141,22 +140,20 @@ def _plain_texts(raw: object, where: str) -> dict[str, PlainText]:
 
 
 def _read_yaml(path: Path) -> Mapping[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    try:
+        data = read_yaml(path)
+    except ReferenceDataError as error:
+        raise TemplateError(str(error)) from error
     if not isinstance(data, Mapping):
         raise TemplateError(f"{path.name} : dictionnaire attendu")
     return data
 
 
 def _as_date(raw: object, where: str) -> date:
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            pass
-    raise TemplateError(f"{where} : date AAAA-MM-JJ attendue")
+    try:
+        return parse_date(raw, where=where)
+    except ReferenceDataError as error:
+        raise TemplateError(str(error)) from error
 
 
 def parse_templates(data: Mapping[str, Any]) -> LetterTemplates:

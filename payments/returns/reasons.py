@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from rules.reference_data import check_dates, in_force, parse_date, read_resource
 
 __all__ = ["ReasonCode", "reason_code", "reason_codes"]
 
@@ -52,7 +52,7 @@ class _Version(BaseModel):
     @field_validator("in_force_from", mode="before")
     @classmethod
     def _iso_date(cls, value: object) -> date:
-        return date.fromisoformat(str(value))
+        return parse_date(value, where="in_force_from")
 
 
 class _Table(BaseModel):
@@ -64,22 +64,17 @@ class _Table(BaseModel):
 
 @cache
 def _table() -> _Table:
-    text = resources.files(__package__).joinpath(_FILE).read_text(encoding="utf-8")
-    table = _Table.model_validate(yaml.safe_load(text))
-    dates = [v.in_force_from for v in table.versions]
-    if dates != sorted(set(dates)):
-        raise ValueError(f"{_FILE}: versions must be sorted by date, without duplicates")
+    table = _Table.model_validate(read_resource(__package__, _FILE))
+    check_dates([v.in_force_from for v in table.versions], where=f"{_FILE} versions")
     return table
 
 
 def reason_codes(on: date) -> dict[str, ReasonCode]:
     """The whole table in force on ``on``, by code."""
-    versions = [v for v in _table().versions if v.in_force_from <= on]
-    if not versions:
-        raise LookupError(f"no reason code table in force on {on.isoformat()}")
+    version = in_force(_table().versions, on, start=lambda v: v.in_force_from, where=_FILE)
     return {
         code: ReasonCode(code, e.meaning, e.action, e.block_bank_details, e.reissue_allowed)
-        for code, e in versions[-1].codes.items()
+        for code, e in version.codes.items()
     }
 
 

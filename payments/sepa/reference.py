@@ -1,19 +1,20 @@
 """Rule data of the EPC layer: TARGET2 closing days and the SEPA country list.
 
-Both are facts decided outside remu (by the ECB and the EPC) and change by decision, so they
-live in dated YAML files next to this module, each with its source; this module only loads
-them, picks the version in force and computes Easter (for Good Friday and Easter Monday).
+Both are facts decided outside remu (by the ECB and the EPC) and change by decision. The TARGET2
+calendar lives in a dated YAML file next to this module, with its source; the SEPA country list
+is the rules' dated parameter ``sepa.countries`` (one list for the whole project). This module
+picks the version in force and computes Easter (for Good Friday and Easter Monday).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
-from typing import TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from rules import default_store
+from rules.reference_data import check_dates, in_force, parse_date, read_resource
 
 __all__ = [
     "easter_sunday",
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 _TARGET2_FILE = "target2_closing_days.yaml"
-_COUNTRIES_FILE = "sepa_countries.yaml"
+_COUNTRIES_PARAMETER = "sepa.countries"
 
 
 class _Frozen(BaseModel):
@@ -54,25 +55,7 @@ class _CalendarVersion(_Frozen):
     @field_validator("in_force_from", mode="before")
     @classmethod
     def _iso_date(cls, value: object) -> date:
-        return date.fromisoformat(str(value))
-
-
-class _CountryVersion(_Frozen):
-    in_force_from: date
-    source: str = Field(min_length=1)
-    countries: frozenset[str]
-
-    @field_validator("in_force_from", mode="before")
-    @classmethod
-    def _iso_date(cls, value: object) -> date:
-        return date.fromisoformat(str(value))
-
-    @field_validator("countries", mode="before")
-    @classmethod
-    def _codes(cls, value: object) -> frozenset[str]:
-        if not isinstance(value, list) or len(set(value)) != len(value):
-            raise ValueError("countries must be a list without duplicates")
-        return frozenset(str(code) for code in value)
+        return parse_date(value, where="in_force_from")
 
 
 class _Calendar(_Frozen):
@@ -80,43 +63,15 @@ class _Calendar(_Frozen):
     versions: tuple[_CalendarVersion, ...] = Field(min_length=1)
 
 
-class _Countries(_Frozen):
-    source: str = Field(min_length=1)
-    versions: tuple[_CountryVersion, ...] = Field(min_length=1)
-
-
-def _read_yaml(name: str) -> object:
-    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
-
-
-def _check_sorted(dates: list[date], name: str) -> None:
-    if dates != sorted(set(dates)):
-        raise ValueError(f"{name}: versions must be sorted by date, without duplicates")
-
-
 @cache
 def _calendar() -> _Calendar:
-    calendar = _Calendar.model_validate(_read_yaml(_TARGET2_FILE), strict=False)
-    _check_sorted([v.in_force_from for v in calendar.versions], _TARGET2_FILE)
+    calendar = _Calendar.model_validate(read_resource(__package__, _TARGET2_FILE), strict=False)
+    check_dates([v.in_force_from for v in calendar.versions], where=f"{_TARGET2_FILE} versions")
     return calendar
 
 
-@cache
-def _countries() -> _Countries:
-    countries = _Countries.model_validate(_read_yaml(_COUNTRIES_FILE), strict=False)
-    _check_sorted([v.in_force_from for v in countries.versions], _COUNTRIES_FILE)
-    return countries
-
-
-_V = TypeVar("_V", _CalendarVersion, _CountryVersion)
-
-
-def _in_force(versions: tuple[_V, ...], day: date) -> _V:
-    current = [v for v in versions if v.in_force_from <= day]
-    if not current:
-        raise LookupError(f"no rule data in force on {day.isoformat()}")
-    return current[-1]
+def _in_force(versions: tuple[_CalendarVersion, ...], day: date) -> _CalendarVersion:
+    return in_force(versions, day, start=lambda v: v.in_force_from, where=_TARGET2_FILE)
 
 
 def easter_sunday(year: int) -> date:
@@ -171,8 +126,9 @@ def next_target2_business_day(day: date) -> date:
 
 
 def sepa_countries(on: date) -> frozenset[str]:
-    """ISO country codes (as they start an IBAN) in the SEPA scope on the given date."""
-    return _in_force(_countries().versions, on).countries
+    """ISO country codes (as they start an IBAN) in the SEPA scope on the given date: the rules'
+    dated parameter ``sepa.countries``."""
+    return frozenset(default_store().at(_COUNTRIES_PARAMETER, on).codes)
 
 
 def is_sepa_country(country_code: str, on: date) -> bool:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from rules.parameters.schema import (
     Parameter,
@@ -15,6 +12,14 @@ from rules.parameters.schema import (
     ParameterKind,
     ParameterValue,
     parse_value,
+)
+from rules.reference_data import (
+    ReferenceDataError,
+    check_keys,
+    find_floats,
+    parse_date,
+    read_yaml,
+    require_source,
 )
 
 __all__ = ["DEFAULT_DIRECTORY", "load_directory", "parse_parameter"]
@@ -26,40 +31,14 @@ _ENTRY_KEYS = {"from", "value", "source", "status", "closed"}
 _STATUSES = {"R", "N", "A"}
 
 
-def _find_floats(node: Any, path: str) -> Iterable[str]:
-    if isinstance(node, float):
-        yield path
-    elif isinstance(node, dict):
-        for key, child in node.items():
-            yield from _find_floats(child, f"{path}.{key}")
-    elif isinstance(node, list):
-        for index, child in enumerate(node):
-            yield from _find_floats(child, f"{path}[{index}]")
-
-
-def _entry_date(raw: object, *, where: str) -> date:
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            pass
-    raise ParameterError(f"{where}.from : date AAAA-MM-JJ attendue, reçu {raw!r}")
-
-
 def _entry(
     raw: object, *, parameter_id: str, kind: ParameterKind, where: str
 ) -> tuple[date, ParameterValue | None]:
     if not isinstance(raw, dict):
         raise ParameterError(f"{where} : une entrée est un dictionnaire (from, value, source)")
-    unknown = set(raw) - _ENTRY_KEYS
-    if unknown:
-        raise ParameterError(f"{where} : clé inconnue {sorted(unknown)}")
-    in_force_from = _entry_date(raw.get("from"), where=where)
-    source = raw.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise ParameterError(f"{where} : source manquante (texte légal, délibération ou hypothèse)")
+    check_keys(raw, allowed=_ENTRY_KEYS, where=where)
+    in_force_from = parse_date(raw.get("from"), where=f"{where}.from")
+    source = require_source(raw.get("source"), where=where)
     if raw.get("closed") is True:
         if "value" in raw:
             raise ParameterError(f"{where} : une entrée de fermeture n'a pas de valeur")
@@ -74,15 +53,13 @@ def _entry(
         parameter_id=parameter_id,
         value=value,
         in_force_from=in_force_from,
-        source=source.strip(),
+        source=source,
         status=str(status),
     )
 
 
 def _header(raw: dict[str, Any], *, where: str) -> tuple[str, str, ParameterKind, list[Any]]:
-    unknown = set(raw) - _TOP_KEYS
-    if unknown:
-        raise ParameterError(f"{where} : clé inconnue {sorted(unknown)}")
+    check_keys(raw, allowed=_TOP_KEYS, where=where)
     parameter_id, label, kind_text, values = (
         raw.get("id"),
         raw.get("label"),
@@ -104,10 +81,19 @@ def _header(raw: dict[str, Any], *, where: str) -> tuple[str, str, ParameterKind
 
 
 def parse_parameter(raw: object, *, file_name: str) -> Parameter:
-    """Check and type the content of one parameter file."""
+    """Check and type the content of one parameter file (every refusal a `ParameterError`)."""
+    try:
+        return _parse_parameter(raw, file_name=file_name)
+    except ParameterError:
+        raise
+    except ReferenceDataError as exc:
+        raise ParameterError(str(exc)) from exc
+
+
+def _parse_parameter(raw: object, *, file_name: str) -> Parameter:
     if not isinstance(raw, dict):
         raise ParameterError(f"{file_name} : le fichier doit décrire un paramètre (dictionnaire)")
-    floats = list(_find_floats(raw, file_name))
+    floats = list(find_floats(raw, file_name))
     if floats:
         raise ParameterError(
             f"{floats[0]} : nombre à virgule flottante refusé ; écrire la valeur décimale entre "
@@ -149,9 +135,9 @@ def load_directory(directory: Path) -> list[Parameter]:
     parameters: list[Parameter] = []
     for path in sorted(directory.glob("*.yaml")):
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise ParameterError(f"{path.name} : YAML illisible ({exc})") from exc
+            raw = read_yaml(path)
+        except ReferenceDataError as exc:
+            raise ParameterError(str(exc)) from exc
         parameter = parse_parameter(raw, file_name=path.name)
         if path.name != f"{parameter.id}.yaml":
             raise ParameterError(f"{path.name} : le fichier doit s'appeler {parameter.id}.yaml")

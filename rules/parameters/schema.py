@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from rules.reference_data import ReferenceDataError
+
 __all__ = [
     "Band",
     "Parameter",
@@ -104,7 +106,7 @@ class Parameter:
     file_name: str
 
 
-class ParameterError(ValueError):
+class ParameterError(ReferenceDataError):
     """A malformed parameter file, or a value asked outside a parameter's life."""
 
 

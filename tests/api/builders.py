@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.demo_data import make_iban, make_nir, make_siret
 from remuneration.db.models import TrainingOrganisation
+from remuneration.demo.data import make_iban, make_nir, make_siret
 
 RNG = random.Random(7)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from api.cli import main
+from api.composition import main
 from remuneration.cases.models import CaseAgent, CaseAgentAbsence, CaseTeam
 from remuneration.db.session import make_engine, make_session_factory
 from tests.dbsupport import database_url_for, is_postgres

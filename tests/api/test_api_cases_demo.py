@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.demo import load_demo
-from api.security import issue_token
+from api.cli.main import load_demo_data
+from api.tokens import issue_token
 from remuneration.db.models import User
 
 pytestmark = pytest.mark.slow
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 def test_the_demo_queue_has_cases_to_work_on(api: Any) -> None:
     now = datetime(2026, 6, 15, 9, tzinfo=UTC)
-    summary = load_demo(api.settings, trainees=80, seed=2024, now=now)
+    summary = load_demo_data(api.settings, trainees=80, seed=2024, now=now)
     assert "dossiers de relation usager" in summary
     api.clock.now = now
     with api.session() as session:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from api.security import issue_token
+from api.tokens import issue_token
 from remuneration.cases.services import run_case_jobs
 from remuneration.services.context import Role
 from remuneration.services.users import create_user

@@ -11,7 +11,7 @@ import jwt
 import pytest
 from pydantic import ValidationError
 
-from api.cli import main
+from api.composition import main
 from api.settings import Settings
 from tests.dbsupport import database_url_for, is_postgres
 

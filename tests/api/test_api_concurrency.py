@@ -106,7 +106,7 @@ def test_a_key_being_processed_answers_409(api: Any) -> None:
     import json
 
     body = trainee_body(last_name="EnCours")
-    from api.schemas.catalogue import TraineeCreate
+    from api.http.schemas.catalogue import TraineeCreate
 
     canonical = json.dumps(
         TraineeCreate(**body).model_dump(mode="json"),

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from api.demo import demo_loaded, load_demo, print_tokens
+from api.cli.main import load_demo_data, print_tokens
+from remuneration.demo.loader import demo_loaded
 
 pytestmark = pytest.mark.slow
 
@@ -18,10 +19,10 @@ def test_the_demo_has_dossiers_in_every_state_and_working_tokens(
     api: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     now = datetime(2026, 6, 15, 9, tzinfo=UTC)
-    summary = load_demo(api.settings, trainees=150, seed=2024, now=now)
+    summary = load_demo_data(api.settings, trainees=150, seed=2024, now=now)
     assert "150 stagiaires" in summary
-    assert demo_loaded(api.settings)
-    assert load_demo(api.settings, trainees=150, seed=2024, now=now).startswith("Les données")
+    assert demo_loaded(api.settings.database_url)
+    assert load_demo_data(api.settings, trainees=150, seed=2024, now=now).startswith("Les données")
     for state in STATES:
         assert f"{state} : " in summary, (state, summary)
 

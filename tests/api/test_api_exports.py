@@ -17,8 +17,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from api.cli import main
-from api.security import issue_token
+from api.composition import main
+from api.tokens import issue_token
 from payments.models import PaymentBatch
 from remuneration.db.models import AuditEvent, User
 from tests.api.builders import check, create_training, ready_dossier

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from api.cli import main
+from api.composition import main
 from remuneration.db.migrate import drop_everything
 from remuneration.db.models import AuditEvent, JobRun
 from remuneration.db.session import make_engine, make_session_factory
@@ -33,8 +33,7 @@ JOBS = {
     "retention_purge",
     "advance_run",
     "monthly_payment_run",
-    "automatic_cases",
-    "sla_sweep",
+    "case_queue",
 }
 
 

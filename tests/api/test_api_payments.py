@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from api.security import issue_token
+from api.tokens import issue_token
 from payments.models import Debt, Payment, PaymentRun
 from payments.sepa import check_file, validate_pain001
 from remuneration.db.models import AuditEvent, CaseRequest, Dossier

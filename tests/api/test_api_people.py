@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.demo_data import make_iban, make_nir
 from remuneration.db.models import AuditEvent, CaseRequest, Dossier, Trainee
+from remuneration.demo.data import make_iban, make_nir
 from tests.api.builders import (
     RNG,
     check,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from api.demo import load_demo, print_tokens
+from api.cli.main import load_demo_data, print_tokens
 from remuneration.db.models import Decision, Document, Dossier, Trainee
 from tests.api.builders import check
 
@@ -50,7 +50,7 @@ def _granted_by_person(api: Any) -> dict[str, set[uuid.UUID]]:
 
 @pytest.fixture(scope="module")
 def demo(api: Any) -> Any:
-    load_demo(api.settings, trainees=300, seed=2024, now=NOW)  # what `remu demo` loads
+    load_demo_data(api.settings, trainees=300, seed=2024, now=NOW)  # what `remu demo` loads
     api.clock.now = NOW
     return api
 

@@ -10,7 +10,7 @@ import jwt
 import pytest
 from sqlalchemy import select
 
-from api.security import issue_token
+from api.tokens import issue_token
 from remuneration.db.models import User
 from tests.api.builders import check, create_training, ready_dossier
 
@@ -19,7 +19,7 @@ AGENTS = {"instructor", "supervisor"}
 READERS = AGENTS | {"relation_usagers", "finance"}
 CASE_WORKERS = {"relation_usagers", "supervisor"}
 
-# (method, path) → roles allowed; written independently of api.security.PERMISSIONS.
+# (method, path) → roles allowed; written independently of api.http.security.PERMISSIONS.
 MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/organisations"): AGENTS | {"admin"},
     ("GET", "/v1/organisations/{organisation_id}"): ALL,
@@ -66,6 +66,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/cases"): CASE_WORKERS,
     ("GET", "/v1/cases"): CASE_WORKERS,
     ("GET", "/v1/cases/metrics"): {"supervisor"},
+    ("GET", "/v1/cases/macros"): CASE_WORKERS,
     ("GET", "/v1/cases/{case_id}"): CASE_WORKERS,
     ("POST", "/v1/cases/{case_id}/claim"): CASE_WORKERS,
     ("POST", "/v1/cases/{case_id}/assign"): {"supervisor"},

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.demo_data import make_iban
 from remuneration.db.models import AuditEvent
+from remuneration.demo.data import make_iban
 from remuneration.domain.masking import mask_iban
 from tests.api.builders import (
     check,

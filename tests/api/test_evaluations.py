@@ -19,7 +19,7 @@ EXAMPLES = sorted((Path(__file__).parents[1] / "rules" / "examples").glob("*.jso
 
 def cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> Any:
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
+        [sys.executable, "-m", "api.composition", *args],
         input=stdin,
         capture_output=True,
         check=False,

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, delete, text
 from sqlalchemy.orm import Session
 
-from api.app import create_app
-from api.metrics import breached_slas, open_cases_by_status, payments_pending
+from api.composition import create_app
+from api.http.metrics import breached_slas, open_cases_by_status, payments_pending
 from remuneration.db.models import JobRun
 from remuneration.db.session import make_session_factory
 from remuneration.domain.ids import new_id

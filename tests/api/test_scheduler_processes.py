@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.job_slots import PARIS, slots_between
-from api.jobs_registry import build_registry
+from api.scheduler.registry import build_registry
+from api.scheduler.slots import PARIS, slots_between
 from remuneration.db.models import JobRun
 from remuneration.db.session import make_engine, make_session_factory
 from tests.dbsupport import database_url_for, fresh_database, make_settings
@@ -49,7 +49,7 @@ def _environment(url: str, directory: Path) -> dict[str, str]:
 
 def _remu(*args: str) -> list[str]:
     """The `remu` console script's entry point, in a fresh interpreter."""
-    entry = "import sys; from api.cli import main; sys.exit(main(sys.argv[1:]))"
+    entry = "import sys; from api.composition import main; sys.exit(main(sys.argv[1:]))"
     return [sys.executable, "-c", entry, *args]
 
 
@@ -134,7 +134,7 @@ def test_two_scheduler_processes_run_every_job_of_a_day_once(tmp_path: Path) -> 
     day_end = datetime(2026, 3, 29, 23, 59, tzinfo=PARIS)
     expected, _ = _walk(tmp_path, day_start, day_end, None)
     by_job = {name: sum(1 for job, _ in expected if job == name) for name, _ in expected}
-    assert by_job["sla_sweep"] == 23 * 12 and by_job["automatic_cases"] == 23 * 6  # 23 hours
+    assert by_job["case_queue"] == 23 * 12  # every five minutes, 23 hours
 
 
 def test_the_scheduler_stops_gracefully_on_sigterm(tmp_path: Path) -> None:

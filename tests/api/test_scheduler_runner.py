@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session
 
-from api.job_runner import JobRunner, Outcome, RunStatus
-from api.job_simulation import simulate, simulated_instants
-from api.job_slots import PARIS, CronSchedule, slots_between
-from api.job_status import job_states
-from api.jobs_registry import JobSpec
+from api.scheduler.registry import JobSpec
+from api.scheduler.runner import JobRunner, Outcome, RunStatus
+from api.scheduler.simulation import simulate, simulated_instants
+from api.scheduler.slots import PARIS, CronSchedule, slots_between
+from api.scheduler.status import job_states
 from remuneration.db.models import IdempotencyRecord, JobLease, JobRun
 from remuneration.db.session import make_engine, make_session_factory
 from remuneration.domain.ids import new_id
@@ -258,7 +258,7 @@ def test_the_claim_is_serialised_by_an_advisory_lock_on_postgresql(
 ) -> None:
     if not is_postgres(url):
         pytest.skip("PostgreSQL advisory locks")
-    from api.job_runner import _lock_key
+    from api.scheduler.runner import _lock_key
 
     calls = Calls()
     runner = JobRunner(make_session_factory(engine), [calls.job("nightly")])

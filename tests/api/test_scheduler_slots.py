@@ -8,8 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from api.job_calendar import is_payment_business_day, payment_run_date, policy_payment_run_date
-from api.job_slots import (
+from api.scheduler.slots import (
     PARIS,
     CronSchedule,
     MonthlyBusinessDaySchedule,
@@ -18,6 +17,7 @@ from api.job_slots import (
     next_slot,
     slots_between,
 )
+from payments.run_calendar import is_payment_business_day, payment_run_date, policy_payment_run_date
 
 NIGHTLY = CronSchedule(minute="30", hour="2")
 

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from api.demo_data import make_iban, make_nir, make_siret
 from payments import PayerAccount
 from payments.sepa import Pain001Version
 from remuneration.db.models import Dossier, User
 from remuneration.db.session import make_session_factory
+from remuneration.demo.data import make_iban, make_nir, make_siret
 from remuneration.domain.attendance import AttendanceEntry
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services import attendance, catalogue, decisions, dossiers

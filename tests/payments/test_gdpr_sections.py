@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from api.scheduled_work import automatic_cases_job, monthly_payment_run_job
+from api.rules_door import parameter_store
+from api.scheduler.work import case_queue_job
+from api.settings import payer_account
+from payments.jobs import monthly_payment_run_job
 from payments.queries import payments_summary_for_trainee
 from remuneration.cases.services.export import cases_of_trainee
 from remuneration.db.session import make_session_factory
@@ -25,7 +28,8 @@ def test_export_has_payments_and_cases_with_masked_iban(world: World, tmp_path: 
             session,
             today=date(2024, 5, 8),
             now=now,
-            settings=make_settings("sqlite://", tmp_path),
+            payer=payer_account(make_settings("sqlite://", tmp_path)),
+            parameters=parameter_store(),
             protector=world.protector,
         )
         request_case(
@@ -38,7 +42,7 @@ def test_export_has_payments_and_cases_with_masked_iban(world: World, tmp_path: 
             trainee_id=info["trainee_id"],
             dossier_id=info["dossier_id"],
         )
-        automatic_cases_job(session, today=now.date(), now=now)
+        case_queue_job(session, today=now.date(), now=now)
     with sessions.begin() as session:
         ctx = system_context(session, now=now, protector=world.protector, request_id="test")
         exported = export_trainee(
@@ -76,7 +80,7 @@ def test_retention_blanks_the_free_texts_of_a_trainees_cases(world: World) -> No
             now=now,
             trainee_id=info["trainee_id"],
         )
-        automatic_cases_job(session, today=now.date(), now=now)
+        case_queue_job(session, today=now.date(), now=now)
     with sessions.begin() as session:
         ctx = system_context(session, now=now, protector=world.protector, request_id="test")
         assert anonymise_cases(ctx, [info["trainee_id"]]) == 1

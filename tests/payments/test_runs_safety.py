@@ -52,7 +52,7 @@ def test_a_run_killed_midway_leaves_nothing_and_runs_whole_again(tmp_path: Path)
         "REMU_JWT_SECRET": secrets.token_urlsafe(48),
         "PYTHONPATH": str(ROOT),
     }
-    command = [sys.executable, "-m", "api.cli", "payments", "run", "--kind", "monthly"]
+    command = [sys.executable, "-m", "api.composition", "payments", "run", "--kind", "monthly"]
     command += ["--period", "2024-04", "--execution-date", execution.isoformat()]
     command += ["--chunk-size", "100"]
     process = subprocess.Popen(

@@ -7,13 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from api.scheduled_work import (
-    advance_run_job,
-    automatic_cases_job,
-    monthly_payment_run_job,
-    previous_month,
-    sla_sweep_job,
-)
+from api.rules_door import parameter_store
+from api.scheduler.work import case_queue_job
+from api.settings import payer_account
+from payments.jobs import advance_run_job, monthly_payment_run_job, previous_month
 from payments.models import PaymentRun
 from remuneration.cases.models import Case
 from remuneration.db.session import make_session_factory
@@ -40,7 +37,8 @@ def test_monthly_and_advance_jobs_pay_once(world: World, tmp_path: Path) -> None
                     session,
                     today=date(2024, 5, 8),
                     now=now,
-                    settings=settings,
+                    payer=payer_account(settings),
+                    parameters=parameter_store(),
                     protector=world.protector,
                 )
             )
@@ -51,7 +49,8 @@ def test_monthly_and_advance_jobs_pay_once(world: World, tmp_path: Path) -> None
             session,
             today=date(2024, 5, 8),
             now=now,
-            settings=settings,
+            payer=payer_account(settings),
+            parameters=parameter_store(),
             protector=world.protector,
         )
     assert advance["created"] == 1
@@ -80,11 +79,12 @@ def test_case_jobs_open_one_case_per_cause(world: World) -> None:
                 dossier_id=info["dossier_id"],
             )
     with sessions.begin() as session:
-        report = automatic_cases_job(session, today=now.date(), now=now)
+        report = case_queue_job(session, today=now.date(), now=now)
     assert report["opened"] == 1 and report["added"] == 1
+    assert report["cases"] >= 1  # the sweep ran after the detectors, on the new case
     with sessions.begin() as session:
-        sweep = sla_sweep_job(session, today=now.date(), now=now)
-    assert sweep["cases"] >= 1
+        again = case_queue_job(session, today=now.date(), now=now)
+    assert again["opened"] == 0 and again["added"] == 0
     with sessions() as session:
         cases = session.scalars(select(Case)).all()
         assert [(c.category, c.priority) for c in cases] == [("payment_returned", "high")]

@@ -11,6 +11,7 @@ from payments.sepa.reference import (
     target2_business_day_on_or_after,
     target2_closing_days,
 )
+from rules import ParameterError
 
 
 @pytest.mark.parametrize(
@@ -76,6 +77,14 @@ def test_sepa_countries() -> None:
         assert not is_sepa_country(outside, on)
 
 
+def test_norway_is_in_the_one_sepa_list() -> None:
+    # The former copy of this list had an unquoted NO, read by YAML as false: Norway was lost.
+    assert is_sepa_country("NO", date(2025, 1, 1))
+    assert is_sepa_country("NO", date(2020, 1, 1))
+
+
 def test_rule_data_before_its_first_version_is_refused() -> None:
+    with pytest.raises(ParameterError):
+        sepa_countries(date(2019, 1, 1))
     with pytest.raises(LookupError):
-        sepa_countries(date(2020, 1, 1))
+        is_target2_business_day(date(2001, 12, 31))

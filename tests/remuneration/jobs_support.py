@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from api.demo_data import make_iban, make_nir, make_siret
 from remuneration.db.models import Dossier, Trainee, Training
+from remuneration.demo.data import make_iban, make_nir, make_siret
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services import catalogue, decisions, dossiers
 from remuneration.services.context import Actor, Role, ServiceContext

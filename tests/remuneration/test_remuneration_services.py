@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from api.demo_data import make_iban, make_nir, make_siret
 from remuneration.db.models import Dossier
 from remuneration.db.session import make_session_factory
+from remuneration.demo.data import make_iban, make_nir, make_siret
 from remuneration.domain.attendance import AttendanceEntry
 from remuneration.domain.errors import AlreadyExists, InvalidFacts, NotFound
 from remuneration.domain.vocabulary import DocumentKind

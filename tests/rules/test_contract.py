@@ -58,6 +58,10 @@ def problems(data: Any) -> list[tuple[str, str]]:
             ("aid_requests[0].invoice_amount", "money_precision"),
         ),
         (
+            {"aid_requests": [{"kind": "equipment", "invoice_amount": "1E+30"}]},
+            ("aid_requests[0].invoice_amount", "money_range"),
+        ),
+        (
             {"aid_requests": [{"kind": "equipment", "invoice_amount": 5.5}]},
             ("aid_requests[0].invoice_amount", "money"),
         ),

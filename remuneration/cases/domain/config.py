@@ -9,20 +9,26 @@ frozen dataclasses. Floats are refused for thresholds (write ``"80"``, not ``80.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
-from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+
+from rules.reference_data import (
+    ReferenceDataError,
+    check_dates,
+    in_force,
+    parse_date,
+    read_resource,
+    read_yaml,
+)
 
 from .assignment import WorkRules
 from .auto_cases import AutoCaseRule, AutoCaseTrigger, Contact
@@ -54,6 +60,11 @@ class _Strict(BaseModel):
 class _Version(_Strict):
     valid_from: date
     source: str = Field(min_length=10)
+
+    @field_validator("valid_from", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> date:
+        return parse_date(value, where="valid_from")
 
 
 class _CalendarVersion(_Version):
@@ -264,33 +275,20 @@ def _load(file_name: str, name: str, model: type[V], on: date, path: Path | None
         raise CaseConfigurationError(f"« {file_name} » doit avoir « name: {name} ».")
     try:
         versions = [model.model_validate(item) for item in raw.get("versions") or []]
+        check_dates([v.valid_from for v in versions], where=f"{file_name} versions")
+        return in_force(versions, on, start=lambda v: v.valid_from, where=file_name)
     except ValidationError as exc:
         raise CaseConfigurationError(f"Configuration invalide « {file_name} » : {exc}") from exc
-    return _in_force(versions, on, file_name)
+    except ReferenceDataError as exc:
+        raise CaseConfigurationError(f"Configuration invalide : {exc}") from exc
 
 
 @lru_cache(maxsize=32)
 def _read(file_name: str, path: str | None) -> Any:
-    if path is None:
-        text = resources.files(_PACKAGE).joinpath(file_name).read_text(encoding="utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
-
-
-def _in_force(versions: Sequence[V], on: date, file_name: str) -> V:
-    starts = [version.valid_from for version in versions]
-    if not starts or any(later <= earlier for earlier, later in pairwise(starts)):
-        raise CaseConfigurationError(
-            f"« {file_name} » : les versions doivent exister et être triées par date d'effet, "
-            "sans doublon."
-        )
-    in_force = [version for version in versions if version.valid_from <= on]
-    if not in_force:
-        raise CaseConfigurationError(
-            f"« {file_name} » : aucune version en vigueur le {on.isoformat()}."
-        )
-    return in_force[-1]
+    try:
+        return read_resource(_PACKAGE, file_name) if path is None else read_yaml(Path(path))
+    except ReferenceDataError as exc:
+        raise CaseConfigurationError(f"Configuration invalide : {exc}") from exc
 
 
 def _weekly_hours(

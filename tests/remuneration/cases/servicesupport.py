@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from api.demo_data import make_siret
 from remuneration.cases.services import CaseContext
 from remuneration.db.models import User
 from remuneration.db.session import make_session_factory
+from remuneration.demo.data import make_siret
 from remuneration.services import catalogue, dossiers
 from remuneration.services.context import Actor, Role, ServiceContext
 from remuneration.services.inputs import (

@@ -77,7 +77,7 @@ def test_a_float_threshold_is_refused(tmp_path: Path) -> None:
         'at_risk_percent: "80"', "at_risk_percent: 80.0"
     )
     path = write(tmp_path, "sl.yaml", text)
-    with pytest.raises(CaseConfigurationError, match="quoted decimal"):
+    with pytest.raises(CaseConfigurationError, match="virgule flottante"):
         load_service_levels(on=date(2025, 6, 1), path=path)
 
 

@@ -1,0 +1,1 @@
+"""The command-line door: the `remu` commands of agents and operators."""

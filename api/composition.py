@@ -1,0 +1,86 @@
+"""The composition root: the only module that knows the three doors and wires them together.
+
+- `create_app(settings)`: the HTTP door with the scheduler's job table bound into `/metrics`;
+- `build_parser()` / `main()`: the `remu` console script, made of the command line's commands,
+  the scheduler's (``scheduler``, ``jobs …``) and ``serve`` (the HTTP door, with the demo).
+
+The doors (`api.http`, `api.cli`, `api.scheduler`) never import one another nor this module;
+they share `api.settings`, `api.logging`, `api.rules_door` and `api.tokens`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy.orm import Session
+
+from api.cli import main as cli
+from api.cli.localsecrets import ensure_local_secrets
+from api.http.app import create_app as create_http_app
+from api.http.metrics import JobStateView
+from api.logging import configure_logging
+from api.rules_door import system_clock
+from api.scheduler import commands as scheduler_commands
+from api.scheduler.registry import build_registry
+from api.scheduler.status import job_states
+from api.settings import ENV_FILE, Settings, load_settings
+from remuneration.db.migrate import upgrade
+
+__all__ = ["build_parser", "create_app", "main"]
+
+
+def create_app(settings: Settings, *, clock: Callable[[], datetime] = system_clock) -> FastAPI:
+    """The HTTP application, its `/metrics` showing the scheduled jobs of this installation."""
+    jobs = build_registry(settings)
+
+    def states(session: Session, now: datetime) -> Sequence[JobStateView]:
+        return job_states(session, jobs, now=now)
+
+    return create_http_app(settings, clock=clock, job_states=states)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    if args.demo:
+        ensure_local_secrets(ENV_FILE)
+    settings = load_settings()
+    configure_logging(json_lines=settings.log_json)
+    upgrade(settings.database_url)
+    if args.demo:
+        cli.load_demo_if_needed(settings)
+    uvicorn.run(
+        create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
+    )
+    return cli.EXIT_OK
+
+
+def _register_serve(subparsers: Any) -> None:
+    serve = subparsers.add_parser("serve", help="servir l'API (crée et migre la base au besoin)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="charger les données de démonstration")
+    serve.set_defaults(handler=_serve)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = argparse.ArgumentParser(prog="remu", description="Rémunération des stagiaires")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    _register_serve(subparsers)
+    cli.register(subparsers)
+    scheduler_commands.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `remu` console script."""
+    return cli.run(build_parser(), argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The HTTP door: the FastAPI application, its dependencies, errors, security, routers and views."""

@@ -1,0 +1,107 @@
+"""The HTTP application: `create_app(settings)` wires the HTTP door; nothing happens at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI
+
+from api.http.deps import AppState
+from api.http.errors import install_error_handlers
+from api.http.metrics import JobStatesReader, MetricsMiddleware, RequestMetrics, no_jobs
+from api.http.metrics import router as metrics_router
+from api.http.middleware import RequestContextMiddleware
+from api.http.routers import (
+    attendance,
+    cases,
+    catalogue,
+    documents,
+    dossier_decisions,
+    dossiers,
+    evaluations,
+    exports,
+    health,
+    letters,
+    parameters,
+    payments,
+    payments_bank,
+    people,
+)
+from api.rules_door import system_clock
+from api.settings import Settings
+from remuneration.db.session import make_engine, make_session_factory
+from remuneration.services.document_store import DocumentStore
+from remuneration.services.protection import FieldProtector, decode_master_key
+
+__all__ = ["create_app"]
+
+_DESCRIPTION = """
+API du moteur de rémunération des stagiaires de la formation professionnelle.
+
+Authentification : `Authorization: Bearer <jeton>` (jeton signé, ou clé d'API d'un organisme).
+Les erreurs sont au format `application/problem+json` (champ `errors` : chemins des champs).
+Modifier un dossier exige l'en-tête `If-Match` (ETag du GET) ; les POST de création acceptent
+`Idempotency-Key`. Le NIR et l'IBAN sont toujours masqués (l'IBAN complet : rôle finance).
+"""
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = system_clock,
+    job_states: JobStatesReader = no_jobs,
+) -> FastAPI:
+    """Build the application on the database and keys of `settings`; `job_states` shows the
+    scheduled jobs in `/metrics` (bound by `api.composition`, the HTTP door does not know them)."""
+    engine = make_engine(settings.database_url)
+    protector = FieldProtector(decode_master_key(settings.data_key.get_secret_value()))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="remu — rémunération des stagiaires",
+        version="0.1.0",
+        description=_DESCRIPTION,
+        openapi_tags=[{"name": "dossiers", "description": "Dossiers de rémunération"}],
+    )
+    app.state.remu = AppState(
+        settings=settings,
+        write_sessions=make_session_factory(engine),
+        read_sessions=make_session_factory(engine, read_only=True),
+        protector=protector,
+        document_store=DocumentStore(settings.document_store_dir, protector),
+        clock=clock,
+    )
+    app.state.engine = engine
+    install_error_handlers(app)
+    for module in (
+        health,
+        catalogue,
+        people,
+        dossiers,
+        documents,
+        dossier_decisions,
+        attendance,
+        parameters,
+        evaluations,
+        payments,
+        payments_bank,
+        cases,
+        letters,
+        exports,
+    ):
+        app.include_router(module.router)
+    app.include_router(metrics_router)
+    app.state.job_states = job_states
+    app.state.request_metrics = RequestMetrics()
+    app.add_middleware(MetricsMiddleware, metrics=app.state.request_metrics)
+    app.add_middleware(
+        RequestContextMiddleware, max_body_bytes=settings.max_upload_bytes * 2 + 64 * 1024
+    )
+    return app

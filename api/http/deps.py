@@ -1,0 +1,156 @@
+"""Request dependencies: the session (committed or rolled back at the edge), the caller, the clock.
+
+Endpoints are plain `def` functions run in the thread pool, with a synchronous session. The
+session dependency has `scope="function"`: it commits after the endpoint returned and its
+response was built, but before anything is sent, so a failed commit becomes an error response.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.http.errors import Forbidden, PreconditionFailed, PreconditionRequired, Unauthenticated
+from api.http.security import PERMISSIONS, authenticate
+from api.logging import REQUEST_ID
+from api.rules_door import parameter_store
+from api.settings import Settings
+from remuneration.services.context import ServiceContext
+from remuneration.services.document_store import DocumentStore
+from remuneration.services.protection import FieldProtector
+
+_log = logging.getLogger("remu.api")
+
+__all__ = [
+    "AppState",
+    "SessionDep",
+    "etag",
+    "expected_version",
+    "get_state",
+    "require",
+    "require_version",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class AppState:
+    """What `create_app` wires once and every request uses."""
+
+    settings: Settings
+    write_sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
+    protector: FieldProtector
+    document_store: DocumentStore
+    clock: Callable[[], datetime]
+
+
+def get_state(request: Request) -> AppState:
+    """The application's wiring."""
+    state: AppState = request.app.state.remu
+    return state
+
+
+def _run_failure_callbacks(request: Request, session: Session) -> None:
+    for callback in getattr(request.state, "remu_on_failure", []):
+        try:
+            callback(session)
+        except Exception:
+            session.rollback()
+            _log.exception("cleanup after a failed request failed")
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; reads use a deferred transaction, writes an immediate one."""
+    state = get_state(request)
+    factory = state.read_sessions if request.method in ("GET", "HEAD") else state.write_sessions
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        _run_failure_callbacks(request, session)
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def _context(
+    request: Request,
+    session: SessionDep,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> ServiceContext:
+    state = get_state(request)
+    now = state.clock()
+    actor = authenticate(session, state.settings, authorization, now)
+    if actor is None:
+        raise Unauthenticated("Jeton d'accès manquant, invalide ou expiré.")
+    return ServiceContext(
+        session=session,
+        actor=actor,
+        now=now,
+        protector=state.protector,
+        request_id=REQUEST_ID.get(),
+        parameters=parameter_store(),
+    )
+
+
+def require(permission: str) -> Callable[..., ServiceContext]:
+    """A dependency giving the service context when the caller's role holds `permission`."""
+    roles = PERMISSIONS[permission]
+
+    def dependency(ctx: Annotated[ServiceContext, Depends(_context)]) -> ServiceContext:
+        if ctx.actor.role not in roles:
+            raise Forbidden("Votre rôle ne permet pas cette action.")
+        return ctx
+
+    dependency.__name__ = f"require_{permission.replace('.', '_')}"
+    return dependency
+
+
+def _parse_etag(value: str) -> int | None:
+    text = value.strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    text = text.strip('"')
+    return int(text) if text.isdigit() else None
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """The version named by an optional `If-Match` (None when absent or `*`)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    version = _parse_etag(if_match)
+    if version is None:
+        raise PreconditionFailed(
+            "L'en-tête If-Match ne désigne aucune version connue.", field="If-Match"
+        )
+    return version
+
+
+def require_version(if_match: str | None, current: int) -> None:
+    """`If-Match` is mandatory (428) and must name the current version (412)."""
+    if if_match is None:
+        raise PreconditionRequired(
+            "Indiquez la version lue dans l'en-tête If-Match (valeur de l'ETag).", field="If-Match"
+        )
+    version = expected_version(if_match)
+    if version is not None and version != current:
+        raise PreconditionFailed(
+            "Le dossier a été modifié depuis votre lecture ; relisez-le avant de recommencer.",
+            field="If-Match",
+        )
+
+
+def etag(version: int) -> str:
+    """The ETag of a versioned object."""
+    return f'"{version}"'

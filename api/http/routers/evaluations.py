@@ -1,0 +1,73 @@
+"""``POST /v1/evaluations``: the stateless evaluation of one dossier (evaluation contract)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.http.deps import require
+from api.http.routers._common import PROBLEM_RESPONSES
+from api.http.schemas.evaluations import EVALUATION_REQUEST_SCHEMA, EXAMPLE_REQUEST
+from api.rules_door import PARIS, parameter_store
+from remuneration.services.context import ServiceContext
+from rules import InputError, evaluate, loads, result_to_json
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["évaluations"], responses=PROBLEM_RESPONSES)
+
+_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": EVALUATION_REQUEST_SCHEMA,
+                "examples": {"stagiaire à temps plein": {"value": EXAMPLE_REQUEST}},
+            }
+        },
+    }
+}
+
+
+def input_problem(error: InputError, request: Request) -> JSONResponse:
+    """A malformed request as problem+json (422), every problem with its JSON path."""
+    body = {
+        "type": "https://remu.example/problems/invalid-input",
+        "title": "Demande invalide",
+        "status": 422,
+        "code": "invalid_input",
+        **error.to_dict(),
+        "request_id": getattr(request.state, "request_id", None),
+    }
+    return JSONResponse(body, status_code=422, media_type="application/problem+json")
+
+
+@router.post(
+    "/v1/evaluations",
+    summary="Évaluer un dossier (sans l'enregistrer)",
+    description=(
+        "Décision (accordé, rejeté, incomplet), motifs, pièces ou informations manquantes et "
+        "toutes les lignes de paiement pour les mois fournis, chacune expliquée en français avec "
+        "les paramètres utilisés, leur date d'effet et leur source."
+    ),
+    openapi_extra=_BODY_DOC,
+    responses={
+        200: {"description": "Résultat de l'évaluation"},
+        422: {"description": "Demande invalide (problem+json, chemins JSON des erreurs)"},
+    },
+)
+async def post_evaluation(
+    request: Request,
+    ctx: Annotated[ServiceContext, Depends(require("evaluations.create"))],
+) -> Response:
+    """No database is touched: the body is read raw so that the rules package checks it and all
+    three doors (library, command line, API) answer the same bytes."""
+    raw = await request.body()
+    try:
+        today = ctx.now.astimezone(PARIS).date()
+        result = evaluate(loads(raw), today=today, parameters=parameter_store())
+    except InputError as error:
+        return input_problem(error, request)
+    return Response(result_to_json(result), media_type="application/json")

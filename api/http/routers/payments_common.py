@@ -1,0 +1,219 @@
+"""What the payment routers and the payment commands share: the paying account from the
+settings, the mandatory Idempotency-Key, and the ORM → response conversions."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import select
+
+from api.http.schemas.payments import (
+    BankFileView,
+    BankReturnView,
+    BatchLink,
+    BatchView,
+    FileHeaderView,
+    IbanChangeFlag,
+    OverpaymentView,
+    PaymentView,
+    RunView,
+    money,
+)
+from payments import read_header
+from payments.models import BankFile, BankReturnRecord, Debt, Payment, PaymentBatch, PaymentRun
+from payments.queries import batches_of_run, revealed_payment_iban
+from remuneration.db.base import as_utc
+from remuneration.domain.errors import DomainError
+from remuneration.services.context import Role, ServiceContext
+
+__all__ = [
+    "IdempotencyKeyRequired",
+    "bank_file_view",
+    "batch_view",
+    "overpayment_view",
+    "payment_view",
+    "require_idempotency_key",
+    "run_view",
+]
+
+
+class IdempotencyKeyRequired(DomainError):
+    """A payment or file endpoint called without Idempotency-Key (answered 400)."""
+
+    code = "idempotency_key_required"
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return as_utc(moment) if moment is not None else None
+
+
+def require_idempotency_key(key: str | None) -> str:
+    if key is None:
+        raise IdempotencyKeyRequired(
+            "L'en-tête Idempotency-Key est obligatoire pour les paiements et les fichiers.",
+            field="Idempotency-Key",
+        )
+    return key
+
+
+def run_view(ctx: ServiceContext, run: PaymentRun) -> RunView:
+    batches = [
+        BatchLink(
+            id=batch.id,
+            status=batch.status,
+            message_id=batch.message_id,
+            number_of_transactions=batch.number_of_transactions,
+            control_sum=money(batch.control_sum),
+        )
+        for batch in batches_of_run(ctx.session, run.id)
+    ]
+    return RunView(
+        id=run.id,
+        kind=run.kind,
+        period=run.period,
+        execution_date=run.execution_date,
+        as_of=run.as_of,
+        status=run.status,
+        started_by=run.started_by,
+        started_at=as_utc(run.started_at),
+        completed_at=_utc(run.completed_at),
+        dossiers=run.dossiers_count,
+        lines=run.lines_count,
+        payments=run.payments_count,
+        reissues=run.reissues_count,
+        debts=run.debts_count,
+        total_amount=money(run.total_amount),
+        skipped={str(k): int(v) for k, v in run.skipped.items()},
+        batches=batches,
+    )
+
+
+def _flags(ctx: ServiceContext, batch: PaymentBatch) -> list[IbanChangeFlag]:
+    flagged = ctx.session.scalars(
+        select(Payment)
+        .where(Payment.batch_id == batch.id, Payment.iban_recently_changed.is_(True))
+        .order_by(Payment.created_at, Payment.end_to_end_id)
+    )
+    return [
+        IbanChangeFlag(
+            payment_id=payment.id,
+            dossier_id=payment.dossier_id,
+            trainee_id=payment.trainee_id,
+            amount=money(payment.amount),
+            iban=revealed_payment_iban(ctx.protector, payment),
+            iban_changed_at=_utc(payment.iban_changed_at),
+        )
+        for payment in flagged
+    ]
+
+
+def batch_view(ctx: ServiceContext, batch: PaymentBatch) -> BatchView:
+    header = read_header(ctx.session, batch.id)
+    return BatchView(
+        id=batch.id,
+        run_id=batch.run_id,
+        status=batch.status,
+        message_id=batch.message_id,
+        pain_version=batch.pain_version,
+        execution_date=batch.execution_date,
+        category_purpose=batch.category_purpose,
+        debtor_name=batch.debtor_name,
+        debtor_iban=batch.debtor_iban,
+        number_of_transactions=batch.number_of_transactions,
+        control_sum=money(batch.control_sum),
+        file_sha256=batch.file_sha256,
+        file_size=batch.file_size,
+        file_header=FileHeaderView(
+            message_id=header.message_id,
+            number_of_transactions=header.number_of_transactions,
+            control_sum=money(header.control_sum),
+        ),
+        prepared_by=batch.prepared_by,
+        prepared_at=as_utc(batch.prepared_at),
+        released_by=batch.released_by,
+        released_at=_utc(batch.released_at),
+        cancelled_by=batch.cancelled_by,
+        cancelled_at=_utc(batch.cancelled_at),
+        cancellation_reason=batch.cancellation_reason,
+        replaces_batch_id=batch.replaces_batch_id,
+        iban_change_flags=_flags(ctx, batch),
+    )
+
+
+def payment_view(ctx: ServiceContext, payment: Payment, periods: Collection[str]) -> PaymentView:
+    """Finance sees the full IBAN; every other role only the masked one (field absent)."""
+    view = PaymentView(
+        id=payment.id,
+        run_id=payment.run_id,
+        batch_id=payment.batch_id,
+        trainee_id=payment.trainee_id,
+        dossier_id=payment.dossier_id,
+        amount=money(payment.amount),
+        status=payment.status,
+        periods=list(periods),
+        creditor_name=payment.creditor_name,
+        iban_masked=payment.iban_masked,
+        bic=payment.bic,
+        iban_recently_changed=payment.iban_recently_changed,
+        end_to_end_id=payment.end_to_end_id,
+        remittance_information=payment.remittance_information,
+        reissue_of=payment.reissue_of,
+        return_kind=payment.return_kind,
+        return_reason_code=payment.return_reason_code,
+        returned_at=_utc(payment.returned_at),
+        created_at=as_utc(payment.created_at),
+        released_at=_utc(payment.released_at),
+    )
+    if ctx.actor.role is Role.FINANCE:
+        view.iban = revealed_payment_iban(ctx.protector, payment)
+    return view
+
+
+def overpayment_view(debt: Debt) -> OverpaymentView:
+    return OverpaymentView(
+        id=debt.id,
+        trainee_id=debt.trainee_id,
+        dossier_id=debt.dossier_id,
+        amount=money(debt.amount),
+        remaining=money(debt.remaining),
+        status=debt.status,
+        created_at=as_utc(debt.created_at),
+        recovery_order_at=_utc(debt.recovery_order_at),
+        recovery_order_reference=debt.recovery_order_reference,
+        waived_by=debt.waived_by,
+        waived_at=_utc(debt.waived_at),
+        waiver_reason=debt.waiver_reason,
+    )
+
+
+def bank_file_view(ctx: ServiceContext, bank_file: BankFile, *, created: bool) -> BankFileView:
+    records = ctx.session.scalars(
+        select(BankReturnRecord)
+        .where(BankReturnRecord.bank_file_id == bank_file.id)
+        .order_by(BankReturnRecord.created_at, BankReturnRecord.id)
+    )
+    return BankFileView(
+        id=bank_file.id,
+        sha256=bank_file.sha256,
+        message_name=bank_file.message_name,
+        message_id=bank_file.message_id,
+        file_name=bank_file.file_name,
+        size=bank_file.size,
+        imported_at=as_utc(bank_file.imported_at),
+        returns_count=bank_file.returns_count,
+        matched_count=bank_file.matched_count,
+        already_imported=not created,
+        returns=[
+            BankReturnView(
+                kind=r.kind,
+                scope=r.scope,
+                original_end_to_end_id=r.original_end_to_end_id,
+                amount=money(r.amount) if r.amount is not None else None,
+                reason_code=r.reason_code,
+                status=r.status,
+                payment_id=r.payment_id,
+            )
+            for r in records
+        ],
+    )

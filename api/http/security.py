@@ -1,0 +1,134 @@
+"""Authentication (signed JWT bearer tokens, hashed API keys) and the permission table.
+
+Every route names one permission; this module's table says which roles hold it. Object-level
+checks (an organisation sees only its trainings) are made by the services, which answer 404
+outside the caller's perimeter.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from types import MappingProxyType
+
+import jwt
+from sqlalchemy.orm import Session
+
+from api.settings import Settings
+from remuneration.db.models import User
+from remuneration.services.context import Actor, Role
+from remuneration.services.users import API_KEY_PREFIX, authenticate_api_key
+
+__all__ = ["PERMISSIONS", "authenticate"]
+
+_CLOCK_SKEW_SECONDS = 30
+_ALL = frozenset(Role)
+_AGENTS = frozenset({Role.INSTRUCTOR, Role.SUPERVISOR})
+_READERS = _AGENTS | {Role.RELATION_USAGERS, Role.FINANCE}
+_REFERENCE_WRITERS = _AGENTS | {Role.ADMIN}
+_FINANCE = frozenset({Role.FINANCE})
+_CASE_WORKERS = frozenset({Role.RELATION_USAGERS, Role.SUPERVISOR})
+
+PERMISSIONS: Mapping[str, frozenset[Role]] = MappingProxyType(
+    {
+        "organisations.create": _REFERENCE_WRITERS,
+        "organisations.read": _ALL,
+        "trainings.create": _REFERENCE_WRITERS,
+        "trainings.read": _ALL,
+        "trainees.create": _AGENTS,
+        "trainees.read": _READERS,
+        "trainees.update": _AGENTS | {Role.RELATION_USAGERS},
+        "trainees.merge": frozenset({Role.SUPERVISOR}),
+        "search": _READERS,
+        "dossiers.create": _AGENTS,
+        "dossiers.read": _READERS,
+        "dossiers.update": _AGENTS,
+        "documents.write": _AGENTS | {Role.RELATION_USAGERS},
+        "documents.read_file": _AGENTS | {Role.FINANCE},
+        "nir.reveal": _AGENTS,
+        "decisions.create": _AGENTS,
+        "decisions.read": _READERS,
+        "attendance.write": _AGENTS | {Role.ORGANISATION},
+        "attendance.read": _READERS | {Role.ORGANISATION},
+        "parameters.read": _ALL,
+        "evaluations.create": _ALL - {Role.ORGANISATION},
+        "payment_runs.create": _FINANCE,
+        "payment_runs.read": _FINANCE,
+        "payment_batches.read": _FINANCE,
+        "payment_batches.release": _FINANCE,
+        "payment_batches.cancel": _FINANCE,
+        "payment_batches.download": _FINANCE,
+        "bank_files.import": _FINANCE,
+        "payments.read": _READERS,
+        "overpayments.read": _FINANCE | {Role.SUPERVISOR, Role.RELATION_USAGERS},
+        "overpayments.waive": frozenset({Role.SUPERVISOR}),
+        "cases.create": _CASE_WORKERS,
+        "cases.read": _CASE_WORKERS,
+        "cases.work": _CASE_WORKERS,
+        "cases.assign": frozenset({Role.SUPERVISOR}),
+        "cases.metrics": frozenset({Role.SUPERVISOR}),
+        "letters.read": _AGENTS | {Role.RELATION_USAGERS},
+        "payment_notices.read": _READERS,
+        "exports.read": _FINANCE,
+    }
+)
+"""permission → roles that hold it (security-and-operations.md, "People and roles")."""
+
+
+def _actor_of(user: User) -> Actor:
+    return Actor(
+        user_id=user.id, name=user.name, role=Role(user.role), organisation_id=user.organisation_id
+    )
+
+
+def _valid_times(claims: Mapping[str, object], now: datetime) -> bool:
+    """Expiry and issue time are checked against the application's clock (time is an input)."""
+    expires, issued = claims.get("exp"), claims.get("iat")
+    if not isinstance(expires, int) or not isinstance(issued, int):
+        return False
+    moment = now.timestamp()
+    return issued <= moment + _CLOCK_SKEW_SECONDS and moment < expires
+
+
+def _from_jwt(session: Session, settings: Settings, token: str, now: datetime) -> Actor | None:
+    try:
+        claims = jwt.decode(
+            token,
+            settings.jwt_secret.get_secret_value(),
+            algorithms=["HS256"],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={
+                "require": ["exp", "iat", "sub", "iss", "aud"],
+                "verify_exp": False,
+                "verify_iat": False,
+            },
+        )
+    except jwt.InvalidTokenError:
+        return None
+    if not _valid_times(claims, now):
+        return None
+    try:
+        user = session.get(User, uuid.UUID(str(claims["sub"])))
+    except ValueError:
+        return None
+    if user is None or not user.active or user.role != claims.get("role"):
+        return None
+    return _actor_of(user)
+
+
+def authenticate(
+    session: Session, settings: Settings, authorization: str | None, now: datetime
+) -> Actor | None:
+    """The actor behind an `Authorization: Bearer …` header (JWT or API key), or None."""
+    if not authorization:
+        return None
+    scheme, _, credential = authorization.partition(" ")
+    credential = credential.strip()
+    if scheme.lower() != "bearer" or not credential:
+        return None
+    if credential.startswith(API_KEY_PREFIX):
+        user = authenticate_api_key(session, credential, now=now)
+        return _actor_of(user) if user is not None else None
+    return _from_jwt(session, settings, credential, now)

@@ -1,0 +1,285 @@
+"""ORM rows → response models, per role (ORM objects never leave the API raw).
+
+Fields a role may not see are left unset, and routes answer with `response_model_exclude_unset`,
+so they are absent from the JSON (not null-filled).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from api.http.schemas.attendance import AttendanceEntryView, AttendanceView
+from api.http.schemas.dossiers import (
+    AidRequestView,
+    DecisionSummary,
+    DecisionView,
+    DocumentCheckView,
+    DocumentView,
+    DossierListItem,
+    DossierView,
+    ExitView,
+    FileView,
+    Milestones,
+    RecomputationView,
+    TraineeSummary,
+)
+from remuneration.db.base import as_utc
+from remuneration.db.models import (
+    AidRequest,
+    AttendanceStatementLine,
+    Decision,
+    Document,
+    Dossier,
+    Exit,
+    Trainee,
+    User,
+)
+from remuneration.domain.masking import mask_iban, mask_nir
+from remuneration.services.attendance import StatementView
+from remuneration.services.context import Role, ServiceContext
+from remuneration.services.decisions import Comparison, latest_decision
+from remuneration.services.document_checks import DocumentCheck, check_documents
+from remuneration.services.documents import (
+    document_history,
+    get_documents,
+    revealed_iban,
+    revealed_nir,
+)
+from remuneration.services.dossiers import FACT_FIELDS
+
+__all__ = [
+    "attendance_view",
+    "decision_view",
+    "document_view",
+    "dossier_list_item",
+    "dossier_view",
+    "recomputation_view",
+]
+
+_FULL_IBAN_ROLES = frozenset({Role.FINANCE})
+
+
+def _file_view(document: Document) -> FileView | None:
+    if document.stored_name is None or document.uploaded_at is None:
+        return None
+    return FileView(
+        content_type=document.content_type or "",
+        size_bytes=document.size_bytes or 0,
+        sha256=document.content_sha256 or "",
+        uploaded_at=as_utc(document.uploaded_at),
+    )
+
+
+def user_name(ctx: ServiceContext, user_id: uuid.UUID | None) -> str | None:
+    """The display name of a user id (agents read names, not ids)."""
+    if user_id is None:
+        return None
+    user = ctx.session.get(User, user_id)
+    return user.display_name if user is not None else None
+
+
+def document_view(
+    ctx: ServiceContext, document: Document, checks: list[DocumentCheck] | None = None
+) -> DocumentView:
+    """A document as the caller's role may see it."""
+    nir = revealed_nir(ctx, document)
+    iban = revealed_iban(ctx, document)
+    fields: dict[str, Any] = {
+        "kind": document.kind,
+        "verification_status": document.verification_status,
+        "identity_type": document.identity_type,
+        "expiry_date": document.identity_expiry_date,
+        "number_masked": document.identity_number_masked,
+        "nir_masked": mask_nir(nir) if nir else None,
+        "iban_masked": mask_iban(iban) if iban else None,
+        "bic": document.bic,
+        "holder": document.holder,
+        "iban_changed_at": as_utc(document.iban_changed_at) if document.iban_changed_at else None,
+        "file": _file_view(document),
+        "verified_by": document.verified_by,
+        "verified_by_name": user_name(ctx, document.verified_by),
+        "verified_on": document.verified_on,
+        "refusal_reason": document.refusal_reason,
+        "previous_versions": len(document_history(ctx, document)),
+    }
+    if checks is not None:
+        fields["checks"] = [
+            DocumentCheckView.model_validate(check, from_attributes=True) for check in checks
+        ]
+    if ctx.actor.role in _FULL_IBAN_ROLES:
+        fields["iban"] = iban
+    return DocumentView(**fields)
+
+
+def documents_view(ctx: ServiceContext, dossier: Dossier) -> list[DocumentView]:
+    """The documents of a dossier with their checks."""
+    documents = get_documents(ctx, dossier)
+    checks = check_documents(ctx, dossier, documents)
+    return [document_view(ctx, d, checks.get(d.kind)) for d in documents]
+
+
+def _trainee_summary(trainee: Trainee) -> TraineeSummary:
+    return TraineeSummary(
+        id=trainee.id,
+        last_name=trainee.last_name,
+        first_names=trainee.first_names,
+        birth_date=trainee.birth_date,
+    )
+
+
+def _milestones(dossier: Dossier) -> Milestones:
+    names = (
+        "submitted_at",
+        "incomplete_at",
+        "completed_at",
+        "granted_at",
+        "rejected_at",
+        "reopened_at",
+        "exited_at",
+        "closed_at",
+    )
+    values = {name: getattr(dossier, name) for name in names}
+    return Milestones(
+        created_at=as_utc(dossier.created_at),
+        **{k: as_utc(v) if v else None for k, v in values.items()},
+    )
+
+
+def _facts(dossier: Dossier) -> dict[str, Any]:
+    values = {name: getattr(dossier, name) for name in FACT_FIELDS}
+    return {
+        k: str(v) if v is not None and not isinstance(v, bool | str) else v
+        for k, v in values.items()
+    }
+
+
+def _decision_summary(dossier: Dossier, decision: Decision | None) -> DecisionSummary | None:
+    if decision is None:
+        return None
+    return DecisionSummary(
+        id=decision.id,
+        number=decision.number,
+        outcome=decision.outcome,
+        total=decision.total,
+        taken_at=as_utc(decision.taken_at),
+        up_to_date=decision.facts_version == dossier.facts_version,
+    )
+
+
+def _aid_view(aid: AidRequest) -> AidRequestView:
+    return AidRequestView(
+        id=aid.id,
+        kind=aid.kind,
+        date=aid.request_date,
+        invoice_amount=aid.invoice_amount,
+        cost=aid.cost,
+        other_funding=aid.other_funding,
+        code_status=aid.code_status,
+        created_at=as_utc(aid.created_at),
+    )
+
+
+def dossier_view(ctx: ServiceContext, dossier: Dossier) -> DossierView:
+    """The whole dossier, for the caller's role."""
+    trainee = ctx.session.get_one(Trainee, dossier.trainee_id)
+    exit_row = ctx.session.scalar(select(Exit).where(Exit.dossier_id == dossier.id))
+    aids = ctx.session.scalars(
+        select(AidRequest)
+        .where(AidRequest.dossier_id == dossier.id)
+        .order_by(AidRequest.created_at, AidRequest.id)
+    )
+    return DossierView(
+        id=dossier.id,
+        status=dossier.status,
+        version=dossier.version,
+        trainee=_trainee_summary(trainee),
+        training_id=dossier.training_id,
+        facts=_facts(dossier),
+        documents=documents_view(ctx, dossier),
+        exit=ExitView(
+            date=exit_row.exit_date,
+            reason=exit_row.reason,
+            recorded_at=as_utc(exit_row.recorded_at),
+        )
+        if exit_row
+        else None,
+        aid_requests=[_aid_view(aid) for aid in aids],
+        milestones=_milestones(dossier),
+        latest_decision=_decision_summary(dossier, latest_decision(ctx, dossier)),
+    )
+
+
+def dossier_list_item(dossier: Dossier, trainee: Trainee) -> DossierListItem:
+    """One line of a dossier search."""
+    return DossierListItem(
+        id=dossier.id,
+        status=dossier.status,
+        trainee=_trainee_summary(trainee),
+        training_id=dossier.training_id,
+        updated_at=as_utc(dossier.updated_at),
+    )
+
+
+def decision_view(dossier: Dossier, decision: Decision) -> DecisionView:
+    """A decision with the engine's full result (every line with its explanation)."""
+    return DecisionView(
+        id=decision.id,
+        dossier_id=decision.dossier_id,
+        number=decision.number,
+        outcome=decision.outcome,
+        as_of=decision.as_of,
+        total=decision.total,
+        taken_at=as_utc(decision.taken_at),
+        taken_by=decision.taken_by,
+        input_hash=decision.input_hash,
+        rules_version=decision.rules_version,
+        parameters_digest=decision.parameters_digest,
+        up_to_date=decision.facts_version == dossier.facts_version,
+        result=json.loads(decision.result_json),
+    )
+
+
+def recomputation_view(comparison: Comparison) -> RecomputationView:
+    """A decision compared with its recomputation today."""
+    decision = comparison.decision
+    return RecomputationView(
+        decision_id=decision.id,
+        same_result=comparison.same_result,
+        differences=comparison.differences,
+        facts_changed_since=comparison.facts_changed_since,
+        rules_version_then=decision.rules_version,
+        rules_version_now=str(comparison.recomputed["rules_version"]),
+        parameters_digest_then=decision.parameters_digest,
+        parameters_digest_now=str(comparison.recomputed["parameters_digest"]),
+        recomputed=comparison.recomputed,
+    )
+
+
+def _entry_view(line: AttendanceStatementLine) -> AttendanceEntryView:
+    return AttendanceEntryView(
+        dossier_id=line.dossier_id,
+        scheduled_hours=line.scheduled_hours,
+        attended_hours=line.attended_hours,
+        justified_absence_hours=line.justified_absence_hours,
+        unjustified_absence_hours=line.unjustified_absence_hours,
+        daily_allowances=line.daily_allowances,
+        hours_outside_work=line.hours_outside_work,
+        paid=line.paid,
+    )
+
+
+def attendance_view(view: StatementView) -> AttendanceView:
+    """A month's statement with every trainee's line."""
+    statement = view.statement
+    return AttendanceView(
+        training_id=statement.training_id,
+        month=statement.month,
+        version=statement.version,
+        corrections=statement.corrections,
+        updated_at=as_utc(statement.updated_at),
+        entries=[_entry_view(line) for line in view.lines],
+    )
