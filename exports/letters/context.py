@@ -117,6 +117,7 @@ class Section:
     title: str | None
     elements: tuple[Element, ...]
     small: bool = False
+    new_page: bool = False
 
 
 def _element_texts(element: Element) -> Iterator[str]:

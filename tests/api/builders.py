@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 import random
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -59,20 +58,18 @@ def training_body(organisation_id: uuid.UUID, **overrides: Any) -> dict[str, Any
     return body
 
 
-_BIRTHS = itertools.count()
-
-
 def trainee_body(**overrides: Any) -> dict[str, Any]:
-    """A trainee; each call is another person (another birth date), as the duplicate check
-    refuses a second record of the same name and birth date."""
-    birth = date(1990, 5, 17) + timedelta(days=next(_BIRTHS))
+    """The example trainee. Many tests create her again for another dossier: the duplicate
+    check would refuse the second record, so the builder forces it with a reason (as an
+    instructor may); the duplicate tests post their own bodies without it."""
     body = {
         "last_name": "Dupont",
         "first_names": "Marie Claire",
-        "birth_date": birth.isoformat(),
+        "birth_date": "1990-05-17",
         "sex": "F",
         "postcode": "14000",
         "town": "Caen",
+        "force": {"reason": "Jeu de données de test"},
     }
     body.update(overrides)
     return body

@@ -23,6 +23,13 @@ from tests.api.builders import (
 )
 
 
+def _person(**fields: Any) -> dict[str, Any]:
+    """A trainee body without the builder's forcing: the duplicate check applies."""
+    body = trainee_body(**fields)
+    body.pop("force")
+    return body
+
+
 def _post_trainee(api: Any, body: dict[str, Any], role: str = "instructor") -> Any:
     return api.client.post("/v1/trainees", json=body, headers=api.headers(role))
 
@@ -48,15 +55,13 @@ def test_a_second_record_of_the_same_person_is_refused_with_a_link(api: Any) -> 
     first = check(
         _post_trainee(
             api,
-            trainee_body(last_name="Lefèvre-Durand", first_names="Élise", birth_date="1988-02-03"),
+            _person(last_name="Lefèvre-Durand", first_names="Élise", birth_date="1988-02-03"),
         ),
         201,
     )
     again = _post_trainee(
         api,
-        trainee_body(
-            last_name="DURAND LEFEVRE", first_names="elise marie", birth_date="1988-02-03"
-        ),
+        _person(last_name="DURAND LEFEVRE", first_names="elise marie", birth_date="1988-02-03"),
     )
     assert again.status_code == 409
     problem = again.json()
@@ -68,23 +73,21 @@ def test_a_second_record_of_the_same_person_is_refused_with_a_link(api: Any) -> 
     assert (
         _post_trainee(
             api,
-            trainee_body(
-                last_name="de Lefèvre Durand", first_names="Élise", birth_date="1988-02-03"
-            ),
+            _person(last_name="de Lefèvre Durand", first_names="Élise", birth_date="1988-02-03"),
         ).status_code
         == 409
     )
     check(
         _post_trainee(
             api,
-            trainee_body(last_name="Lefèvre-Durand", first_names="Élise", birth_date="1988-02-04"),
+            _person(last_name="Lefèvre-Durand", first_names="Élise", birth_date="1988-02-04"),
         ),
         201,
     )
 
 
 def test_an_instructor_may_force_a_second_record_with_a_reason_audited(api: Any) -> None:
-    body = trainee_body(last_name="Homonyme", first_names="Jean", birth_date="1975-07-01", sex="M")
+    body = _person(last_name="Homonyme", first_names="Jean", birth_date="1975-07-01", sex="M")
     first = check(_post_trainee(api, body), 201)
     forced = check(
         _post_trainee(api, {**body, "force": {"reason": "Homonyme vérifié : autre NIR"}}), 201
@@ -123,7 +126,7 @@ def test_one_remunerated_training_at_a_time_even_under_two_records(
     later_training = create_training(
         api, api.organisation_id, start_date="2024-10-07", end_date="2025-03-28"
     )
-    body = trainee_body(last_name="Double", first_names="Anne", birth_date="1992-09-09")
+    body = _person(last_name="Double", first_names="Anne", birth_date="1992-09-09")
     person = check(_post_trainee(api, body), 201)
     twin = check(_post_trainee(api, {**body, "force": {"reason": "Saisie en double"}}), 201)
     nir = make_nir(RNG, sex="F", birth_date=date(1992, 9, 9), department="14")
@@ -145,11 +148,11 @@ def test_one_remunerated_training_at_a_time_even_under_two_records(
 
 
 def test_possible_duplicates_by_nir_iban_and_name(api: Any, training: dict[str, Any]) -> None:
-    body = trainee_body(last_name="Martin", first_names="Paul", birth_date="1980-01-15", sex="M")
+    body = _person(last_name="Martin", first_names="Paul", birth_date="1980-01-15", sex="M")
     person = check(_post_trainee(api, body), 201)
     twin = check(_post_trainee(api, {**body, "force": {"reason": "Saisie en double"}}), 201)
     stranger = check(
-        _post_trainee(api, trainee_body(last_name="Autre", first_names="Luc", sex="M")), 201
+        _post_trainee(api, _person(last_name="Autre", first_names="Luc", sex="M")), 201
     )
     nir = make_nir(RNG, sex="M", birth_date=date(1980, 1, 15), department="14")
     iban = make_iban(RNG)
@@ -272,7 +275,7 @@ def test_a_supervisor_merges_two_records_of_one_person(api: Any, training: dict[
     later = create_training(
         api, api.organisation_id, start_date="2025-01-06", end_date="2025-06-27"
     )
-    body = trainee_body(last_name="Fusion", first_names="Léa", birth_date="1995-03-03")
+    body = _person(last_name="Fusion", first_names="Léa", birth_date="1995-03-03")
     kept = check(_post_trainee(api, body), 201)
     twin = check(_post_trainee(api, {**body, "force": {"reason": "Saisie en double"}}), 201)
     kept_dossier, _ = create_dossier(api, training["id"], kept["id"])
@@ -325,7 +328,7 @@ def test_a_supervisor_merges_two_records_of_one_person(api: Any, training: dict[
 def test_a_merge_is_refused_when_both_records_hold_a_dossier_in_one_training(
     api: Any, training: dict[str, Any]
 ) -> None:
-    body = trainee_body(last_name="Conflit", first_names="Marc", birth_date="1970-12-12", sex="M")
+    body = _person(last_name="Conflit", first_names="Marc", birth_date="1970-12-12", sex="M")
     kept = check(_post_trainee(api, body), 201)
     twin = check(_post_trainee(api, {**body, "force": {"reason": "Saisie en double"}}), 201)
     create_dossier(api, training["id"], kept["id"])
