@@ -77,6 +77,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/cases/{case_id}/macros/{macro}"): CASE_WORKERS,
     ("GET", "/v1/dossiers/{dossier_id}/letters/{kind}"): AGENTS | {"relation_usagers"},
     ("GET", "/v1/payments/{payment_id}/notice"): READERS,
+    ("GET", "/v1/payments/{payment_id}/letters/new-rib"): AGENTS | {"relation_usagers"},
     ("GET", "/v1/exports/payment-runs/{run_id}"): {"finance"},
     ("GET", "/v1/exports/periods/{month}"): {"finance"},
     ("GET", "/v1/exports/periods/{month}/summary"): {"finance"},

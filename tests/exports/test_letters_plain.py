@@ -72,3 +72,52 @@ def test_hours_read_as_on_a_timesheet() -> None:
     assert [hours_in_words(x) for x in ("3,5", "98", "0,25", "151,67")] == [
         "3 h 30", "98 h", "0 h 15", "151 h 40",
     ]  # fmt: skip
+
+
+def test_the_new_rib_letter_says_what_to_do_and_by_when() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from exports.letters import load_service_contact, load_templates
+    from exports.letters.context import Recipient
+    from exports.letters.guard import PersonalDataLeak
+    from exports.letters.render import render_letter
+    from exports.letters.rib_request import NewRibRequest, build_new_rib_request
+    from tests.exports.pdftext import pdf_text
+
+    recipient = Recipient(
+        full_name="Marie Dupont", last_name="Dupont", address_lines=("1 rue A", "14000 Caen")
+    )
+    request = NewRibRequest(
+        recipient=recipient,
+        amount=Decimal("856.63"),
+        payment_date=date(2024, 6, 17),
+        masked_iban="FR76 **** **** **** **** ***0 189",
+        reason="Compte clôturé",
+        deadline=date(2024, 7, 20),
+        reference="249A5D81",
+    )
+    templates, contact = load_templates(), load_service_contact()
+    text = pdf_text(
+        render_letter(
+            build_new_rib_request(
+                request, letter_date=date(2024, 6, 20), templates=templates, contact=contact
+            )
+        )
+    )
+    assert "Ce qui s'est passé" in text and "Ce que vous devez faire" in text
+    assert "huit cent cinquante-six euros et soixante-trois centimes (856,63 €)" in text
+    assert "avant le 20 juillet 2024" in text and "compte clôturé" in text
+    with pytest.raises(ValueError, match="date limite"):
+        build_new_rib_request(
+            request, letter_date=date(2024, 7, 20), templates=templates, contact=contact
+        )
+    with pytest.raises(PersonalDataLeak):
+        NewRibRequest(
+            recipient=recipient,
+            amount=Decimal("1"),
+            payment_date=date(2024, 6, 17),
+            masked_iban="FR7630006000011234567890189",
+            reason="Compte clôturé",
+            deadline=date(2024, 7, 20),
+        )
