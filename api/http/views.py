@@ -50,6 +50,7 @@ from remuneration.services.documents import (
     revealed_nir,
 )
 from remuneration.services.dossiers import FACT_FIELDS
+from remuneration.services.duplicates import overlap_warnings
 
 __all__ = [
     "attendance_view",
@@ -194,6 +195,7 @@ def dossier_view(ctx: ServiceContext, dossier: Dossier) -> DossierView:
     )
     return DossierView(
         id=dossier.id,
+        reference=dossier.reference,
         status=dossier.status,
         version=dossier.version,
         trainee=_trainee_summary(trainee),
@@ -210,6 +212,7 @@ def dossier_view(ctx: ServiceContext, dossier: Dossier) -> DossierView:
         aid_requests=[_aid_view(aid) for aid in aids],
         milestones=_milestones(dossier),
         latest_decision=_decision_summary(dossier, latest_decision(ctx, dossier)),
+        warnings=overlap_warnings(ctx, dossier),
     )
 
 

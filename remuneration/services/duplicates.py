@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from remuneration.db.models import Document, Dossier, Trainee
+from remuneration.db.models import Document, Dossier, Trainee, Training
 from remuneration.domain.errors import DuplicatePerson, FieldProblem, InvalidFacts
 from remuneration.domain.people import identity_key
 from remuneration.domain.vocabulary import DocumentKind
@@ -22,7 +22,13 @@ from remuneration.services.audit import record_event
 from remuneration.services.context import Role, ServiceContext
 from remuneration.services.inputs import TraineeInput
 
-__all__ = ["Candidate", "check_new_trainee", "possible_duplicates", "record_forced"]
+__all__ = [
+    "Candidate",
+    "check_new_trainee",
+    "overlap_warnings",
+    "possible_duplicates",
+    "record_forced",
+]
 
 _FORCERS = frozenset({Role.INSTRUCTOR, Role.SUPERVISOR})
 
@@ -128,3 +134,30 @@ def record_forced(
         entity_id=trainee.id,
         after={"reason": reason, "existing": [str(i) for i in existing]},
     )
+
+
+def overlap_warnings(ctx: ServiceContext, dossier: Dossier) -> list[str]:
+    """What an agent should know when opening this dossier: the same person (this record or a
+    possible duplicate) has another dossier in a training whose dates overlap this one's."""
+    trainee = ctx.session.get_one(Trainee, dossier.trainee_id)
+    training = ctx.session.get_one(Training, dossier.training_id)
+    candidates = possible_duplicates(ctx, trainee)
+    people = {trainee.id: "ce stagiaire", **{c.trainee.id: "une autre fiche" for c in candidates}}
+    rows = ctx.session.execute(
+        select(Dossier, Training)
+        .join(Training, Training.id == Dossier.training_id)
+        .where(
+            Dossier.trainee_id.in_(people),
+            Dossier.id != dossier.id,
+            Dossier.status != "closed",
+            Training.start_date <= training.end_date,
+            Training.end_date >= training.start_date,
+        )
+        .order_by(Training.start_date, Dossier.id)
+    ).tuples()
+    return [
+        f"Attention : {people[other.trainee_id]} a aussi le dossier {other.reference} sur "
+        f"« {other_training.title} », du {other_training.start_date:%d/%m/%Y} au "
+        f"{other_training.end_date:%d/%m/%Y} : une seule formation peut être rémunérée à la fois."
+        for other, other_training in rows
+    ]

@@ -143,6 +143,13 @@ def test_one_remunerated_training_at_a_time_even_under_two_records(
     # The same record in a training after the first one ends: granted.
     third = _person_in(api, later_training, person, nir)
     assert _decide(api, third)["outcome"] == "granted"
+    # Opening the second dossier, the agent is told of the first, under the other record.
+    shown = check(api.client.get(f"/v1/dossiers/{second}", headers=api.headers("instructor")), 200)
+    warnings = shown["warnings"]  # the first and the third overlap the second's dates
+    assert len(warnings) == 2
+    assert all(w.startswith("Attention : une autre fiche a aussi le dossier") for w in warnings)
+    assert uuid.UUID(first).hex[:8].upper() in warnings[0] and "à la fois" in warnings[0]
+    assert uuid.UUID(third).hex[:8].upper() in warnings[1]
     # The first dossier, decided again, is still granted (the rejected one does not count).
     assert _decide(api, first)["outcome"] == "granted"
 

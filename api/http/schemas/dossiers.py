@@ -296,6 +296,7 @@ class DossierView(ResponseModel):
     """A dossier with its facts, documents, exit, aid requests and latest decision."""
 
     id: uuid.UUID
+    reference: str | None = Field(default=None, description="Numéro imprimé sur les lettres.")
     status: str
     version: int
     trainee: TraineeSummary
@@ -306,6 +307,11 @@ class DossierView(ResponseModel):
     aid_requests: list[AidRequestView]
     milestones: Milestones
     latest_decision: DecisionSummary | None
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="La même personne (cette fiche ou un doublon possible) a un autre dossier "
+        "sur des dates qui chevauchent.",
+    )
 
 
 class DossierListItem(ResponseModel):
