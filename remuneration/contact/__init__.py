@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from rules.reference_data import read_yaml
 
 __all__ = ["CONTACT_FILE", "contact_line", "load_contact_data"]
 
@@ -31,7 +31,7 @@ def _packaged() -> dict[str, Any]:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise ValueError(f"{path} : un objet YAML est attendu")
     return data
