@@ -24,6 +24,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select
 
 from payments.models import Payment
+from payments.vocabulary import PAYMENT_STATUS_LABELS
 from remuneration.cases.domain.errors import InvalidCaseReferenceError
 from remuneration.cases.domain.references import parse_case_reference
 from remuneration.cases.domain.vocabulary import STATUS_LABELS, CaseStatus
@@ -122,7 +123,7 @@ def _payment_hit(payment: Payment, matched: str) -> SearchHit:
         payment.id,
         f"Virement {payment.end_to_end_id}",
         f"{fr_money(payment.amount)} du {_fr_day(day)} vers {payment.iban_masked}, "
-        f"{payment.status}",
+        f"{PAYMENT_STATUS_LABELS.get(payment.status, payment.status)}",
         matched,
     )
 
