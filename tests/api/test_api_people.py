@@ -350,3 +350,16 @@ def test_a_merge_is_refused_when_both_records_hold_a_dossier_in_one_training(
     with api.session() as session:
         record = session.get(Trainee, uuid.UUID(twin["id"]))
     assert record is not None and record.merged_into_id is None
+
+
+def test_the_evaluation_door_reads_the_same_history(api: Any) -> None:
+    from rules import evaluate, result_to_json
+    from tests.rules.builders import TODAY, request
+
+    body = request(
+        history__remunerated_trainings=[{"start_date": "2024-04-01", "end_date": "2024-05-31"}]
+    )
+    answer = api.client.post("/v1/evaluations", json=body, headers=api.headers("instructor"))
+    assert answer.status_code == 200, answer.text
+    assert [r["code"] for r in answer.json()["reasons"]] == ["REMUNERATION_OVERLAP"]
+    assert answer.content == result_to_json(evaluate(body, today=TODAY))
