@@ -2,7 +2,7 @@
 history; on PostgreSQL the unaccent and pg_trgm extensions and trigram indexes for the search.
 
 Revision ID: b7d21e4f9a30
-Revises: e2f7a9c4d5b6
+Revises: b41d7e2c9a83
 Create Date: 2026-12-06 02:40:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from remuneration.domain.people import dossier_reference, identity_key, search_text
 
 revision: str = "b7d21e4f9a30"
-down_revision: str | None = "e2f7a9c4d5b6"
+down_revision: str | None = "b41d7e2c9a83"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

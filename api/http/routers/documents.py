@@ -26,6 +26,7 @@ from api.http.schemas.dossiers import (
     VitaleDocumentPut,
 )
 from api.http.views import document_view
+from payments.outstanding import money_owed
 from remuneration.domain.errors import FieldProblem, InvalidFacts, NotAllowed, NotFound
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services import documents as documents_service
@@ -85,6 +86,7 @@ def _store(
         document,
         store=state.document_store,
         max_bytes=state.settings.max_upload_bytes,
+        money_owed=money_owed(ctx.session, dossier.id),
     )
     ctx.session.flush()
     checks = check_documents(ctx, dossier, [stored])
