@@ -70,6 +70,7 @@ class Problem:
     kind: ProblemKind
     detail: str
     errors: tuple[FieldProblem, ...] = ()
+    extensions: Mapping[str, object] = MappingProxyType({})
 
     def body(self, request_id: str | None) -> dict[str, object]:
         """The problem+json body (RFC 9457) with remu's extensions."""
@@ -85,6 +86,7 @@ class Problem:
             body["errors"] = [
                 {"path": p.path, "code": p.code, "message": p.message} for p in self.errors
             ]
+        body.update(self.extensions)
         return body
 
 
@@ -159,7 +161,9 @@ def problem_of(error: BaseException) -> Problem | None:
         problems = error.problems
         if not problems and error.field:
             problems = (FieldProblem(error.field, error.code, error.message),)
-        return Problem(error.code, _domain_kind(type(error)), error.message, problems)
+        return Problem(
+            error.code, _domain_kind(type(error)), error.message, problems, error.extensions()
+        )
     if isinstance(error, InputError):
         return Problem(
             "validation_error", SITUATIONS["validation_error"], error.detail, _input_problems(error)

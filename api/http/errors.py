@@ -10,7 +10,8 @@ therefore never reaches a client as a 2xx.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -108,13 +109,20 @@ def _json_path(location: Sequence[int | str]) -> str:
     return path
 
 
+def _message(item: Mapping[str, Any]) -> str:
+    """French text of one validation error; our own validators already speak French."""
+    if item.get("type") == "value_error":
+        return str(item.get("msg", "")).removeprefix("Value error, ") or "Valeur invalide."
+    return _PYDANTIC_FR.get(str(item.get("type")), "Valeur invalide.")
+
+
 def _validation_handler(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     errors = [
         FieldProblem(
             _json_path(item.get("loc", ())),
             str(item.get("type", "invalid")),
-            _PYDANTIC_FR.get(str(item.get("type")), "Valeur invalide."),
+            _message(item),
         )
         for item in error.errors()
     ]

@@ -17,6 +17,7 @@ __all__ = [
     "DocumentRejected",
     "DocumentTooLarge",
     "DomainError",
+    "DuplicatePerson",
     "FieldProblem",
     "Forbidden",
     "IllegalTransition",
@@ -51,6 +52,10 @@ class DomainError(Exception):
         self.field = field
         self.problems: tuple[FieldProblem, ...] = tuple(problems)
 
+    def extensions(self) -> dict[str, object]:
+        """Members a problem answer carries besides the catalogue's (none by default)."""
+        return {}
+
 
 class NotFound(DomainError):
     """The object does not exist, or lies outside the caller's perimeter (one answer for both)."""
@@ -62,6 +67,20 @@ class AlreadyExists(DomainError):
     """A second object with the same natural key (SIRET, trainee in training, user name)."""
 
     code = "already_exists"
+
+
+class DuplicatePerson(AlreadyExists):
+    """The person already has a record: ``existing`` lists the ids of the records found."""
+
+    code = "duplicate_person"
+
+    def __init__(self, message: str, *, existing: Sequence[str]) -> None:
+        super().__init__(message)
+        self.existing: tuple[str, ...] = tuple(existing)
+
+    def extensions(self) -> dict[str, object]:
+        """The records found, each with its link, so that the agent can open the existing one."""
+        return {"existing": [{"id": i, "href": f"/v1/trainees/{i}"} for i in self.existing]}
 
 
 class IllegalTransition(DomainError):
