@@ -11,7 +11,7 @@ keeps its own code and inherits its parent's status and title.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from remuneration.domain.errors import (
@@ -70,7 +70,7 @@ class Problem:
     kind: ProblemKind
     detail: str
     errors: tuple[FieldProblem, ...] = ()
-    extensions: Mapping[str, object] = MappingProxyType({})
+    extensions: Mapping[str, object] = field(default_factory=dict)
 
     def body(self, request_id: str | None) -> dict[str, object]:
         """The problem+json body (RFC 9457) with remu's extensions."""

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from api.http.middleware import BodyLimits, RequestContextMiddleware
 from api.logging import configure_logging
 from api.tokens import issue_token
-from remuneration.db.models import AuditEvent, Document, User
+from remuneration.db.models import AuditEvent, Document, DocumentVersion, User
 from remuneration.services.users import create_api_key
 from tests.api.builders import check, create_training, ready_dossier, trainee_body
 from tests.security.catalogue_check import assert_catalogued
@@ -165,10 +165,11 @@ def test_huge_numbers_are_input_errors(api: Any, raw: str, path: str, code: str)
     assert "sys." not in response.text and "Python" not in response.text
 
 
-# 5. Replaced uploads do not stay on disk.
+# 5. Replaced uploads leave no file that no row names: the current file is the document's, the
+# earlier ones belong to its history (document_versions), which the retention purge reaches.
 
 
-def test_replacing_an_upload_deletes_the_old_file(api: Any) -> None:
+def test_replacing_an_upload_leaves_no_file_that_no_row_names(api: Any) -> None:
     training = create_training(api, api.organisation_id)
     dossier = ready_dossier(api, training)
     path = f"/v1/dossiers/{dossier['id']}"
@@ -186,8 +187,11 @@ def test_replacing_an_upload_deletes_the_old_file(api: Any) -> None:
         )
     added = set(store.iterdir()) - before
     with api.session() as session:
-        named = set(session.scalars(select(Document.stored_name)))
-    assert len(added) == 1 and {p.name for p in added} <= named
+        current = set(session.scalars(select(Document.stored_name)))
+        history = set(session.scalars(select(DocumentVersion.stored_name)))
+    assert len(added) == 5
+    assert {p.name for p in added} <= current | history
+    assert len({p.name for p in added} & current) == 1
 
 
 # 6. If-Match: * does not skip the lost-update check.
