@@ -51,7 +51,7 @@ check: lint typecheck contracts
 bench: install
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/evaluate.py
-	@for script in bench/sepa.py bench/payment_run.py bench/api.py bench/console.py; do \
+	@for script in bench/sepa.py bench/payment_run.py bench/search.py bench/api.py bench/console.py; do \
 		if [ -f $$script ]; then $(BIN)/python $$script || exit 1; fi; done
 
 screenshots: install

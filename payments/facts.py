@@ -36,6 +36,7 @@ from remuneration.services.evaluation_input import (
     training_part,
     without_unknowns,
 )
+from remuneration.services.person_history import histories
 from remuneration.services.protection import FieldProtector
 
 __all__ = ["BankDetails", "DossierFacts", "load_facts"]
@@ -190,7 +191,11 @@ def _aids_part(rows: list[Row[Any]]) -> list[dict[str, Any]]:
 
 
 def _facts(
-    chunk: _Chunk, protector: FieldProtector, dossier: Row[Any], as_of: date
+    chunk: _Chunk,
+    protector: FieldProtector,
+    dossier: Row[Any],
+    as_of: date,
+    person: dict[str, Any],
 ) -> DossierFacts:
     trainee = chunk.trainees[dossier.trainee_id]
     training = chunk.trainings[dossier.training_id]
@@ -200,6 +205,7 @@ def _facts(
     history = without_unknowns(
         {"driving_licence_aid_received": dossier.driving_licence_aid_received}
     )
+    history.update(person)
     request = {
         "as_of": as_of.isoformat(),
         "trainee": trainee_part(dossier, trainee),
@@ -232,4 +238,5 @@ def load_facts(
     """The facts of ``dossier_ids`` (one query per table), in the order of the ids given."""
     chunk = _Chunk(session, dossier_ids)
     by_id = {dossier.id: dossier for dossier in chunk.dossiers}
-    return [_facts(chunk, protector, by_id[i], as_of) for i in dossier_ids if i in by_id]
+    people = histories(session, list(by_id))
+    return [_facts(chunk, protector, by_id[i], as_of, people[i]) for i in dossier_ids if i in by_id]

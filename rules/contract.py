@@ -22,6 +22,7 @@ from rules.facts import (
     Indemnity,
     Insertion,
     MonthStatement,
+    OtherRemuneration,
     RibDocument,
     Sex,
     Status,
@@ -79,7 +80,8 @@ _MONTH = frozenset(
 )
 _EXIT = frozenset({"date", "reason"})
 _AID = frozenset({"kind", "date", "invoice_amount", "cost", "other_funding", "code_status"})
-_HISTORY = frozenset({"driving_licence_aid_received"})
+_HISTORY = frozenset({"driving_licence_aid_received", "remunerated_trainings", "advance_received"})
+_PERIOD = frozenset({"start_date", "end_date"})
 _ZERO = Decimal(0)
 
 
@@ -311,6 +313,35 @@ def _aids(r: Reader, raw: object) -> tuple[AidRequest, ...]:
     return tuple(requests)
 
 
+def _remunerated(r: Reader, raw: object) -> tuple[OtherRemuneration, ...] | None:
+    if raw is None:
+        return None
+    periods: list[OtherRemuneration] = []
+    for index, item in enumerate(r.items(raw, "history.remunerated_trainings")):
+        path = f"history.remunerated_trainings[{index}]"
+        data = r.obj(item, path, _PERIOD)
+        if data is None:
+            r.problem(path, "required", "période attendue", "a period is expected")
+            continue
+        start, end = r.day(data, "start_date", path), r.day(data, "end_date", path)
+        if start is None or end is None:
+            r.problem(path, "required", "dates de début et de fin attendues", "dates expected")
+        elif end < start:
+            r.problem(path, "end_before_start", "la fin précède le début", "end before start")
+        else:
+            periods.append(OtherRemuneration(start, end))
+    return tuple(periods)
+
+
+def _history(r: Reader, raw: object) -> History:
+    data = r.obj(raw, "history", _HISTORY) or {}
+    return History(
+        driving_licence_aid_received=r.boolean(data, "driving_licence_aid_received", "history"),
+        remunerated_trainings=_remunerated(r, data.get("remunerated_trainings")),
+        advance_received=r.boolean(data, "advance_received", "history"),
+    )
+
+
 def parse_request(payload: object, *, today: date) -> EvaluationRequest:
     """Read a contract request; ``today`` is the default of ``as_of``. Raises ``InputError``."""
     r = Reader()
@@ -323,8 +354,7 @@ def parse_request(payload: object, *, today: date) -> EvaluationRequest:
     months = _months(r, data.get("months"), training, trainee)
     exit_ = _exit(r, data.get("exit"), training)
     aids = _aids(r, data.get("aid_requests"))
-    history_raw = r.obj(data.get("history"), "history", _HISTORY) or {}
-    history = History(r.boolean(history_raw, "driving_licence_aid_received", "history"))
+    history = _history(r, data.get("history"))
     as_of = r.day(data, "as_of", "")
     if r.problems:
         raise InputError(r.problems)

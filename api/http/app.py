@@ -29,6 +29,7 @@ from api.http.routers import (
     payments,
     payments_bank,
     payments_batches,
+    people,
 )
 from api.rules_door import system_clock
 from api.settings import Settings
@@ -86,6 +87,7 @@ def create_app(
     for module in (
         health,
         catalogue,
+        people,
         dossiers,
         documents,
         dossier_decisions,

@@ -8,7 +8,7 @@ and answered 500 without details; a failed commit therefore never reaches a clie
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -26,6 +26,7 @@ from remuneration.domain.errors import (
     DocumentRejected,
     DocumentTooLarge,
     DomainError,
+    DuplicatePerson,
     IllegalTransition,
     InvalidFacts,
     NotAllowed,
@@ -103,6 +104,7 @@ def problem_response(
     *,
     errors: Sequence[dict[str, str]] = (),
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
     """A problem+json response carrying the current request id."""
     body: dict[str, Any] = {
@@ -115,6 +117,7 @@ def problem_response(
     }
     if errors:
         body["errors"] = list(errors)
+    body.update(extensions or {})
     return JSONResponse(
         body, status_code=status, media_type="application/problem+json", headers=headers
     )
@@ -134,8 +137,17 @@ def _domain_handler(_request: Request, error: Exception) -> JSONResponse:
     if not errors and error.field:
         errors = [{"path": error.field, "code": error.code, "message": error.message}]
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    extensions = None
+    if isinstance(error, DuplicatePerson):
+        extensions = {"existing": [{"id": i, "href": f"/v1/trainees/{i}"} for i in error.existing]}
     return problem_response(
-        status, error.code, title, error.message, errors=errors, headers=headers
+        status,
+        error.code,
+        title,
+        error.message,
+        errors=errors,
+        headers=headers,
+        extensions=extensions,
     )
 
 
@@ -170,13 +182,20 @@ def _json_path(location: Sequence[int | str]) -> str:
     return path or "body"
 
 
+def _message(item: Mapping[str, Any]) -> str:
+    """French text of one validation error; our own validators already speak French."""
+    if item.get("type") == "value_error":
+        return str(item.get("msg", "")).removeprefix("Value error, ") or "Valeur invalide."
+    return _PYDANTIC_FR.get(str(item.get("type")), "Valeur invalide.")
+
+
 def _validation_handler(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     errors = [
         {
             "path": _json_path(item.get("loc", ())),
             "code": str(item.get("type", "invalid")),
-            "message": _PYDANTIC_FR.get(str(item.get("type")), "Valeur invalide."),
+            "message": _message(item),
         }
         for item in error.errors()
     ]

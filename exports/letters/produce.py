@@ -16,7 +16,12 @@ from datetime import date
 from exports.errors import LetterRefused
 from exports.letters.context import LetterContext
 from exports.letters.guard import PersonalDataLeak
-from exports.letters.money_sources import latest_debt_of, overpayment_letter, payment_notice_letter
+from exports.letters.money_sources import (
+    latest_debt_of,
+    new_rib_letter,
+    overpayment_letter,
+    payment_notice_letter,
+)
 from exports.letters.render import render_letter
 from exports.letters.sources import LetterSetup, decision_letter, latest_decision_of
 from payments.models import Debt, Payment
@@ -28,6 +33,7 @@ __all__ = [
     "LetterJob",
     "RenderedLetter",
     "dossier_letter_job",
+    "new_rib_request_job",
     "payment_notice_job",
     "render_job",
 ]
@@ -35,6 +41,7 @@ __all__ = [
 DECISION = "decision"
 PAYMENT_NOTICE = "payment_notice"
 OVERPAYMENT_NOTICE = "overpayment_notice"
+NEW_RIB_REQUEST = "new_rib_request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +82,23 @@ def payment_notice_job(ctx: ServiceContext, payment_id: uuid.UUID) -> LetterJob:
     return LetterJob(PAYMENT_NOTICE, payment_id)
 
 
+def new_rib_request_job(ctx: ServiceContext, payment_id: uuid.UUID) -> LetterJob:
+    """The letter asking for a new RIB after ``payment`` came back."""
+    if ctx.session.get(Payment, payment_id) is None:
+        raise NotFound("Virement introuvable.")
+    return LetterJob(NEW_RIB_REQUEST, payment_id)
+
+
 def _context(
     ctx: ServiceContext, job: LetterJob, setup: LetterSetup, letter_date: date
 ) -> tuple[LetterContext, uuid.UUID]:
     if job.kind == PAYMENT_NOTICE:
         payment = ctx.session.get_one(Payment, job.subject_id)
         letter = payment_notice_letter(ctx, payment, setup=setup, letter_date=letter_date)
+        return letter, payment.dossier_id
+    if job.kind == NEW_RIB_REQUEST:
+        payment = ctx.session.get_one(Payment, job.subject_id)
+        letter = new_rib_letter(ctx, payment, setup=setup, letter_date=letter_date)
         return letter, payment.dossier_id
     if job.kind == OVERPAYMENT_NOTICE:
         debt = ctx.session.get_one(Debt, job.subject_id)

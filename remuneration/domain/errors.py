@@ -16,6 +16,7 @@ __all__ = [
     "DocumentRejected",
     "DocumentTooLarge",
     "DomainError",
+    "DuplicatePerson",
     "FieldProblem",
     "IllegalTransition",
     "InvalidFacts",
@@ -58,6 +59,16 @@ class AlreadyExists(DomainError):
     """A second object with the same natural key (SIRET, trainee in training, user name)."""
 
     code = "already_exists"
+
+
+class DuplicatePerson(AlreadyExists):
+    """The person already has a record: ``existing`` lists the ids of the records found."""
+
+    code = "duplicate_person"
+
+    def __init__(self, message: str, *, existing: Sequence[str]) -> None:
+        super().__init__(message)
+        self.existing: tuple[str, ...] = tuple(existing)
 
 
 class IllegalTransition(DomainError):

@@ -31,6 +31,7 @@ from rules import EvaluationResult, evaluate, input_hash, result_to_json
 __all__ = [
     "Comparison",
     "DecisionOutcome",
+    "comparable_result",
     "compare_decision",
     "get_decision",
     "latest_decision",
@@ -150,7 +151,8 @@ def take_decision(ctx: ServiceContext, dossier: Dossier, *, as_of: date | None) 
     return DecisionOutcome(decision, created=True)
 
 
-def _comparable(result: dict[str, Any]) -> dict[str, Any]:
+def comparable_result(result: dict[str, Any]) -> dict[str, Any]:
+    """What two results must share to be the same decision (not the wording, not the hash)."""
     return {
         "decision": result["decision"],
         "reasons": sorted(reason["code"] + "@" + reason["scope"] for reason in result["reasons"]),
@@ -167,8 +169,8 @@ def compare_decision(ctx: ServiceContext, dossier: Dossier, decision: Decision) 
         ctx.protector.decrypt_bytes(decision.input_encrypted, context=_INPUT_CONTEXT)
     )
     recomputed = evaluate(payload, today=decision.as_of, parameters=ctx.parameters).to_dict()
-    then = _comparable(json.loads(decision.result_json))
-    now = _comparable(recomputed)
+    then = comparable_result(json.loads(decision.result_json))
+    now = comparable_result(recomputed)
     differences = [name for name in then if then[name] != now[name]]
     current = input_hash(build_request(ctx, dossier, as_of=decision.as_of))
     return Comparison(

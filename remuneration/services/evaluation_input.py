@@ -24,11 +24,13 @@ from remuneration.db.models import (
 )
 from remuneration.domain.vocabulary import DocumentKind, TraineeStatus, VerificationStatus
 from remuneration.services.context import ServiceContext
+from remuneration.services.person_history import histories
 
 __all__ = [
     "IBAN_CONTEXT",
     "NIR_CONTEXT",
     "build_request",
+    "document_part",
     "trainee_part",
     "training_part",
     "without_unknowns",
@@ -84,8 +86,11 @@ def training_part(dossier: Dossier | Any, training: Training | Any) -> dict[str,
     )
 
 
-def _document_part(ctx: ServiceContext, document: Document) -> dict[str, Any] | None:
-    if document.verification_status != VerificationStatus.VERIFIED:
+def document_part(
+    ctx: ServiceContext, document: Document, *, verified_only: bool = True
+) -> dict[str, Any] | None:
+    """A document as the engine reads it (only a verified one counts, unless asked)."""
+    if verified_only and document.verification_status != VerificationStatus.VERIFIED:
         return None
     if document.kind == DocumentKind.IDENTITY:
         return without_unknowns(
@@ -110,7 +115,7 @@ def _documents_part(ctx: ServiceContext, dossier: Dossier) -> dict[str, Any]:
     documents = ctx.session.scalars(select(Document).where(Document.dossier_id == dossier.id))
     part: dict[str, Any] = {kind.value: None for kind in DocumentKind}
     for document in documents:
-        part[document.kind] = _document_part(ctx, document)
+        part[document.kind] = document_part(ctx, document)
     return part
 
 
@@ -167,6 +172,7 @@ def build_request(ctx: ServiceContext, dossier: Dossier, *, as_of: date) -> dict
     history = without_unknowns(
         {"driving_licence_aid_received": dossier.driving_licence_aid_received}
     )
+    history.update(histories(ctx.session, [dossier.id])[dossier.id])
     return {
         "as_of": as_of.isoformat(),
         "trainee": trainee_part(dossier, trainee),

@@ -27,9 +27,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, event, exists, func, or_, select, update
+from sqlalchemy import delete as delete_rows
 from sqlalchemy.orm import Session
 
-from remuneration.db.models import Decision, Document, Dossier, Trainee
+from remuneration.db.models import Decision, Document, DocumentVersion, Dossier, Trainee
 from remuneration.domain.states import DossierStatus
 from remuneration.operations import RetentionPolicy
 from remuneration.services.audit import record_event
@@ -117,7 +118,9 @@ def _expired_dossiers(session: Session, cutoff: datetime) -> list[uuid.UUID]:
     query = (
         select(Dossier.id)
         .where(Dossier.status == _CLOSED, Dossier.closed_at < cutoff)
-        .where(or_(document_left, input_left))
+        .where(
+            or_(document_left, input_left, exists().where(DocumentVersion.dossier_id == Dossier.id))
+        )
         .order_by(Dossier.id)
     )
     return list(session.scalars(query))
@@ -139,7 +142,16 @@ def _expired_trainees(session: Session, cutoff: datetime) -> list[uuid.UUID]:
 def _expired_files(session: Session, verified_before: date) -> list[uuid.UUID]:
     query = (
         select(Document.id)
-        .where(Document.stored_name.is_not(None), Document.verified_on < verified_before)
+        .where(
+            or_(
+                Document.stored_name.is_not(None),
+                exists().where(
+                    DocumentVersion.document_id == Document.id,
+                    DocumentVersion.stored_name.is_not(None),
+                ),
+            ),
+            Document.verified_on < verified_before,
+        )
         .order_by(Document.id)
     )
     return list(session.scalars(query))
@@ -179,7 +191,19 @@ def delete_files_after_commit(
     session.info.setdefault(_PENDING_FILES, []).extend((delete, name) for name in names)
 
 
+def _drop_earlier_files(ctx: ServiceContext, document: Document, files: list[str]) -> None:
+    """The files of the document's earlier versions go with its current one."""
+    for version in ctx.session.scalars(
+        select(DocumentVersion).where(
+            DocumentVersion.document_id == document.id, DocumentVersion.stored_name.is_not(None)
+        )
+    ):
+        files.append(version.stored_name or "")
+        version.stored_name = None
+
+
 def _drop_file(ctx: ServiceContext, document: Document, files: list[str]) -> None:
+    _drop_earlier_files(ctx, document, files)
     if document.stored_name is None:
         return
     files.append(document.stored_name)
@@ -213,6 +237,10 @@ def _anonymise_dossier(ctx: ServiceContext, dossier_id: uuid.UUID, files: list[s
         ):
             setattr(document, column, None)
         document.updated_at = ctx.now
+    ctx.session.flush()
+    ctx.session.execute(
+        delete_rows(DocumentVersion).where(DocumentVersion.dossier_id == dossier_id)
+    )
     ctx.session.execute(
         update(Decision).where(Decision.dossier_id == dossier_id).values(input_encrypted=b"")
     )

@@ -6,13 +6,14 @@ is a ``MutableClock`` the tests move forward month after month.
 
 from __future__ import annotations
 
+import itertools
 import random
 import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -67,6 +68,9 @@ FULL_MONTH = AttendanceEntry(
     daily_allowances=Decimal("0"),
     hours_outside_work=None,
 )
+
+_BIRTHS = itertools.count()
+"""Each dossier built here is another person (the duplicate check refuses a second record)."""
 
 
 def entry(attended: str = "140", unjustified: str = "0", scheduled: str = "140") -> AttendanceEntry:
@@ -192,7 +196,7 @@ def granted_dossier(
             TraineeInput(
                 last_name=last_name,
                 first_names="Zoé Anaïs",
-                birth_date=date(1990, 5, 17),
+                birth_date=date(1990, 5, 17) + timedelta(days=next(_BIRTHS)),
                 sex="F",
                 street="12 rue de la République",
                 postcode="14200",

@@ -3,9 +3,10 @@ services (organisation, training, trainee, three documents with an uploaded file
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from remuneration.db.models import Dossier, Trainee, Training
@@ -25,6 +26,9 @@ from remuneration.services.inputs import (
     UploadedFile,
     VitaleInput,
 )
+
+_BIRTHS = itertools.count()
+"""Each person built here is another person (the duplicate check refuses a second record)."""
 
 __all__ = ["AGENT", "PDF", "Built", "build_dossier", "build_training"]
 
@@ -80,7 +84,10 @@ def build_dossier(
     trainee = catalogue.create_trainee(
         ctx,
         TraineeInput(
-            last_name=last_name, first_names="Paul", birth_date=date(1985, 11, 2), sex="M"
+            last_name=last_name,
+            first_names="Paul",
+            birth_date=date(1985, 11, 2) + timedelta(days=next(_BIRTHS)),
+            sex="M",
         ),
     )
     dossier = dossiers.create_dossier(
@@ -95,7 +102,7 @@ def build_dossier(
             },
         ),
     )
-    nir = make_nir(rng, sex="M", birth_date=date(1985, 11, 2), department="14")
+    nir = make_nir(rng, sex="M", birth_date=trainee.birth_date, department="14")
     iban = make_iban(rng)
     requests = (
         DocumentRequest(

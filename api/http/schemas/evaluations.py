@@ -130,7 +130,21 @@ EVALUATION_REQUEST_SCHEMA: dict[str, Any] = _object(
                 ["kind"],
             ),
         },
-        "history": _nullable(_object({"driving_licence_aid_received": _BOOL})),
+        "history": _nullable(
+            _object(
+                {
+                    "driving_licence_aid_received": _BOOL,
+                    "remunerated_trainings": {
+                        "type": ["array", "null"],
+                        "description": "Autres formations rémunérées de la même personne.",
+                        "items": _object(
+                            {"start_date": _DATE, "end_date": _DATE}, ["start_date", "end_date"]
+                        ),
+                    },
+                    "advance_received": _BOOL,
+                }
+            )
+        ),
     }
 )
 

@@ -8,6 +8,9 @@ into the case that carries the request: it is final, recorded on both cases and 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
+
+from sqlalchemy import CursorResult, update
 
 from remuneration.cases.domain import (
     CaseId,
@@ -22,7 +25,7 @@ from remuneration.cases.domain import (
     check_transition,
     check_written_answer,
 )
-from remuneration.cases.models import Case
+from remuneration.cases.models import Case, CaseEntry
 from remuneration.cases.services.context import CaseContext
 from remuneration.cases.services.entries import EntryKind, new_entry
 from remuneration.cases.services.errors import (
@@ -35,6 +38,7 @@ from remuneration.cases.services.history import EventAction, history_of, record_
 from remuneration.cases.services.messages import add_note, record_message
 from remuneration.cases.services.sla import configuration_of, refresh_sla, targets_of
 from remuneration.cases.services.transitions import apply_transition, set_milestone
+from remuneration.contact import contact_line
 from remuneration.db.base import as_utc
 from remuneration.db.models import AuditEvent, Trainee
 
@@ -98,7 +102,7 @@ def _macro_plan(cctx: CaseContext, case: Case, key: str, values: Mapping[str, st
         **values,
         **_trainee_name(cctx, case),
         "case_reference": case.reference,
-        "service_contact": config.work_rules.service_contact,
+        "service_contact": contact_line(),
     }
     with translated_domain_errors():
         return apply_macro(
@@ -190,6 +194,15 @@ def merge_cases(cctx: CaseContext, case: Case, into: Case, *, note: str | None =
             field="into",
         )
     _audit_merge(cctx, case, into)
+    moved = cast(
+        "CursorResult[object]",
+        cctx.session.execute(
+            update(CaseEntry)
+            .where(CaseEntry.case_id == case.id)
+            .values(case_id=into.id)
+            .execution_options(synchronize_session=False)
+        ),
+    ).rowcount
     before = {"status": case.status, "merged_into_id": None}
     set_milestone(cctx, case, CaseStatus.MERGED, Milestone.MERGED_AT)
     case.merged_into_id = into.id
@@ -209,9 +222,14 @@ def merge_cases(cctx: CaseContext, case: Case, into: Case, *, note: str | None =
         cctx,
         into,
         action=EventAction.MERGED_IN,
-        after={"case_id": str(case.id), "reference": case.reference},
+        after={"case_id": str(case.id), "reference": case.reference, "entries_moved": moved},
     )
-    text = f"Le dossier {case.reference} a été fusionné dans ce dossier."
+    text = (
+        f"Le dossier {case.reference} a été fusionné dans ce dossier ; ses {moved} messages et "
+        "notes y sont repris à leur date."
+        if moved
+        else f"Le dossier {case.reference} a été fusionné dans ce dossier."
+    )
     add_note(cctx, into, f"{text} {note}" if note else text)
     refresh_sla(cctx, case)
     refresh_sla(cctx, into)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,9 @@ from remuneration.services.inputs import (
 )
 from remuneration.services.protection import FieldProtector
 from remuneration.services.users import create_user
+
+_BIRTHS = itertools.count()
+"""Each person built here is another person (the duplicate check refuses a second record)."""
 
 __all__ = ["PARIS", "actor_of", "agent", "cctx", "paris", "session_of", "trainee_with_dossier"]
 
@@ -97,7 +100,10 @@ def trainee_with_dossier(
     trainee = catalogue.create_trainee(
         ctx,
         TraineeInput(
-            last_name="Dupont", first_names="Marie Claire", birth_date=date(1990, 5, 17), sex="F"
+            last_name="Dupont",
+            first_names="Marie Claire",
+            birth_date=date(1990, 5, 17) + timedelta(days=next(_BIRTHS)),
+            sex="F",
         ),
     )
     dossier = dossiers.create_dossier(
