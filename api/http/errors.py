@@ -45,6 +45,7 @@ __all__ = [
     "Unauthenticated",
     "install_error_handlers",
     "problem_response",
+    "validation_message",
 ]
 
 PROBLEM_TYPE_BASE = "https://remu.region.example/problemes/"
@@ -187,6 +188,11 @@ def _message(item: Mapping[str, Any]) -> str:
     if item.get("type") == "value_error":
         return str(item.get("msg", "")).removeprefix("Value error, ") or "Valeur invalide."
     return _PYDANTIC_FR.get(str(item.get("type")), "Valeur invalide.")
+
+
+def validation_message(item: Mapping[str, Any]) -> str:
+    """French text of one pydantic validation error (the console's forms use it too)."""
+    return _message(item)
 
 
 def _validation_handler(_request: Request, error: Exception) -> JSONResponse:

@@ -40,5 +40,7 @@ POST_ROUTES: list[tuple[str, str]] = [
     (f"/dossiers/{_SOME_ID}/pieces/rib", "instructor"),
     (f"/dossiers/{_SOME_ID}/pieces/identite", "instructor"),
     (f"/dossiers/{_SOME_ID}/pieces/vitale", "instructor"),
+    (f"/dossiers/{_SOME_ID}/stagiaire", "instructor"),
+    ("/recherche", "relation_usagers"),
 ]
 """(form target, a role allowed to post it) — every POST route of the console."""

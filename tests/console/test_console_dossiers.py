@@ -36,7 +36,9 @@ def test_the_list_has_tabs_with_counters_and_removable_filter_tags(demo: DemoCon
         count = len(list(session.scalars(select(Dossier.id).where(Dossier.status == "incomplete"))))
     assert f"Incomplets : {count} dossier" in text
     assert str(incomplete) in page.text
-    organisation = re.search(r'<option value="([0-9a-f-]{36})">Centre de formation Démo-Nord', page.text)
+    organisation = re.search(
+        r'<option value="([0-9a-f-]{36})">Centre de formation Démo-Nord', page.text
+    )
     assert organisation
     filtered = instructor.get(
         f"/dossiers?onglet=decides&organisme={organisation.group(1)}&pieces=manquantes"

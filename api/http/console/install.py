@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from api.http.console import (
     routes_auth,
     routes_docs,
+    routes_document_files,
     routes_dossier_actions,
     routes_dossiers,
     routes_finance,
@@ -18,7 +19,9 @@ from api.http.console import (
     routes_home,
     routes_queue,
     routes_queue_actions,
+    routes_search,
     routes_supervision,
+    routes_trainee,
 )
 from api.http.console.desk import CsrfRefused, DeskForbidden, SignInRequired
 from api.http.console.headers import SecurityHeadersMiddleware
@@ -30,6 +33,7 @@ STATIC = Path(__file__).parent / "static"
 ROUTERS = (
     routes_auth.router,
     routes_home.router,
+    routes_search.router,
     routes_docs.router,
     routes_finance.router,
     routes_finance_files.router,
@@ -38,6 +42,8 @@ ROUTERS = (
     routes_queue_actions.router,
     routes_dossiers.router,
     routes_dossier_actions.router,
+    routes_document_files.router,
+    routes_trainee.router,
 )
 
 
