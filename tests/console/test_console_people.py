@@ -312,3 +312,21 @@ def test_documents_are_shown_inline_and_every_view_is_audited(demo: DemoConsole)
     assert agent.get(f"/dossiers/{dossier.id}/pieces/rib/fichier").status_code == 403
     assert instructor.get(f"/dossiers/{dossier.id}/pieces/vitale/fichier").status_code in (404, 200)
     assert instructor.get(f"/dossiers/{dossier.id}/pieces/autre/fichier").status_code == 404
+
+
+def test_the_queue_tabs_count_what_each_tab_lists(demo: DemoConsole) -> None:
+    """The six counters come from one grouped query: each equals the tab's own list total."""
+    supervisor = demo.agent("demo-supervisor")
+    first = supervisor.get("/file")
+    counters = dict(
+        re.findall(
+            r'href="/file\?vue=([a-z-]+)"[^>]*>[^<]*<span class="compte-onglet">\((\d+)', first.text
+        )
+    )
+    assert len(counters) == 6
+    assert sum(int(n) for n in counters.values()) > 0
+    for key, count in counters.items():
+        page = _plain(supervisor.get(f"/file?vue={key}"))
+        total = re.search(r" : (\d+) demande", page)
+        assert total, key
+        assert int(total.group(1)) == int(count), key
