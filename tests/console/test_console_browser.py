@@ -120,7 +120,7 @@ def test_finance_runs_the_month_a_colleague_releases_and_downloads(
         assert_accessible(page)
     page.goto("/finance/exports")
     page.get_by_label("Mois").fill("novembre")
-    page.get_by_role("button", name="Voir le rapprochement du mois").click()
+    page.get_by_role("button", name="Voir les paies du mois").click()
     page.get_by_role("alert").wait_for()
     assert_accessible(page)  # the error summary and the invalid field
 
