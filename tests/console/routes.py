@@ -29,6 +29,7 @@ POST_ROUTES: list[tuple[str, str]] = [
     ("/finance/paies", "finance"),
     (f"/finance/lots/{_SOME_ID}/liberation", "finance"),
     (f"/finance/lots/{_SOME_ID}/annulation", "finance"),
+    (f"/finance/paies/{_SOME_ID}/lettres", "finance"),
     ("/finance/retours", "finance"),
     (f"/finance/indus/{_SOME_ID}/remise", "supervisor"),
     *(
