@@ -37,6 +37,7 @@ POST_ROUTES: list[tuple[str, str]] = [
         for action in ("prise", "statut", "note", "message", "macro", "fusion")
     ),
     (f"/file/demandes/{_SOME_CASE}/attribution", "supervisor"),
+    *((f"/file/supervision/{what}", "supervisor") for what in ("equipes", "agents", "absences")),
     (f"/dossiers/{_SOME_ID}/decision", "instructor"),
     (f"/dossiers/{_SOME_ID}/pieces/rib", "instructor"),
     (f"/dossiers/{_SOME_ID}/pieces/identite", "instructor"),

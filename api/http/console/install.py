@@ -22,6 +22,7 @@ from api.http.console import (
     routes_queue_actions,
     routes_search,
     routes_supervision,
+    routes_supervision_edit,
     routes_trainee,
 )
 from api.http.console.desk import CsrfRefused, DeskForbidden, SignInRequired
@@ -40,6 +41,7 @@ ROUTERS = (
     routes_finance_files.router,
     routes_finance_letters.router,
     routes_supervision.router,
+    routes_supervision_edit.router,
     routes_queue.router,
     routes_queue_actions.router,
     routes_dossiers.router,
