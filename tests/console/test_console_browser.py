@@ -333,3 +333,21 @@ def test_pages_reflow_at_200_percent_zoom(chromium: Any, server: LiveServer) -> 
         )
         assert overflow <= 0, (path, overflow)
     assert errors == []
+
+
+def test_a_supervisor_records_an_absence(chromium: Any, server: LiveServer) -> None:
+    page, errors = _signed_in_page(chromium, server, Role.SUPERVISOR)
+    page.get_by_role("link", name="Supervision").click()
+    page.get_by_role("heading", name="Supervision de la file").wait_for()
+    page.locator("summary", has_text="Enregistrer une absence").click()
+    page.get_by_label("Agent absent").select_option(index=1)
+    page.get_by_label("Premier jour d'absence").fill("2026-12-28")
+    page.get_by_label("Dernier jour d'absence").fill("2026-12-24")
+    page.get_by_role("button", name="Enregistrer l'absence").click()
+    page.get_by_role("alert").wait_for()
+    assert_accessible(page)  # the error summary and the fields named
+    page.get_by_label("Dernier jour d'absence").fill("2026-12-31")
+    page.get_by_role("button", name="Enregistrer l'absence").click()
+    page.get_by_text("Absence enregistrée").wait_for()
+    assert_accessible(page)
+    assert errors == []

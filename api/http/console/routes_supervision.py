@@ -74,14 +74,14 @@ def supervision(
     return supervision_page(request, agent)
 
 
-def _queue_users(agent: Desk) -> list[User]:
-    return list(
-        agent.ctx.session.scalars(
-            select(User)
-            .where(User.role.in_(("relation_usagers", "supervisor")), User.active.is_(True))
-            .order_by(User.display_name)
-        )
+def _queue_users(agent: Desk, *, members_only: bool = False) -> list[User]:
+    """Who may work the queue (or, `members_only`, who already is one of its agents)."""
+    query = select(User).where(
+        User.role.in_(("relation_usagers", "supervisor")), User.active.is_(True)
     )
+    if members_only:
+        query = query.where(User.id.in_(select(CaseAgent.user_id)))
+    return list(agent.ctx.session.scalars(query.order_by(User.display_name)))
 
 
 def supervision_page(
@@ -113,6 +113,7 @@ def supervision_page(
             "duration": _duration,
             "all_teams": list(agent.ctx.session.scalars(select(CaseTeam).order_by(CaseTeam.name))),
             "queue_users": _queue_users(agent),
+            "team_members": _queue_users(agent, members_only=True),
             "errors": errors or [],
             "form": form or {},
             "done": request.query_params.get("fait"),
