@@ -93,7 +93,7 @@ _DISPLAY_NAMES = {
     Role.INSTRUCTOR: "Claire Instructrice (démo)",
     Role.RELATION_USAGERS: "Karim Conseiller (démo)",
     Role.FINANCE: "Sophie Comptable (démo)",
-    Role.ORGANISATION: "AFPA Normandie (démo)",
+    Role.ORGANISATION: "Centre de formation Démo-Nord (démo)",
     Role.SUPERVISOR: "Marc Responsable (démo)",
     Role.ADMIN: "Admin remu (démo)",
 }

@@ -126,13 +126,8 @@ def start(
         problems = problems_of(error, "period")
         return _runs_page(request, agent, form=form, errors=problems, status=422)
     if outcome.run is None:
-        nothing = [
-            {
-                "field": "period",
-                "message": "Rien à payer pour ces avances : aucune paie n'a été enregistrée.",
-            }
-        ]
-        return _runs_page(request, agent, form=form, errors=nothing, status=200)
+        nothing = [{"field": "period", "message": "Rien à payer : aucune paie n'a été créée."}]
+        return _runs_page(request, agent, form=form, errors=nothing, status=422)
     return RedirectResponse(f"/finance/paies/{outcome.run.id}", status_code=303)
 
 
