@@ -152,10 +152,11 @@ def test_finance_runs_the_month_a_colleague_releases_and_downloads(
     assert download.value.suggested_filename.endswith(".xml")
     sent = etree.parse(download.value.path())
     ns = {"p": sent.getroot().nsmap[None]}
-    message_id = sent.findtext(".//p:GrpHdr/p:MsgId", namespaces=ns)
+    message_id = str(sent.findtext(".//p:GrpHdr/p:MsgId", namespaces=ns))
     first = sent.find(".//p:CdtTrfTxInf", namespaces=ns)
-    e2e = first.findtext("p:PmtId/p:EndToEndId", namespaces=ns)
-    amount = Decimal(first.findtext("p:Amt/p:InstdAmt", namespaces=ns))
+    assert first is not None
+    e2e = str(first.findtext("p:PmtId/p:EndToEndId", namespaces=ns))
+    amount = Decimal(str(first.findtext("p:Amt/p:InstdAmt", namespaces=ns)))
     colleague.get_by_role("link", name="Retours de la banque").click()
     colleague.get_by_label(re.compile("^Fichier de la banque")).set_input_files(
         files=[

@@ -57,6 +57,7 @@ def test_the_search_box_finds_a_dossier_by_name_and_by_number(demo: DemoConsole)
     opened = instructor.get(html.unescape(link.group(1)), follow_redirects=False)
     assert opened.status_code == 303
     assert opened.headers["location"].startswith("/dossiers/")
+    assert dossier.reference is not None
     by_number = _search(instructor, dossier.reference.lower())
     assert f"/recherche/dossier/{dossier.id}" in by_number.text  # type: ignore[attr-defined]
     redirected = instructor.get(f"/recherche/dossier/{dossier.id}", follow_redirects=False)
