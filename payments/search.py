@@ -38,7 +38,7 @@ from remuneration.services.context import ServiceContext
 from remuneration.services.evaluation_input import IBAN_CONTEXT, NIR_CONTEXT
 from rules.french import fr_money
 
-__all__ = ["SearchHit", "search"]
+__all__ = ["SearchHit", "masked_terms", "search"]
 
 _DOSSIER_REFERENCE = re.compile(r"^[0-9A-F]{8}$")
 _NIR = re.compile(r"^[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}$")
@@ -188,6 +188,16 @@ def _by_name(ctx: ServiceContext, text: str, limit: int) -> list[SearchHit]:
         condition = and_(*(Trainee.search_name.contains(w, autoescape=True) for w in words))
     query = select(Trainee).where(condition).order_by(Trainee.search_name, Trainee.id).limit(limit)
     return [_trainee_hit(trainee, "name") for trainee in ctx.session.scalars(query)]
+
+
+def masked_terms(text: str) -> str | None:
+    """A NIR or an IBAN typed in full, masked (to show back what was looked for); else None."""
+    compact = re.sub(r"[\s.]", "", text.strip()).upper()
+    if _NIR.match(compact):
+        return f"NIR {mask_nir(compact)}"
+    if _IBAN.match(compact):
+        return f"IBAN {mask_iban(compact)}"
+    return None
 
 
 def search(

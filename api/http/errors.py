@@ -41,6 +41,7 @@ __all__ = [
     "install_error_handlers",
     "problem_response",
     "situation_response",
+    "validation_message",
 ]
 
 _log = logging.getLogger("remu.api")
@@ -114,6 +115,11 @@ def _message(item: Mapping[str, Any]) -> str:
     if item.get("type") == "value_error":
         return str(item.get("msg", "")).removeprefix("Value error, ") or "Valeur invalide."
     return _PYDANTIC_FR.get(str(item.get("type")), "Valeur invalide.")
+
+
+def validation_message(item: Mapping[str, Any]) -> str:
+    """French text of one pydantic validation error (the console's forms use it too)."""
+    return _message(item)
 
 
 def _validation_handler(_request: Request, error: Exception) -> JSONResponse:

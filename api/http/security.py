@@ -68,7 +68,10 @@ PERMISSIONS: Mapping[str, frozenset[Role]] = MappingProxyType(
         "cases.work": _CASE_WORKERS,
         "cases.assign": frozenset({Role.SUPERVISOR}),
         "cases.metrics": frozenset({Role.SUPERVISOR}),
+        "cases.teams": frozenset({Role.SUPERVISOR}),
         "letters.read": _AGENTS | {Role.RELATION_USAGERS},
+        # Finance starts the payment runs, so it produces their notices in bulk (console).
+        "letters.bulk": _FINANCE,
         "payment_notices.read": _READERS,
         "exports.read": _FINANCE,
     }

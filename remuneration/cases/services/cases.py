@@ -9,10 +9,12 @@ already has an active case of the same category: the agent decides whether to me
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select
+from sqlalchemy import case as when
 from sqlalchemy.sql import Select
 
 from remuneration.cases.domain import (
@@ -52,6 +54,7 @@ __all__ = [
     "CreatedCase",
     "QueueView",
     "active_case_for_cause",
+    "count_cases",
     "create_case",
     "find_case",
     "get_case",
@@ -347,3 +350,27 @@ def list_cases(cctx: CaseContext, query: CaseQuery) -> CasePage:
         .offset((query.page - 1) * query.page_size)
     )
     return CasePage(list(rows), total, query.page, query.page_size)
+
+
+def _query_condition(cctx: CaseContext, query: CaseQuery) -> ColumnElement[bool]:
+    conditions = [_view_condition(cctx, query.view)]
+    if query.status is not None:
+        conditions.append(Case.status == query.status.value)
+    if query.category is not None:
+        conditions.append(Case.category == query.category.value)
+    if query.assignee_id is not None:
+        conditions.append(Case.assignee_id == query.assignee_id)
+    return and_(*conditions)
+
+
+def count_cases(cctx: CaseContext, queries: Sequence[CaseQuery]) -> list[int]:
+    """How many cases each query's view and filters hold (its ``text`` aside), in one query:
+    the queue's tabs count their cases with one read of the table, not one per tab."""
+    if not queries:
+        return []
+    sums = [
+        func.coalesce(func.sum(when((_query_condition(cctx, query), 1), else_=0)), 0)
+        for query in queries
+    ]
+    row = cctx.session.execute(select(*sums).select_from(Case)).one()
+    return [int(value) for value in row]
