@@ -27,7 +27,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from rules.periods import MONTH_NAMES
+from rules.periods import MONTH_NAMES, Month
 
 __all__ = [
     "MONTH_NAMES",
@@ -220,13 +220,10 @@ def of_month_in_words(year: int, month: int) -> str:
     return f"d'{text}" if text[0] in "aeiouéè" else f"de {text}"
 
 
-def _parse_period(period: str) -> tuple[int, int]:
-    if len(period) != 7 or period[4] != "-" or not (period[:4] + period[5:]).isdigit():
-        raise ValueError(f"period must be YYYY-MM: {period!r}")
-    return int(period[:4]), int(period[5:])
-
-
-def period_in_words(period: str, *, of: bool = False) -> str:
-    """A contract period ``"2024-03"`` → ``mars 2024`` (or ``de mars 2024`` with ``of``)."""
-    year, month = _parse_period(period)
-    return of_month_in_words(year, month) if of else month_in_words(year, month)
+def period_in_words(period: Month | str, *, of: bool = False) -> str:
+    """A month (or its contract form ``"2024-03"``) → ``mars 2024`` (or ``de mars 2024`` with
+    ``of``); raises ``ValueError`` for a text that is not ``AAAA-MM``."""
+    month = period if isinstance(period, Month) else Month.parse(period)
+    if of:
+        return of_month_in_words(month.year, month.month)
+    return month_in_words(month.year, month.month)
