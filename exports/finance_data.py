@@ -28,10 +28,9 @@ from exports.finance import (
 from exports.finance_summary import RecoveryOrderData
 from payments.models import Debt, DebtOffset, Payment, PaymentBatch, PaymentLine, PaymentRun
 from payments.vocabulary import BatchStatus, PaymentStatus
-from remuneration.db.base import as_utc
 from remuneration.db.models import Dossier, Exit, Trainee, Training
 from remuneration.domain.errors import NotFound
-from remuneration.services.context import PARIS
+from remuneration.domain.timezone import paris_day
 from rules import LineKind
 from rules.decisions import KIND_ORDER
 
@@ -186,7 +185,7 @@ def runs_of_period(session: Session, month: str) -> list[uuid.UUID]:
 
 
 def _paris_date(moment: datetime) -> date:
-    return as_utc(moment).astimezone(PARIS).date()
+    return paris_day(moment)
 
 
 def _reason(exit_date: date | None, exit_reason: str | None, regularised: bool) -> str:

@@ -17,7 +17,7 @@ from payments.models import BankDetailsBlock, Debt, PaymentLine
 from payments.planning import Evaluated, PaidByKey
 from payments.run_writer import RunWriter
 from payments.vocabulary import DebtStatus, SkipReason
-from remuneration.db.base import as_utc
+from remuneration.domain.timezone import as_utc
 from remuneration.services.context import ServiceContext
 from rules import (
     Decision,

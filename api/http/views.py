@@ -25,7 +25,6 @@ from api.http.schemas.dossiers import (
     RecomputationView,
     TraineeSummary,
 )
-from remuneration.db.base import as_utc
 from remuneration.db.models import (
     AidRequest,
     AttendanceStatementLine,
@@ -36,6 +35,7 @@ from remuneration.db.models import (
     Trainee,
 )
 from remuneration.domain.masking import mask_iban, mask_nir
+from remuneration.domain.timezone import as_utc
 from remuneration.services.attendance import StatementView
 from remuneration.services.context import Role, ServiceContext
 from remuneration.services.decisions import Comparison, latest_decision

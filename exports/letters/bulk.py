@@ -16,7 +16,7 @@ import os
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +37,9 @@ from payments.models import Payment, PaymentRun
 from payments.vocabulary import PaymentStatus
 from remuneration.db.models import Decision
 from remuneration.domain.errors import NotFound
+from remuneration.domain.timezone import paris_midnight
 from remuneration.services.audit import record_event
-from remuneration.services.context import PARIS, ServiceContext
+from remuneration.services.context import ServiceContext
 
 __all__ = [
     "BulkOutcome",
@@ -105,7 +106,7 @@ def payment_run_jobs(ctx: ServiceContext, run_id: uuid.UUID) -> list[LetterJob]:
 def decision_jobs(ctx: ServiceContext, since: date) -> list[LetterJob]:
     """The latest decision of each dossier decided since ``since`` (a Paris date)."""
     # Stored instants are UTC (SQLite keeps no offset): compare in UTC.
-    start = datetime.combine(since, time(0), tzinfo=PARIS).astimezone(UTC)
+    start = paris_midnight(since)
     decisions = ctx.session.scalars(
         select(Decision)
         .where(Decision.taken_at >= start)

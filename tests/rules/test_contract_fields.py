@@ -158,7 +158,7 @@ def test_base_request_is_valid_json_schema() -> None:
 def test_each_object_of_the_table_is_its_named_tuple() -> None:
     """A fact added to the table and not to ``rules.facts`` (or the reverse) fails here; the
     only fields the engine does not keep are the identity's type and the RIB's BIC."""
-    pairs = [
+    pairs: list[tuple[Any, Any, set[str]]] = [
         (TRAINEE, facts.Trainee, set()),
         (INSERTION, facts.Insertion, set()),
         (TRAINING, facts.Training, set()),

@@ -65,7 +65,8 @@ from remuneration.cases.services import (
     refresh_sla,
 )
 from remuneration.domain.errors import StaleVersion
-from remuneration.services.context import PARIS, ServiceContext
+from remuneration.domain.timezone import PARIS
+from remuneration.services.context import ServiceContext
 
 __all__ = ["router"]
 

@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse, Response
 from api.http.deps import require
 from api.http.routers._common import PROBLEM_RESPONSES
 from api.http.schemas.evaluations import EVALUATION_REQUEST_SCHEMA, EXAMPLE_REQUEST
-from api.rules_door import PARIS, parameter_store
+from api.rules_door import parameter_store
+from remuneration.domain.timezone import paris_day
 from remuneration.services.context import ServiceContext
 from rules import InputError, evaluate, loads, result_to_json
 
@@ -66,7 +67,7 @@ async def post_evaluation(
     three doors (library, command line, API) answer the same bytes."""
     raw = await request.body()
     try:
-        today = ctx.now.astimezone(PARIS).date()
+        today = paris_day(ctx.now)
         result = evaluate(loads(raw), today=today, parameters=parameter_store())
     except InputError as error:
         return input_problem(error, request)

@@ -41,7 +41,6 @@ from remuneration.cases.services.history import EventAction, record_case_event
 from remuneration.cases.services.messages import add_note
 from remuneration.cases.services.sla import refresh_sla
 from remuneration.cases.services.teams import find_team
-from remuneration.db.base import as_utc
 from remuneration.db.models import (
     AttendanceStatement,
     CaseRequest,
@@ -49,8 +48,8 @@ from remuneration.db.models import (
     Exit,
     Training,
 )
+from remuneration.domain.timezone import as_utc, paris_day
 from remuneration.services.case_requests import pending_case_requests
-from remuneration.services.context import PARIS
 
 __all__ = [
     "AutomaticReport",
@@ -93,7 +92,7 @@ class Occurrence:
 
 
 def _config(now: datetime) -> CaseConfiguration:
-    return configuration_on(now.astimezone(PARIS).date())
+    return configuration_on(paris_day(now))
 
 
 def record_occurrence(cctx: CaseContext, occurrence: Occurrence) -> tuple[Case, bool]:
@@ -202,7 +201,7 @@ def detect_incomplete_dossiers(cctx: CaseContext) -> AutomaticReport:
     """Open a case for each dossier still incomplete N business days after its training start."""
     config = _config(cctx.now)
     rule = _rule(config, AutoCaseTrigger.DOSSIER_INCOMPLETE)
-    today = cctx.now.astimezone(PARIS).date()
+    today = paris_day(cctx.now)
     rows = cctx.session.execute(
         select(Dossier, Training)
         .join(Training, Training.id == Dossier.training_id)
@@ -276,7 +275,7 @@ def detect_missing_attendance(cctx: CaseContext) -> AutomaticReport:
     """Open a case (contact: the training organisation) per missing monthly statement."""
     config = _config(cctx.now)
     rule = _rule(config, AutoCaseTrigger.ATTENDANCE_STATEMENT_MISSING)
-    today = cctx.now.astimezone(PARIS).date()
+    today = paris_day(cctx.now)
     trainings = cctx.session.scalars(
         select(Training)
         .where(Training.approved_for_remuneration, Training.start_date <= today)
