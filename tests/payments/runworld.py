@@ -44,6 +44,7 @@ from remuneration.services.inputs import (
 )
 from remuneration.services.protection import FieldProtector
 from remuneration.services.users import create_user
+from rules.periods import Month
 from tests.dbsupport import MutableClock
 
 PAYER = PayerAccount(
@@ -221,7 +222,7 @@ def granted_dossier(
             attendance.put_statement(
                 ctx,
                 training.id,
-                month,
+                Month.parse(month),
                 [AttendanceLineInput(dossier.id, value)],
                 expected_version=None,
             )
@@ -240,7 +241,7 @@ def add_statement(world: World, info: dict[str, Any], month: str, value: Attenda
         attendance.put_statement(
             ctx,
             info["training_id"],
-            month,
+            Month.parse(month),
             [AttendanceLineInput(info["dossier_id"], value)],
             expected_version=None,
         )

@@ -34,6 +34,7 @@ from remuneration.services.inputs import (
 )
 from remuneration.services.protection import FieldProtector
 from rules import InputError
+from rules.periods import Month
 
 NOW = datetime(2024, 6, 15, 9, tzinfo=UTC)
 RNG = random.Random(11)
@@ -141,7 +142,7 @@ def test_stored_facts_the_engine_refuses_are_reported_with_paths(
     attendance.put_statement(
         ctx,
         dossier.training_id,
-        "2024-03",
+        Month(2024, 3),
         [AttendanceLineInput(dossier.id, entry)],
         expected_version=None,
     )

@@ -50,3 +50,17 @@ def test_french_formats() -> None:
     assert fr_of_month(Month(2024, 4)) == "d'avril 2024"
     assert fr_of_month(Month(2024, 8)) == "d'août 2024"
     assert fr_of_month(Month(2024, 3)) == "de mars 2024"
+
+
+def test_previous_and_following_months_cross_the_year() -> None:
+    assert Month(2024, 1).previous == Month(2023, 12)
+    assert Month(2024, 5).previous == Month(2024, 4)
+    assert Month(2024, 12).following == Month(2025, 1)
+    assert Month(2024, 5).following == Month(2024, 6)
+
+
+def test_months_spanning_two_days() -> None:
+    got = list(Month.spanning(date(2024, 11, 15), date(2025, 2, 1)))
+    assert [str(m) for m in got] == ["2024-11", "2024-12", "2025-01", "2025-02"]
+    assert list(Month.spanning(date(2024, 3, 31), date(2024, 3, 1))) == [Month(2024, 3)]
+    assert list(Month.spanning(date(2024, 4, 1), date(2024, 3, 31))) == []

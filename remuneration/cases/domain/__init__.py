@@ -44,7 +44,7 @@ Service levels (``service_levels``, ``history``, ``clocks``, ``alerts``)
 Automatic cases (``auto_cases``, loaded by ``load_auto_case_rules(on=)``)
     ``AutoCaseRule`` per ``AutoCaseTrigger``; ``CauseKey`` (``str()`` /
     ``CauseKey.parse``); ``decide_auto_case(rule, object_id=, existing=)`` →
-    ``OpenNewCase`` or ``AddEventToCase``; ``trigger_day``, ``month_end``,
+    ``OpenNewCase`` or ``AddEventToCase``; ``trigger_day``,
     ``iban_change_needs_case``.
 
 Work rules (``assignment``, ``macros``; ``load_work_rules``, ``load_macros``)
@@ -80,7 +80,6 @@ from .auto_cases import (
     OpenNewCase,
     decide_auto_case,
     iban_change_needs_case,
-    month_end,
     trigger_day,
 )
 from .business_calendar import BusinessCalendar, OpeningInterval
@@ -276,7 +275,6 @@ __all__ = [
     "load_work_rules",
     "metrics_to_csv",
     "metrics_to_json",
-    "month_end",
     "nearest_rank",
     "next_assignee",
     "parse_business_duration",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import exists, select, update
 
@@ -31,7 +31,6 @@ from remuneration.cases.domain import (
     Channel,
     Contact,
     Priority,
-    month_end,
     trigger_day,
 )
 from remuneration.cases.models import Case
@@ -50,6 +49,7 @@ from remuneration.db.models import (
 )
 from remuneration.domain.timezone import as_utc, paris_day
 from remuneration.services.case_requests import pending_case_requests
+from rules.periods import Month
 
 __all__ = [
     "AutomaticReport",
@@ -241,16 +241,13 @@ def _incomplete_occurrence(
     )
 
 
-def _months(training: Training, today: date) -> list[tuple[str, date, date]]:
-    months: list[tuple[str, date, date]] = []
-    cursor = date(training.start_date.year, training.start_date.month, 1)
-    while cursor <= training.end_date:
-        last = month_end(cursor.year, cursor.month)
-        if last >= today:
-            break
-        months.append((f"{cursor:%Y-%m}", cursor, last))
-        cursor = last + timedelta(days=1)
-    return months
+def _months(training: Training, today: date) -> list[Month]:
+    """The training's months already over on ``today``."""
+    return [
+        month
+        for month in Month.spanning(training.start_date, training.end_date)
+        if month.last_day < today
+    ]
 
 
 def _trainees_to_pay(cctx: CaseContext, training: Training, first: date) -> bool:
@@ -264,9 +261,9 @@ def _trainees_to_pay(cctx: CaseContext, training: Training, first: date) -> bool
     return cctx.session.scalar(query.limit(1)) is not None
 
 
-def _statement_exists(cctx: CaseContext, training: Training, month: str) -> bool:
+def _statement_exists(cctx: CaseContext, training: Training, month: Month) -> bool:
     query = select(AttendanceStatement.id).where(
-        AttendanceStatement.training_id == training.id, AttendanceStatement.month == month
+        AttendanceStatement.training_id == training.id, AttendanceStatement.month == str(month)
     )
     return cctx.session.scalar(query) is not None
 
@@ -283,13 +280,13 @@ def detect_missing_attendance(cctx: CaseContext) -> AutomaticReport:
     )
     report = AutomaticReport()
     for training in list(trainings):
-        for month, first, last in _months(training, today):
-            if trigger_day(rule, reference_day=last, calendar=config.calendar) > today:
+        for month in _months(training, today):
+            if trigger_day(rule, reference_day=month.last_day, calendar=config.calendar) > today:
                 continue
             cause = CauseKey.for_rule(rule, f"{training.id}/{month}")
             if _case_since(cctx, cause, None) or _statement_exists(cctx, training, month):
                 continue
-            if not _trainees_to_pay(cctx, training, first):
+            if not _trainees_to_pay(cctx, training, month.first_day):
                 continue
             record_occurrence(cctx, _attendance_occurrence(rule, cause, training, month))
             report += AutomaticReport(opened=1)
@@ -297,9 +294,9 @@ def detect_missing_attendance(cctx: CaseContext) -> AutomaticReport:
 
 
 def _attendance_occurrence(
-    rule: AutoCaseRule, cause: CauseKey, training: Training, month: str
+    rule: AutoCaseRule, cause: CauseKey, training: Training, month: Month
 ) -> Occurrence:
-    year, number = month.split("-")
+    year, number = f"{month.year:04d}", f"{month.month:02d}"
     return Occurrence(
         cause=cause,
         priority=rule.priority,
