@@ -27,6 +27,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from rules.french import fr_date, fr_of_month
 from rules.periods import MONTH_NAMES, Month
 
 __all__ = [
@@ -195,8 +196,7 @@ def amount_in_words_and_figures(amount: Decimal) -> str:
 
 def date_in_words(day: date, *, article: bool = True) -> str:
     """``le 5 mars 2024``; ``le 1er mars 2024`` for the first day of a month."""
-    number = "1er" if day.day == 1 else str(day.day)
-    text = f"{number} {MONTH_NAMES[day.month - 1]} {day.year}"
+    text = fr_date(day)
     return f"le {text}" if article else text
 
 
@@ -208,16 +208,18 @@ def date_range_in_words(start: date, end: date) -> str:
 
 
 def month_in_words(year: int, month: int) -> str:
-    """``mars 2024``."""
+    """``mars 2024`` (``rules.Month.french``)."""
     if not 1 <= month <= 12:
         raise ValueError(f"month out of range: {month}")
-    return f"{MONTH_NAMES[month - 1]} {year}"
+    return Month(year, month).french
 
 
 def of_month_in_words(year: int, month: int) -> str:
-    """``de mars 2024`` / ``d'avril 2024``: the month after ``le mois``, with the elision."""
-    text = month_in_words(year, month)
-    return f"d'{text}" if text[0] in "aeiouéè" else f"de {text}"
+    """``de mars 2024`` / ``d'avril 2024``: the month after ``le mois``, with the elision
+    (``rules.french.fr_of_month``)."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month out of range: {month}")
+    return fr_of_month(Month(year, month))
 
 
 def period_in_words(period: Month | str, *, of: bool = False) -> str:

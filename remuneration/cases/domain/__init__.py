@@ -118,7 +118,6 @@ from .macros import (
     MacroPlan,
     PlannedTransition,
     apply_macro,
-    french_date,
     french_instant,
     status_path,
 )
@@ -264,7 +263,6 @@ __all__ = [
     "duplicate_warning",
     "escalated_priority",
     "format_case_reference",
-    "french_date",
     "french_instant",
     "iban_change_needs_case",
     "iso_week",
