@@ -72,7 +72,9 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _items(r: Reader, raw: object, f: Field, path: str) -> list[Item]:
+def _items(r: Reader, raw: object, f: Field, path: str) -> list[Item] | None:
+    if raw is None:
+        return None
     items: list[Item] = []
     for index, item in enumerate(r.items(raw, path)):
         where, before = f"{path}[{index}]", len(r.problems)
@@ -87,8 +89,8 @@ def _items(r: Reader, raw: object, f: Field, path: str) -> list[Item]:
 
 def read_object(r: Reader, raw: object, spec: Field, path: str) -> dict[str, Any] | None:
     """Read ``raw`` as the object ``spec`` describes: one value per field (``None`` when
-    unknown, lists as ``Item``), every problem with its path; ``None`` when null or not an
-    object."""
+    unknown, a list as its ``Item``s), every problem with its path; ``None`` when null or
+    not an object."""
     data = r.obj(raw, path, spec.names)
     if data is None:
         return None
@@ -181,11 +183,11 @@ def _check_month(r: Reader, s: MonthStatement, training: Training, trainee: Trai
 
 
 def _months(
-    r: Reader, items: list[Item], training: Training, trainee: Trainee
+    r: Reader, items: list[Item] | None, training: Training, trainee: Trainee
 ) -> tuple[MonthStatement, ...]:
     statements: list[MonthStatement] = []
     seen: set[Month] = set()
-    for item in items:
+    for item in items or ():
         if item.values is None or not item.clean:
             continue
         statement = MonthStatement(position=item.position, **item.values)
@@ -218,10 +220,10 @@ def _exit(r: Reader, values: Mapping[str, Any] | None, training: Training) -> Ex
     return exit_
 
 
-def _aids(items: list[Item]) -> tuple[AidRequest, ...]:
+def _aids(items: list[Item] | None) -> tuple[AidRequest, ...]:
     return tuple(
         AidRequest(position=item.position, **item.values)
-        for item in items
+        for item in items or ()
         if item.values is not None and item.values["kind"] is not None
     )
 
