@@ -5,37 +5,29 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Response
 
 from api.http.deps import etag, expected_version, require
 from api.http.errors import PreconditionRequired
-from api.http.routers._common import PROBLEM_RESPONSES, IfMatch, json_response
+from api.http.routers._common import (
+    PROBLEM_RESPONSES,
+    IfMatch,
+    MonthPath,
+    json_response,
+    month_of_path,
+)
 from api.http.schemas.attendance import AttendancePut, AttendanceView
 from api.http.views import attendance_view
 from remuneration.domain.attendance import AttendanceEntry
-from remuneration.domain.errors import FieldProblem, InvalidFacts
 from remuneration.services import attendance
 from remuneration.services.context import ServiceContext
 from remuneration.services.inputs import AttendanceLineInput
-from rules.periods import Month
 
 __all__ = ["router"]
 
 router = APIRouter(
     prefix="/v1/trainings/{training_id}/attendance", tags=["présence"], responses=PROBLEM_RESPONSES
 )
-
-MonthPath = Annotated[str, Path(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="AAAA-MM")]
-
-
-def _month(text: str) -> Month:
-    """The path's month; a text the pattern lets through but no calendar has (year 0000) is a
-    problem on ``month``, like any other malformed input."""
-    try:
-        return Month.parse(text)
-    except ValueError:
-        problem = FieldProblem("month", "invalid_month", "Le mois doit être au format AAAA-MM.")
-        raise InvalidFacts("Le mois est invalide.", problems=[problem]) from None
 
 
 @router.put(
@@ -64,13 +56,13 @@ def put_attendance(
         for entry in body.entries
     ]
     version = expected_version(if_match)
-    exists = attendance.statement_exists(ctx, training_id, _month(month))
+    exists = attendance.statement_exists(ctx, training_id, month_of_path(month))
     if exists and if_match is None:
         raise PreconditionRequired(
             "Pour corriger un état déjà déposé, indiquez son ETag dans If-Match.", field="If-Match"
         )
     view, created = attendance.put_statement(
-        ctx, training_id, _month(month), lines, expected_version=version
+        ctx, training_id, month_of_path(month), lines, expected_version=version
     )
     return json_response(
         attendance_view(view), status=201 if created else 200, etag=etag(view.statement.version)
@@ -83,5 +75,5 @@ def read_attendance(
     month: MonthPath,
     ctx: Annotated[ServiceContext, Depends(require("attendance.read"))],
 ) -> Response:
-    view = attendance.get_statement(ctx, training_id, _month(month))
+    view = attendance.get_statement(ctx, training_id, month_of_path(month))
     return json_response(attendance_view(view), etag=etag(view.statement.version))
