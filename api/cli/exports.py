@@ -43,11 +43,12 @@ from exports.wording import amount_in_figures
 from payments import DebtStatus
 from remuneration.db.migrate import upgrade
 from remuneration.db.session import engine_scope, make_session_factory
-from remuneration.domain.errors import NotAllowed
+from remuneration.domain.errors import InvalidFacts, NotAllowed
 from remuneration.services.context import Actor, Role, ServiceContext
 from remuneration.services.protection import FieldProtector, decode_master_key
 from remuneration.services.system_actor import SYSTEM_ACTOR
 from remuneration.services.users import find_user
+from rules.periods import Month
 
 __all__ = ["register"]
 
@@ -156,13 +157,20 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise InvalidFacts("Le mois s'écrit AAAA-MM.", field="month") from None
+
+
 def _build(ctx: ServiceContext, args: argparse.Namespace) -> ExportFile:
     if args.what == "payment-run":
         return payment_run_export(ctx.session, uuid.UUID(args.run))
     if args.what == "period":
-        return period_export(ctx.session, args.period)
+        return period_export(ctx.session, _month(args.period))
     if args.what == "summary":
-        return period_summary_export(ctx.session, args.period)
+        return period_summary_export(ctx.session, _month(args.period))
     return recovery_orders_export(ctx.session, status=args.status, today=ctx.today)
 
 

@@ -217,6 +217,8 @@ def test_the_command_line_writes_the_same_files_and_the_letters(
     assert (tmp_path / "synthese-2024-06.xlsx").exists()
     assert main(["export", "recovery-orders", "-o", "ordres.csv"]) == 0
     assert "Rapprochement conforme" in capsys.readouterr().err
+    assert main(["export", "period", "--period", "2024-6"]) == 2
+    assert "AAAA-MM" in capsys.readouterr().err
     assert main(["export", "payment-run", june, "--user", "test-instructor"]) == 2
 
     assert main(["letters", "run", "--payment-run", june, "-o", "lettres"]) == 0

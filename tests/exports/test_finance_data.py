@@ -26,6 +26,7 @@ from exports.finance_exports import (
 )
 from payments import waive_overpayment
 from payments.models import Payment, PaymentBatch
+from rules.periods import Month
 from tests.exports.moneyworld import (
     abandoned_with_recovery_order,
     cancel_run_batch,
@@ -83,7 +84,7 @@ def test_offsets_and_carried_debts_reconcile_month_after_month(money_world: Worl
             name: reconcile(load_run(session, story[name].id)) for name in ("april", "may", "june")
         }
         june = payment_run_export(session, story["june"].id)
-        summary = period_summary_export(session, "2024-06")
+        summary = period_summary_export(session, Month(2024, 6))
     assert all(check.ok for check in checks.values()), checks
     may, june_check = checks["may"], checks["june"]
     assert may.transfers_count == 0 and may.carried_total > 0
@@ -177,7 +178,7 @@ def test_a_tampered_figure_refuses_the_export(money_world: World) -> None:
     with world.session() as session:
         with pytest.raises(ExportNotReconciled) as refused:
             payment_run_export(session, paid["run"].id)
-        report = period_check(session, "2024-04")
+        report = period_check(session, Month(2024, 4))
     assert "ne se rapproche pas au centime" in refused.value.message
     assert refused.value.problems and not report.check.ok
     assert any("les lots annoncent" in problem for problem in report.check.problems)
