@@ -15,9 +15,10 @@ from enum import StrEnum
 
 from exports.letters.context import Recipient
 from exports.letters.guard import require_masked_iban
-from exports.wording import cents_of, period_in_words
+from exports.wording import cents_of
 from rules.decisions import LineKind
 from rules.errors import ResultError
+from rules.periods import Month
 
 __all__ = [
     "NoticeLine",
@@ -47,14 +48,15 @@ class NoticeLine:
     """One line of a payment or of a debt, as the payment run or the engine gave it."""
 
     kind: str
-    period: str
+    period: Month
     amount: Decimal
     explanation: str
 
     def __post_init__(self) -> None:
         if self.kind not in _LINE_KINDS:
             raise ValueError(f"genre de ligne inconnu : {self.kind!r}")
-        period_in_words(self.period)
+        if not isinstance(self.period, Month):
+            raise TypeError(f"le mois d'une ligne est un Month, pas {type(self.period).__name__}")
         cents_of(self.amount)
 
 

@@ -26,7 +26,7 @@ from payments.models import Debt, DebtOffset, Payment, PaymentBatch, PaymentLine
 from payments.vocabulary import DebtStatus, PaymentStatus
 from remuneration.db.models import Dossier, Exit, Trainee, Training
 from remuneration.services.context import ServiceContext
-from rules import LineKind
+from rules import LineKind, Month
 from rules.decisions import KIND_ORDER
 
 __all__ = [
@@ -64,11 +64,11 @@ def _payment_lines(ctx: ServiceContext, root: Payment, offset_text: str) -> list
     )
     if not lines:
         raise LetterRefused("Ce virement n'a aucune ligne de paiement : pas d'avis possible.")
-    notice = [NoticeLine(x.kind, x.period, x.amount, x.explanation) for x in lines]
+    notice = [NoticeLine(x.kind, Month.parse(x.period), x.amount, x.explanation) for x in lines]
     offsets = ctx.session.scalars(
         select(DebtOffset.amount).where(DebtOffset.payment_id == root.id).order_by(DebtOffset.id)
     ).all()
-    last_period = lines[-1].period
+    last_period = Month.parse(lines[-1].period)
     return notice + [
         NoticeLine(LineKind.OVERPAYMENT.value, last_period, -amount, offset_text)
         for amount in offsets
@@ -160,7 +160,9 @@ def overpayment_letter(
     notice = OverpaymentNotice(
         recipient=recipient_of(trainee),
         amount=debt.remaining,
-        lines=tuple(NoticeLine(x.kind, x.period, x.amount, x.explanation) for x in lines),
+        lines=tuple(
+            NoticeLine(x.kind, Month.parse(x.period), x.amount, x.explanation) for x in lines
+        ),
         explanation=_cause(ctx, setup, debt, lines),
         recovery=RecoveryMethod.RECOVERY_ORDER if recovery_order else RecoveryMethod.OFFSET,
         waiver_deadline=waiver_deadline(letter_date),

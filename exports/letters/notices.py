@@ -33,12 +33,13 @@ from exports.wording import (
     date_in_words,
     period_in_words,
 )
+from rules.periods import Month
 
 __all__ = ["build_overpayment_notice", "build_payment_notice"]
 
 
-def _by_period(lines: Iterable[NoticeLine]) -> dict[str, list[NoticeLine]]:
-    grouped: dict[str, list[NoticeLine]] = {}
+def _by_period(lines: Iterable[NoticeLine]) -> dict[Month, list[NoticeLine]]:
+    grouped: dict[Month, list[NoticeLine]] = {}
     for line in sorted(lines, key=lambda x: x.period):
         grouped.setdefault(line.period, []).append(line)
     return grouped
