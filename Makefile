@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := rules remuneration payments exports api
 
-.PHONY: help install run demo test test-postgres lint format typecheck contracts check bench clean
+.PHONY: help install run demo test test-postgres lint format typecheck contracts check bench screenshots clean
 
 help:
 	@echo "make run        install, create the SQLite database with demo data, serve the API"
@@ -13,6 +13,7 @@ help:
 	@echo "                REMU_TEST_DATABASE_URL is set)"
 	@echo "make check      lint, format check, type check, import contracts"
 	@echo "make bench      run the benchmarks (reports in bench/results/)"
+	@echo "make screenshots  the console's pages per role, as PNG files in var/screenshots/"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,8 +51,11 @@ check: lint typecheck contracts
 bench: install
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/evaluate.py
-	@for script in bench/sepa.py bench/payment_run.py bench/api.py; do \
+	@for script in bench/sepa.py bench/payment_run.py bench/api.py bench/console.py; do \
 		if [ -f $$script ]; then $(BIN)/python $$script || exit 1; fi; done
+
+screenshots: install
+	PYTHONPATH=. $(BIN)/python -m tests.console.screenshots
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache .mypy_cache .ruff_cache bench/results

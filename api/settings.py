@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = Field(
         default=None, description="Bearer token of /metrics (≥ 32 chars); unset: /metrics off."
     )
+    console_idle_minutes: int = Field(
+        default=30, ge=1, le=240, description="Console: sign-out after this much inactivity."
+    )
+    console_session_hours: int = Field(
+        default=10, ge=1, le=24, description="Console: sign-out this long after sign-in, always."
+    )
     retention_dry_run: bool = Field(
         default=True,
         description=(

@@ -207,6 +207,7 @@ def run_payments(url: str, data_key: str, n: int) -> dict[str, Any]:
         )
         outcome = start_run(ctx, RunRequest(RunKind.MONTHLY, PERIOD, EXECUTION), payer=payer)
         run = outcome.run
+        assert run is not None  # a monthly run is always recorded
         batch = session.query(PaymentBatch).filter_by(run_id=run.id).one()
         figures = {
             "payments": run.payments_count,

@@ -7,7 +7,10 @@ debt. The run's batch also carries re-issues of transfers the bank refused. So, 
     lines − offsets + carried debts + re-issues = transfers = control sums of the batches
 
 and, transfer by transfer, the rows attached to it add up to its amount; rows of a trainee who
-got no transfer add up to zero. ``reconcile`` checks all of it to the cent; an export whose
+got no transfer add up to zero. Every euro is in exactly one state (``exports.finance_states``:
+paid, held, rejected, returned, re-issued; offset; carried debts being offset, claimed by a
+recovery order, waived or settled), and the transfers' states add up to the batches.
+``reconcile`` checks all of it to the cent; an export whose
 check fails is refused (``exports.errors.ExportNotReconciled``), so that finance never holds a
 spreadsheet that contradicts the bank files.
 
@@ -24,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from exports.finance_states import StateTotals, debt_state, transfer_state
 from exports.tabular import Column, ColumnKind
 from exports.wording import amount_in_figures
 
@@ -66,6 +70,7 @@ _STATUS_LABELS = {
     "released": "libéré",
     "rejected": "rejeté par la banque",
     "returned": "retourné par la banque",
+    "to_pay": "à repayer (fichier rejeté par la banque)",
     "cancelled": "annulé",
 }
 _NO_TRANSFER = "sans virement"
@@ -111,6 +116,7 @@ class Transfer:
     batch_message_id: str | None
     execution_date: date | None
     iban_masked: str
+    reissued: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,14 +144,20 @@ class CarriedDebt:
 
     dossier_id: uuid.UUID
     amount: Decimal
+    status: str = "open"
 
 
 @dataclass(frozen=True, slots=True)
 class BatchData:
+    """A live batch; ``withdrawn``: its transfers moved to a corrected batch after the bank
+    rejected the file (cancelled here, carried there)."""
+
     message_id: str
     status: str
     number_of_transactions: int
     control_sum: Decimal
+    withdrawn_count: int = 0
+    withdrawn: Decimal = _ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +202,7 @@ class Reconciliation:
     batches_count: int = 0
     batches_total: Decimal = _ZERO
     problems: tuple[str, ...] = field(default=())
+    states: StateTotals = field(default_factory=StateTotals)
 
     @property
     def ok(self) -> bool:
@@ -207,6 +220,7 @@ class Reconciliation:
             self.batches_count + other.batches_count,
             self.batches_total + other.batches_total,
             self.problems + other.problems,
+            self.states + other.states,
         )
 
 
@@ -316,13 +330,40 @@ def _per_transfer(run: RunData, rows: Sequence[FinanceRow]) -> list[str]:
     return problems
 
 
+def _states(run: RunData) -> tuple[StateTotals, list[str]]:
+    """Each transfer, offset and carried debt in its state; what has none is a problem."""
+    label = run_label(run.kind, run.period)
+    items: list[tuple[str, Decimal]] = [("offset", x.amount) for x in run.offsets]
+    problems: list[str] = []
+    for t in run.transfers:
+        state = transfer_state(t.status, reissued=t.reissued)
+        if state is None:
+            problems.append(f"{label} : le virement {t.end_to_end_id} a un état inconnu.")
+        else:
+            items.append((state, t.amount))
+    for debt in run.debts:
+        debt_code = debt_state(debt.status)
+        if debt_code is None:
+            problems.append(f"{label} : un trop-perçu reporté a un état inconnu ({debt.status}).")
+        else:
+            items.append((debt_code, debt.amount))
+    totals = StateTotals.of(items)
+    if totals.transfers_total() != _total(t.amount for t in run.transfers):
+        problems.append(
+            f"{label} : les états des virements font {amount_in_figures(totals.transfers_total())}"
+            f", les virements {amount_in_figures(_total(t.amount for t in run.transfers))}."
+        )
+    return totals, problems
+
+
 def reconcile(run: RunData, rows: Sequence[FinanceRow] | None = None) -> Reconciliation:
     """Check that the run's rows, transfers and batch control sums agree to the cent."""
     rows = run_rows(run) if rows is None else rows
     label = run_label(run.kind, run.period)
     transfers_total = _total(t.amount for t in run.transfers)
-    batches_total = _total(b.control_sum for b in run.batches)
-    batches_count = sum(b.number_of_transactions for b in run.batches)
+    batches_total = _total(b.control_sum - b.withdrawn for b in run.batches)
+    batches_count = sum(b.number_of_transactions - b.withdrawn_count for b in run.batches)
+    states, state_problems = _states(run)
     result = Reconciliation(
         lines_total=_total(x.amount for x in run.lines),
         offsets_total=_total(x.amount for x in run.offsets),
@@ -333,8 +374,9 @@ def reconcile(run: RunData, rows: Sequence[FinanceRow] | None = None) -> Reconci
         transfers_total=transfers_total,
         batches_count=batches_count,
         batches_total=batches_total,
+        states=states,
     )
-    problems: list[str] = []
+    problems: list[str] = state_problems
     if result.rows_total != transfers_total:
         problems.append(
             f"{label} : total des lignes {amount_in_figures(result.rows_total)}, total des "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
@@ -80,6 +81,22 @@ def _origins(payments: dict[uuid.UUID, Row[tuple[Payment]]]) -> dict[uuid.UUID, 
     return origins
 
 
+_REFUSED = (PaymentStatus.REJECTED.value, PaymentStatus.RETURNED.value)
+
+
+def _batch_data(batch: PaymentBatch, payments: list[Row[tuple[Payment]]]) -> BatchData:
+    """A live batch, with the transfers a corrected batch took from it (cancelled here)."""
+    withdrawn = [p.amount for p in payments if p.status == PaymentStatus.CANCELLED.value]
+    return BatchData(
+        batch.message_id,
+        batch.status,
+        batch.number_of_transactions,
+        batch.control_sum,
+        withdrawn_count=len(withdrawn),
+        withdrawn=sum(withdrawn, Decimal("0.00")),
+    )
+
+
 def _transfers(session: Session, run_id: uuid.UUID) -> tuple[list[Transfer], list[BatchData]]:
     batches = {
         batch.id: batch
@@ -89,6 +106,10 @@ def _transfers(session: Session, run_id: uuid.UUID) -> tuple[list[Transfer], lis
         row.id: row
         for row in session.execute(select(Payment.__table__).where(Payment.run_id == run_id))
     }
+    refused = [p.id for p in payments.values() if p.status in _REFUSED]
+    reissued = set(
+        session.scalars(select(Payment.reissue_of).where(Payment.reissue_of.in_(refused)))
+    )
     transfers = []
     for payment_id, origin in _origins(payments).items():
         payment = payments[payment_id]
@@ -104,10 +125,11 @@ def _transfers(session: Session, run_id: uuid.UUID) -> tuple[list[Transfer], lis
                 batch_message_id=batch.message_id if batch else None,
                 execution_date=batch.execution_date if batch else None,
                 iban_masked=payment.iban_masked,
+                reissued=payment_id in reissued,
             )
         )
     live = [
-        BatchData(b.message_id, b.status, b.number_of_transactions, b.control_sum)
+        _batch_data(b, [p for p in payments.values() if p.batch_id == b.id])
         for b in sorted(batches.values(), key=lambda b: (b.prepared_at, b.message_id))
         if b.status != BatchStatus.CANCELLED.value
     ]
@@ -147,9 +169,9 @@ def load_run(session: Session, run_id: uuid.UUID) -> RunData:
         )
     ]
     debts = [
-        CarriedDebt(row.dossier_id, row.amount)
+        CarriedDebt(row.dossier_id, row.amount, row.status)
         for row in session.execute(
-            select(Debt.dossier_id, Debt.amount)
+            select(Debt.dossier_id, Debt.amount, Debt.status)
             .where(Debt.origin_run_id == run_id)
             .order_by(Debt.id)
         )

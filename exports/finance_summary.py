@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from exports.finance import NATURE_LABELS, FinanceRow, Reconciliation
+from exports.finance_states import TRANSFER_STATES
 from exports.tabular import Column, ColumnKind
 
 __all__ = [
@@ -122,6 +123,17 @@ def summary_dicts(lines: Sequence[SummaryLine], check: Reconciliation) -> list[d
         _control("Rapprochement : conforme" if check.ok else "Rapprochement : ÉCART", None),
     ]
     rows += [_control(f"Écart : {problem}", None) for problem in check.problems]
+    rows += [
+        {"section": "États", "programme": None, "nature": label, "count": count, "amount": amount}
+        for _code, label, count, amount in check.states.lines()
+    ]
+    rows.append(
+        _control(
+            "Total des états des virements (= virements = lots)",
+            check.states.transfers_total(),
+            sum(check.states.count(state) for state in TRANSFER_STATES),
+        )
+    )
     return rows
 
 

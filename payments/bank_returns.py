@@ -2,10 +2,17 @@
 
 A file is imported once (its SHA-256 is unique): the same file again changes nothing and
 answers the first import. Each refusal is matched on the original EndToEndId and the amount
-(a file- or block-level reject on the original MsgId / PmtInfId); the payment is marked
-rejected or returned with the reason code — never deleted — which makes its amount owed again;
-the bank details are blocked when the reason code says so; a relation-usagers case is
-requested; the re-issue waits for a RIB verified again (``payments.reissues``).
+(a file- or block-level reject on the original MsgId / PmtInfId).
+
+- A reject of the file, of a payment block, or of a transaction for a technical reason blames
+  the batch, not the trainees (``payments.batch_rejects``): payments back to ``to_pay``, no bank
+  details blocked, one case for finance, a corrected batch to prepare.
+- Any other reject or return marks the payment rejected or returned with the reason code —
+  never deleted — which makes its amount owed again; the bank details are blocked when the
+  reason code says so; a relation-usagers case is requested; the re-issue waits for a RIB
+  verified again (``payments.reissues``).
+- A line that matches no payment, or matches one with another amount, changes no payment and
+  opens a case for finance (someone must look at the bank's statement).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from payments.batch_rejects import is_batch_level, return_to_pay
 from payments.errors import BankFileRefused
 from payments.models import BankDetailsBlock, BankFile, BankReturnRecord, Payment, PaymentBatch
 from payments.returns import (
@@ -39,6 +47,11 @@ __all__ = ["ImportOutcome", "import_bank_file"]
 
 _NAMESPACE = re.compile(rb"urn:iso:std:iso:20022:tech:xsd:((?:pain\.002|camt\.054)\.[0-9.]+)")
 _PROLOG_BYTES = 4096
+_PROCESSED = (
+    PaymentStatus.REJECTED.value,
+    PaymentStatus.RETURNED.value,
+    PaymentStatus.TO_PAY.value,  # the whole file was rejected: the same file's lines repeat it
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +153,14 @@ def _match_transaction(
         return BankReturnStatus.UNMATCHED, None
     if found.amount is not None and found.amount != payment.amount:
         return BankReturnStatus.AMOUNT_MISMATCH, payment
-    if payment.status in (PaymentStatus.REJECTED.value, PaymentStatus.RETURNED.value):
+    if payment.status in _PROCESSED:
         return BankReturnStatus.ALREADY_PROCESSED, payment
     if payment.status != PaymentStatus.RELEASED.value:
         return BankReturnStatus.UNMATCHED, payment
-    _refuse(ctx, payment, found)
+    if is_batch_level(ctx, found):
+        return_to_pay(ctx, [payment], found)
+    else:
+        _refuse(ctx, payment, found)
     return BankReturnStatus.MATCHED, payment
 
 
@@ -161,8 +177,8 @@ def _match_group(ctx: ServiceContext, found: BankReturn) -> BankReturnStatus:
             Payment.payment_information_id == (found.original_payment_information_id or "")
         )
     payments = list(ctx.session.scalars(query))
-    for payment in payments:
-        _refuse(ctx, payment, found)
+    if payments:
+        return_to_pay(ctx, payments, found)
     return BankReturnStatus.MATCHED if payments else BankReturnStatus.UNMATCHED
 
 
@@ -189,7 +205,40 @@ def _record(ctx: ServiceContext, bank_file: BankFile, found: BankReturn) -> Bank
         created_at=ctx.now,
     )
     ctx.session.add(record)
+    if status in (BankReturnStatus.UNMATCHED, BankReturnStatus.AMOUNT_MISMATCH):
+        _unmatched_case(ctx, bank_file, record, payment)
     return record
+
+
+def _unmatched_case(
+    ctx: ServiceContext, bank_file: BankFile, record: BankReturnRecord, payment: Payment | None
+) -> None:
+    """A line the bank sent that remu cannot apply: finance must look at it."""
+    word = "rejet" if record.kind == "reject" else "retour"
+    if record.status == BankReturnStatus.AMOUNT_MISMATCH.value and payment is not None:
+        what = (
+            f"annonce {record.amount} € pour le virement {record.original_end_to_end_id}, qui "
+            f"était de {payment.amount} €"
+        )
+    else:
+        reference = record.original_end_to_end_id or record.original_message_id or "?"
+        what = f"ne correspond à aucun virement en attente de réponse (référence {reference})"
+    request_case(
+        ctx.session,
+        cause_key=f"bank_file:bank_return:{record.id}",
+        category="bank_file",
+        priority="high",
+        summary=(
+            f"Fichier bancaire {bank_file.message_name} : une ligne de {word} "
+            f"({record.reason_code or '?'}) {what}. Aucun virement n'a été modifié : vérifier "
+            "le relevé de la banque."
+        ),
+        now=ctx.now,
+        trainee_id=payment.trainee_id if payment is not None else None,
+        dossier_id=payment.dossier_id if payment is not None else None,
+        payment_id=payment.id if payment is not None else None,
+        payment_batch_id=payment.batch_id if payment is not None else None,
+    )
 
 
 def _existing(ctx: ServiceContext, digest: str) -> BankFile | None:

@@ -1,9 +1,15 @@
-"""Releasing a batch (four eyes) and cancelling one (audited, with a replacement batch).
+"""Releasing a batch (four eyes), approving one the system prepared, giving its file only once
+released, and cancelling one (audited, with a replacement batch).
 
 Release: the person who prepared the batch cannot release it (and a CHECK constraint says so
-too); the releaser confirms the totals shown, which must equal the stored file's header; the
-stored bytes must still hash to the SHA-256 recorded when the file was validated; the state
-change is one conditional UPDATE, so of ten concurrent releases exactly one succeeds.
+too); a batch prepared by the system account (the scheduler's) must first be approved by one
+person and is then released by another (a second CHECK constraint); the releaser confirms the
+totals shown, which must equal the stored file's header; the stored bytes must still hash to
+the SHA-256 recorded when the file was validated; the state change is one conditional UPDATE,
+so of ten concurrent releases exactly one succeeds.
+
+Download: the file of a batch goes out only once released (never before, never after a
+cancellation or a rejection by the bank), and every download is audited.
 
 Cancellation (before release only): the batch and its payments are cancelled, never deleted;
 the same amounts are frozen into a new batch of NEW payments (new EndToEndIds, linked by
@@ -22,18 +28,33 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from payments.batching import build_file, open_batch
-from payments.config import PayerAccount
-from payments.errors import BatchNotReleasable, FourEyesViolation, RunRefused
+from payments.config import SYSTEM_ACCOUNT, PayerAccount
+from payments.errors import (
+    BatchFileUnavailable,
+    BatchNotReleasable,
+    FourEyesViolation,
+    RunRefused,
+)
 from payments.files import file_sha256, read_header
 from payments.models import Payment, PaymentBatch
 from payments.sepa import is_target2_business_day
 from payments.transfers import new_end_to_end_id, recently_changed
 from payments.vocabulary import BatchStatus, PaymentStatus
+from remuneration.db.models import User
 from remuneration.domain.errors import NotFound
 from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
 
-__all__ = ["batch_summary", "cancel_batch", "get_batch", "release_batch"]
+__all__ = [
+    "approve_batch",
+    "batch_summary",
+    "cancel_batch",
+    "downloadable_batch",
+    "get_batch",
+    "prepared_by_system",
+    "release_batch",
+    "replacement_rows",
+]
 
 
 def get_batch(ctx: ServiceContext, batch_id: uuid.UUID) -> PaymentBatch:
@@ -53,6 +74,14 @@ def batch_summary(batch: PaymentBatch) -> dict[str, Any]:
         "file_sha256": batch.file_sha256,
         "execution_date": batch.execution_date.isoformat(),
     }
+
+
+def prepared_by_system(ctx: ServiceContext, batch: PaymentBatch) -> bool:
+    """Whether the system account (the scheduler) prepared the batch: two persons are needed."""
+    if batch.prepared_by is None:
+        return True
+    preparer = ctx.session.get(User, batch.prepared_by)
+    return preparer is None or preparer.name == SYSTEM_ACCOUNT
 
 
 def _not_prepared(batch: PaymentBatch) -> BatchNotReleasable:
@@ -96,6 +125,8 @@ def release_batch(
             "Vous avez préparé ce lot : une autre personne doit le libérer (principe des quatre "
             "yeux)."
         )
+    if prepared_by_system(ctx, batch):
+        _check_approved(ctx, batch)
     _check_file(ctx, batch, number_of_transactions, control_sum)
     before = batch_summary(batch)
     result = ctx.session.execute(
@@ -129,6 +160,93 @@ def release_batch(
     return batch
 
 
+def _check_approved(ctx: ServiceContext, batch: PaymentBatch) -> None:
+    if batch.approved_by is None:
+        raise BatchNotReleasable(
+            "Ce lot a été préparé automatiquement : une personne doit d'abord l'approuver, puis "
+            "une autre le libérer (principe des quatre yeux)."
+        )
+    if batch.approved_by == ctx.actor.user_id:
+        raise FourEyesViolation(
+            "Vous avez approuvé ce lot préparé automatiquement : une autre personne doit le "
+            "libérer (principe des quatre yeux)."
+        )
+
+
+def approve_batch(
+    ctx: ServiceContext, batch_id: uuid.UUID, *, number_of_transactions: int, control_sum: Decimal
+) -> PaymentBatch:
+    """First pair of eyes on a batch the system prepared: the totals seen, then recorded."""
+    batch = get_batch(ctx, batch_id)
+    if batch.status != BatchStatus.PREPARED.value:
+        raise _not_prepared(batch)
+    if not prepared_by_system(ctx, batch):
+        raise BatchNotReleasable(
+            "Ce lot a été préparé par une personne : il n'a pas d'approbation, une autre "
+            "personne le libère directement."
+        )
+    if ctx.actor.name == SYSTEM_ACCOUNT:
+        raise FourEyesViolation("Le compte système ne peut pas approuver un lot.")
+    if batch.approved_by is not None:
+        raise BatchNotReleasable("Ce lot a déjà été approuvé ; une autre personne le libère.")
+    _check_file(ctx, batch, number_of_transactions, control_sum)
+    result = ctx.session.execute(
+        update(PaymentBatch)
+        .where(
+            PaymentBatch.id == batch.id,
+            PaymentBatch.status == BatchStatus.PREPARED.value,
+            PaymentBatch.approved_by.is_(None),
+        )
+        .values(
+            approved_by=ctx.actor.user_id, approved_at=ctx.now, version=PaymentBatch.version + 1
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise BatchNotReleasable("Ce lot vient d'être approuvé, libéré ou annulé.")
+    ctx.session.refresh(batch)
+    record_event(
+        ctx,
+        action="payment_batch.approved",
+        entity_type="payment_batch",
+        entity_id=batch.id,
+        after=batch_summary(batch),
+    )
+    return batch
+
+
+_UNAVAILABLE = {
+    BatchStatus.PREPARED.value: (
+        "Le fichier d'un lot non libéré ne peut pas être téléchargé : le lot doit d'abord être "
+        "libéré (principe des quatre yeux)."
+    ),
+    BatchStatus.CANCELLED.value: (
+        "Ce lot a été annulé : son fichier ne doit plus être envoyé à la banque ; téléchargez "
+        "celui du lot qui le remplace."
+    ),
+    BatchStatus.REJECTED_BY_BANK.value: (
+        "La banque a rejeté ce fichier : il ne doit pas être renvoyé ; préparez un lot corrigé."
+    ),
+}
+
+
+def downloadable_batch(ctx: ServiceContext, batch_id: uuid.UUID, *, to: str) -> PaymentBatch:
+    """The batch whose file may be sent to the bank (released only); the download is audited."""
+    batch = get_batch(ctx, batch_id)
+    if batch.status != BatchStatus.RELEASED.value:
+        raise BatchFileUnavailable(
+            _UNAVAILABLE.get(batch.status, "Ce lot n'est pas libéré : pas de fichier.")
+        )
+    record_event(
+        ctx,
+        action="payment_batch.downloaded",
+        entity_type="payment_batch",
+        entity_id=batch.id,
+        after={"file_sha256": batch.file_sha256, "status": batch.status, "to": to},
+    )
+    return batch
+
+
 _COPIED = (
     "run_id",
     "trainee_id",
@@ -149,10 +267,20 @@ _COPIED = (
 )
 
 
-def _replacement_rows(
-    ctx: ServiceContext, old: PaymentBatch, new: PaymentBatch, alert_days: int
+def replacement_rows(
+    ctx: ServiceContext,
+    old: PaymentBatch,
+    new: PaymentBatch,
+    alert_days: int,
+    *,
+    statuses: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
-    rows = ctx.session.execute(select(Payment.__table__).where(Payment.batch_id == old.id))
+    """New payments (new EndToEndIds, ``reissue_of`` the old ones) for the payments of ``old``
+    (those in ``statuses`` only, when given), in the batch ``new``."""
+    query = select(Payment.__table__).where(Payment.batch_id == old.id)
+    if statuses is not None:
+        query = query.where(Payment.status.in_(list(statuses)))
+    rows = ctx.session.execute(query.order_by(Payment.created_at, Payment.end_to_end_id))
     return [
         {
             **{name: getattr(row, name) for name in _COPIED},
@@ -215,7 +343,7 @@ def cancel_batch(
     replacement = open_batch(
         ctx, run_id=batch.run_id, payer=payer, execution_date=day, replaces=batch.id
     )
-    rows = _replacement_rows(ctx, batch, replacement, alert_days)
+    rows = replacement_rows(ctx, batch, replacement, alert_days)
     ctx.session.execute(
         update(Payment)
         .where(Payment.batch_id == batch.id)

@@ -18,7 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from payments.sepa import Debtor, Pain001Version
 from rules.reference_data import check_dates, in_force, parse_date, read_resource
 
-__all__ = ["PayerAccount", "ProcedureRules", "procedure_rules"]
+__all__ = ["SYSTEM_ACCOUNT", "PayerAccount", "ProcedureRules", "procedure_rules"]
+
+SYSTEM_ACCOUNT = "remu-payments"
+"""The finance user name of the scheduler's runs: a batch it prepares needs two persons, one
+who approves it and another who releases it."""
 
 
 @dataclass(frozen=True, slots=True)

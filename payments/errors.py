@@ -7,10 +7,13 @@ from remuneration.domain.errors import IllegalTransition, InvalidFacts, NotAllow
 
 __all__ = [
     "BankFileRefused",
+    "BatchFileUnavailable",
+    "BatchNotCorrectable",
     "BatchNotReleasable",
     "FourEyesViolation",
     "OverpaymentNotWaivable",
     "PaymentFileRefused",
+    "RunConflict",
     "RunRefused",
 ]
 
@@ -19,6 +22,12 @@ class RunRefused(InvalidFacts):
     """A run cannot start with these arguments (period, execution date)."""
 
     code = "payment_run_refused"
+
+
+class RunConflict(IllegalTransition):
+    """The run exists already, asked with other parameters (the message says which)."""
+
+    code = "payment_run_conflict"
 
 
 class PaymentFileRefused(InvalidFacts):
@@ -37,6 +46,18 @@ class BatchNotReleasable(IllegalTransition):
     """The batch is not (or no longer) in a state, or with a file, that may be released."""
 
     code = "batch_not_releasable"
+
+
+class BatchFileUnavailable(IllegalTransition):
+    """The file of a batch that is not released (prepared, cancelled, rejected by the bank)."""
+
+    code = "batch_file_unavailable"
+
+
+class BatchNotCorrectable(IllegalTransition):
+    """A corrected batch is asked for a batch with no payment back to ``to_pay``."""
+
+    code = "batch_not_correctable"
 
 
 class BankFileRefused(InvalidFacts):

@@ -2,8 +2,10 @@
 
 Each job takes ``(session, today=…, now=…)`` plus what the installation binds (the paying
 account, the parameter set, the data key). The payment system account prepares the batches so
-that a person releases them (four eyes). Idempotent: a second call for the same period creates
-nothing.
+that a person approves and another releases them (four eyes). Idempotent: a second call for
+the same period creates nothing. The advance run runs on payment business days only (TARGET2
+and French working days) and, when nothing is due, records no run: the outcome says so
+(``nothing_to_pay``, ``not_a_business_day``; shown as « rien à payer » by ``remu jobs list``).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from payments.config import PayerAccount
-from payments.runs import RunRequest, start_run
+from payments.calendar import is_payment_business_day
+from payments.config import SYSTEM_ACCOUNT, PayerAccount
+from payments.runs import RunRequest, find_run, start_run
 from payments.sepa import target2_business_day_on_or_after
 from payments.vocabulary import RunKind
 from remuneration.db.models import User
@@ -25,6 +28,8 @@ from remuneration.services.users import create_user
 from rules import Month, ParameterStore
 
 __all__ = [
+    "NOTHING_TO_PAY",
+    "NOT_A_BUSINESS_DAY",
     "SYSTEM_FINANCE_USER",
     "advance_run_job",
     "finance_actor",
@@ -32,7 +37,12 @@ __all__ = [
     "previous_month",
 ]
 
-SYSTEM_FINANCE_USER = "remu-payments"
+SYSTEM_FINANCE_USER = SYSTEM_ACCOUNT
+
+NOTHING_TO_PAY = "nothing_to_pay"
+"""Key of a job outcome that found nothing to pay (shown as « rien à payer »)."""
+NOT_A_BUSINESS_DAY = "not_a_business_day"
+"""Key of a job outcome on a day without payments (shown as « jour non ouvré »)."""
 
 
 def finance_actor(session: Session, name: str | None, *, now: datetime) -> Actor:
@@ -76,8 +86,13 @@ def _run(
         request_id=f"job:{kind.value}:{today.isoformat()}",
         parameters=parameters,
     )
+    existing = find_run(ctx, kind, period)
+    if existing is not None:  # a retry on a later day: the run is done, whatever its date
+        return {"created": 0, "payments": existing.payments_count}
     execution = target2_business_day_on_or_after(today + timedelta(days=1))
     outcome = start_run(ctx, RunRequest(kind, period, execution), payer=payer)
+    if outcome.run is None:
+        return {"created": 0, "payments": 0, NOTHING_TO_PAY: 1}
     return {"created": int(outcome.created), "payments": outcome.run.payments_count}
 
 
@@ -90,7 +105,10 @@ def advance_run_job(
     parameters: ParameterStore,
     protector: FieldProtector,
 ) -> dict[str, int]:
-    """Every morning: the advances of the dossiers granted since the last run (period = today)."""
+    """Every payment business day (TARGET2 and French working day): the advances still due
+    (period = today). On other days nothing runs and no payment run is recorded."""
+    if not is_payment_business_day(today):
+        return {"created": 0, "payments": 0, NOT_A_BUSINESS_DAY: 1}
     return _run(
         session,
         (RunKind.ADVANCE, today.isoformat()),

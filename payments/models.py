@@ -9,7 +9,8 @@ retry, two workers, a bug) can break them:
 - one regular transfer per trainee and run (a partial unique index), one re-issue per refused
   transfer (``UNIQUE (reissue_of)``), every EndToEndId unique forever;
 - a payment has one ``batch_id`` column: it can never be in two batches;
-- the person who released a batch is not the one who prepared it (a CHECK constraint);
+- the person who released a batch is not the one who prepared it, nor the one who approved
+  it (CHECK constraints);
 - a bank file is imported once (``UNIQUE (sha256)``), a run exists once per (kind, period).
 """
 
@@ -75,13 +76,21 @@ class PaymentRun(Base):
 
 
 class PaymentBatch(Base):
-    """A frozen set of payments and its pain.001 file (stored in chunks, with its SHA-256)."""
+    """A frozen set of payments and its pain.001 file (stored in chunks, with its SHA-256).
+
+    A batch prepared by the system account (the scheduler's) is approved by one person and
+    released by another (``approved_by``); a batch prepared by a person is released by another.
+    """
 
     __tablename__ = "payment_batches"
     __table_args__ = (
         CheckConstraint(
             "released_by IS NULL OR prepared_by IS NULL OR released_by <> prepared_by",
             name="four_eyes",
+        ),
+        CheckConstraint(
+            "released_by IS NULL OR approved_by IS NULL OR released_by <> approved_by",
+            name="four_eyes_approval",
         ),
     )
 
@@ -98,10 +107,12 @@ class PaymentBatch(Base):
     control_sum: Mapped[Decimal]
     file_sha256: Mapped[str] = mapped_column(String(64))
     file_size: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(12), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
     version: Mapped[int] = mapped_column(Integer)
     prepared_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     prepared_at: Mapped[datetime]
+    approved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None]
     released_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     released_at: Mapped[datetime | None]
     cancelled_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

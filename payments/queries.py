@@ -21,6 +21,7 @@ __all__ = [
     "batches_of_run",
     "list_overpayments",
     "list_payments",
+    "paged",
     "payment_periods",
     "payments_summary_for_trainee",
     "revealed_payment_iban",
@@ -37,7 +38,7 @@ class Page:
     page_size: int
 
 
-def _paged(session: Session, query: Any, page: int, page_size: int) -> Page:
+def paged(session: Session, query: Any, page: int, page_size: int) -> Page:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = list(session.scalars(query.offset((page - 1) * page_size).limit(page_size)))
     return Page(items, total, page, page_size)
@@ -59,7 +60,7 @@ def list_payments(
     if status is not None:
         query = query.where(Payment.status == status)
     query = query.order_by(Payment.created_at.desc(), Payment.end_to_end_id)
-    return _paged(session, query, page, page_size)
+    return paged(session, query, page, page_size)
 
 
 def payment_periods(session: Session, payment_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
@@ -133,7 +134,7 @@ def list_overpayments(
     query = select(Debt)
     if status is not None:
         query = query.where(Debt.status == status)
-    return _paged(session, query.order_by(Debt.created_at, Debt.id), page, page_size)
+    return paged(session, query.order_by(Debt.created_at, Debt.id), page, page_size)
 
 
 def batches_of_run(session: Session, run_id: uuid.UUID) -> list[PaymentBatch]:

@@ -9,26 +9,11 @@ Pure: the month is an argument.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import cache
 
-import holidays
-
-from payments.sepa import is_target2_business_day
+from payments.calendar import is_payment_business_day
 from remuneration.operations import load_operations_policy
 
 __all__ = ["is_payment_business_day", "payment_run_date", "policy_payment_run_date"]
-
-
-@cache
-def _french_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("FR", years=year))
-
-
-def is_payment_business_day(day: date) -> bool:
-    """Open for TARGET2 and a French working day (Monday to Friday, not a public holiday)."""
-    return (
-        day.weekday() < 5 and day not in _french_holidays(day.year) and is_target2_business_day(day)
-    )
 
 
 def payment_run_date(year: int, month: int, *, business_day: int) -> date:

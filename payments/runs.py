@@ -23,9 +23,10 @@ from sqlalchemy import exists, select, text
 from sqlalchemy.exc import IntegrityError
 
 from payments.batching import build_file, sepa_country_list
+from payments.calendar import is_payment_business_day
 from payments.config import PayerAccount, procedure_rules
 from payments.debts import issue_recovery_orders
-from payments.errors import RunRefused
+from payments.errors import RunConflict, RunRefused
 from payments.evaluation import evaluate_chunk, load_chunk_state
 from payments.lines import ADVANCE_SCOPE, RunScope, monthly_scope
 from payments.models import PaymentLine, PaymentRun
@@ -34,7 +35,7 @@ from payments.reissues import reissue_refused_payments
 from payments.run_writer import RunWriter
 from payments.sepa import is_target2_business_day
 from payments.vocabulary import RunKind
-from remuneration.db.models import Decision, Dossier, Training
+from remuneration.db.models import Decision, Dossier, Exit, Training
 from remuneration.domain.vocabulary import TraineeStatus
 from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
@@ -57,10 +58,17 @@ class RunRequest:
 
 @dataclass(frozen=True, slots=True)
 class RunOutcome:
-    """The run, and whether this call made it (False: it existed and is returned as it was)."""
+    """The run, and whether this call made it (False: it existed and is returned as it was).
 
-    run: PaymentRun
+    ``run`` is None for an advance run that found nothing to pay: no run is recorded then.
+    """
+
+    run: PaymentRun | None
     created: bool
+
+    @property
+    def nothing_to_pay(self) -> bool:
+        return self.run is None
 
 
 def _scope(request: RunRequest, today: date) -> tuple[RunScope, date]:
@@ -88,6 +96,12 @@ def _scope(request: RunRequest, today: date) -> tuple[RunScope, date]:
     if day > today or len(request.period) != 10:
         raise RunRefused(
             "Un versement d'avances porte sur un jour passé ou sur aujourd'hui.", field="period"
+        )
+    if not is_payment_business_day(day):
+        raise RunRefused(
+            f"Le {day.strftime('%d/%m/%Y')} n'est pas un jour ouvré (TARGET2 et France) : les "
+            "avances ne sont versées que les jours ouvrés.",
+            field="period",
         )
     return ADVANCE_SCOPE, day
 
@@ -141,21 +155,48 @@ def _new_run(ctx: ServiceContext, request: RunRequest, as_of: date) -> PaymentRu
 
 
 def _candidates(ctx: ServiceContext, kind: RunKind, day: date) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    """Dossiers with a granted decision, by trainee (an advance run: unpaid advances only)."""
+    """Dossiers with a granted decision, by trainee.
+
+    An advance run takes a dossier only while its advance is still an advance on ``day``:
+    training started and not ended, no exit recorded, advance not paid yet, and no monthly
+    payment made yet for the dossier. Any other advance is the monthly run's, which nets it
+    with its recovery (a trainee who finished before ever being paid gets the remuneration,
+    not an advance to be recovered).
+    """
     granted = exists().where(Decision.dossier_id == Dossier.id, Decision.outcome == "granted")
     query = select(Dossier.id, Dossier.trainee_id).where(granted)
     if kind is RunKind.ADVANCE:
         paid = exists().where(
             PaymentLine.dossier_id == Dossier.id, PaymentLine.kind == LineKind.ADVANCE.value
         )
+        monthly_paid = exists().where(
+            PaymentLine.dossier_id == Dossier.id,
+            PaymentLine.run_id == PaymentRun.id,
+            PaymentRun.kind == RunKind.MONTHLY.value,
+        )
+        exited = exists().where(Exit.dossier_id == Dossier.id)
         query = (
             query.join(Training, Training.id == Dossier.training_id)
             .where(Dossier.trainee_status == TraineeStatus.JOB_SEEKER.value)
-            .where(Training.start_date <= day)
-            .where(~paid)
+            .where(Training.start_date <= day, Training.end_date >= day)
+            .where(~exited, ~paid, ~monthly_paid)
         )
     rows = ctx.session.execute(query.order_by(Dossier.trainee_id, Dossier.id))
     return [(row[0], row[1]) for row in rows]
+
+
+def _same_request(run: PaymentRun, request: RunRequest) -> PaymentRun:
+    """The existing run, if it was asked with the same parameters; else 409 saying what differs."""
+    if run.execution_date != request.execution_date:
+        raise RunConflict(
+            f"La paie {run.kind} {run.period} a déjà été faite avec la date d'exécution "
+            f"{run.execution_date.strftime('%d/%m/%Y')} ; vous demandez le "
+            f"{request.execution_date.strftime('%d/%m/%Y')}. Relancer une paie rend la "
+            "première : pour changer la date d'exécution d'un lot non libéré, annulez-le en "
+            "indiquant la nouvelle date.",
+            field="execution_date",
+        )
+    return run
 
 
 def _chunks(
@@ -265,12 +306,36 @@ def start_run(
     _serialise(ctx)
     existing = find_run(ctx, request.kind, request.period)
     if existing is not None:
-        return RunOutcome(existing, created=False)
+        return RunOutcome(_same_request(existing, request), created=False)
+    savepoint = ctx.session.begin_nested()
     run = _new_run(ctx, request, as_of)
     if run is None:
+        savepoint.rollback()
         found = find_run(ctx, request.kind, request.period)
         assert found is not None
-        return RunOutcome(found, created=False)
+        return RunOutcome(_same_request(found, request), created=False)
+    work = _Work(request, scope, as_of, payer, chunk_size, progress)
+    if not _pay(ctx, run, work):
+        savepoint.rollback()
+        return RunOutcome(None, created=False)
+    savepoint.commit()
+    return RunOutcome(run, created=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    request: RunRequest
+    scope: RunScope
+    as_of: date
+    payer: PayerAccount
+    chunk_size: int
+    progress: Progress | None
+
+
+def _pay(ctx: ServiceContext, run: PaymentRun, work: _Work) -> bool:
+    """The run's work; False when an advance run found nothing at all to do (nothing kept)."""
+    request, scope, as_of, payer = work.request, work.scope, work.as_of, work.payer
+    chunk_size, progress = work.chunk_size, work.progress
     writer = RunWriter(
         ctx,
         run_id=run.id,
@@ -290,6 +355,18 @@ def start_run(
             progress(done, len(candidates))
     writer.counters.reissues = reissue_refused_payments(writer)
     writer.flush()
-    issue_recovery_orders(ctx, period=request.period)
+    orders = issue_recovery_orders(ctx, period=request.period)
+    if request.kind is RunKind.ADVANCE and not orders and _idle(writer):
+        return False
     _finish(ctx, run, writer, payer)
-    return RunOutcome(run, created=True)
+    return True
+
+
+def _idle(writer: RunWriter) -> bool:
+    """Nothing paid, settled, carried, re-issued or skipped."""
+    counters = writer.counters
+    return (
+        writer.batch is None
+        and not (counters.lines or counters.payments or counters.reissues or counters.debts)
+        and not counters.skipped
+    )

@@ -27,21 +27,26 @@ class PaymentStatus(StrEnum):
 
     A payment is never deleted: a reject (pain.002) or a return (camt.054) keeps the row with
     its reason code; a cancelled batch cancels its payments, which are replaced by new ones.
+    A payment of a batch the bank refused as a file (or for a technical reason) goes back to
+    ``to_pay``, unchanged, until a corrected batch carries it (then it is ``cancelled``).
     """
 
     PREPARED = "prepared"
     RELEASED = "released"
+    TO_PAY = "to_pay"
     REJECTED = "rejected"
     RETURNED = "returned"
     CANCELLED = "cancelled"
 
 
 class BatchStatus(StrEnum):
-    """A batch is prepared (file built), then released by a second person, or cancelled."""
+    """A batch is prepared (file built), then released by a second person, or cancelled; the
+    bank may reject a released batch as a whole (file-level or technical reject)."""
 
     PREPARED = "prepared"
     RELEASED = "released"
     CANCELLED = "cancelled"
+    REJECTED_BY_BANK = "rejected_by_bank"
 
 
 class DebtStatus(StrEnum):

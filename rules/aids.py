@@ -64,6 +64,24 @@ def _availability(r: _Request, req: EvaluationRequest) -> None:
         )
 
 
+def _in_life(r: _Request, parameter_ids: tuple[str, ...], day: date) -> bool:
+    """Whether every parameter has a value on ``day``; if not, the aid is decided out of the
+    period the rules cover (AID_OUT_OF_PERIOD), never an error."""
+    for parameter_id in parameter_ids:
+        parameter = r.ev.store.parameter(parameter_id)
+        first, closed = parameter.values[0].in_force_from, parameter.closed_from
+        if day < first or (closed is not None and day >= closed):
+            r.refuse(
+                ReasonCode.AID_OUT_OF_PERIOD,
+                f"La demande du {fr_date(day)} est hors de la période couverte par le règlement "
+                f"des aides ({parameter_id} en vigueur à partir du {fr_date(first)}"
+                + (f", jusqu'au {fr_date(closed)} exclu" if closed is not None else "")
+                + ") : elle ne peut pas être accordée.",
+            )
+            return False
+    return True
+
+
 def _window(r: _Request, req: EvaluationRequest) -> None:
     start, end, day = req.training.start_date, req.training.end_date, r.aid.date
     if day is None:
@@ -73,6 +91,8 @@ def _window(r: _Request, req: EvaluationRequest) -> None:
     if end is None:
         r.need("training.end_date")
     if day is None or start is None or end is None:
+        return
+    if not _in_life(r, ("aids.request_window_days_after_end",), day):
         return
     window = r.ev.param("aids.request_window_days_after_end", day)
     last = end + timedelta(days=window.integer)
@@ -95,6 +115,8 @@ def _equipment(r: _Request, granted_before: bool) -> tuple[Decimal | None, list[
     if r.aid.invoice_amount is None:
         r.need(f"{r.scope}.invoice_amount")
     if r.aid.invoice_amount is None or r.aid.date is None:
+        return None, []
+    if not _in_life(r, ("equipment.rate", "equipment.cap"), r.aid.date):
         return None, []
     rate = r.ev.param("equipment.rate", r.aid.date)
     cap = r.ev.param("equipment.cap", r.aid.date)
@@ -137,6 +159,8 @@ def _licence(
     if other is None:
         r.need(f"{r.scope}.other_funding")
     if cost is None or other is None or r.aid.date is None:
+        return None, []
+    if not _in_life(r, ("driving_licence.rate", "driving_licence.cap"), r.aid.date):
         return None, []
     rate = r.ev.param("driving_licence.rate", r.aid.date)
     cap = r.ev.param("driving_licence.cap", r.aid.date)

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.cli import cases, exports, payments, privacy, rules
+from api.cli import cases, exports, passwords, payments, privacy, rules
 from api.cli.localsecrets import ensure_local_secrets
 from api.rules_door import system_clock
 from api.settings import ENV_FILE, ConfigurationError, Settings, load_settings
@@ -131,6 +131,7 @@ def load_demo_if_needed(settings: Settings) -> None:
             load_demo_data(settings, trainees=300, seed=2024, now=system_clock()), file=sys.stderr
         )
     print_tokens(settings, now=system_clock())
+    passwords.print_sign_ins(file=sys.stderr)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -142,6 +143,7 @@ def _demo(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     print_tokens(settings, now=system_clock())
+    passwords.print_sign_ins(file=sys.stderr)
     return EXIT_OK
 
 
@@ -170,6 +172,7 @@ def _add_user_commands(subparsers: Any) -> None:
     key.add_argument("--user", required=True)
     key.add_argument("--label", default="clé d'API")
     key.set_defaults(handler=_api_keys_create)
+    passwords.register(users)
 
 
 def register(subparsers: Any) -> None:

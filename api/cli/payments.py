@@ -1,4 +1,5 @@
-"""``remu payments run|file`` and ``remu bank import``: the payment commands of operators.
+"""``remu payments run|list|approve|release|correct|file`` and ``remu bank import``: the
+payment commands of operators.
 
 Progress goes to standard error, results to standard output. The work of each command is one
 transaction: interrupted, it leaves nothing (a run started again does the whole run once).
@@ -12,15 +13,32 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from api.rules_door import parameter_store, system_clock
 from api.settings import Settings, load_settings, payer_account
-from payments import RunKind, RunRequest, file_chunks, get_batch, import_bank_file, start_run
+from payments import (
+    BatchStatus,
+    RunKind,
+    RunRequest,
+    approve_batch,
+    downloadable_batch,
+    file_chunks,
+    import_bank_file,
+    list_batches,
+    list_runs,
+    prepare_corrected_batch,
+    procedure_rules,
+    release_batch,
+    start_run,
+    user_names,
+)
+from payments.batching import sepa_country_list
 from payments.jobs import finance_actor
+from payments.models import PaymentBatch
 from remuneration.db.migrate import upgrade
 from remuneration.db.session import engine_scope, make_session_factory
-from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
 from remuneration.services.protection import FieldProtector, decode_master_key
 
@@ -68,6 +86,14 @@ def _run(args: argparse.Namespace) -> int:
             progress=_progress,
         )
         run = outcome.run
+        if run is None:
+            print(
+                f"Rien à payer : aucune avance due le {request.period} ; aucune paie "
+                "n'est enregistrée.",
+                file=sys.stderr,
+            )
+            print("rien à payer")
+            return EXIT_OK
         word = "créée" if outcome.created else "déjà faite (rien de nouveau)"
         print(f"Paie {run.kind} {run.period} {word}.", file=sys.stderr)
         print(
@@ -79,14 +105,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _file(args: argparse.Namespace) -> int:
     with _unit(args) as (ctx, _settings_used):
-        batch = get_batch(ctx, uuid.UUID(args.batch))
-        record_event(
-            ctx,
-            action="payment_batch.downloaded",
-            entity_type="payment_batch",
-            entity_id=batch.id,
-            after={"file_sha256": batch.file_sha256, "to": "command line"},
-        )
+        batch = downloadable_batch(ctx, uuid.UUID(args.batch), to="command line")
         written = 0
         with Path(args.output).open("wb") as output:
             for chunk in file_chunks(ctx.session, batch.id):
@@ -94,6 +113,99 @@ def _file(args: argparse.Namespace) -> int:
                 written += len(chunk)
                 print(f"Fichier : {written}/{batch.file_size} octets", file=sys.stderr, flush=True)
         print(f"{batch.file_sha256}\t{args.output}")
+    return EXIT_OK
+
+
+def _who(names: dict[uuid.UUID, str], user_id: uuid.UUID | None) -> str:
+    return names.get(user_id, "?") if user_id is not None else "—"
+
+
+def _list(args: argparse.Namespace) -> int:
+    with _unit(args) as (ctx, _settings_used):
+        runs = list_runs(ctx.session, page_size=args.limit).items
+        batches: list[PaymentBatch] = list_batches(
+            ctx.session, status=args.status, page_size=args.limit
+        ).items
+        names = user_names(
+            ctx.session,
+            [r.started_by for r in runs]
+            + [u for b in batches for u in (b.prepared_by, b.approved_by, b.released_by)],
+        )
+        print("PAIES")
+        print("id\ttype\tpériode\texécution\tstatut\tvirements\ttotal\tlancée par")
+        for run in runs:
+            print(
+                f"{run.id}\t{run.kind}\t{run.period}\t{run.execution_date}\t{run.status}\t"
+                f"{run.payments_count}\t{run.total_amount:.2f} €\t{_who(names, run.started_by)}"
+            )
+        print("LOTS")
+        print(
+            "id\tMsgId\tstatut\texécution\tvirements\ttotal\tpréparé par\tapprouvé par\tlibéré par"
+        )
+        for batch in batches:
+            print(
+                f"{batch.id}\t{batch.message_id}\t{batch.status}\t{batch.execution_date}\t"
+                f"{batch.number_of_transactions}\t{batch.control_sum:.2f} €\t"
+                f"{_who(names, batch.prepared_by)}\t{_who(names, batch.approved_by)}\t"
+                f"{_who(names, batch.released_by)}"
+            )
+    return EXIT_OK
+
+
+def _totals(args: argparse.Namespace) -> tuple[int, Decimal]:
+    try:
+        return int(args.transactions), Decimal(args.control_sum)
+    except (ValueError, InvalidOperation):
+        raise SystemExit(
+            "Les totaux confirmés s'écrivent : --transactions 12 --control-sum 2400.00"
+        ) from None
+
+
+def _approve(args: argparse.Namespace) -> int:
+    count, total = _totals(args)
+    with _unit(args) as (ctx, _settings_used):
+        batch = approve_batch(
+            ctx, uuid.UUID(args.batch), number_of_transactions=count, control_sum=total
+        )
+        print(
+            f"Lot {batch.message_id} approuvé : une autre personne doit le libérer.",
+            file=sys.stderr,
+        )
+        print(f"{batch.id}\t{batch.status}\tapprouvé")
+    return EXIT_OK
+
+
+def _release(args: argparse.Namespace) -> int:
+    count, total = _totals(args)
+    with _unit(args) as (ctx, _settings_used):
+        batch = release_batch(
+            ctx, uuid.UUID(args.batch), number_of_transactions=count, control_sum=total
+        )
+        print(f"Lot {batch.message_id} libéré.", file=sys.stderr)
+        print(
+            f"{batch.id}\t{batch.status}\t{batch.number_of_transactions}\t{batch.control_sum:.2f} €"
+        )
+    return EXIT_OK
+
+
+def _correct(args: argparse.Namespace) -> int:
+    with _unit(args) as (ctx, settings):
+        corrected = prepare_corrected_batch(
+            ctx,
+            uuid.UUID(args.batch),
+            execution_date=date.fromisoformat(args.execution_date),
+            payer=payer_account(settings),
+            countries=sepa_country_list(ctx, ctx.today),
+            alert_days=procedure_rules(ctx.today).iban_change_alert_days,
+        )
+        print(
+            f"Lot corrigé {corrected.message_id} préparé : une autre personne doit le libérer.",
+            file=sys.stderr,
+        )
+        print(
+            f"{corrected.id}\t{corrected.message_id}\t{corrected.number_of_transactions}\t"
+            f"{corrected.control_sum:.2f} €"
+        )
     return EXIT_OK
 
 
@@ -123,7 +235,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run.add_argument("--user", help="utilisateur finance qui prépare le lot")
     run.add_argument("--chunk-size", type=int, default=500, help=argparse.SUPPRESS)
     run.set_defaults(handler=_run)
-    file = actions.add_parser("file", help="écrire le fichier pain.001 d'un lot")
+    listing = actions.add_parser("list", help="paies et lots : statut, totaux, qui a fait quoi")
+    listing.add_argument("--status", choices=[status.value for status in BatchStatus])
+    listing.add_argument("--limit", type=int, default=20, help="nombre de lignes (20)")
+    listing.add_argument("--user", help="utilisateur finance")
+    listing.set_defaults(handler=_list)
+    for name, handler, text in (
+        ("approve", _approve, "approuver un lot préparé par le compte système"),
+        ("release", _release, "libérer un lot (une autre personne que celle qui l'a préparé)"),
+    ):
+        command = actions.add_parser(name, help=text)
+        command.add_argument("batch", help="identifiant du lot")
+        command.add_argument("--user", required=True, help="utilisateur finance (vous)")
+        command.add_argument("--transactions", required=True, help="nombre de virements vus")
+        command.add_argument("--control-sum", required=True, help="montant total vu (12.34)")
+        command.set_defaults(handler=handler)
+    correct = actions.add_parser("correct", help="lot corrigé d'un lot rejeté par la banque")
+    correct.add_argument("batch", help="identifiant du lot rejeté")
+    correct.add_argument("--execution-date", required=True, help="AAAA-MM-JJ, jour ouvré TARGET2")
+    correct.add_argument("--user", required=True, help="utilisateur finance (vous)")
+    correct.set_defaults(handler=_correct)
+    file = actions.add_parser("file", help="écrire le fichier pain.001 d'un lot libéré")
     file.add_argument("batch", help="identifiant du lot")
     file.add_argument("-o", "--output", required=True, help="fichier à écrire")
     file.add_argument("--user", help="utilisateur finance")

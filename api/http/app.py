@@ -8,6 +8,7 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
+from api.http.console import install_console
 from api.http.deps import AppState
 from api.http.errors import install_error_handlers
 from api.http.metrics import JobStatesReader, MetricsMiddleware, RequestMetrics, no_jobs
@@ -27,6 +28,7 @@ from api.http.routers import (
     parameters,
     payments,
     payments_bank,
+    payments_batches,
 )
 from api.rules_door import system_clock
 from api.settings import Settings
@@ -68,6 +70,8 @@ def create_app(
         version="0.1.0",
         description=_DESCRIPTION,
         openapi_tags=[{"name": "dossiers", "description": "Dossiers de rémunération"}],
+        docs_url=None,  # the console serves /docs from vendored assets
+        redoc_url=None,
     )
     app.state.remu = AppState(
         settings=settings,
@@ -88,6 +92,7 @@ def create_app(
         attendance,
         parameters,
         evaluations,
+        payments_batches,
         payments,
         payments_bank,
         cases,
@@ -102,4 +107,5 @@ def create_app(
     app.add_middleware(
         RequestContextMiddleware, max_body_bytes=settings.max_upload_bytes * 2 + 64 * 1024
     )
+    install_console(app)
     return app

@@ -97,6 +97,7 @@ def _state_dict(state: Any) -> dict[str, Any]:
         "last_finished": state.last_finished.isoformat() if state.last_finished else None,
         "last_success": state.last_success.isoformat() if state.last_success else None,
         "last_error": state.last_error,
+        "last_note": state.last_note,
     }
 
 
@@ -108,11 +109,11 @@ def _jobs_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([_state_dict(s) for s in states], ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"{'tâche':<22} {'prochaine':<17} {'dernière':<17} {'statut':<10} erreur")
+    print(f"{'tâche':<22} {'prochaine':<17} {'dernière':<17} {'statut':<10} erreur ou note")
     for s in states:
         print(
             f"{s.name:<22} {_local(s.next_run):<17} {_local(s.last_slot):<17} "
-            f"{s.last_status or '—':<10} {s.last_error or ''}"
+            f"{s.last_status or '—':<10} {s.last_error or s.last_note or ''}"
         )
     return EXIT_OK
 

@@ -3,7 +3,7 @@ run, its status and error, last success."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +16,7 @@ from api.scheduler.slots import next_slot
 from remuneration.db.models import JobRun
 from remuneration.domain.timezone import as_utc
 
-__all__ = ["JobState", "job_states", "last_successes"]
+__all__ = ["JobState", "job_states", "last_successes", "outcome_note"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,21 @@ class JobState:
     last_finished: datetime | None
     last_error: str | None
     last_success: datetime | None
+    last_note: str | None = None
+
+
+_NOTES = {
+    "nothing_to_pay": "rien à payer",
+    "not_a_business_day": "jour non ouvré (TARGET2 ou France) : pas de paiement",
+}
+
+
+def outcome_note(outcome: Mapping[str, object] | None) -> str | None:
+    """What a finished run says in words (« rien à payer »), from its outcome counts."""
+    if not outcome:
+        return None
+    notes = [text for key, text in _NOTES.items() if outcome.get(key)]
+    return " ; ".join(notes) or None
 
 
 def last_successes(session: Session) -> dict[str, datetime]:
@@ -77,6 +92,7 @@ def job_states(session: Session, jobs: Sequence[JobSpec], *, now: datetime) -> l
                 last_finished=_optional(run.finished_at) if run else None,
                 last_error=run.error if run else None,
                 last_success=successes.get(spec.name),
+                last_note=outcome_note(run.outcome) if run else None,
             )
         )
     return states

@@ -3,7 +3,8 @@
 Bank files come from outside: a hostile or broken file must be refused before any of its
 content is used. A document type declaration is refused outright (ISO 20022 messages never
 carry one), external entities and the network are off, and the file must be valid against
-the official XSD of the version named by its namespace.
+the official XSD of the version named by its namespace (pain.002.001.10, whose XSD could not be
+had: a strict structural check of every element read, ``structure.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from payments.returns.structure import check_pain002_v10
 from payments.sepa.validate import (
     DOCTYPE_REFUSED,
     XsdError,
@@ -25,6 +27,8 @@ __all__ = ["MAX_BANK_FILE_BYTES", "BankFileError", "LoadedMessage", "load_bank_m
 
 MAX_BANK_FILE_BYTES = 50 * 1024 * 1024
 _SCHEMAS = "payments.returns.schemas"
+_STRUCTURAL = {"pain.002.001.10": check_pain002_v10}
+"""Messages without a vendored XSD: a strict check of every element read (schemas/SOURCES.md)."""
 
 
 class BankFileError(ValueError):
@@ -65,6 +69,11 @@ def load_bank_message(data: bytes, *, accepted: frozenset[str]) -> LoadedMessage
         raise BankFileError(
             f"Message bancaire non pris en charge ({found}) ; attendu : {expected}."
         )
+    if name in _STRUCTURAL:
+        problems = _STRUCTURAL[name](root)
+        if problems:
+            raise BankFileError(f"Fichier bancaire non conforme au message {name}.", problems)
+        return LoadedMessage(root, name)
     schema = load_schema(_SCHEMAS, f"{name}.xsd")
     if not schema.validate(root):
         errors = [

@@ -16,7 +16,7 @@ from payments.returns.model import BankReturn
 
 __all__ = ["SUPPORTED_PAIN002", "parse_pain002"]
 
-SUPPORTED_PAIN002 = frozenset({"pain.002.001.03"})
+SUPPORTED_PAIN002 = frozenset({"pain.002.001.03", "pain.002.001.10"})
 _REJECTED = "RJCT"
 
 

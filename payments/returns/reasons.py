@@ -4,7 +4,9 @@ The table lives in ``reason_codes.yaml`` (dated, with its sources). The two flag
 return processing: whether the trainee's bank details must be blocked until a new RIB is
 verified, and whether a re-issue (a new transfer with a new EndToEndId) may ever be made
 without a human decision — never for a duplicate (AM05), a death (MD07) or a regulatory
-reason (RR01-RR04).
+reason (RR01-RR04). A third flag, ``technical``, marks the reasons that blame the file, not the
+trainee (FF01 invalid file format, DU01 duplicate message id...): the batch is rejected, the
+payments go back to ``to_pay`` and a corrected batch carries them.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class ReasonCode:
     action: str
     block_bank_details: bool
     reissue_allowed: bool
+    technical: bool = False
 
 
 class _Entry(BaseModel):
@@ -40,6 +43,7 @@ class _Entry(BaseModel):
     action: str = Field(min_length=1)
     block_bank_details: bool
     reissue_allowed: bool
+    technical: bool = False
 
 
 class _Version(BaseModel):
@@ -73,7 +77,9 @@ def reason_codes(on: date) -> dict[str, ReasonCode]:
     """The whole table in force on ``on``, by code."""
     version = in_force(_table().versions, on, start=lambda v: v.in_force_from, where=_FILE)
     return {
-        code: ReasonCode(code, e.meaning, e.action, e.block_bank_details, e.reissue_allowed)
+        code: ReasonCode(
+            code, e.meaning, e.action, e.block_bank_details, e.reissue_allowed, e.technical
+        )
         for code, e in version.codes.items()
     }
 

@@ -45,11 +45,18 @@ from remuneration.services.inputs import (
     TrainingInput,
     VitaleInput,
 )
+from remuneration.services.passwords import set_password
 from remuneration.services.protection import FieldProtector
 from remuneration.services.users import create_user
 from rules.periods import Month
 
-__all__ = ["demo_loaded", "load_demo"]
+__all__ = [
+    "SECOND_FINANCE",
+    "demo_loaded",
+    "demo_password",
+    "demo_sign_ins",
+    "load_demo",
+]
 
 _ORGANISATIONS = ("AFPA Normandie", "GRETA Calvados", "CFPPA Manche", "Institut Régional Formation")
 _PROGRAMMES = (
@@ -75,6 +82,30 @@ _TRAINING_STARTS = (
     date(2026, 9, 7),
     date(2026, 10, 5),
 )
+
+
+_DISPLAY_NAMES = {
+    Role.INSTRUCTOR: "Claire Instructrice (démo)",
+    Role.RELATION_USAGERS: "Karim Conseiller (démo)",
+    Role.FINANCE: "Sophie Comptable (démo)",
+    Role.ORGANISATION: "AFPA Normandie (démo)",
+    Role.SUPERVISOR: "Marc Responsable (démo)",
+    Role.ADMIN: "Admin remu (démo)",
+}
+SECOND_FINANCE = "demo-finance-2"
+"""A second finance agent, so that the demo can release a batch with four eyes."""
+
+
+def demo_password(name: str) -> str:
+    """The console password of a demonstration user: public, for the demo database only."""
+    return f"remu-{name}"
+
+
+def demo_sign_ins() -> list[tuple[str, str, str]]:
+    """(role, user name, password) of every demonstration user of the console."""
+    names = [(role.value, f"demo-{role.value}") for role in Role if role is not Role.ORGANISATION]
+    names.append((f"{Role.FINANCE.value} (2e)", SECOND_FINANCE))
+    return [(role, name, demo_password(name)) for role, name in names]
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,11 +362,22 @@ def _users(session: Session, organisation: TrainingOrganisation, now: datetime) 
             name=f"demo-{role.value}",
             role=role,
             now=now,
-            display_name=f"Démo {role.value}",
+            display_name=_DISPLAY_NAMES[role],
             organisation_id=organisation.id if role is Role.ORGANISATION else None,
         )
         for role in Role
     }
+    for role, user in by_role.items():
+        if role is not Role.ORGANISATION:
+            set_password(session, user=user, password=demo_password(user.name), now=now)
+    releaser = create_user(
+        session,
+        name=SECOND_FINANCE,
+        role=Role.FINANCE,
+        now=now,
+        display_name="Paul Payeur (démo)",
+    )  # four eyes: the agent who releases a batch is not the one who prepared it
+    set_password(session, user=releaser, password=demo_password(SECOND_FINANCE), now=now)
     return DemoUsers(by_role)
 
 

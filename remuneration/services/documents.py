@@ -19,9 +19,15 @@ from sqlalchemy import select
 
 from remuneration.db.models import Document, Dossier
 from remuneration.domain.documents import check_upload
-from remuneration.domain.errors import FieldProblem, InvalidFacts, NotAllowed
+from remuneration.domain.errors import (
+    FieldProblem,
+    IllegalTransition,
+    InvalidFacts,
+    NotAllowed,
+)
 from remuneration.domain.ids import new_id
 from remuneration.domain.masking import mask_document_number, mask_iban, mask_nir
+from remuneration.domain.states import EDITABLE_STATES, DossierStatus
 from remuneration.domain.vocabulary import DocumentKind, VerificationStatus
 from remuneration.services.audit import record_event
 from remuneration.services.context import Role, ServiceContext
@@ -212,10 +218,22 @@ def put_document(
     *,
     store: DocumentStore,
     max_bytes: int,
+    money_owed: bool = False,
 ) -> Document:
-    """Record, verify or refuse one document of a dossier (the whole document is replaced)."""
+    """Record, verify or refuse one document of a dossier (the whole document is replaced).
+
+    A closed dossier is frozen, except its RIB while money is owed on it (``money_owed``, told
+    by the caller from the payments): a RIB is replaced there with the same verification and
+    the same IBAN-change flag as on an open dossier, without reopening the decision.
+    """
     if (request.verified or request.refusal_reason) and ctx.actor.role not in _VERIFIERS:
         raise NotAllowed("Seuls les instructeurs peuvent vérifier ou refuser une pièce.")
+    closed = DossierStatus(dossier.status) not in EDITABLE_STATES
+    if closed and not (request.kind is DocumentKind.RIB and money_owed):
+        raise IllegalTransition(
+            "Un dossier clos ne peut plus être modifié (seul son RIB peut encore être remplacé "
+            "tant qu'un paiement, une réémission ou un trop-perçu est en cours)."
+        )
     document, created = _load_or_create(ctx, dossier, request.kind)
     before = None if created else _summary(ctx, document)
     if request.kind is DocumentKind.IDENTITY and request.identity is not None:
@@ -230,7 +248,8 @@ def put_document(
     document.recorded_by = ctx.actor.user_id
     document.updated_at = ctx.now
     ctx.session.flush()
-    mark_facts_changed(ctx, dossier)
-    ctx.session.flush()
+    if not closed:
+        mark_facts_changed(ctx, dossier)
+        ctx.session.flush()
     _audit(ctx, dossier, document, before)
     return document

@@ -155,3 +155,34 @@ def test_gdpr_export_and_retention_purge_from_the_command_line(
     assert main(["retention", "purge", "--apply"]) == 0
     applied = json.loads(capsys.readouterr().out)
     assert applied["applied"] is True and applied["done"]["files_deleted"] == applied["files"]
+
+
+def test_the_job_list_says_when_an_advance_run_had_nothing_to_pay(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = make_engine(url)
+    with make_session_factory(engine).begin() as session:
+        for day, outcome in ((3, {"not_a_business_day": 1}), (4, {"nothing_to_pay": 1})):
+            session.add(
+                JobRun(
+                    id=new_id(),
+                    job="advance_run",
+                    scheduled_for=datetime(2026, 12, day, 5, tzinfo=UTC),
+                    trigger="schedule",
+                    status="succeeded",
+                    holder="h",
+                    attempts=1,
+                    started_at=datetime(2026, 12, day, 5, tzinfo=UTC),
+                    finished_at=datetime(2026, 12, day, 5, 1, tzinfo=UTC),
+                    outcome={"created": 0, "payments": 0, **outcome},
+                )
+            )
+    engine.dispose()
+    assert main(["jobs", "list"]) == 0
+    line = next(
+        row for row in capsys.readouterr().out.splitlines() if row.startswith("advance_run")
+    )
+    assert "succeeded" in line and "rien à payer" in line
+    assert main(["jobs", "list", "--json"]) == 0
+    states = {s["job"]: s for s in json.loads(capsys.readouterr().out)}
+    assert states["advance_run"]["last_note"] == "rien à payer"

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from api.tokens import issue_token
+from payments import file_chunks
 from payments.models import Debt, Payment, PaymentRun
 from payments.sepa import check_file, validate_pain001
 from remuneration.db.models import AuditEvent, CaseRequest, Dossier
@@ -84,6 +85,12 @@ def _download(api: Any, batch_id: str) -> Any:
     return api.client.get(f"/v1/payment-batches/{batch_id}/file", headers=api.headers("finance"))
 
 
+def _stored(api: Any, batch_id: str) -> bytes:
+    """The stored file of a batch not released yet (no download before release)."""
+    with api.session() as session:
+        return b"".join(file_chunks(session, uuid.UUID(batch_id)))
+
+
 def test_the_monthly_file_is_valid_and_equals_the_engine_lines(
     api: Any, paid: dict[str, Any]
 ) -> None:
@@ -100,7 +107,7 @@ def test_the_monthly_file_is_valid_and_equals_the_engine_lines(
         "control_sum": f"{total:.2f}",
     }
     assert batch["control_sum"] == f"{total:.2f}" and batch["status"] == "prepared"
-    data = _download(api, paid["batch_id"]).content
+    data = _stored(api, paid["batch_id"])
     assert validate_pain001(data) == []
     assert check_file(data, today=date(2024, 6, 15)) == []
     for dossier in paid["dossiers"]:
@@ -129,21 +136,13 @@ def test_payment_endpoints_need_an_idempotency_key_and_a_run_is_made_once(
         assert response.status_code == 400, path
 
 
-def test_downloads_give_the_same_bytes_are_not_cached_and_are_audited(
-    api: Any, paid: dict[str, Any]
-) -> None:
-    first, second = _download(api, paid["batch_id"]), _download(api, paid["batch_id"])
-    assert first.status_code == second.status_code == 200
-    assert first.content == second.content
-    assert first.headers["cache-control"] == "no-store"
-    assert first.headers["content-disposition"].startswith("attachment;")
-    with api.session() as session:
-        downloads = session.scalar(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == "payment_batch.downloaded")
-        )
-    assert downloads is not None and downloads >= 2
+def test_no_file_leaves_before_release(api: Any, paid: dict[str, Any]) -> None:
+    refused = _download(api, paid["batch_id"])
+    assert refused.status_code == 409
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    problem = refused.json()
+    assert problem["code"] == "batch_file_unavailable"
+    assert "non libéré" in problem["detail"] and "quatre yeux" in problem["detail"]
 
 
 def test_four_eyes_and_ten_concurrent_releases(api: Any, paid: dict[str, Any]) -> None:
@@ -176,6 +175,24 @@ def test_four_eyes_and_ten_concurrent_releases(api: Any, paid: dict[str, Any]) -
         f"/v1/payment-batches/{paid['batch_id']}", headers=api.headers("finance")
     )
     assert batch.json()["status"] == "released"
+
+
+def test_downloads_give_the_same_bytes_are_not_cached_and_are_audited(
+    api: Any, paid: dict[str, Any]
+) -> None:
+    first, second = _download(api, paid["batch_id"]), _download(api, paid["batch_id"])
+    assert first.status_code == second.status_code == 200  # released: the file may leave
+    assert first.content == _stored(api, paid["batch_id"])
+    assert first.content == second.content
+    assert first.headers["cache-control"] == "no-store"
+    assert first.headers["content-disposition"].startswith("attachment;")
+    with api.session() as session:
+        downloads = session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "payment_batch.downloaded")
+        )
+    assert downloads is not None and downloads >= 2
 
 
 def _payments(api: Any, dossier_id: str, role: str = "finance") -> list[dict[str, Any]]:
@@ -246,7 +263,7 @@ def test_a_return_travels_from_camt054_to_a_reissued_transfer(
     _new_rib(api, first, new_iban)
     _new_rib(api, second, "FR7630004000031234567890143")
     api.clock.now = datetime(2024, 6, 15, 10, tzinfo=UTC)
-    body = {"kind": "advance", "period": "2024-06-15", "execution_date": "2024-06-17"}
+    body = {"kind": "advance", "period": "2024-06-14", "execution_date": "2024-06-17"}
     run = check(api.client.post("/v1/payment-runs", json=body, headers=_keyed(api, "finance")), 201)
     assert run["reissues"] == 1  # never automatically after MD07 (deceased)
     reissued = [p for p in _payments(api, first["id"]) if p["reissue_of"] == returned["id"]]
@@ -287,10 +304,12 @@ def test_a_cancelled_batch_is_replaced_by_new_transfers(api: Any, paid: dict[str
     assert old["status"] == "cancelled" and old["cancellation_reason"] == body["reason"]
     again = api.client.post(path, json=body, headers=_keyed(api, "finance"))
     assert again.status_code == 409
-    data = _download(api, replacement["id"]).content
+    data = _stored(api, replacement["id"])
     assert validate_pain001(data) == [] and check_file(data, today=date(2024, 6, 15)) == []
-    old_data = _download(api, batch_id).content
-    assert old_data != data
+    assert _stored(api, batch_id) != data
+    cancelled = _download(api, batch_id)
+    assert cancelled.status_code == 409 and "annulé" in cancelled.json()["detail"]
+    assert _download(api, replacement["id"]).status_code == 409  # not released yet
 
 
 def test_bank_details_are_masked_except_for_finance(api: Any, paid: dict[str, Any]) -> None:

@@ -190,4 +190,6 @@ def test_no_personal_data_in_urls(api: Any) -> None:
                         "format",
                         "since",
                         "until",
+                        "kind",  # of payment runs: advance or monthly
+                        "run_id",  # of payment batches
                     }

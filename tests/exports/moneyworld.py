@@ -68,7 +68,9 @@ def money_world(tmp_path: Path) -> Iterator[World]:
 
 def run(world: World, kind: RunKind, period: str, execution: date) -> PaymentRun:
     with world.unit() as ctx:
-        return start_run(ctx, RunRequest(kind, period, execution), payer=PAYER).run
+        made = start_run(ctx, RunRequest(kind, period, execution), payer=PAYER).run
+        assert made is not None
+        return made
 
 
 def engine_total(world: World, dossier_id: Any, last: str) -> Decimal:

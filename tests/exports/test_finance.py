@@ -234,3 +234,53 @@ def test_every_dangerous_start_is_made_inert_in_both_formats(tmp_path: Path) -> 
     }
     for payload in ("=cmd|'/c calc'!A0", "+33 1 23", "-2+3", "@SUM(A1)", "\tTab"):
         assert f"'{payload}" in values and payload not in values
+
+
+def test_every_euro_of_the_run_is_in_one_state() -> None:
+    run = fixed_run()
+    check = reconcile(run)
+    assert check.ok
+    states = check.states
+    assert (states.count("paid"), states.amount("paid")) == (2, Decimal("1309.92"))
+    assert states.amount("offset") == Decimal("50.00")
+    assert states.amount("debt_open") == Decimal("100.00")
+    assert states.transfers_total() == check.batches_total
+
+    refused = dataclasses.replace(run.transfers[0], status="returned", reissued=True)
+    returned = dataclasses.replace(run.transfers[1], status="returned")
+    moved = reconcile(dataclasses.replace(run, transfers=(refused, returned)))
+    assert moved.ok
+    assert moved.states.amount("reissued") == Decimal("1009.92")
+    assert moved.states.amount("returned") == Decimal("300.00")
+    assert moved.states.amount("paid") == 0
+
+    text = csv_bytes(SUMMARY_COLUMNS, summary_dicts(summarise(run_rows(run)), moved)).decode(
+        "utf-8-sig"
+    )
+    assert "États;;Rejeté ou retourné, puis réémis;1;1009,92\r\n" in text
+    assert "États;;Retourné par la banque (camt.054), à réémettre;1;300,00\r\n" in text
+    assert "Contrôle;;Total des états des virements (= virements = lots);2;1309,92\r\n" in text
+
+
+def test_a_transfer_in_an_unknown_state_is_refused() -> None:
+    run = fixed_run()
+    odd = dataclasses.replace(run.transfers[0], status="lost")
+    check = reconcile(dataclasses.replace(run, transfers=(odd, run.transfers[1])))
+    assert not check.ok
+    assert any("état inconnu" in p for p in check.problems)
+    assert any("les états des virements font" in p for p in check.problems)
+    unknown_debt = dataclasses.replace(run, debts=(CarriedDebt(DOSSIER_B, Decimal("100.00"), "?"),))
+    assert any(
+        "trop-perçu reporté a un état inconnu" in p for p in reconcile(unknown_debt).problems
+    )
+
+
+def test_a_corrected_batch_takes_its_transfers_out_of_the_rejected_one() -> None:
+    run = fixed_run()
+    [batch] = run.batches
+    rejected = dataclasses.replace(
+        batch, status="rejected_by_bank", withdrawn_count=2, withdrawn=Decimal("1309.92")
+    )
+    corrected = dataclasses.replace(batch, message_id="REMU0000000000000000000000000002")
+    assert reconcile(dataclasses.replace(run, batches=(rejected, corrected))).ok
+    assert not reconcile(dataclasses.replace(run, batches=(batch, corrected))).ok

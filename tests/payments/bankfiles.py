@@ -112,3 +112,48 @@ def pain002(
   </CstmrPmtStsRpt>
 </Document>
 """.encode()
+
+
+def pain002_group(
+    message_id: str,
+    original_message_id: str,
+    *,
+    group_status: str,
+    code: str | None = None,
+    block_status: str | None = None,
+    rejects: list[tuple[str, Decimal, str]] | None = None,
+    version: str = "03",
+) -> bytes:
+    """A pain.002.001.03 or .10 with a group status (RJCT: the whole file; ACSC: all
+    accepted), optionally a payment-block status and transaction lines, as banks send them."""
+    reason = f"<StsRsnInf><Rsn><Cd>{code}</Cd></Rsn></StsRsnInf>" if code else ""
+    group_reason = reason if block_status is None else ""
+    block_reason = reason if block_status is not None else ""
+    details = "".join(
+        _PAIN_TX.format(index=i, e2e=e, amount=f"{a:.2f}", code=c)
+        for i, (e, a, c) in enumerate(rejects or [], start=1)
+    )
+    block = ""
+    if block_status is not None or details:
+        status = f"<PmtInfSts>{block_status}</PmtInfSts>" if block_status else ""
+        block = f"""    <OrgnlPmtInfAndSts>
+      <OrgnlPmtInfId>{default_payment_information_id(original_message_id, 1)}</OrgnlPmtInfId>
+      {status}{block_reason}
+{details}    </OrgnlPmtInfAndSts>
+"""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.{version}">
+  <CstmrPmtStsRpt>
+    <GrpHdr>
+      <MsgId>{message_id}</MsgId>
+      <CreDtTm>2024-05-07T08:15:00+02:00</CreDtTm>
+    </GrpHdr>
+    <OrgnlGrpInfAndSts>
+      <OrgnlMsgId>{original_message_id}</OrgnlMsgId>
+      <OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId>
+      <GrpSts>{group_status}</GrpSts>
+      {group_reason}
+    </OrgnlGrpInfAndSts>
+{block}  </CstmrPmtStsRpt>
+</Document>
+""".encode()

@@ -10,7 +10,26 @@ ON = date(2025, 4, 28)
 def test_table_holds_every_code_of_the_specification() -> None:
     expected = {"AC01", "AC04", "AC06", "AG01", "AM05", "BE04", "MD07", "MS02", "MS03", "RC01"}
     expected |= {"RR01", "RR02", "RR03", "RR04"}
+    expected |= TECHNICAL
     assert set(reason_codes(ON)) == expected
+
+
+TECHNICAL = {"AG02", "AM10", "AM18", "CH03", "DT01", "DU01", "DU02", "DU05", "FF01", "FF05"}
+TECHNICAL |= {"TM01"}
+
+
+@pytest.mark.parametrize("code", sorted(TECHNICAL))
+def test_technical_reasons_blame_the_file_not_the_trainee(code: str) -> None:
+    reason = reason_code(code, on=ON)
+    assert reason is not None and reason.technical
+    assert not reason.block_bank_details and not reason.reissue_allowed
+    assert "lot corrigé" in reason.action
+
+
+@pytest.mark.parametrize("code", ["AC01", "AC04", "AM05", "MD07", "MS03", "RC01"])
+def test_trainee_reasons_are_not_technical(code: str) -> None:
+    reason = reason_code(code, on=ON)
+    assert reason is not None and not reason.technical
 
 
 @pytest.mark.parametrize("code", ["AM05", "MD07", "RR01", "RR02", "RR03", "RR04"])

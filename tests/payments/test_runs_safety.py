@@ -108,6 +108,7 @@ def test_two_runs_started_at_once_make_one_run(world: World) -> None:
             with world.unit() as ctx:
                 request = RunRequest(RunKind.MONTHLY, "2024-04", date(2024, 5, 8))
                 outcome = start_run(ctx, request, payer=PAYER)
+                assert outcome.run is not None
                 outcomes.append((outcome.run.id, outcome.created))
         except BaseException as error:  # reported below
             errors.append(error)

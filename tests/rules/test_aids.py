@@ -168,3 +168,38 @@ def test_aid_with_unknown_status_approval_or_start(field: str, path: str) -> Non
     result = run(request(**{field: ...}, aid_requests=[equipment()]))
     assert result.aid_decisions[0].decision is Decision.INCOMPLETE
     assert path in result.missing
+
+
+@pytest.mark.parametrize(
+    "aid",
+    [equipment(day="2019-08-31"), licence(day="2019-08-31"), equipment(day="2001-01-15")],
+)
+def test_an_aid_dated_before_the_parameters_life_is_decided_out_of_period(
+    aid: dict[str, Any],
+) -> None:
+    """Before the first value of the request window (2019-09-01): decided, never an error."""
+    result = run(request(aid_requests=[aid])).to_dict()
+    [decision] = result["aid_decisions"]
+    assert (decision["decision"], decision["amount"]) == ("rejected", None)
+    assert decision["reasons"] == ["AID_OUT_OF_PERIOD"]
+    [reason] = [r for r in result["reasons"] if r["code"] == "AID_OUT_OF_PERIOD"]
+    assert "hors de la période couverte par le règlement" in reason["message"]
+    assert "1er septembre 2019" in reason["message"]
+
+
+def test_an_aid_dated_after_a_closed_parameter_is_decided_out_of_period() -> None:
+    import dataclasses
+    from datetime import date
+
+    from rules.parameters import ParameterStore, load_parameters
+
+    base = load_parameters()
+    closed = dataclasses.replace(base.parameter("equipment.rate"), closed_from=date(2024, 4, 1))
+    store = ParameterStore(
+        [closed if pid == "equipment.rate" else base.parameter(pid) for pid in base.ids]
+    )
+    result = run(request(aid_requests=[equipment(day="2024-04-02")]), parameters=store).to_dict()
+    [decision] = result["aid_decisions"]
+    assert decision["reasons"] == ["AID_OUT_OF_PERIOD"]
+    [reason] = [r for r in result["reasons"] if r["code"] == "AID_OUT_OF_PERIOD"]
+    assert "jusqu'au 1er avril 2024 exclu" in reason["message"]

@@ -24,6 +24,7 @@ from api.http.schemas.dossiers import (
     VitaleDocumentPut,
 )
 from api.http.views import document_view
+from payments.outstanding import money_owed
 from remuneration.domain.errors import FieldProblem, InvalidFacts, NotAllowed, NotFound
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services import dossiers
@@ -81,6 +82,7 @@ def _store(
         document,
         store=state.document_store,
         max_bytes=state.settings.max_upload_bytes,
+        money_owed=money_owed(ctx.session, dossier.id),
     )
     ctx.session.flush()
     return json_response(document_view(ctx, stored), etag=etag(dossier.version))

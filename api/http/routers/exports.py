@@ -18,7 +18,7 @@ from fastapi.responses import StreamingResponse
 
 from api.http.deps import require
 from api.http.routers._common import PROBLEM_RESPONSES, MonthPath, month_of_path, problem_doc
-from api.http.schemas.exports import ReconciliationView, SummaryLineView
+from api.http.schemas.exports import ReconciliationView, StateLineView, SummaryLineView
 from api.http.schemas.payments import money
 from exports.finance import NATURE_LABELS
 from exports.finance_exports import (
@@ -157,6 +157,10 @@ def month_reconciliation(
                 amount=money(line.amount),
             )
             for line in found.summary
+        ],
+        states=[
+            StateLineView(state=code, label=label, count=count, amount=money(amount))
+            for code, label, count, amount in check.states.lines()
         ],
     )
 

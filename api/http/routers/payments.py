@@ -1,4 +1,7 @@
-"""Payment runs and batches (finance): run, read, release (four eyes), download, cancel."""
+"""Payment runs and batches (finance): run, read, release (four eyes), download, cancel.
+
+Approval of batches prepared by the system account, corrected batches after a bank reject and
+the lists of runs and batches are in ``payments_batches``."""
 
 from __future__ import annotations
 
@@ -18,12 +21,20 @@ from api.http.routers.payments_common import (
     require_idempotency_key,
     run_view,
 )
-from api.http.schemas.payments import BatchCancellation, BatchRelease, BatchView, RunCreate, RunView
+from api.http.schemas.payments import (
+    BatchCancellation,
+    BatchRelease,
+    BatchView,
+    NoRunView,
+    RunCreate,
+    RunView,
+)
 from api.settings import payer_account
 from payments import (
     RunKind,
     RunRequest,
     cancel_batch,
+    downloadable_batch,
     file_chunks,
     get_batch,
     procedure_rules,
@@ -33,7 +44,6 @@ from payments import (
 from payments.batching import sepa_country_list
 from payments.models import PaymentRun
 from remuneration.domain.errors import NotFound
-from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
 
 __all__ = ["router"]
@@ -46,7 +56,10 @@ _KEYED: dict[int | str, dict[str, Any]] = {400: problem_doc("En-tête Idempotenc
     "/v1/payment-runs",
     status_code=201,
     response_model=RunView,
-    responses=_KEYED,
+    responses={
+        **_KEYED,
+        200: {"description": "Paie déjà faite (la première) ; ou rien à payer (NoRunView)"},
+    },
     summary="Lancer une paie (avances du jour ou mois échu) ; la relancer rend la première",
 )
 def create_run(
@@ -66,6 +79,16 @@ def create_run(
             payer=payer_account(settings),
         )
         run = outcome.run
+        if run is None:
+            return json_response(
+                NoRunView(
+                    kind=body.kind.value,
+                    period=body.period,
+                    status="nothing_to_pay",
+                    detail=f"Rien à payer : aucune avance due le {body.period} ; aucune paie "
+                    "n'est enregistrée.",
+                )
+            )
         return json_response(
             run_view(ctx, run),
             status=201 if outcome.created else 200,
@@ -175,22 +198,15 @@ def _stream(request: Request, batch_id: uuid.UUID) -> Iterator[bytes]:
 @router.get(
     "/v1/payment-batches/{batch_id}/file",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/xml": {}}}},
-    summary="Télécharger le fichier pain.001 du lot (mêmes octets ; téléchargement journalisé)",
+    responses={200: {"content": {"application/xml": {}}}, 409: problem_doc("Lot non libéré")},
+    summary="Télécharger le fichier pain.001 d'un lot libéré (mêmes octets ; journalisé)",
 )
 def download(
     request: Request,
     batch_id: uuid.UUID,
     ctx: Annotated[ServiceContext, Depends(require("payment_batches.download"))],
 ) -> StreamingResponse:
-    batch = get_batch(ctx, batch_id)
-    record_event(
-        ctx,
-        action="payment_batch.downloaded",
-        entity_type="payment_batch",
-        entity_id=batch.id,
-        after={"file_sha256": batch.file_sha256, "status": batch.status},
-    )
+    batch = downloadable_batch(ctx, batch_id, to="api")
     headers = {
         "Content-Disposition": f'attachment; filename="{batch.message_id}.xml"',
         "Cache-Control": "no-store",

@@ -11,6 +11,7 @@ from api.http.schemas.payments import (
     BankFileView,
     BankReturnView,
     BatchLink,
+    BatchSummary,
     BatchView,
     FileHeaderView,
     IbanChangeFlag,
@@ -19,7 +20,7 @@ from api.http.schemas.payments import (
     RunView,
     money,
 )
-from payments import read_header
+from payments import prepared_by_system, read_header
 from payments.models import BankFile, BankReturnRecord, Debt, Payment, PaymentBatch, PaymentRun
 from payments.queries import batches_of_run, revealed_payment_iban
 from remuneration.domain.errors import DomainError
@@ -29,6 +30,7 @@ from remuneration.services.context import Role, ServiceContext
 __all__ = [
     "IdempotencyKeyRequired",
     "bank_file_view",
+    "batch_summary_view",
     "batch_view",
     "overpayment_view",
     "payment_view",
@@ -126,6 +128,9 @@ def batch_view(ctx: ServiceContext, batch: PaymentBatch) -> BatchView:
         ),
         prepared_by=batch.prepared_by,
         prepared_at=as_utc(batch.prepared_at),
+        needs_approval=prepared_by_system(ctx, batch),
+        approved_by=batch.approved_by,
+        approved_at=as_utc_or_none(batch.approved_at),
         released_by=batch.released_by,
         released_at=as_utc_or_none(batch.released_at),
         cancelled_by=batch.cancelled_by,
@@ -133,6 +138,27 @@ def batch_view(ctx: ServiceContext, batch: PaymentBatch) -> BatchView:
         cancellation_reason=batch.cancellation_reason,
         replaces_batch_id=batch.replaces_batch_id,
         iban_change_flags=_flags(ctx, batch),
+    )
+
+
+def batch_summary_view(ctx: ServiceContext, batch: PaymentBatch) -> BatchSummary:
+    return BatchSummary(
+        id=batch.id,
+        run_id=batch.run_id,
+        status=batch.status,
+        message_id=batch.message_id,
+        execution_date=batch.execution_date,
+        number_of_transactions=batch.number_of_transactions,
+        control_sum=money(batch.control_sum),
+        needs_approval=prepared_by_system(ctx, batch),
+        prepared_by=batch.prepared_by,
+        prepared_at=as_utc(batch.prepared_at),
+        approved_by=batch.approved_by,
+        approved_at=as_utc_or_none(batch.approved_at),
+        released_by=batch.released_by,
+        released_at=as_utc_or_none(batch.released_at),
+        cancelled_by=batch.cancelled_by,
+        replaces_batch_id=batch.replaces_batch_id,
     )
 
 

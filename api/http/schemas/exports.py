@@ -13,6 +13,7 @@ from api.http.schemas.common import ResponseModel
 __all__ = [
     "DossierLetterKind",
     "ReconciliationView",
+    "StateLineView",
     "SummaryLineView",
 ]
 
@@ -27,6 +28,15 @@ class DossierLetterKind(StrEnum):
 class SummaryLineView(ResponseModel):
     programme: str
     nature: str
+    label: str
+    count: int
+    amount: str
+
+
+class StateLineView(ResponseModel):
+    """Where euros of the month are: paid, held, rejected, returned, re-issued, offset, debts."""
+
+    state: str
     label: str
     count: int
     amount: str
@@ -50,3 +60,4 @@ class ReconciliationView(ResponseModel):
     batches_total: str
     problems: list[str]
     summary: list[SummaryLineView]
+    states: list[StateLineView]

@@ -29,16 +29,21 @@ __all__ = [
     "BankFileView",
     "BankReturnView",
     "BatchCancellation",
+    "BatchCorrection",
     "BatchLink",
+    "BatchList",
     "BatchRelease",
+    "BatchSummary",
     "BatchView",
     "FileHeaderView",
     "IbanChangeFlag",
+    "NoRunView",
     "OverpaymentList",
     "OverpaymentView",
     "PaymentList",
     "PaymentView",
     "RunCreate",
+    "RunList",
     "RunView",
     "Waiver",
 ]
@@ -119,6 +124,12 @@ class BatchView(ResponseModel):
     file_header: FileHeaderView
     prepared_by: uuid.UUID | None
     prepared_at: UtcDatetime
+    needs_approval: bool = Field(
+        description="Lot préparé par le compte système : une personne l'approuve, une autre le "
+        "libère."
+    )
+    approved_by: uuid.UUID | None
+    approved_at: UtcDatetime | None
     released_by: uuid.UUID | None
     released_at: UtcDatetime | None
     cancelled_by: uuid.UUID | None
@@ -126,6 +137,56 @@ class BatchView(ResponseModel):
     cancellation_reason: str | None
     replaces_batch_id: uuid.UUID | None
     iban_change_flags: list[IbanChangeFlag]
+
+
+class BatchSummary(ResponseModel):
+    """One batch in a list: status, totals, who prepared, approved and released it."""
+
+    id: uuid.UUID
+    run_id: uuid.UUID
+    status: str
+    message_id: str
+    execution_date: date
+    number_of_transactions: int
+    control_sum: str
+    needs_approval: bool
+    prepared_by: uuid.UUID | None
+    prepared_at: UtcDatetime
+    approved_by: uuid.UUID | None
+    approved_at: UtcDatetime | None
+    released_by: uuid.UUID | None
+    released_at: UtcDatetime | None
+    cancelled_by: uuid.UUID | None
+    replaces_batch_id: uuid.UUID | None
+
+
+class BatchList(ResponseModel):
+    items: list[BatchSummary]
+    total: int
+    page: int
+    page_size: int
+
+
+class RunList(ResponseModel):
+    items: list[RunView]
+    total: int
+    page: int
+    page_size: int
+
+
+class NoRunView(ResponseModel):
+    """An advance run that found nothing to pay: no run is recorded."""
+
+    kind: str
+    period: str
+    status: str = Field(description="nothing_to_pay")
+    detail: str
+
+
+class BatchCorrection(RequestModel):
+    """The execution date of the corrected batch (after a file-level or technical reject)."""
+
+    execution_date: BoundedDate
 
 
 class BatchRelease(RequestModel):

@@ -50,6 +50,7 @@ class Category(StrEnum):
     DOSSIER_INCOMPLETE = "dossier_incomplete"
     ATTENDANCE_MISSING = "attendance_missing"
     OVERPAYMENT = "overpayment"
+    BANK_FILE = "bank_file"
     COMPLAINT = "complaint"
     INFORMATION = "information"
     OTHER = "other"
@@ -128,6 +129,7 @@ CATEGORY_LABELS = MappingProxyType(
         Category.DOSSIER_INCOMPLETE: "dossier incomplet",
         Category.ATTENDANCE_MISSING: "état de présence manquant",
         Category.OVERPAYMENT: "trop-perçu",
+        Category.BANK_FILE: "fichier bancaire à traiter (finance)",
         Category.COMPLAINT: "réclamation",
         Category.INFORMATION: "demande d'information",
         Category.OTHER: "autre",

@@ -43,7 +43,12 @@ from remuneration.cases.services.messages import add_note, record_message
 from remuneration.cases.services.metrics import MetricsReport, queue_metrics
 from remuneration.cases.services.sla import SweepReport, case_clocks, refresh_sla, sweep_sla
 from remuneration.cases.services.teams import add_absence, create_team, find_team, set_agent
-from remuneration.cases.services.workflow import apply_case_macro, change_status, merge_cases
+from remuneration.cases.services.workflow import (
+    apply_case_macro,
+    change_status,
+    merge_cases,
+    preview_case_macro,
+)
 
 __all__ = [
     "AutomaticReport",
@@ -80,6 +85,7 @@ __all__ = [
     "list_entries",
     "list_events",
     "merge_cases",
+    "preview_case_macro",
     "queue_metrics",
     "record_message",
     "refresh_sla",

@@ -38,7 +38,7 @@ from remuneration.cases.services.transitions import apply_transition, set_milest
 from remuneration.db.models import AuditEvent, Trainee
 from remuneration.domain.timezone import as_utc
 
-__all__ = ["apply_case_macro", "change_status", "merge_cases"]
+__all__ = ["apply_case_macro", "change_status", "merge_cases", "preview_case_macro"]
 
 
 def _check_resolution(cctx: CaseContext, case: Case) -> None:
@@ -108,6 +108,13 @@ def _macro_plan(cctx: CaseContext, case: Case, key: str, values: Mapping[str, st
             now=cctx.now,
             calendar=config.calendar,
         )
+
+
+def preview_case_macro(
+    cctx: CaseContext, case: Case, key: str, *, values: Mapping[str, str]
+) -> MacroPlan:
+    """What ``apply_case_macro`` would do (message, moves, note, reminder), changing nothing."""
+    return _macro_plan(cctx, case, key, values)
 
 
 def apply_case_macro(

@@ -9,6 +9,7 @@ from remuneration.db.models.attendance import AttendanceStatement, AttendanceSta
 from remuneration.db.models.audit import AuditEvent
 from remuneration.db.models.case_requests import CaseRequest
 from remuneration.db.models.catalogue import Trainee, Training, TrainingOrganisation
+from remuneration.db.models.console import ConsoleSession, UserPassword
 from remuneration.db.models.dossiers import AidRequest, Decision, Document, Dossier, Exit
 from remuneration.db.models.jobs import AttendanceReminder, JobLease, JobRun
 
@@ -20,6 +21,7 @@ __all__ = [
     "AttendanceStatementLine",
     "AuditEvent",
     "CaseRequest",
+    "ConsoleSession",
     "Decision",
     "Document",
     "Dossier",
@@ -31,4 +33,5 @@ __all__ = [
     "Training",
     "TrainingOrganisation",
     "User",
+    "UserPassword",
 ]

@@ -237,8 +237,8 @@ def test_csv_french_excel_profile(metrics: QueueMetrics) -> None:
     assert lines[0] == ";".join(CSV_HEADER)
     assert lines[-1] == ""
     body = lines[1:-1]
-    # 3 statuses + 9 categories + 2 clocks x (1 + 4 agents + 3 teams) x 3 + 2 x 3 + 4 weeks x 2.
-    assert len(body) == 3 + 9 + 48 + 6 + 8
+    # 3 statuses + 10 categories + 2 clocks x (1 + 4 agents + 3 teams) x 3 + 2 x 3 + 4 weeks x 2.
+    assert len(body) == 3 + 10 + 48 + 6 + 8
     expected_lines = [
         "Stock;statut;nouveau;dossiers;1",
         "Stock;motif;paiement non reçu;dossiers;2",

@@ -1,0 +1,72 @@
+"""The counters of the home page and of the tabs: one query each, read in the page's session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.http.console.dossier_queries import DOSSIER_TABS, DossierFilters, tab_counts
+from api.http.console.queue_labels import QUEUE_TABS
+from payments.models import Debt, PaymentBatch
+from payments.vocabulary import BatchStatus, DebtStatus
+from remuneration.cases.services import CaseContext, CaseQuery, list_cases
+from remuneration.services.context import ServiceContext
+
+__all__ = ["Counter", "dossier_counters", "finance_counters", "queue_counters"]
+
+
+@dataclass(frozen=True, slots=True)
+class Counter:
+    """One figure with its label and the page that lists what it counts."""
+
+    label: str
+    count: int
+    href: str
+
+
+def dossier_counters(session: Session, today: date) -> list[Counter]:
+    """Dossiers per tab of the instructors' list."""
+    counts = tab_counts(session, DossierFilters(), today)
+    return [
+        Counter(label, counts[tab], f"/dossiers?onglet={tab}")
+        for tab, label in DOSSIER_TABS.items()
+        if tab != "tous"
+    ]
+
+
+def queue_counters(ctx: ServiceContext) -> list[Counter]:
+    """Cases per tab of the queue, as the queue's own filters count them."""
+    cctx = CaseContext.of(ctx)
+    return [
+        Counter(
+            tab.label,
+            list_cases(cctx, CaseQuery(view=tab.view, category=tab.category, page_size=1)).total,
+            f"/file?vue={tab.key}",
+        )
+        for tab in QUEUE_TABS
+    ]
+
+
+def finance_counters(session: Session) -> list[Counter]:
+    """Batches waiting for release, batches released, open overpayments."""
+    rows = session.execute(select(PaymentBatch.status, func.count()).group_by(PaymentBatch.status))
+    batches: dict[str, int] = {status: count for status, count in rows}
+    open_debts = session.scalar(
+        select(func.count()).select_from(Debt).where(Debt.status == DebtStatus.OPEN.value)
+    )
+    return [
+        Counter(
+            "Lots à libérer",
+            batches.get(BatchStatus.PREPARED.value, 0),
+            "/finance/lots?statut=prepared",
+        ),
+        Counter(
+            "Lots libérés",
+            batches.get(BatchStatus.RELEASED.value, 0),
+            "/finance/lots?statut=released",
+        ),
+        Counter("Indus ouverts", open_debts or 0, "/finance/indus"),
+    ]

@@ -1,0 +1,125 @@
+"""Rendering pages and fragments: one Jinja2 environment, French formats, htmx partials.
+
+A page is rendered whole for a plain request; for an htmx request (`HX-Request` header) naming a
+block, only that block is rendered (jinja2-fragments), so the same template serves both.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2_fragments import render_block
+
+from api.http.console.labels import WORDS
+from api.http.console.navigation import menu_for
+from remuneration.domain.timezone import PARIS
+from remuneration.services.context import Role
+
+__all__ = ["ROLE_LABELS", "environment", "euros", "render"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+ROLE_LABELS = {
+    Role.INSTRUCTOR: "Instruction",
+    Role.RELATION_USAGERS: "Relation usagers",
+    Role.FINANCE: "Finance",
+    Role.SUPERVISOR: "Encadrement",
+    Role.ADMIN: "Administration",
+    Role.ORGANISATION: "Organisme de formation",
+}
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+_THIN_SPACE = "\u202f"
+
+
+def euros(amount: Decimal | str | None) -> str:
+    """`1 234,56 €` (narrow no-break space for thousands); an unknown amount says so."""
+    if amount is None:
+        return "inconnu"
+    amount = Decimal(amount)
+    sign = "-" if amount < 0 else ""
+    units, _, cents = f"{abs(amount):.2f}".partition(".")
+    groups: list[str] = []
+    while units:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    return f"{sign}{_THIN_SPACE.join(groups)},{cents}\u00a0€"
+
+
+def french_date(value: date | None) -> str:
+    """`6 décembre 2026`."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.astimezone(PARIS).date()
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def french_datetime(value: datetime | None) -> str:
+    """`6 décembre 2026 à 14 h 05` in Paris time."""
+    if value is None:
+        return "—"
+    moment = value.astimezone(PARIS)
+    return f"{french_date(moment.date())} à {moment.hour} h {moment.minute:02d}"
+
+
+def environment() -> Environment:
+    """The console's template environment (autoescaped HTML, undefined names are errors)."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["euros"] = euros
+    env.filters["date_fr"] = french_date
+    env.filters["datetime_fr"] = french_datetime
+    env.globals["ROLE_LABELS"] = ROLE_LABELS
+    env.globals["WORDS"] = WORDS
+    env.globals["ROLE_LABELS_BY_VALUE"] = {role.value: label for role, label in ROLE_LABELS.items()}
+    return env
+
+
+_ENV = environment()
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    block: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The page (or, for an htmx request, its `block`) as an HTML response, never cached."""
+    values = {"request": request, **context}
+    values.setdefault("desk", None)
+    values.setdefault("current", "")
+    values["menu"] = menu_for(values["desk"]) if values["desk"] is not None else []
+    if block is not None and request.headers.get("hx-request") == "true":
+        body = render_block(_ENV, template, block, **values)
+    else:
+        body = _ENV.get_template(template).render(**values)
+    response = HTMLResponse(body, status_code=status, headers=headers)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,35 @@
+"""Driving the console like a browser: sign in through the form, keep the cookie, send the
+CSRF token found in the page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["csrf_of", "login_token_of", "sign_in"]
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_LOGIN = re.compile(r'name="login_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form of a page."""
+    found = _CSRF.search(html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def login_token_of(html: str) -> str:
+    """The login token of the sign-in form."""
+    found = _LOGIN.search(html)
+    assert found, "no login token in the sign-in page"
+    return found.group(1)
+
+
+def sign_in(client: Any, name: str, password: str, suite: str | None = None) -> Any:
+    """Fill and send the sign-in form; the response (303 on success) is returned."""
+    page = client.get("/connexion")
+    form = {"name": name, "password": password, "login_token": login_token_of(page.text)}
+    if suite is not None:
+        form["suite"] = suite
+    return client.post("/connexion", data=form, follow_redirects=False)

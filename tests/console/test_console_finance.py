@@ -1,0 +1,181 @@
+"""Finance's day in the console, on the demo data: run the month, check the batch, release it
+with four eyes (the total retyped), download the file, import the bank's rejects, export."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from payments.models import Payment, PaymentBatch
+from remuneration.db.models import AuditEvent
+from remuneration.demo.loader import SECOND_FINANCE
+from tests.console.conftest import DemoConsole
+from tests.console.support import csrf_of
+from tests.payments.bankfiles import pain002
+
+_BATCH_LINK = re.compile(r'href="/finance/lots/([0-9a-f-]{36})"')
+
+
+def _french(amount: Decimal) -> str:
+    units, _, cents = f"{amount:.2f}".partition(".")
+    groups: list[str] = []
+    while units:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    return f"{' '.join(groups)},{cents} €"
+
+
+def _actions(demo: DemoConsole) -> list[str]:
+    with demo.session() as session:
+        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_run_release_with_four_eyes_download_import_and_export(demo: DemoConsole) -> None:
+    preparer = demo.agent("demo-finance")
+    page = preparer.get("/finance/paies")
+    assert page.status_code == 200
+    form = {
+        "csrf_token": csrf_of(page.text),
+        "kind": "monthly",
+        "period": "2026-11",
+        "execution_date": "2026-12-02",
+    }
+    started = preparer.post("/finance/paies", data=form, follow_redirects=False)
+    assert started.status_code == 303, started.text
+    run_page = preparer.get(started.headers["location"])
+    assert "Paie mensuelle 2026-11" in run_page.text
+    found = _BATCH_LINK.search(run_page.text)
+    assert found, run_page.text
+    batch_id = uuid.UUID(found.group(1))
+    again = preparer.post("/finance/paies", data=form, follow_redirects=False)
+    assert again.headers["location"] == started.headers["location"]  # a run is made once
+
+    batch_page = preparer.get(f"/finance/lots/{batch_id}")
+    assert "Vous avez préparé ce lot" in batch_page.text
+    assert "Préparé, à libérer" in batch_page.text
+    with demo.session() as session:
+        batch = session.get(PaymentBatch, batch_id)
+        assert batch is not None
+        count, total = batch.number_of_transactions, batch.control_sum
+        first = session.scalars(
+            select(Payment).where(Payment.batch_id == batch.id).order_by(Payment.end_to_end_id)
+        ).first()
+        assert first is not None
+        message_id, e2e, amount = batch.message_id, first.end_to_end_id, first.amount
+    assert _french(total).replace(" ", "\u202f").replace("\u202f€", "\u00a0€") in batch_page.text
+
+    early = preparer.get(f"/finance/lots/{batch_id}/fichier")
+    assert early.status_code == 409  # downloaded once released only
+    token = csrf_of(batch_page.text)
+    own = preparer.post(
+        f"/finance/lots/{batch_id}/liberation",
+        data={"csrf_token": token, "number_of_transactions": str(count), "control_sum": str(total)},
+    )
+    assert own.status_code == 422
+    assert "quatre yeux" in own.text
+
+    releaser = demo.agent(SECOND_FINANCE)
+    page = releaser.get(f"/finance/lots/{batch_id}")
+    assert "Libérer le lot" in page.text
+    token = csrf_of(page.text)
+    wrong = releaser.post(
+        f"/finance/lots/{batch_id}/liberation",
+        data={
+            "csrf_token": token,
+            "number_of_transactions": str(count),
+            "control_sum": _french(total + Decimal("0.01")),
+        },
+    )
+    assert wrong.status_code == 422
+    assert "ne sont pas ceux de l'en-tête" in html.unescape(wrong.text)
+    assert 'aria-invalid="true"' in wrong.text
+    unreadable = releaser.post(
+        f"/finance/lots/{batch_id}/liberation",
+        data={"csrf_token": token, "number_of_transactions": "douze", "control_sum": "x"},
+    )
+    assert "Saisissez un nombre entier" in unreadable.text
+    with demo.session() as session:
+        assert session.get(PaymentBatch, batch_id).status == "prepared"  # type: ignore[union-attr]
+
+    released = releaser.post(
+        f"/finance/lots/{batch_id}/liberation",
+        data={
+            "csrf_token": token,
+            "number_of_transactions": str(count),
+            "control_sum": _french(total),
+        },
+        follow_redirects=True,
+    )
+    assert released.status_code == 200
+    assert "Lot libéré" in released.text
+    assert "Paul Payeur (démo)" in released.text
+
+    file = releaser.get(f"/finance/lots/{batch_id}/fichier")
+    assert file.status_code == 200
+    assert file.headers["content-type"].startswith("application/xml")
+    assert hashlib.sha256(file.content).hexdigest() == file.headers["x-content-sha256"]
+    assert file.content.startswith(b"<?xml")
+
+    returns = releaser.get("/finance/retours")
+    bank_file = pain002("REJ-CONSOLE-1", message_id, [(e2e, amount, "AC04")])
+    upload = releaser.post(
+        "/finance/retours",
+        data={"csrf_token": csrf_of(returns.text)},
+        files={"fichier": ("rejets.xml", bank_file, "application/xml")},
+    )
+    assert upload.status_code == 201, upload.text
+    assert "Fichier importé : 1 rejet" in upload.text
+    assert "Rapproché" in upload.text
+    twice = releaser.post(
+        "/finance/retours",
+        data={"csrf_token": csrf_of(returns.text)},
+        files={"fichier": ("rejets.xml", bank_file, "application/xml")},
+    )
+    assert twice.status_code == 200
+    assert "déjà été importé" in twice.text
+    junk = releaser.post(
+        "/finance/retours",
+        data={"csrf_token": csrf_of(returns.text)},
+        files={"fichier": ("note.xml", b"<pas-un-fichier-bancaire/>", "application/xml")},
+    )
+    assert junk.status_code == 422
+    assert "resume-erreurs" in junk.text
+
+    report = releaser.get("/finance/exports?periode=2026-11")
+    assert "Rapproché au centime" in report.text
+    csv = releaser.get("/finance/exports/mois/2026-11?contenu=detail&format=csv")
+    assert csv.status_code == 200
+    assert csv.headers["content-type"].startswith("text/csv")
+    xlsx = releaser.get("/finance/exports/mois/2026-11?contenu=synthese&format=xlsx")
+    assert xlsx.content.startswith(b"PK")
+    bad = releaser.get("/finance/exports?periode=novembre")
+    assert bad.status_code == 422
+
+    actions = _actions(demo)
+    for action in (
+        "payment_run.completed",
+        "payment_batch.released",
+        "payment_batch.downloaded",
+        "bank_file.imported",
+    ):
+        assert action in actions, action
+
+
+def test_lists_and_missing_objects(demo: DemoConsole) -> None:
+    finance = demo.agent("demo-finance")
+    assert finance.get("/finance/lots?statut=released").status_code == 200
+    missing = finance.get("/finance/lots/0b6f3c1e-4d7a-4c53-9a51-0f3e2f6c9d10")
+    assert missing.status_code == 404
+    assert "Lot de paiement introuvable." in missing.text
+    assert finance.get("/finance/paies/0b6f3c1e-4d7a-4c53-9a51-0f3e2f6c9d10").status_code == 404
+    instructor = demo.agent("demo-instructor")
+    refused = instructor.get("/finance/lots/0b6f3c1e-4d7a-4c53-9a51-0f3e2f6c9d10")
+    assert refused.status_code == 403
+    supervisor = demo.agent("demo-supervisor")
+    debts = supervisor.get("/finance/indus")
+    assert debts.status_code == 200
