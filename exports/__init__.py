@@ -6,9 +6,9 @@
   payments and debts → letters), ``letters.produce`` (one letter to PDF), ``letters.bulk``
   (every letter of a run, or of recent decisions, with a manifest);
 - ``exports.tabular``: CSV/XLSX writers (French Excel profile, formula-injection guard);
-- ``exports.finance`` / ``exports.finance_summary`` (pure rows, summary and reconciliation),
-  ``exports.finance_data`` (reading runs and recovery orders), ``exports.finance_exports``
-  (the finance files, refused when they do not reconcile with the batches);
+- ``exports.finance``: ``reconciliation``, ``states`` and ``summary`` (pure rows, where each
+  euro is, the month's summary), ``queries`` (reading runs and recovery orders), ``files`` (the
+  finance files, refused when they do not reconcile with the batches);
 - ``exports.errors``: the business errors of letters and exports.
 """
 

@@ -28,7 +28,7 @@ from typing import Any
 from api.rules_door import parameter_store, system_clock
 from api.settings import load_settings
 from exports.errors import ExportNotReconciled
-from exports.finance_exports import (
+from exports.finance.files import (
     ExportFile,
     ExportFormat,
     payment_run_export,

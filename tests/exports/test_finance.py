@@ -14,7 +14,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from exports.finance import (
+from exports.finance.files import ExportFile, ExportFormat, write_export
+from exports.finance.reconciliation import (
     RUN_COLUMNS,
     BatchData,
     CarriedDebt,
@@ -27,8 +28,7 @@ from exports.finance import (
     row_dict,
     run_rows,
 )
-from exports.finance_exports import ExportFile, ExportFormat, write_export
-from exports.finance_summary import SUMMARY_COLUMNS, summarise, summary_dicts
+from exports.finance.summary import SUMMARY_COLUMNS, summarise, summary_dicts
 from exports.tabular import csv_bytes
 
 DATA = Path(__file__).parent / "data"

@@ -14,9 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from exports.errors import ExportNotReconciled
-from exports.finance import reconcile, run_rows
-from exports.finance_data import load_run
-from exports.finance_exports import (
+from exports.finance.files import (
     ExportFormat,
     payment_run_export,
     period_check,
@@ -24,6 +22,8 @@ from exports.finance_exports import (
     recovery_orders_export,
     write_export,
 )
+from exports.finance.queries import load_run
+from exports.finance.reconciliation import reconcile, run_rows
 from payments import waive_overpayment
 from payments.models import Payment, PaymentBatch
 from rules.periods import Month

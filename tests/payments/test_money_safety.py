@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from exports.finance_exports import period_check, period_summary_export
+from exports.finance.files import period_check, period_summary_export
 from payments import (
     RunKind,
     RunRequest,

@@ -18,8 +18,7 @@ from api.http.console.rendering import render
 from api.http.console.routes_finance import not_found
 from api.http.deps import get_state
 from api.http.routers.payments_common import bank_file_view
-from exports.finance import NATURE_LABELS
-from exports.finance_exports import (
+from exports.finance.files import (
     ExportFile,
     ExportFormat,
     payment_run_export,
@@ -29,6 +28,7 @@ from exports.finance_exports import (
     record_download,
     write_export,
 )
+from exports.finance.reconciliation import NATURE_LABELS
 from payments import DebtStatus, import_bank_file, waive_overpayment
 from payments.models import BankFile, Debt
 from payments.queries import list_overpayments

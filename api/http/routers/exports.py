@@ -20,8 +20,7 @@ from api.http.deps import require
 from api.http.routers._common import PROBLEM_RESPONSES, MonthPath, month_of_path, problem_doc
 from api.http.schemas.exports import ReconciliationView, StateLineView, SummaryLineView
 from api.http.schemas.payments import money
-from exports.finance import NATURE_LABELS
-from exports.finance_exports import (
+from exports.finance.files import (
     ExportFile,
     ExportFormat,
     payment_run_export,
@@ -32,6 +31,7 @@ from exports.finance_exports import (
     recovery_orders_export,
     write_export,
 )
+from exports.finance.reconciliation import NATURE_LABELS
 from payments import DebtStatus
 from remuneration.services.context import ServiceContext
 

@@ -3,7 +3,7 @@ orders (ordres de reversement) finance issues for overpayments that can no longe
 
 The summary is a report, not a table to re-import: after the rows by programme and nature come
 a total and the control rows (transfers, batch control sums, difference, verdict), so that the
-file itself shows that it agrees with the batches sent to the bank. Pure, like ``finance``.
+file itself shows that it agrees with the batches sent to the bank. Pure, like ``reconciliation``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from exports.finance import NATURE_LABELS, FinanceRow, Reconciliation
-from exports.finance_states import TRANSFER_STATES
+from exports.finance.reconciliation import NATURE_LABELS, FinanceRow, Reconciliation
+from exports.finance.states import TRANSFER_STATES
 from exports.tabular import Column, ColumnKind
 
 __all__ = [

@@ -7,14 +7,14 @@ debt. The run's batch also carries re-issues of transfers the bank refused. So, 
     lines − offsets + carried debts + re-issues = transfers = control sums of the batches
 
 and, transfer by transfer, the rows attached to it add up to its amount; rows of a trainee who
-got no transfer add up to zero. Every euro is in exactly one state (``exports.finance_states``:
+got no transfer add up to zero. Every euro is in exactly one state (``exports.finance.states``:
 paid, held, rejected, returned, re-issued; offset; carried debts being offset, claimed by a
 recovery order, waived or settled), and the transfers' states add up to the batches.
 ``reconcile`` checks all of it to the cent; an export whose
 check fails is refused (``exports.errors.ExportNotReconciled``), so that finance never holds a
 spreadsheet that contradicts the bank files.
 
-Pure: the data arrive as frozen snapshots (``exports.finance_data`` reads them), so that the
+Pure: the data arrive as frozen snapshots (``exports.finance.queries`` reads them), so that the
 rows, the check and the golden files are tested without a database.
 """
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from exports.finance_states import StateTotals, debt_state, transfer_state
+from exports.finance.states import StateTotals, debt_state, transfer_state
 from exports.tabular import Column, ColumnKind
 from exports.wording import amount_in_figures
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from exports.finance import (
+from exports.finance.reconciliation import (
     BatchData,
     CarriedDebt,
     DossierInfo,
@@ -26,7 +26,7 @@ from exports.finance import (
     RunLineData,
     Transfer,
 )
-from exports.finance_summary import RecoveryOrderData
+from exports.finance.summary import RecoveryOrderData
 from payments.models import Debt, DebtOffset, Payment, PaymentBatch, PaymentLine, PaymentRun
 from payments.vocabulary import BatchStatus, PaymentStatus
 from remuneration.db.models import Dossier, Exit, Trainee, Training

@@ -19,9 +19,16 @@ from typing import IO
 from sqlalchemy.orm import Session
 
 from exports.errors import ExportNotReconciled
-from exports.finance import RUN_COLUMNS, FinanceRow, Reconciliation, reconcile, row_dict, run_rows
-from exports.finance_data import load_recovery_orders, load_run, runs_of_period
-from exports.finance_summary import (
+from exports.finance.queries import load_recovery_orders, load_run, runs_of_period
+from exports.finance.reconciliation import (
+    RUN_COLUMNS,
+    FinanceRow,
+    Reconciliation,
+    reconcile,
+    row_dict,
+    run_rows,
+)
+from exports.finance.summary import (
     RECOVERY_ORDER_COLUMNS,
     SUMMARY_COLUMNS,
     SummaryLine,
