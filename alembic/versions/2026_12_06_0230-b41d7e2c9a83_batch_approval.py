@@ -3,7 +3,7 @@ approver cannot be the releaser (CHECK constraint). A batch's status gets room f
 ``rejected_by_bank`` (a file-level or technical reject by the bank).
 
 Revision ID: b41d7e2c9a83
-Revises: e2f7a9c4d5b6
+Revises: b7c41e9d03a2
 Create Date: 2026-12-06 02:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b41d7e2c9a83"
-down_revision: str | None = "e2f7a9c4d5b6"
+down_revision: str | None = "b7c41e9d03a2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
