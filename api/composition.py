@@ -11,6 +11,7 @@ they share `api.settings`, `api.logging`, `api.rules_door` and `api.tokens`.
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -29,7 +30,7 @@ from api.rules_door import system_clock
 from api.scheduler import commands as scheduler_commands
 from api.scheduler.registry import build_registry
 from api.scheduler.status import job_states
-from api.settings import ENV_FILE, Settings, load_settings
+from api.settings import Settings, env_file, find_home, load_settings
 from remuneration.db.migrate import upgrade
 
 __all__ = ["build_parser", "create_app", "main"]
@@ -45,9 +46,28 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = system_clo
     return create_http_app(settings, clock=clock, job_states=states)
 
 
+def _port_is_free(host: str, port: int) -> bool:
+    """Whether ``host:port`` can be listened on now (checked before anything is created or a
+    token printed, so a taken port costs nothing)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def _serve(args: argparse.Namespace) -> int:
+    if not _port_is_free(args.host, args.port):
+        print(
+            f"remu serve : le port {args.port} est déjà utilisé sur {args.host}. Choisissez-en "
+            f"un autre : remu serve --port {args.port + 1} (ou make run PORT={args.port + 1}).",
+            file=sys.stderr,
+        )
+        return cli.EXIT_USAGE
+    print(f"remu serve : API sur http://{args.host}:{args.port}", file=sys.stderr)
     if args.demo:
-        ensure_local_secrets(ENV_FILE)
+        ensure_local_secrets(env_file(find_home()))
     settings = load_settings()
     configure_logging(json_lines=settings.log_json)
     upgrade(settings.database_url)

@@ -2,7 +2,7 @@
 
 Every record passes through `RedactingFilter`: a NIR, an IBAN, a bearer token, a JWT or an API
 key that slipped into a message, its arguments or a traceback is masked before any handler sees
-it (security-and-operations.md: logs never contain them).
+it (docs/security.md: logs never contain them).
 """
 
 from __future__ import annotations

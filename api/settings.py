@@ -3,15 +3,22 @@
 The service refuses to start with a missing, short or well-known secret: there is no default
 token secret and no default data key, ever. `remu demo` / `remu serve --demo` write random ones
 to `var/remu.env` (git-ignored, mode 600) for the embedded quick start.
+
+Every door finds `var/` the same way, whatever the current directory: `$REMU_HOME/var` when
+`REMU_HOME` is set, else the nearest `var/remu.env` from the current directory upwards, else
+`./var`. Relative paths of the SQLite file and of the document store are taken from there too,
+so `remu jobs list` in `docs/` reads the same database as `make run` at the root.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from payments import PayerAccount
 from payments.sepa import Pain001Version
@@ -19,14 +26,17 @@ from remuneration.services.protection import decode_master_key
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
-    "ENV_FILE",
+    "HOME_VARIABLE",
     "ConfigurationError",
     "Settings",
+    "env_file",
+    "find_home",
     "load_settings",
     "payer_account",
 ]
 
-ENV_FILE = Path("var/remu.env")
+HOME_VARIABLE = "REMU_HOME"
+_ENV_FILE = Path("var") / "remu.env"
 DEFAULT_DATABASE_URL = "sqlite+pysqlite:///var/remu.sqlite3"
 MINIMUM_SECRET_LENGTH = 32
 _KNOWN_WEAK = frozenset(
@@ -38,7 +48,7 @@ class Settings(BaseSettings):
     """Everything the API, the command line and the jobs need to know about their environment."""
 
     model_config = SettingsConfigDict(
-        env_prefix="REMU_", env_file=ENV_FILE, extra="ignore", populate_by_name=True
+        env_prefix="REMU_", env_file=None, extra="ignore", populate_by_name=True
     )
 
     database_url: str = Field(
@@ -109,18 +119,67 @@ class ConfigurationError(Exception):
     """The settings are missing or refused."""
 
 
+def find_home(start: Path | None = None) -> Path:
+    """The directory holding `var/`: `REMU_HOME`, else the nearest one from ``start`` (the
+    current directory) upwards with a `var/remu.env`, else ``start`` itself."""
+    explicit = os.environ.get(HOME_VARIABLE)
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        if (directory / _ENV_FILE).is_file():
+            return directory
+    return here
+
+
+def env_file(home: Path) -> Path:
+    """The local secrets file of an installation (`var/remu.env`)."""
+    return home / _ENV_FILE
+
+
+def _anchored(settings: Settings, home: Path) -> Settings:
+    """Relative paths (the SQLite file, the document store) taken from ``home``, not from the
+    current directory."""
+    updates: dict[str, object] = {}
+    url = make_url(settings.database_url)
+    database = url.database or ":memory:"
+    relative_file = not database.startswith(":") and not Path(database).is_absolute()
+    if url.get_backend_name() == "sqlite" and relative_file:
+        anchored = url.set(database=str(home / database))
+        updates["database_url"] = anchored.render_as_string(hide_password=False)
+    if not settings.document_store_dir.is_absolute():
+        updates["document_store_dir"] = home / settings.document_store_dir
+    return settings.model_copy(update=updates) if updates else settings
+
+
+def _where_looked(home: Path) -> str:
+    path = env_file(home)
+    if path.is_file():
+        return f"{path} (trouvé et lu)"
+    if os.environ.get(HOME_VARIABLE):
+        return f"{path} (REMU_HOME ; fichier absent)"
+    return (
+        f"{path}, puis var/remu.env dans chaque répertoire au-dessus "
+        "(absent ; REMU_HOME non défini)"
+    )
+
+
 def load_settings() -> Settings:
-    """The settings, or ConfigurationError with every problem in French."""
+    """The settings from the environment and `var/remu.env` (see `find_home`), or
+    ConfigurationError with every problem in French and where the file was looked for."""
+    home = find_home()
     try:
-        return Settings()  # values come from the environment
+        settings = Settings(_env_file=env_file(home))
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in item['loc'])} : {item['msg']}" for item in error.errors()
         )
         raise ConfigurationError(
             "Configuration refusée (définissez REMU_JWT_SECRET et REMU_DATA_KEY, ou lancez "
-            f"« remu demo » pour une démonstration locale) : {problems}"
+            f"« remu demo » pour une démonstration locale) : {problems}. "
+            f"Fichier de configuration cherché : {_where_looked(home)}."
         ) from error
+    return _anchored(settings, home)
 
 
 def payer_account(settings: Settings) -> PayerAccount:

@@ -1,6 +1,6 @@
 """French plain-language wording of amounts and dates for letters and messages to trainees.
 
-Letters follow FALC habits (cases.md): amounts are written in words *and* in figures, dates in
+Letters follow FALC habits (docs/cases.md): amounts are written in words *and* in figures, dates in
 words. Numbers in words follow the **traditional orthography** (the one taught before the 1990
 reform and still used on cheques and in administrative letters):
 

@@ -161,7 +161,7 @@ class Settlement:
 def settle(net: Decimal, debts: Sequence[DebtShare]) -> Settlement:
     """Offset a positive net against the oldest debts first; a negative net becomes a debt.
 
-    A payment of zero or less is never sent (rules.md section 7): the balance is carried.
+    A payment of zero or less is never sent (docs/rules.md section 7): the balance is carried.
     """
     if net <= 0:
         return Settlement(net, _ZERO, (), -net if net < 0 else _ZERO)

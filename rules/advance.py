@@ -1,4 +1,4 @@
-"""The €200 advance and its recovery on the remuneration (rules.md section 4)."""
+"""The €200 advance and its recovery on the remuneration (docs/rules.md section 4)."""
 
 from __future__ import annotations
 

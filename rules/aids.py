@@ -1,4 +1,4 @@
-"""Equipment and driving-licence aids, one-off and on request (rules.md section 6)."""
+"""Equipment and driving-licence aids, one-off and on request (docs/rules.md section 6)."""
 
 from __future__ import annotations
 

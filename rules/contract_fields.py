@@ -6,7 +6,7 @@ Everything else follows from this table: ``rules.contract`` walks it to read a r
 request builders of ``remuneration`` and ``payments`` write their requests through ``emit`` (an
 unknown field name there is a programming error, caught at once). Adding a fact is: one line
 here, one field on the matching named tuple of ``rules.facts``, the rule that uses it, and the
-builders that know its value (see ``docs/contract.md``).
+builders that know its value (``docs/architecture.md``, "How to add a fact").
 """
 
 from __future__ import annotations

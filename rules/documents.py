@@ -1,4 +1,4 @@
-"""The three documents of a dossier (rules.md section 2.1).
+"""The three documents of a dossier (docs/rules.md section 2.1).
 
 A document problem never rejects a dossier: it makes it incomplete until a good one arrives.
 """

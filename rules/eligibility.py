@@ -1,4 +1,4 @@
-"""Eligibility to the remuneration (rules.md section 2): every failing condition is reported."""
+"""Eligibility to the remuneration (docs/rules.md section 2): every failing condition counts."""
 
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ def _insertion(ev: Evaluation, req: EvaluationRequest) -> None:
 
 
 def check_eligibility(ev: Evaluation, req: EvaluationRequest) -> None:
-    """Evaluate every condition of rules.md section 2 on the known inputs."""
+    """Evaluate every condition of docs/rules.md section 2 on the known inputs."""
     _age(ev, req)
     _training(ev, req)
     status = req.trainee.status

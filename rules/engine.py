@@ -35,7 +35,7 @@ __all__ = [
     "result_to_json",
 ]
 
-#: Version of the rules as implemented (règlement v1 of rules.md) and of this engine.
+#: Version of the rules as implemented (règlement v1 of docs/rules.md) and of this engine.
 RULES_VERSION = "reglement-v1/engine-0.1.0"
 
 _DEFAULT: list[ParameterStore] = []
@@ -162,7 +162,7 @@ def granted_lines(req: EvaluationRequest, store: ParameterStore) -> tuple[Line, 
 
 
 def evaluate_request(req: EvaluationRequest, store: ParameterStore) -> EvaluationResult:
-    """Decide and compute for already-read facts (rules.md sections 2 to 7)."""
+    """Decide and compute for already-read facts (docs/rules.md sections 2 to 7)."""
     ev = Evaluation(store)
     check_eligibility(ev, req)
     failed = bool(ev.reasons)

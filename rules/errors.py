@@ -1,4 +1,4 @@
-"""Input errors: a malformed request is not a decision (evaluation-contract.md)."""
+"""Input errors: a malformed request is not a decision (docs/evaluation-contract.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Leaving the training and overpayments (rules.md sections 4 and 7)."""
+"""Leaving the training and overpayments (docs/rules.md sections 4 and 7)."""
 
 from __future__ import annotations
 

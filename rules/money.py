@@ -1,7 +1,7 @@
 """Money: the one rounding function and the contract's money format.
 
 The Region pays to the cent. Every amount is a `Decimal` computed exactly and rounded once per
-line, half up (0.005 -> 0.01), as `rules.md` section 3 requires; binary floats never appear.
+line, half up (0.005 -> 0.01), as `docs/rules.md` section 3 requires; binary floats never appear.
 """
 
 from __future__ import annotations

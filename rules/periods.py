@@ -1,4 +1,4 @@
-"""Calendar months and day counts used by the prorata rules (``d / D`` of rules.md section 3)."""
+"""Calendar months and day counts of the prorata rules (``d / D``, docs/rules.md section 3)."""
 
 from __future__ import annotations
 
@@ -35,9 +35,10 @@ class Month:
     _days: int = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if 1 <= self.month <= 12 and self.year >= 1:
-            object.__setattr__(self, "_first", date(self.year, self.month, 1))
-            object.__setattr__(self, "_days", calendar.monthrange(self.year, self.month)[1])
+        if not (1 <= self.month <= 12 and self.year >= 1):
+            raise ValueError(f"ce mois n'existe pas : {self.year:04d}-{self.month:02d}")
+        object.__setattr__(self, "_first", date(self.year, self.month, 1))
+        object.__setattr__(self, "_days", calendar.monthrange(self.year, self.month)[1])
 
     @classmethod
     def parse(cls, text: str) -> Month:
@@ -106,7 +107,7 @@ def days_between_inclusive(first: date, last: date) -> int:
 
 
 def age_on(birth_date: date, day: date) -> int:
-    """Age in completed years on ``day`` (rules.md section 2: one less before the birthday)."""
+    """Age in completed years on ``day`` (docs/rules.md section 2: one less before the birthday)."""
     years = day.year - birth_date.year
     if (day.month, day.day) < (birth_date.month, birth_date.day):
         years -= 1

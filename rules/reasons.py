@@ -1,4 +1,4 @@
-"""Stable reason codes of rules.md, with the rule each one comes from."""
+"""Stable reason codes of docs/rules.md, with the rule each one comes from."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class ReasonCode(StrEnum):
 
 
 _R = ReasonCode
-#: The rule identifier (section of rules.md) each code comes from.
+#: The rule identifier (section of docs/rules.md) each code comes from.
 RULE_OF: dict[ReasonCode, str] = {
     _R.AGE_BELOW_MINIMUM: "eligibility.age",
     _R.TRAINING_NOT_APPROVED: "eligibility.training_approved",

@@ -1,4 +1,4 @@
-"""Monthly remuneration (rules.md section 3) and mobility aid (section 5), line by line."""
+"""Monthly remuneration (docs/rules.md section 3) and mobility aid (section 5), line by line."""
 
 from __future__ import annotations
 
@@ -130,7 +130,7 @@ def _month_rates(ev: Evaluation, month: Month) -> _MonthRates:
 
 
 def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line:
-    """``R`` of rules.md section 3, rounded once at the end."""
+    """``R`` of docs/rules.md section 3, rounded once at the end."""
     month = s.month
     rates = _month_rates(ev, month)
     monthly, hours_per_month, hourly = rates.monthly, rates.hours_per_month, rates.hourly
@@ -207,7 +207,7 @@ def _explain_mobility(
 
 
 def mobility_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line | None:
-    """Mobility of rules.md section 5; ``None`` when the band or the hours give nothing."""
+    """Mobility of docs/rules.md section 5; ``None`` when the band or the hours give nothing."""
     if ctx.distance_km is None or s.scheduled_hours == 0:
         return None
     month = s.month

@@ -1,4 +1,4 @@
-"""Style rules of architecture.md that a linter does not see."""
+"""Style rules of docs/architecture.md that a linter does not see."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from api.cli import cases, exports, passwords, payments, privacy, rules
 from api.cli.localsecrets import ensure_local_secrets
 from api.rules_door import system_clock
-from api.settings import ENV_FILE, ConfigurationError, Settings, load_settings
+from api.settings import ConfigurationError, Settings, env_file, find_home, load_settings
 from api.tokens import issue_token
 from remuneration.db.migrate import upgrade
 from remuneration.db.models import User
@@ -135,7 +135,7 @@ def load_demo_if_needed(settings: Settings) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    ensure_local_secrets(ENV_FILE)
+    ensure_local_secrets(env_file(find_home()))
     settings = load_settings()
     upgrade(settings.database_url)
     print(

@@ -69,7 +69,7 @@ PERMISSIONS: Mapping[str, frozenset[Role]] = MappingProxyType(
         "exports.read": _FINANCE,
     }
 )
-"""permission → roles that hold it (security-and-operations.md, "People and roles")."""
+"""permission → roles that hold it (docs/security.md, "People and roles")."""
 
 
 def _actor_of(user: User) -> Actor:

@@ -41,7 +41,7 @@ def greeting(t: LetterTemplates, recipient: Recipient) -> str:
 
 
 def contact_section(t: LetterTemplates, contact: ServiceContact, reference: str | None) -> Section:
-    """How to reach the service: every letter to a trainee must say it (cases.md)."""
+    """How to reach the service: every letter to a trainee must say it (docs/cases.md)."""
     items = [
         t.text("common.contact_phone", phone=contact.phone, hours=contact.hours),
         t.text("common.contact_email", email=contact.email),

@@ -1,7 +1,7 @@
 """The last line of defence against a full NIR or IBAN in a letter.
 
 Letters go by post and e-mail, get scanned and forwarded: a full social security number (NIR) or
-bank account number (IBAN) in one is a personal-data breach (security-and-operations.md). The
+bank account number (IBAN) in one is a personal-data breach (docs/security.md). The
 builders only take masked values; this guard checks every final text of a letter anyway and
 refuses it if a full number slipped through (for instance inside an explanation).
 

@@ -1,7 +1,7 @@
 """Masking of personal data for display and logs (NIR, IBAN, identity numbers, secrets).
 
 The NIR and the IBAN are shown masked by default to every role that does not need them in full
-(security-and-operations.md): `2 94 02 ** *** *** 31` and `FR76 **** **** **** **** ***0 185`.
+(docs/security.md): `2 94 02 ** *** *** 31` and `FR76 **** **** **** **** ***0 185`.
 `redact_text` finds such values inside free text (log lines) and masks them as well.
 """
 

@@ -21,7 +21,7 @@ __all__ = ["Actor", "Role", "ServiceContext"]
 
 
 class Role(StrEnum):
-    """The roles of security-and-operations.md."""
+    """The roles of docs/security.md."""
 
     INSTRUCTOR = "instructor"
     RELATION_USAGERS = "relation_usagers"

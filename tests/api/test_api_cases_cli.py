@@ -11,16 +11,15 @@ from sqlalchemy import select
 
 from api.composition import main
 from remuneration.cases.models import CaseAgent, CaseAgentAbsence, CaseTeam
-from remuneration.db.session import make_engine, make_session_factory
-from tests.dbsupport import database_url_for, is_postgres
+from remuneration.db.session import make_engine, make_session_factory, sqlite_file_url
 
 
 def test_team_agent_absence_and_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = database_url_for(tmp_path)
-    if is_postgres(url):
-        pytest.skip("works on its own SQLite file; the API tests cover PostgreSQL")
+    # The command line on its own embedded SQLite file, in both test modes (the API tests cover
+    # PostgreSQL).
+    url = sqlite_file_url(tmp_path / "remu-cli.sqlite3")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("REMU_JWT_SECRET", secrets.token_urlsafe(48))

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from api.composition import main
 from api.settings import Settings
-from tests.dbsupport import database_url_for, is_postgres
+from remuneration.db.session import sqlite_file_url
 
 GOOD_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 GOOD_SECRET = secrets.token_urlsafe(48)
@@ -49,9 +49,9 @@ def test_the_service_refuses_to_start_without_secrets(
 def test_users_and_tokens_from_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = database_url_for(tmp_path)
-    if is_postgres(url):
-        pytest.skip("writes users into its own SQLite file; the API tests cover PostgreSQL")
+    # The command line on its own embedded SQLite file, in both test modes (the API tests cover
+    # PostgreSQL).
+    url = sqlite_file_url(tmp_path / "remu-cli.sqlite3")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("REMU_JWT_SECRET", GOOD_SECRET)

@@ -15,7 +15,7 @@ from tests.api.builders import (
     verified_documents,
 )
 
-# Expected result of the worked example (rules.md §3–6, example 01 of the contract).
+# Expected result of the worked example (docs/rules.md §3–6, example 01 of the contract).
 EXPECTED_LINES = [
     ("advance", "2024-03", "200.00"),
     ("remuneration", "2024-03", "473.33"),

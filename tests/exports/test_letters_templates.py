@@ -22,6 +22,7 @@ from exports.letters import (
     TrainingInfo,
     build_decision_letter,
     load_service_contact,
+    load_templates,
     render_letter,
 )
 from exports.letters.templates import DATA_DIRECTORY, fill, parse_templates
@@ -204,3 +205,64 @@ def test_names_the_font_cannot_draw_are_kept_readable(
     text = pdf_text(_letter(templates, contact, vietnamese, training))
     assert "Bonjour Nguyen Thi Ánh," in text
     assert "?" not in text.replace("Vous avez une question ?", "")
+
+
+def _broken(change: str) -> dict[str, Any]:
+    """The packaged templates with one mistake an editor of the file could make."""
+    data = _raw_templates()
+    if change == "no version":
+        del data["version"]
+    elif change == "reasons not a mapping":
+        data["reasons"] = ["NIR_MISMATCH"]
+    elif change == "reason without action":
+        data["reasons"]["NIR_MISMATCH"] = {"text": "Le NIR ne correspond pas."}
+    elif change == "blank reason":
+        data["reasons"]["NIR_MISMATCH"] = {"text": " ", "action": "Envoyez-nous votre carte."}
+    elif change == "no default missing text":
+        del data["missing"]["default"]
+    elif change == "a number as a text":
+        data["remedies"]["title"] = 42
+    elif change == "a date that is not a date":
+        data["in_force_from"] = "1er janvier 2025"
+    elif change == "a number as the date":
+        data["in_force_from"] = 20250101
+    return data
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("no version", "version et source"),
+        ("reasons not a mapping", "reasons : dictionnaire attendu"),
+        ("reason without action", "reasons.NIR_MISMATCH : clés text et action"),
+        ("blank reason", "reasons.NIR_MISMATCH : textes non vides"),
+        ("no default missing text", "missing.default"),
+        ("a number as a text", "remedies.title : texte ou liste"),
+        ("a date that is not a date", "in_force_from : date AAAA-MM-JJ"),
+        ("a number as the date", "in_force_from : date AAAA-MM-JJ"),
+    ],
+)
+def test_a_template_file_with_a_mistake_is_refused_naming_it(change: str, message: str) -> None:
+    with pytest.raises(TemplateError, match=re.escape(message)):
+        parse_templates(_broken(change))
+
+
+def test_asking_for_a_text_that_does_not_exist_is_an_error(templates: LetterTemplates) -> None:
+    with pytest.raises(TemplateError, match=re.escape("modèle inconnu : remedies.nope")):
+        templates.text("remedies.nope")
+    with pytest.raises(TemplateError, match="aucun texte pour le motif NOPE"):
+        templates.reason("NOPE")
+    list_key = next(k for k, v in templates.texts.items() if isinstance(v, tuple))
+    with pytest.raises(TemplateError, match="est une liste"):
+        templates.raw_text(list_key)
+    assert templates.lines(list_key) == tuple(templates.texts[list_key])
+    assert templates.missing_item("aid_requests[3].code_status") == templates.missing_item(
+        "aid_requests[0].code_status"
+    )
+
+
+def test_a_template_file_that_is_not_a_mapping_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "templates.yaml"
+    path.write_text("- une liste\n- pas des modèles\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match=re.escape("templates.yaml : dictionnaire attendu")):
+        load_templates(path)

@@ -23,28 +23,23 @@ from payments import PayerAccount
 from payments.sepa import Pain001Version
 from remuneration.db.models import Dossier, User
 from remuneration.db.session import make_session_factory
-from remuneration.demo.data import make_iban, make_nir, make_siret
+from remuneration.demo.data import make_iban
 from remuneration.domain.attendance import AttendanceEntry
 from remuneration.domain.vocabulary import DocumentKind
-from remuneration.services import attendance, catalogue, decisions, dossiers
+from remuneration.services import attendance, decisions, dossiers
 from remuneration.services.context import Actor, Role, ServiceContext
 from remuneration.services.document_store import DocumentStore
 from remuneration.services.documents import DocumentRequest, put_document
 from remuneration.services.inputs import (
     AidRequestInput,
     AttendanceLineInput,
-    DossierInput,
     ExitInput,
-    IdentityInput,
-    OrganisationInput,
     RibInput,
-    TraineeInput,
-    TrainingInput,
-    VitaleInput,
 )
 from remuneration.services.protection import FieldProtector
 from remuneration.services.users import create_user
 from rules.periods import Month
+from tests.builders import JOB_SEEKER, build_trainee, build_training, trainee_with_dossier
 from tests.dbsupport import MutableClock
 
 PAYER = PayerAccount(
@@ -132,29 +127,6 @@ def make_world(engine: Engine, directory: Any, now: datetime) -> World:
     return world
 
 
-def _documents(world: World, ctx: ServiceContext, dossier: Dossier, trainee: Any) -> str:
-    nir = make_nir(world.rng, sex=trainee.sex, birth_date=trainee.birth_date, department="14")
-    iban = make_iban(world.rng)
-    holder = f"MME {trainee.last_name.upper()} {trainee.first_names.upper()}"
-    for request in (
-        DocumentRequest(
-            kind=DocumentKind.IDENTITY,
-            verified=True,
-            identity=IdentityInput(
-                identity_type="cni", expiry_date=date(2033, 1, 1), number="X123456"
-            ),
-        ),
-        DocumentRequest(kind=DocumentKind.VITALE, verified=True, vitale=VitaleInput(nir=nir)),
-        DocumentRequest(
-            kind=DocumentKind.RIB,
-            verified=True,
-            rib=RibInput(iban=iban, bic="AGRIFRPP", holder=holder),
-        ),
-    ):
-        put_document(ctx, dossier, request, store=world.store, max_bytes=1_000_000)
-    return iban
-
-
 def granted_dossier(
     world: World,
     *,
@@ -168,71 +140,48 @@ def granted_dossier(
 ) -> dict[str, Any]:
     """A job seeker's dossier, granted, with its attendance statements; returns its ids."""
     with world.unit("supervisor") as ctx:
-        organisation = catalogue.create_organisation(
-            ctx, OrganisationInput(name="Organisme", siret=make_siret(world.rng))
-        )
-        training = catalogue.create_training(
+        trainee = build_trainee(
             ctx,
-            TrainingInput(
-                organisation_id=organisation.id,
-                programme="QUALIF",
-                title="Titre professionnel Soudeur",
-                start_date=start,
-                end_date=end,
-                total_hours=Decimal("700"),
-                weekly_hours=Decimal("35"),
-                approved_for_remuneration=True,
-                site_name="Centre",
-                site_postcode="14000",
-                site_town="Caen",
-                licence_useful_for_trade=True,
-            ),
+            last_name=last_name,
+            first_names="Zoé Anaïs",
+            birth_date=date(1990, 5, 17),
+            sex="F",
+            street="12 rue de la République",
+            postcode="14200",
+            town=town,
         )
-        trainee = catalogue.create_trainee(
+        built = trainee_with_dossier(
             ctx,
-            TraineeInput(
-                last_name=last_name,
-                first_names="Zoé Anaïs",
-                birth_date=date(1990, 5, 17),
-                sex="F",
-                street="12 rue de la République",
-                postcode="14200",
-                town=town,
+            world.rng,
+            store=world.store,
+            training=build_training(
+                ctx, world.rng, start=start, end=end, licence_useful_for_trade=True
             ),
+            trainee=trainee,
+            facts={
+                **JOB_SEEKER,
+                "distance_km": Decimal(distance),
+                "driving_licence_aid_received": False,
+            },
+            bic="AGRIFRPP",
         )
-        dossier = dossiers.create_dossier(
-            ctx,
-            DossierInput(
-                trainee_id=trainee.id,
-                training_id=training.id,
-                facts={
-                    "trainee_status": "job_seeker",
-                    "france_travail_registered": True,
-                    "france_travail_indemnity": "none",
-                    "distance_km": Decimal(distance),
-                    "driving_licence_aid_received": False,
-                },
-            ),
-        )
-        iban = _documents(world, ctx, dossier, trainee)
-        dossiers.submit_dossier(ctx, dossier)
         for aid in aids or []:
-            dossiers.add_aid_request(ctx, dossier, aid)
+            dossiers.add_aid_request(ctx, built.dossier, aid)
         for month, value in (months or {}).items():
             attendance.put_statement(
                 ctx,
-                training.id,
+                built.training.id,
                 Month.parse(month),
-                [AttendanceLineInput(dossier.id, value)],
+                [AttendanceLineInput(built.dossier.id, value)],
                 expected_version=None,
             )
-        outcome = decisions.take_decision(ctx, dossier, as_of=start)
+        outcome = decisions.take_decision(ctx, built.dossier, as_of=start)
         assert outcome.decision.outcome == "granted", outcome.decision.result_json
         return {
-            "dossier_id": dossier.id,
+            "dossier_id": built.dossier.id,
             "trainee_id": trainee.id,
-            "training_id": training.id,
-            "iban": iban,
+            "training_id": built.training.id,
+            "iban": built.iban,
         }
 
 

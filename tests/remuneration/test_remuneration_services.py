@@ -14,27 +14,21 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from remuneration.db.models import Dossier
 from remuneration.db.session import make_session_factory
-from remuneration.demo.data import make_iban, make_nir, make_siret
+from remuneration.demo.data import make_siret
 from remuneration.domain.attendance import AttendanceEntry
 from remuneration.domain.errors import AlreadyExists, InvalidFacts, NotFound
-from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services import attendance, catalogue, decisions, dossiers
 from remuneration.services.context import Actor, Role, ServiceContext
 from remuneration.services.document_store import DocumentStore
-from remuneration.services.documents import DocumentRequest, put_document
 from remuneration.services.inputs import (
     AttendanceLineInput,
     DossierInput,
-    IdentityInput,
     OrganisationInput,
-    RibInput,
-    TraineeInput,
-    TrainingInput,
-    VitaleInput,
 )
 from remuneration.services.protection import FieldProtector
 from rules import InputError
 from rules.periods import Month
+from tests.builders import JOB_SEEKER, trainee_with_dossier
 
 NOW = datetime(2024, 6, 15, 9, tzinfo=UTC)
 RNG = random.Random(11)
@@ -53,64 +47,8 @@ def _ctx(session: Session, protector: FieldProtector, actor: Actor = AGENT) -> S
 
 
 def _dossier(ctx: ServiceContext, store: DocumentStore, **facts: object) -> Dossier:
-    organisation = catalogue.create_organisation(
-        ctx, OrganisationInput(name="Organisme", siret=make_siret(RNG))
-    )
-    training = catalogue.create_training(
-        ctx,
-        TrainingInput(
-            organisation_id=organisation.id,
-            programme="QUALIF",
-            title="Soudeur",
-            start_date=date(2024, 3, 11),
-            end_date=date(2024, 9, 27),
-            total_hours=Decimal(700),
-            weekly_hours=Decimal(35),
-            approved_for_remuneration=True,
-            site_name="Centre",
-            site_postcode="14000",
-            site_town="Caen",
-        ),
-    )
-    trainee = catalogue.create_trainee(
-        ctx,
-        TraineeInput(last_name="Martin", first_names="Paul", birth_date=date(1985, 11, 2), sex="M"),
-    )
-    dossier = dossiers.create_dossier(
-        ctx,
-        DossierInput(
-            trainee_id=trainee.id,
-            training_id=training.id,
-            facts={
-                "trainee_status": "job_seeker",
-                "france_travail_registered": True,
-                "france_travail_indemnity": "none",
-                **facts,
-            },
-        ),
-    )
-    for request in (
-        DocumentRequest(
-            kind=DocumentKind.IDENTITY,
-            verified=True,
-            identity=IdentityInput("cni", date(2031, 1, 1), "AB123456"),
-        ),
-        DocumentRequest(
-            kind=DocumentKind.VITALE,
-            verified=True,
-            vitale=VitaleInput(
-                make_nir(RNG, sex="M", birth_date=date(1985, 11, 2), department="14")
-            ),
-        ),
-        DocumentRequest(
-            kind=DocumentKind.RIB,
-            verified=True,
-            rib=RibInput(make_iban(RNG), None, "M MARTIN PAUL"),
-        ),
-    ):
-        put_document(ctx, dossier, request, store=store, max_bytes=1024)
-    dossiers.submit_dossier(ctx, dossier)
-    return dossier
+    """A submitted job seeker's dossier with its three documents, ``facts`` added."""
+    return trainee_with_dossier(ctx, RNG, store=store, facts={**JOB_SEEKER, **facts}).dossier
 
 
 def test_a_decision_is_taken_once_for_unchanged_facts(

@@ -1,4 +1,4 @@
-"""Equipment and driving-licence aids (rules.md section 6)."""
+"""Equipment and driving-licence aids (docs/rules.md section 6)."""
 
 from __future__ import annotations
 
@@ -168,6 +168,24 @@ def test_aid_with_unknown_status_approval_or_start(field: str, path: str) -> Non
     result = run(request(**{field: ...}, aid_requests=[equipment()]))
     assert result.aid_decisions[0].decision is Decision.INCOMPLETE
     assert path in result.missing
+
+
+def test_a_refusal_with_two_causes_is_given_once() -> None:
+    """An insertion employee on a training that is not approved: the aid is not available for
+    two reasons, and the trainee reads the refusal once."""
+    data = request(
+        trainee__status="insertion_employee",
+        trainee__insertion={
+            "contract": "PEC",
+            "are_complement": False,
+            "training_hours_outside_work": 10,
+        },
+        training__approved_for_remuneration=False,
+        aid_requests=[equipment()],
+    )
+    assert decisions(data) == [("rejected", None, ["AID_NOT_AVAILABLE"])]
+    result = run(data)
+    assert [r.code for r in result.reasons if r.scope == "aid_requests[0]"] == ["AID_NOT_AVAILABLE"]
 
 
 @pytest.mark.parametrize(

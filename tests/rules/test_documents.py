@@ -1,4 +1,4 @@
-"""The three documents (rules.md section 2.1): a problem makes the dossier incomplete."""
+"""The three documents (docs/rules.md section 2.1): a problem makes the dossier incomplete."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Eligibility (rules.md section 2) and the decision with unknown inputs kept unknown (2.2)."""
+"""Eligibility (docs/rules.md section 2) and the decision with unknown inputs kept unknown (2.2)."""
 
 from __future__ import annotations
 
@@ -174,3 +174,17 @@ def test_insertion_employee_needs_no_france_travail_facts() -> None:
     result = run(data)
     assert result.decision is Decision.GRANTED
     assert result.missing == ()
+
+
+def test_an_insertion_contract_needs_the_start_date_to_be_judged() -> None:
+    """The list of eligible contracts is the one in force on the training start: without the
+    start date the contract is not judged (no refusal), the dossier is incomplete."""
+    data = request(
+        trainee__status="insertion_employee",
+        trainee__insertion=insertion(contract="CDI"),
+        training__start_date=...,
+    )
+    result = run(data)
+    assert result.decision is Decision.INCOMPLETE
+    assert "training.start_date" in result.missing
+    assert "INSERTION_CONTRACT_NOT_ELIGIBLE" not in [code for code, _ in codes(result)]

@@ -1,4 +1,4 @@
-"""Remuneration, advance and recovery, mobility, exits (rules.md sections 3, 4, 5, 7)."""
+"""Remuneration, advance and recovery, mobility, exits (docs/rules.md sections 3, 4, 5, 7)."""
 
 from __future__ import annotations
 

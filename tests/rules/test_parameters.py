@@ -243,3 +243,19 @@ def test_describe_is_plain_data() -> None:
     assert bands["values"][0]["value"][1] == {"from_km": "15", "amount": "50.00"}  # type: ignore[index]
     assert store.describe("advance.recoverable")["values"][0]["value"] is True  # type: ignore[index]
     assert store.describe("sepa.countries")["values"][0]["value"][0] == "AD"  # type: ignore[index]
+
+
+def test_an_in_force_date_that_is_a_number_is_refused() -> None:
+    with pytest.raises(ParameterError, match="date AAAA-MM-JJ attendue, reçu 20190901"):
+        parse_parameter(raw(values=[entry(20190901)]), file_name="advance.amount.yaml")  # type: ignore[arg-type]
+
+
+def test_answers_stay_right_once_the_answer_cache_is_full() -> None:
+    """The store remembers at most 100 000 answers; past that it still answers, from the file."""
+    store = load_parameters()
+    first = date(2019, 9, 1)
+    for offset in range(100_001):
+        store.at("advance.amount", date.fromordinal(first.toordinal() + offset))
+    late = store.at("remuneration.monthly_amount", date(2300, 1, 1))
+    assert late.decimal == Decimal("769.49")
+    assert late.in_force_from == date(2025, 4, 1)

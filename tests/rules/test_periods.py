@@ -64,3 +64,9 @@ def test_months_spanning_two_days() -> None:
     assert [str(m) for m in got] == ["2024-11", "2024-12", "2025-01", "2025-02"]
     assert list(Month.spanning(date(2024, 3, 31), date(2024, 3, 1))) == [Month(2024, 3)]
     assert list(Month.spanning(date(2024, 4, 1), date(2024, 3, 31))) == []
+
+
+@pytest.mark.parametrize(("year", "number"), [(2024, 13), (2024, 0), (0, 5)])
+def test_a_month_that_does_not_exist_cannot_be_made(year: int, number: int) -> None:
+    with pytest.raises(ValueError, match="ce mois n'existe pas"):
+        Month(year, number)

@@ -126,8 +126,12 @@ def start(
         problems = problems_of(error, "period")
         return _runs_page(request, agent, form=form, errors=problems, status=422)
     if outcome.run is None:  # an advance run with nothing to pay records no run
-        nothing = [{"field": "period", "message": "Rien à payer : aucune paie n'est enregistrée."}]
-        return _runs_page(request, agent, form=form, errors=nothing, status=200)
+        nothing = (
+            f"Rien à payer : aucune avance due le {period.strip()} ; aucune paie n'est enregistrée."
+        )
+        return _runs_page(
+            request, agent, form=form, errors=[{"field": "period", "message": nothing}], status=200
+        )
     return RedirectResponse(f"/finance/paies/{outcome.run.id}", status_code=303)
 
 

@@ -175,7 +175,7 @@ def reveal_nir(
     dossier_id: uuid.UUID,
     ctx: Annotated[ServiceContext, Depends(require("nir.reveal"))],
 ) -> dict[str, str]:
-    """A separate, authorised and audited action (security-and-operations.md)."""
+    """A separate, authorised and audited action (docs/security.md)."""
     dossier = dossiers.get_dossier(ctx, dossier_id)
     vitale = [d for d in get_documents(ctx, dossier) if d.kind == DocumentKind.VITALE]
     nir = revealed_nir(ctx, vitale[0]) if vitale else None

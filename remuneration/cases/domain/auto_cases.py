@@ -37,7 +37,7 @@ _CATEGORY_VALUES = frozenset(category.value for category in Category)
 
 
 class AutoCaseTrigger(StrEnum):
-    """The events of cases.md that open a case."""
+    """The events of docs/cases.md that open a case."""
 
     DOSSIER_INCOMPLETE = "dossier_incomplete"
     PAYMENT_RETURNED = "payment_returned"

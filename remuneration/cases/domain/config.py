@@ -210,7 +210,7 @@ def load_service_levels(*, on: date, path: Path | None = None) -> ServiceLevelPo
 def load_auto_case_rules(
     *, on: date, path: Path | None = None
 ) -> Mapping[AutoCaseTrigger, AutoCaseRule]:
-    """The automatic-case table in force on ``on``; every trigger of cases.md must be there."""
+    """The automatic-case table in force on ``on``; every trigger of docs/cases.md must be there."""
     version = _load("auto_cases.yaml", "auto_cases", _AutoCaseVersion, on, path)
     missing = sorted(t.value for t in AutoCaseTrigger if t not in version.triggers)
     if missing:

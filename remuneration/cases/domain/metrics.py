@@ -48,7 +48,7 @@ K = TypeVar("K", bound=Hashable)
 _RESOLVED_STATUSES = frozenset({CaseStatus.RESOLVED, CaseStatus.CLOSED})
 _CENT = Decimal("0.01")
 REPORTED_CLOCKS = (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)
-"""The clocks whose compliance is reported (cases.md: first response and resolution)."""
+"""The clocks whose compliance is reported (docs/cases.md: first response and resolution)."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import itertools
 import random
 import uuid
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -15,17 +14,11 @@ from sqlalchemy.orm import Session
 from remuneration.cases.services import CaseContext
 from remuneration.db.models import User
 from remuneration.db.session import make_session_factory
-from remuneration.demo.data import make_siret
-from remuneration.services import catalogue, dossiers
+from remuneration.services import dossiers
 from remuneration.services.context import Actor, Role, ServiceContext
-from remuneration.services.inputs import (
-    DossierInput,
-    OrganisationInput,
-    TraineeInput,
-    TrainingInput,
-)
 from remuneration.services.protection import FieldProtector
 from remuneration.services.users import create_user
+from tests.builders import build_trainee, build_training, draft_dossier
 
 __all__ = ["PARIS", "actor_of", "agent", "cctx", "paris", "session_of", "trainee_with_dossier"]
 
@@ -70,43 +63,24 @@ def trainee_with_dossier(
     end: date = date(2024, 9, 27),
     submit: bool = False,
 ) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
-    """(trainee id, dossier id, training id) created through the remuneration services."""
+    """(trainee id, dossier id, training id): a dossier still without documents."""
     instructor = agent(session, now, Role.INSTRUCTOR)
     ctx = ServiceContext(
         session=session, actor=actor_of(instructor), now=now.astimezone(UTC), protector=protector
     )
-    organisation = catalogue.create_organisation(
-        ctx, OrganisationInput(name="Organisme", siret=make_siret(random.Random(uuid.uuid4().int)))
-    )
-    training = catalogue.create_training(
+    rng = random.Random(uuid.uuid4().int)
+    dossier, trainee, training = draft_dossier(
         ctx,
-        TrainingInput(
-            organisation_id=organisation.id,
-            programme="QUALIF",
-            title="Titre professionnel Soudeur",
-            start_date=start,
-            end_date=end,
-            total_hours=Decimal(700),
-            weekly_hours=Decimal(35),
-            approved_for_remuneration=True,
-            site_name="Centre de Caen",
-            site_postcode="14000",
-            site_town="Caen",
+        rng,
+        training=build_training(ctx, rng, start=start, end=end),
+        trainee=build_trainee(
+            ctx,
+            last_name="Dupont",
+            first_names="Marie Claire",
+            birth_date=date(1990, 5, 17),
+            sex="F",
         ),
-    )
-    trainee = catalogue.create_trainee(
-        ctx,
-        TraineeInput(
-            last_name="Dupont", first_names="Marie Claire", birth_date=date(1990, 5, 17), sex="F"
-        ),
-    )
-    dossier = dossiers.create_dossier(
-        ctx,
-        DossierInput(
-            trainee_id=trainee.id,
-            training_id=training.id,
-            facts={"trainee_status": "job_seeker", "france_travail_registered": True},
-        ),
+        facts={"trainee_status": "job_seeker", "france_travail_registered": True},
     )
     if submit:
         dossiers.submit_dossier(ctx, dossier)

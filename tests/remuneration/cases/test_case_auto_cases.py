@@ -1,4 +1,4 @@
-"""Automatic cases: the table of cases.md, trigger days, one case per cause while active."""
+"""Automatic cases: the table of docs/cases.md, trigger days, one case per cause while active."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def test_cause_key_text_and_parse(rules: Mapping[AutoCaseTrigger, AutoCaseRule])
 
 @pytest.mark.parametrize(
     "text",
-    ["payment_returned:payment", "unknown:payment:1", "payment_returned:pay ment:1", "a:b:c:d"],
+    ["payment_returned:payment", "unknown:payment:1", "payment_returned:bank payment:1", "a:b:c:d"],
 )
 def test_invalid_cause_keys(text: str) -> None:
     with pytest.raises(InvalidCauseKeyError):

@@ -24,7 +24,7 @@ from remuneration.cases.domain import (
 
 S = CaseStatus
 
-# Written out by hand from cases.md, independently of the production table.
+# Written out by hand from docs/cases.md, independently of the production table.
 EXPECTED: dict[tuple[CaseStatus, CaseStatus], str] = {
     (S.NEW, S.OPEN): "opened_at",
     (S.OPEN, S.WAITING_TRAINEE): "waiting_since",
