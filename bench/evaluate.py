@@ -5,7 +5,7 @@
 (b) the monthly computation of N already-verified dossiers (lines of one month, as a payment
     run does), with explanation texts rendered and with them left lazy; amounts must be equal.
 
-Run: ``python bench/evaluate.py [--n 100000] [--out bench/results/evaluate.json]``.
+Run: ``python bench/evaluate.py [--n 100000] [--repeat 3] [--out bench/results/evaluate.json]``.
 """
 
 from __future__ import annotations
@@ -55,7 +55,23 @@ def timed(label: str, work: Callable[[], Any], n: int) -> dict[str, Any]:
     }
 
 
-def run(n: int) -> dict[str, Any]:
+def best_of(
+    label: str, work: Callable[[], Any], n: int, repeat: int, reset: Callable[[], None]
+) -> dict[str, Any]:
+    """The repetition with the least CPU time: on a shared machine the others' load only ever
+    adds time, so the minimum is the closest to the work's own cost. Nothing carries over from
+    one repetition to the next but what a running service keeps too (the parameter set and
+    what it derived once)."""
+    runs = []
+    for _ in range(repeat):
+        reset()
+        runs.append(timed(label, work, n))
+    best = min(runs, key=lambda entry: entry["us_per_dossier"])
+    best["repetitions"] = repeat
+    return best
+
+
+def run(n: int, repeat: int = 1) -> dict[str, Any]:
     rng = random.Random(20261128)
     raw = [json.dumps(synthetic_request(i, rng)).encode() for i in range(n)]
     store = default_store()
@@ -84,11 +100,20 @@ def run(n: int) -> dict[str, Any]:
                 _ = line.explanation
             rendered_amounts.append([line.amount for line in lines])
 
+    def nothing() -> None:
+        pass
+
+    def reset_lazy() -> None:
+        lazy_amounts.clear()
+
+    def reset_rendered() -> None:
+        rendered_amounts.clear()
+
     results = [
-        timed("a_with_explanations", contract_with_explanations, n),
-        timed("a_without_explanation_texts", contract_without_texts, n),
-        timed("b_with_explanations", month_rendered, n),
-        timed("b_lazy", month_lazy, n),
+        best_of("a_with_explanations", contract_with_explanations, n, repeat, nothing),
+        best_of("a_without_explanation_texts", contract_without_texts, n, repeat, nothing),
+        best_of("b_with_explanations", month_rendered, n, repeat, reset_rendered),
+        best_of("b_lazy", month_lazy, n, repeat, reset_lazy),
     ]
     assert lazy_amounts == rendered_amounts, "amounts differ with and without explanations"
     for entry in results:
@@ -101,6 +126,7 @@ def run(n: int) -> dict[str, Any]:
         "dossiers": n,
         "results": results,
         "identical_amounts_lazy_vs_rendered": True,
+        "load_average": os.getloadavg(),
         "machine": {
             "python": platform.python_version(),
             "processor": platform.processor() or platform.machine(),
@@ -113,9 +139,10 @@ def run(n: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions, the best is kept")
     parser.add_argument("--out", default="bench/results/evaluate.json")
     args = parser.parse_args()
-    report = run(args.n)
+    report = run(args.n, args.repeat)
     print(f"{'mesure':32} {'µs CPU':>8} {'µs mur':>8} {'cible':>7} {'total s':>8}")
     for entry in report["results"]:
         target = "" if entry["target_us"] is None else f"≤{entry['target_us']:g}"

@@ -11,6 +11,7 @@ import tempfile
 import uuid
 from collections.abc import Collection, Iterator
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
@@ -43,6 +44,19 @@ from rules import default_store
 __all__ = ["build_file", "open_batch", "sepa_country_list"]
 
 _YIELD = 2000
+# Only what a transfer needs: no identifier column to turn into a UUID object per row.
+_TRANSFER_COLUMNS = (
+    Payment.end_to_end_id,
+    Payment.amount,
+    Payment.creditor_name_epc,
+    Payment.iban_encrypted,
+    Payment.creditor_town,
+    Payment.creditor_country,
+    Payment.creditor_street,
+    Payment.creditor_post_code,
+    Payment.remittance_information,
+    Payment.bic,
+)
 
 
 def sepa_country_list(ctx: ServiceContext, on: date) -> tuple[str, ...]:
@@ -95,9 +109,17 @@ class _BatchTransfers:
         self._batch_id = batch_id
         self.ibans: set[str] = set()
 
+    def totals(self) -> tuple[int, Decimal]:
+        """Count and exact sum of the batch's payments, from their amounts alone (no IBAN to
+        decrypt, no transfer to build); summed here in ``Decimal``, not by the database (SQLite
+        would add them as floating-point numbers)."""
+        query = select(Payment.amount).where(Payment.batch_id == self._batch_id)
+        amounts = list(self._ctx.session.scalars(query.execution_options(yield_per=_YIELD)))
+        return len(amounts), sum(amounts, Decimal(0))
+
     def __iter__(self) -> Iterator[CreditTransfer]:
         query = (
-            select(Payment.__table__)
+            select(*_TRANSFER_COLUMNS)
             .where(Payment.batch_id == self._batch_id)
             .order_by(Payment.created_at, Payment.end_to_end_id)
             .execution_options(yield_per=_YIELD)

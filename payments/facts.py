@@ -70,6 +70,24 @@ class DossierFacts:
     statement_lines: dict[str, uuid.UUID] = field(default_factory=dict)
 
 
+# What the facts and the bank details need of a document: its audit columns (who recorded and
+# verified it, when) stay in the database, not turned into UUID and datetime objects per row.
+_DOCUMENT_COLUMNS = (
+    Document.dossier_id,
+    Document.id,
+    Document.kind,
+    Document.identity_type,
+    Document.identity_expiry_date,
+    Document.nir_encrypted,
+    Document.iban_encrypted,
+    Document.iban_hash,
+    Document.bic,
+    Document.holder,
+    Document.iban_changed_at,
+    Document.updated_at,
+)
+
+
 class _Chunk:
     """The rows of one chunk of dossiers, grouped by dossier."""
 
@@ -89,7 +107,7 @@ class _Chunk:
         }
         self.documents = _grouped(
             session.execute(
-                select(Document.__table__).where(
+                select(*_DOCUMENT_COLUMNS).where(
                     Document.dossier_id.in_(ids),
                     Document.verification_status == VerificationStatus.VERIFIED.value,
                 )

@@ -232,8 +232,8 @@ class RunWriter:
             (Debt, self._new_debts),
             (DebtOffset, self._offsets),
         ):
-            if rows:
-                session.execute(insert(model), rows)
+            if rows:  # Core executemany: the rows are complete, no ORM bookkeeping needed
+                session.execute(insert(cast(Table, model.__table__)), rows)
         self._write_balances()
         if self._statement_lines:
             session.execute(

@@ -9,13 +9,12 @@ import re
 import unicodedata
 from datetime import date
 
-from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
 from stdnum.fr import nir as stdnum_nir
 
 from rules.context import Evaluation
 from rules.facts import EvaluationRequest, RibDocument, Sex, Trainee, VitaleDocument
 from rules.french import fr_date
+from rules.iban import iban_country
 from rules.reasons import ReasonCode
 
 __all__ = [
@@ -70,14 +69,6 @@ def nir_is_valid(nir: str) -> bool:
     if not department.isdigit() and department not in ("2A", "2B"):
         return False
     return bool(stdnum_nir.calc_check_digits(number) == number[13:])
-
-
-def iban_country(iban: str) -> str | None:
-    """The IBAN's country when it passes check digits, country format and national key."""
-    try:
-        return str(IBAN(iban, validate_bban=True).country_code)
-    except (SchwiftyException, ValueError):
-        return None
 
 
 def _identity(ev: Evaluation, req: EvaluationRequest) -> None:

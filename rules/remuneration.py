@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from rules.context import Evaluation
@@ -32,68 +32,22 @@ class MonthContext:
     distance_km: Decimal | None
 
 
-class _RemunerationTrace(NamedTuple):
-    """The exact figures of one remuneration line, turned into French only when asked."""
-
-    month: Month
-    mode: str
-    monthly: ParameterValue
-    hours_per_month: ParameterValue
-    hourly: Decimal
-    d: int
-    big_d: int
-    hours: Decimal
-    allowances: Decimal
-    floored: bool
-    amount: Decimal
-    weekly_hours: Decimal | None
-    threshold: Decimal
-
-    def mode_text(self) -> str:
-        if self.mode == "insertion" or self.weekly_hours is None:
-            return _MODES[self.mode]
-        comparison = "au moins" if self.mode == "full_time" else "moins de"
-        return (
-            f"{_MODES[self.mode]} : {fr_hours(self.weekly_hours)} par semaine, "
-            f"{comparison} {fr_hours(self.threshold)}"
-        )
-
-    def formula(self) -> str:
-        prorata = f"{fr_money(self.monthly.decimal)} × {self.d} jours / {self.big_d} jours"
-        rate = fr_rate(self.hourly)
-        if self.mode == "insertion":
-            return (
-                f"le plus petit de {rate} × {fr_hours(self.hours)} hors temps de travail et "
-                f"{prorata}"
-            )
-        if self.mode == "full_time":
-            if not self.hours:
-                return prorata
-            return f"{prorata} − {rate} × {fr_hours(self.hours)} d'absence non justifiée"
-        return (
-            f"le plus petit de {rate} × {fr_hours(self.hours)} de présence et d'absence "
-            f"justifiée et {prorata}"
-        )
-
-    def render(self) -> str:
-        deduction = (
-            f" − {fr_money(self.allowances)} d'indemnités journalières" if self.allowances else ""
-        )
-        floor = " (ramené à 0, le calcul étant négatif)" if self.floored else ""
-        return (
-            f"Rémunération {fr_of_month(self.month)} ({self.mode_text()}) : {self.formula()}"
-            f"{deduction} = {fr_money(self.amount)}{floor}. Montant mensuel en vigueur au "
-            f"{fr_date(self.month.first_day)} : {fr_money(self.monthly.decimal)} "
-            f"({cite(self.monthly)}). Taux horaire : montant mensuel / "
-            f"{fr_hours(self.hours_per_month.decimal)} ({cite(self.hours_per_month)})."
-        )
-
-
 _MODES = {
     "insertion": "salarié en insertion, heures hors temps de travail",
     "full_time": "temps plein",
     "part_time": "temps partiel",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class _MonthTexts:
+    """The French figures of one month's parameters, formatted once per parameter set."""
+
+    of_month: str
+    monthly: str
+    rate: str
+    threshold: str
+    tail: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +60,25 @@ class _MonthRates:
     full_time_weekly_hours: Decimal
     used_insertion: tuple[UsedParameter, ...]
     used_job_seeker: tuple[UsedParameter, ...]
+    texts: _MonthTexts
+
+
+def _month_texts(
+    month: Month, monthly: ParameterValue, hours_per_month: ParameterValue, hourly: Decimal,
+    weekly: Decimal,
+) -> _MonthTexts:  # fmt: skip
+    monthly_text = fr_money(monthly.decimal)
+    return _MonthTexts(
+        of_month=fr_of_month(month),
+        monthly=monthly_text,
+        rate=fr_rate(hourly),
+        threshold=fr_hours(weekly),
+        tail=(
+            f"Montant mensuel en vigueur au {fr_date(month.first_day)} : {monthly_text} "
+            f"({cite(monthly)}). Taux horaire : montant mensuel / "
+            f"{fr_hours(hours_per_month.decimal)} ({cite(hours_per_month)})."
+        ),
+    )
 
 
 def _month_rates(ev: Evaluation, month: Month) -> _MonthRates:
@@ -117,23 +90,77 @@ def _month_rates(ev: Evaluation, month: Month) -> _MonthRates:
     hours_per_month = ev.param("remuneration.hours_per_month", month.first_day)
     weekly = ev.param("remuneration.full_time_weekly_hours", month.first_day)
     used = (UsedParameter.of(monthly), UsedParameter.of(hours_per_month))
+    hourly = monthly.decimal / hours_per_month.decimal
     rates = _MonthRates(
         monthly=monthly,
         hours_per_month=hours_per_month,
-        hourly=monthly.decimal / hours_per_month.decimal,
+        hourly=hourly,
         full_time_weekly_hours=weekly.decimal,
         used_insertion=used,
         used_job_seeker=(*used, UsedParameter.of(weekly)),
+        texts=_month_texts(month, monthly, hours_per_month, hourly, weekly.decimal),
     )
     ev.store.memo[key] = rates
     return rates
+
+
+class _RemunerationTrace(NamedTuple):
+    """The exact figures of one remuneration line, turned into French only when asked; what
+    depends on the month's parameters alone was formatted once (``_MonthRates``)."""
+
+    rates: _MonthRates
+    mode: str
+    d: int
+    big_d: int
+    hours: Decimal
+    allowances: Decimal
+    floored: bool
+    amount: Decimal
+    weekly_hours: Decimal | None
+
+    def mode_text(self) -> str:
+        if self.mode == "insertion" or self.weekly_hours is None:
+            return _MODES[self.mode]
+        comparison = "au moins" if self.mode == "full_time" else "moins de"
+        return (
+            f"{_MODES[self.mode]} : {fr_hours(self.weekly_hours)} par semaine, "
+            f"{comparison} {self.rates.texts.threshold}"
+        )
+
+    def formula(self) -> str:
+        texts = self.rates.texts
+        prorata = f"{texts.monthly} × {self.d} jours / {self.big_d} jours"
+        if self.mode == "insertion":
+            return (
+                f"le plus petit de {texts.rate} × {fr_hours(self.hours)} hors temps de travail "
+                f"et {prorata}"
+            )
+        if self.mode == "full_time":
+            if not self.hours:
+                return prorata
+            return f"{prorata} − {texts.rate} × {fr_hours(self.hours)} d'absence non justifiée"
+        return (
+            f"le plus petit de {texts.rate} × {fr_hours(self.hours)} de présence et d'absence "
+            f"justifiée et {prorata}"
+        )
+
+    def render(self) -> str:
+        deduction = (
+            f" − {fr_money(self.allowances)} d'indemnités journalières" if self.allowances else ""
+        )
+        floor = " (ramené à 0, le calcul étant négatif)" if self.floored else ""
+        texts = self.rates.texts
+        return (
+            f"Rémunération {texts.of_month} ({self.mode_text()}) : {self.formula()}"
+            f"{deduction} = {fr_money(self.amount)}{floor}. {texts.tail}"
+        )
 
 
 def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line:
     """``R`` of docs/rules.md section 3, rounded once at the end."""
     month = s.month
     rates = _month_rates(ev, month)
-    monthly, hours_per_month, hourly = rates.monthly, rates.hours_per_month, rates.hourly
+    monthly, hourly = rates.monthly, rates.hourly
     d, big_d = month.days_within(ctx.first_day, ctx.last_day), month.days
     prorata = monthly.decimal * d / big_d
     if ctx.status is Status.INSERTION_EMPLOYEE:
@@ -148,19 +175,7 @@ def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> L
     net = raw - s.daily_allowances
     amount = round_money(max(ZERO, net))
     trace = _RemunerationTrace(
-        month,
-        mode,
-        monthly,
-        hours_per_month,
-        hourly,
-        d,
-        big_d,
-        hours,
-        s.daily_allowances,
-        net < 0,
-        amount,
-        ctx.weekly_hours,
-        rates.full_time_weekly_hours,
+        rates, mode, d, big_d, hours, s.daily_allowances, net < 0, amount, ctx.weekly_hours
     )
     return Line(
         kind=LineKind.REMUNERATION,
@@ -178,6 +193,15 @@ def _band(bands: tuple[Band, ...], distance: Decimal) -> Band:
         if distance >= band.lower:
             chosen = band
     return chosen
+
+
+@lru_cache(maxsize=256)
+def _band_texts(band: Band, source: ParameterValue) -> tuple[str, str]:
+    """A band's amount and its closing words, formatted once per parameter set."""
+    return (
+        fr_money(band.amount),
+        f" km, tranche à partir de {fr_decimal(band.lower)} km ({cite(source)}).",
+    )
 
 
 def _explain_mobility(
@@ -198,11 +222,11 @@ def _explain_mobility(
         if hours < scheduled
         else "1 (toutes les heures prévues)"
     )
+    band_amount, closing = _band_texts(band, source)
     return (
-        f"Aide à la mobilité {fr_of_month(month)} : {fr_money(band.amount)} × {d} jours / {big_d} "
+        f"Aide à la mobilité {fr_of_month(month)} : {band_amount} × {d} jours / {big_d} "
         f"jours × {ratio_text} = {fr_money(amount)}. Distance domicile – lieu de formation : "
-        f"{fr_decimal(distance)} km, tranche à partir de {fr_decimal(band.lower)} km "
-        f"({cite(source)})."
+        f"{fr_decimal(distance)}{closing}"
     )
 
 

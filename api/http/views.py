@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from api.http.schemas.attendance import AttendanceEntryView, AttendanceView
 from api.http.schemas.dossiers import (
@@ -151,15 +151,21 @@ def _aid_view(aid: AidRequest) -> AidRequestView:
     )
 
 
+# Built once, with bind parameters: building a statement per read costs about as much as
+# running it (expression construction and cache key).
+_EXIT_OF = select(Exit).where(Exit.dossier_id == bindparam("dossier_id"))
+_AIDS_OF = (
+    select(AidRequest)
+    .where(AidRequest.dossier_id == bindparam("dossier_id"))
+    .order_by(AidRequest.created_at, AidRequest.id)
+)
+
+
 def dossier_view(ctx: ServiceContext, dossier: Dossier) -> DossierView:
     """The whole dossier, for the caller's role."""
     trainee = ctx.session.get_one(Trainee, dossier.trainee_id)
-    exit_row = ctx.session.scalar(select(Exit).where(Exit.dossier_id == dossier.id))
-    aids = ctx.session.scalars(
-        select(AidRequest)
-        .where(AidRequest.dossier_id == dossier.id)
-        .order_by(AidRequest.created_at, AidRequest.id)
-    )
+    exit_row = ctx.session.scalar(_EXIT_OF, {"dossier_id": dossier.id})
+    aids = ctx.session.scalars(_AIDS_OF, {"dossier_id": dossier.id})
     return DossierView(
         id=dossier.id,
         status=dossier.status,

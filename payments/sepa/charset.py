@@ -76,14 +76,26 @@ _SPECIAL = str.maketrans(
 )
 
 
+# The combining marks of the Latin block (U+0300-U+036F) that French accents decompose into,
+# removed by one regular expression; any other non-ASCII character left goes through
+# ``unicodedata.combining`` one by one, as before.
+_LATIN_MARKS = re.compile(
+    "[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))) + "]"
+)
+
+
 def transliterate(text: str) -> str:
     """Bring ``text`` into the EPC set: special letters, then decomposition, then spaces.
 
     A character with no EPC equivalent becomes a space; runs of spaces are collapsed and the
     result is stripped, so "Zoë  & Chloé" gives "Zoe + Chloe".
     """
+    if _EPC_TEXT.fullmatch(text):  # already in the set: only the spaces to tidy
+        return _SPACES.sub(" ", text).strip()
     mapped = unicodedata.normalize("NFKD", text.translate(_SPECIAL)).translate(_SPECIAL)
-    kept = "".join(ch for ch in mapped if not unicodedata.combining(ch))
+    kept = _LATIN_MARKS.sub("", mapped)
+    if not kept.isascii():
+        kept = "".join(ch for ch in kept if not unicodedata.combining(ch))
     cleaned = _NOT_EPC.sub(" ", kept)
     return _SPACES.sub(" ", cleaned).strip()
 

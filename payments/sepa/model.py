@@ -117,7 +117,9 @@ class PaymentInstruction:
 
     ``transfers`` must be re-iterable (a tuple, a list, or an object whose ``__iter__`` runs
     a database query again): the writer reads it twice, once for the control sums and once to
-    write, so that 100 000 transfers never need to be in memory at the same time.
+    write, so that 100 000 transfers never need to be in memory at the same time. A source
+    with a ``totals()`` method (``CountedTransfers``) gives count and sum itself, and is read
+    once.
     """
 
     payment_information_id: str

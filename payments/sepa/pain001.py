@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import BinaryIO
+from typing import BinaryIO, Protocol, runtime_checkable
 
 from lxml import etree
 
@@ -33,6 +33,7 @@ from payments.sepa.model import (
 )
 
 __all__ = [
+    "CountedTransfers",
     "InstructionTotals",
     "SepaWriteError",
     "WriteResult",
@@ -78,13 +79,27 @@ def format_amount(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
 
+@runtime_checkable
+class CountedTransfers(Protocol):
+    """A source of transfers that knows its count and exact sum without a pass over them (a
+    database query). The written file is checked against the transfers actually written
+    (``check_file`` recounts NbOfTxs and CtrlSum), so a wrong answer here cannot go unseen."""
+
+    def __iter__(self) -> Iterator[CreditTransfer]: ...
+
+    def totals(self) -> tuple[int, Decimal]: ...
+
+
 def _instruction_totals(instruction: PaymentInstruction) -> InstructionTotals:
-    count = 0
-    total = Decimal(0)
-    for transfer in instruction.transfers:
-        format_amount(transfer.amount)
-        count += 1
-        total += transfer.amount
+    transfers = instruction.transfers
+    if isinstance(transfers, CountedTransfers):
+        count, total = transfers.totals()
+    else:
+        count, total = 0, Decimal(0)
+        for transfer in transfers:
+            format_amount(transfer.amount)
+            count += 1
+            total += transfer.amount
     if count == 0:
         raise SepaWriteError(
             f"Le bloc de paiement {instruction.payment_information_id} ne contient aucun virement."

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from remuneration.db.models import Decision, Dossier
 from remuneration.domain.errors import IllegalTransition, NotFound
@@ -71,11 +71,17 @@ def _canonical_input(payload: dict[str, Any]) -> bytes:
     ).encode("utf-8")
 
 
+_LATEST = (
+    select(Decision)
+    .where(Decision.dossier_id == bindparam("dossier_id"))
+    .order_by(Decision.number.desc())
+    .limit(1)
+)  # built once: read on every dossier view
+
+
 def latest_decision(ctx: ServiceContext, dossier: Dossier) -> Decision | None:
     """The most recent decision of a dossier, if any."""
-    return ctx.session.scalar(
-        select(Decision).where(Decision.dossier_id == dossier.id).order_by(Decision.number.desc())
-    )
+    return ctx.session.scalar(_LATEST, {"dossier_id": dossier.id})
 
 
 def list_decisions(ctx: ServiceContext, dossier: Dossier) -> list[Decision]:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from remuneration.db.models import Document, Dossier
 from remuneration.domain.documents import check_upload
@@ -54,11 +54,16 @@ class DocumentRequest:
     upload: UploadedFile | None = None
 
 
+# Built once: a statement built per call costs as much again as its execution (expression
+# construction and cache key), on every dossier read.
+_DOCUMENTS_OF = select(Document).where(Document.dossier_id == bindparam("dossier_id"))
+_KIND_ORDER = {kind.value: index for index, kind in enumerate(DocumentKind)}
+
+
 def get_documents(ctx: ServiceContext, dossier: Dossier) -> list[Document]:
     """The documents of a dossier, in kind order."""
-    rows = ctx.session.scalars(select(Document).where(Document.dossier_id == dossier.id))
-    order = {kind.value: index for index, kind in enumerate(DocumentKind)}
-    return sorted(rows, key=lambda document: order[document.kind])
+    rows = ctx.session.scalars(_DOCUMENTS_OF, {"dossier_id": dossier.id})
+    return sorted(rows, key=lambda document: _KIND_ORDER[document.kind])
 
 
 def revealed_nir(ctx: ServiceContext, document: Document) -> str | None:

@@ -1,7 +1,12 @@
+import random
+import re
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from payments.sepa import charset
 from payments.sepa.charset import (
     EPC_CHARACTERS,
     first_invalid_character,
@@ -68,3 +73,22 @@ def test_transliteration_always_lands_in_the_epc_set(text: str) -> None:
     assert is_epc_text(result)
     assert len(result) <= 70
     assert "  " not in result and result == result.strip()
+
+
+def _reference_transliteration(text: str) -> str:
+    """The plain definition: special letters, NFKD, every combining mark dropped, spaces."""
+    special = charset._SPECIAL
+    mapped = unicodedata.normalize("NFKD", text.translate(special)).translate(special)
+    kept = "".join(ch for ch in mapped if not unicodedata.combining(ch))
+    return re.sub(" {2,}", " ", charset._NOT_EPC.sub(" ", kept)).strip()
+
+
+def test_fast_paths_give_the_plain_definitions_answer() -> None:
+    rng = random.Random(2026)
+    pool = [chr(code) for code in range(0x20, 0x3000)] + list("éèêàçœÆß’«»–\t ") * 40
+    for code in range(0x20, 0x3000):
+        assert transliterate(chr(code)) == _reference_transliteration(chr(code))
+    for _ in range(20_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randrange(0, 14)))
+        assert transliterate(text) == _reference_transliteration(text), repr(text)
+    assert transliterate("  Remuneration  avril ") == "Remuneration avril"

@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from payments.sepa.epc_file import check_file
+from payments.sepa.epc_rules import RuleCode
 from payments.sepa.model import (
     CreditTransfer,
     CreditTransferMessage,
@@ -16,7 +18,15 @@ from payments.sepa.model import (
 )
 from payments.sepa.pain001 import SepaWriteError, render_pain001, write_pain001
 from payments.sepa.validate import validate_pain001
-from tests.payments.data.sepa_samples import DATA, HEADER, KEY, message_of, sample_message, transfer
+from tests.payments.data.sepa_samples import (
+    DATA,
+    HEADER,
+    KEY,
+    TODAY,
+    message_of,
+    sample_message,
+    transfer,
+)
 
 GOLDEN = {
     Pain001Version.V09: DATA / "pain001_001_09_golden.xml",
@@ -105,6 +115,31 @@ def test_reiterable_source_is_read_twice() -> None:
     assert result.number_of_transactions == 250
     assert result.control_sum == Decimal("723.36") * 250
     assert validate_pain001(data) == []
+
+
+class _CountedQuery(_Query):
+    """A source that knows its count and sum (as a database does): read once."""
+
+    def __init__(self, count: int, totals: tuple[int, Decimal]) -> None:
+        super().__init__(count)
+        self.declared = totals
+
+    def totals(self) -> tuple[int, Decimal]:
+        return self.declared
+
+
+def test_counted_source_is_read_once_and_checked_against_what_was_written() -> None:
+    query = _CountedQuery(250, (250, Decimal("723.36") * 250))
+    message = CreditTransferMessage(HEADER, (PaymentInstruction("P-1", KEY, query),))
+    data, result = render_pain001(message)
+    assert query.runs == 1
+    assert (result.number_of_transactions, result.control_sum) == query.declared
+    assert validate_pain001(data) == []
+    assert check_file(io.BytesIO(data), today=TODAY) == []
+    wrong = _CountedQuery(250, (250, Decimal("723.37") * 250))
+    bad, _ = render_pain001(CreditTransferMessage(HEADER, (PaymentInstruction("P-1", KEY, wrong),)))
+    codes = {v.code for v in check_file(io.BytesIO(bad), today=TODAY)}
+    assert codes == {RuleCode.CTRLSUM_GRPHDR, RuleCode.CTRLSUM_PMTINF}
 
 
 def test_one_shot_iterator_is_refused() -> None:

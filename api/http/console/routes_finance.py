@@ -68,6 +68,10 @@ def not_found(request: Request, agent: Desk, what: str) -> HTMLResponse:
     )
 
 
+def _nothing_due(period: str) -> str:
+    return f"Rien à payer : aucune avance due le {period} ; aucune paie n'est enregistrée."
+
+
 def _runs_page(
     request: Request, agent: Desk, *, form: dict[str, str], errors: list[Problem], status: int
 ) -> HTMLResponse:
@@ -125,13 +129,9 @@ def start(
         agent.ctx.session.rollback()
         problems = problems_of(error, "period")
         return _runs_page(request, agent, form=form, errors=problems, status=422)
-    if outcome.run is None:  # an advance run with nothing to pay records no run
-        nothing = (
-            f"Rien à payer : aucune avance due le {period.strip()} ; aucune paie n'est enregistrée."
-        )
-        return _runs_page(
-            request, agent, form=form, errors=[{"field": "period", "message": nothing}], status=200
-        )
+    if outcome.run is None:  # an advance run with nothing due records no run (as the API says)
+        nothing = [{"field": "period", "message": _nothing_due(request_.period)}]
+        return _runs_page(request, agent, form=form, errors=nothing, status=200)
     return RedirectResponse(f"/finance/paies/{outcome.run.id}", status_code=303)
 
 
