@@ -1,7 +1,7 @@
 """``remu letters run …`` and ``remu export …``: letters in bulk and finance files, for operators.
 
 - ``remu letters run --payment-run RUN_ID -o DIR``: the payment notice of every transfer of the
-  run, and the overpayment notice of every debt it recorded or turned into a recovery order;
+  run, and the overpayment notice of every overpayment it recorded or turned into a recovery order;
 - ``remu letters run --decisions-since AAAA-MM-JJ -o DIR``: the decision letters of the
   dossiers decided since that day (their latest decision);
 - ``remu export payment-run RUN_ID``, ``remu export period --period AAAA-MM``,
@@ -40,7 +40,7 @@ from exports.finance.files import (
 )
 from exports.letters.bulk import decision_jobs, payment_run_jobs, produce_letters
 from exports.wording import amount_in_figures
-from payments import DebtStatus
+from payments import OverpaymentStatus
 from remuneration.db.migrate import upgrade
 from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.domain.errors import InvalidFacts, NotAllowed
@@ -206,5 +206,5 @@ def register(subparsers: Any) -> None:
     summary.add_argument("--period", required=True, help="AAAA-MM")
     _export_options(summary, "summary")
     orders = kinds.add_parser("recovery-orders", help="ordres de reversement")
-    orders.add_argument("--status", choices=[s.value for s in DebtStatus])
+    orders.add_argument("--status", choices=[s.value for s in OverpaymentStatus])
     _export_options(orders, "recovery-orders")

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 
 from exports.errors import LetterRefused, LetterUnavailable
-from exports.letters.money_sources import debt_ids_of_run
+from exports.letters.money_sources import overpayment_ids_of_run
 from exports.letters.produce import (
     DECISION,
     OVERPAYMENT_NOTICE,
@@ -90,7 +90,7 @@ class BulkOutcome:
 
 
 def payment_run_jobs(ctx: ServiceContext, run_id: uuid.UUID) -> list[LetterJob]:
-    """The notices of a run: one per transfer sent, one per debt it recorded or claimed."""
+    """The notices of a run: one per transfer sent, one per overpayment it recorded or claimed."""
     if ctx.session.get(PaymentRun, run_id) is None:
         raise NotFound("Paie introuvable.")
     payments = ctx.session.scalars(
@@ -99,7 +99,10 @@ def payment_run_jobs(ctx: ServiceContext, run_id: uuid.UUID) -> list[LetterJob]:
         .order_by(Payment.end_to_end_id)
     )
     jobs = [LetterJob(PAYMENT_NOTICE, payment_id) for payment_id in payments]
-    jobs += [LetterJob(OVERPAYMENT_NOTICE, debt_id) for debt_id in debt_ids_of_run(ctx, run_id)]
+    jobs += [
+        LetterJob(OVERPAYMENT_NOTICE, overpayment_id)
+        for overpayment_id in overpayment_ids_of_run(ctx, run_id)
+    ]
     return jobs
 
 

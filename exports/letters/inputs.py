@@ -45,7 +45,7 @@ class TrainingInfo:
 
 @dataclass(frozen=True, slots=True)
 class NoticeLine:
-    """One line of a payment or of a debt, as the payment run or the engine gave it."""
+    """One line of a payment or of an overpayment, as the payment run or the engine gave it."""
 
     kind: str
     period: Month
@@ -94,11 +94,11 @@ class RecoveryMethod(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class OverpaymentNotice:
-    """A debt of the trainee: how much, why (its lines), how it is recovered, until when to ask
-    for a waiver (remise gracieuse, article R6341-48 du Code du travail).
+    """An overpayment of the trainee: how much, why (its lines), how it is recovered, until when to
+    ask for a waiver (remise gracieuse, article R6341-48 du Code du travail).
 
     ``amount`` is what remains to pay back; ``already_recovered`` what was already offset on
-    later payments: the lines (the debt's origin) add up to minus their sum."""
+    later payments: the lines (the overpayment's origin) add up to minus their sum."""
 
     recipient: Recipient
     amount: Decimal

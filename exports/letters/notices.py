@@ -144,8 +144,8 @@ def _why_items(t: LetterTemplates, lines: Iterable[NoticeLine], *, owed: bool) -
 
 
 def _why(t: LetterTemplates, notice: OverpaymentNotice) -> Section:
-    """The debt's lines: all negative, they read as what is owed; mixed (a month still paid and
-    a larger sum taken back), they read as a calculation whose result is what is owed."""
+    """The overpayment's lines: all negative, they read as what is owed; mixed (a month still paid
+    and a larger sum taken back), they read as a calculation whose result is what is owed."""
     key = "overpayment_notice"
     elements: list[Element] = [Paragraph(notice.explanation)] if notice.explanation else []
     if notice.lines:

@@ -62,7 +62,8 @@ def _run(api: Any, period: str, execution: str) -> Any:
 
 @pytest.fixture(scope="module")
 def runs(api: Any) -> dict[str, Any]:
-    """Two trainees paid in May 2024; one abandons in June: a debt, at once a recovery order."""
+    """Two trainees paid in May 2024; one abandons in June: an overpayment, at once a recovery
+    order."""
     api.clock.now = datetime(2024, 6, 15, 8, tzinfo=UTC)
     training = create_training(api, api.organisation_id)
     staying = ready_dossier(api, training)

@@ -1,6 +1,6 @@
 """Finance exports on real runs (SQLite, or PostgreSQL with REMU_TEST_DATABASE_URL): the rows
 add up to the transfers, to the batches' control sums and to the engine's own lines, through
-offsets, carried debts, cancelled batches and re-issues; a tampered figure is refused."""
+offsets, carried overpayments, cancelled batches and re-issues; a tampered figure is refused."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_a_monthly_run_reconciles_with_its_batch_and_the_engine(money_world: Wor
         assert dossier["iban"] not in out.getvalue().decode("utf-8-sig")
 
 
-def test_offsets_and_carried_debts_reconcile_month_after_month(money_world: World) -> None:
+def test_offsets_and_carried_overpayments_reconcile_month_after_month(money_world: World) -> None:
     world = money_world
     story = regularised_then_offset(world)
     with world.session() as session:
@@ -154,7 +154,7 @@ def test_recovery_orders_are_listed_for_finance(money_world: World, tmp_path: Pa
     assert order["status"] == "à recouvrer"
     assert order["address"] == "12 rue de la République, 14200 Hérouville-Saint-Clair"
     with world.unit("supervisor") as ctx:
-        waive_overpayment(ctx, story["debt_id"], reason="Situation très difficile.")
+        waive_overpayment(ctx, story["overpayment_id"], reason="Situation très difficile.")
     with world.session() as session:
         [waived] = recovery_orders_export(
             session, status="waived", today=world.clock.now.date()

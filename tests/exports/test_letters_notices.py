@@ -106,9 +106,9 @@ def test_payment_notice_refuses_unmasked_account_and_empty_or_negative_payments(
         _payment(recipient, masked_iban="FR76 3000 6000 0112 3456 *890 189")
     with pytest.raises(ValueError, match="au moins une ligne"):
         _payment(recipient, lines=())
-    debt = (NoticeLine("advance_recovery", Month(2024, 3), Decimal("-200.00"), ""),)
+    overpayment = (NoticeLine("advance_recovery", Month(2024, 3), Decimal("-200.00"), ""),)
     with pytest.raises(ValueError, match="pas envoyé"):
-        _payment(recipient, lines=debt)
+        _payment(recipient, lines=overpayment)
 
 
 def test_notice_lines_take_decimal_money_only() -> None:

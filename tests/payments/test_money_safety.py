@@ -37,7 +37,7 @@ from payments.errors import (
 from payments.jobs import finance_actor
 from payments.models import (
     BankDetailsBlock,
-    Debt,
+    Overpayment,
     Payment,
     PaymentBatch,
     PaymentLine,
@@ -167,10 +167,10 @@ def test_an_advance_left_to_the_monthly_run_is_netted_without_any_recovery_order
     info = granted_dossier(world, start=date(2024, 3, 11), end=date(2024, 4, 26), months=MONTHS)
     assert run(world, RunKind.ADVANCE, "2024-05-06", date(2024, 5, 7)).nothing_to_pay
     monthly = run(world, RunKind.MONTHLY, "2024-04", date(2024, 5, 7))
-    assert monthly.run.payments_count == 1 and monthly.run.debts_count == 0
+    assert monthly.run.payments_count == 1 and monthly.run.overpayments_count == 0
     kinds = {(line.period, line.kind) for line in all_rows(world, PaymentLine)}
     assert {("2024-03", "advance"), ("2024-03", "advance_recovery")} <= kinds
-    assert all_rows(world, Debt) == []
+    assert all_rows(world, Overpayment) == []
     [payment] = all_rows(world, Payment)
     assert payment.dossier_id == info["dossier_id"] and payment.amount > 0
 

@@ -29,8 +29,8 @@ from exports.finance.files import (
     write_export,
 )
 from exports.finance.reconciliation import NATURE_LABELS
-from payments import DebtStatus, import_bank_file, waive_overpayment
-from payments.models import BankFile, Debt
+from payments import OverpaymentStatus, import_bank_file, waive_overpayment
+from payments.models import BankFile, Overpayment
 from payments.queries import list_overpayments
 from remuneration.domain.errors import DomainError, NotFound
 from rules.periods import Month
@@ -50,11 +50,11 @@ def _is_month(text: str) -> bool:
 
 
 _CHUNK = 64 * 1024
-DEBT_STATES = {
-    DebtStatus.OPEN.value: ("Ouvert, compensé sur les paies suivantes", "attention"),
-    DebtStatus.RECOVERY_ORDER.value: ("Ordre de reversement émis", "attention"),
-    DebtStatus.SETTLED.value: ("Soldé", "ok"),
-    DebtStatus.WAIVED.value: ("Remise gracieuse", "neutre"),
+OVERPAYMENT_STATES = {
+    OverpaymentStatus.OPEN.value: ("Ouvert, compensé sur les paies suivantes", "attention"),
+    OverpaymentStatus.RECOVERY_ORDER.value: ("Ordre de reversement émis", "attention"),
+    OverpaymentStatus.SETTLED.value: ("Soldé", "ok"),
+    OverpaymentStatus.WAIVED.value: ("Remise gracieuse", "neutre"),
 }
 
 
@@ -217,7 +217,7 @@ def run_file(
     return _spooled(agent, export, _format(format))
 
 
-def _debts_page(
+def _overpayments_page(
     request: Request,
     agent: Desk,
     status: str | None,
@@ -225,7 +225,7 @@ def _debts_page(
     errors: list[Problem] | None = None,
     code: int = 200,
 ) -> HTMLResponse:
-    wanted = status if status in DEBT_STATES else None
+    wanted = status if status in OVERPAYMENT_STATES else None
     found = list_overpayments(agent.ctx.session, status=wanted, page=1, page_size=200)
     return render(
         request,
@@ -236,7 +236,7 @@ def _debts_page(
             "current": "indus",
             "debts": found.items,
             "total": found.total,
-            "states": DEBT_STATES,
+            "states": OVERPAYMENT_STATES,
             "status": wanted,
             "errors": errors or [],
             "waived": request.query_params.get("remise") == "1",
@@ -251,25 +251,28 @@ def overpayments(
     agent: Annotated[Desk, Depends(desk("overpayments.read"))],
     statut: str | None = None,
 ) -> Response:
-    return _debts_page(request, agent, statut)
+    return _overpayments_page(request, agent, statut)
 
 
-@router.post("/indus/{debt_id}/remise")
+@router.post("/indus/{overpayment_id}/remise")
 def waive(
     request: Request,
-    debt_id: uuid.UUID,
+    overpayment_id: uuid.UUID,
     agent: Annotated[Desk, Depends(desk("overpayments.waive"))],
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    if agent.ctx.session.get(Debt, debt_id) is None:
+    if agent.ctx.session.get(Overpayment, overpayment_id) is None:
         return not_found(request, agent, "Trop-perçu")
     if not reason.strip():
-        problem = {"field": f"reason-{debt_id}", "message": "Indiquez le motif de la remise."}
-        return _debts_page(request, agent, None, errors=[problem], code=422)
+        problem = {
+            "field": f"reason-{overpayment_id}",
+            "message": "Indiquez le motif de la remise.",
+        }
+        return _overpayments_page(request, agent, None, errors=[problem], code=422)
     try:
-        waive_overpayment(agent.ctx, debt_id, reason=reason.strip())
+        waive_overpayment(agent.ctx, overpayment_id, reason=reason.strip())
     except DomainError as error:
         agent.ctx.session.rollback()
-        problems = [{"field": f"reason-{debt_id}", "message": error.message}]
-        return _debts_page(request, agent, None, errors=problems, code=422)
+        problems = [{"field": f"reason-{overpayment_id}", "message": error.message}]
+        return _overpayments_page(request, agent, None, errors=problems, code=422)
     return RedirectResponse("/finance/indus?remise=1", status_code=303)

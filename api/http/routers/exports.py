@@ -32,7 +32,7 @@ from exports.finance.files import (
     write_export,
 )
 from exports.finance.reconciliation import NATURE_LABELS
-from payments import DebtStatus
+from payments import OverpaymentStatus
 from remuneration.services.context import ServiceContext
 
 __all__ = ["router"]
@@ -174,7 +174,7 @@ def month_reconciliation(
 def recovery_orders(
     ctx: Annotated[ServiceContext, Depends(require("exports.read"))],
     format: Format = ExportFormat.CSV,
-    status: DebtStatus | None = None,
+    status: OverpaymentStatus | None = None,
 ) -> StreamingResponse:
     export = recovery_orders_export(
         ctx.session, status=status.value if status else None, today=ctx.today

@@ -21,7 +21,14 @@ from api.http.schemas.payments import (
     money,
 )
 from payments import prepared_by_system, read_header
-from payments.models import BankFile, BankReturnRecord, Debt, Payment, PaymentBatch, PaymentRun
+from payments.models import (
+    BankFile,
+    BankReturnRecord,
+    Overpayment,
+    Payment,
+    PaymentBatch,
+    PaymentRun,
+)
 from payments.queries import batches_of_run, revealed_payment_iban
 from remuneration.domain.errors import DomainError
 from remuneration.domain.timezone import as_utc, as_utc_or_none
@@ -79,7 +86,7 @@ def run_view(ctx: ServiceContext, run: PaymentRun) -> RunView:
         lines=run.lines_count,
         payments=run.payments_count,
         reissues=run.reissues_count,
-        debts=run.debts_count,
+        overpayments=run.overpayments_count,
         total_amount=money(run.total_amount),
         skipped={str(k): int(v) for k, v in run.skipped.items()},
         batches=batches,
@@ -191,20 +198,20 @@ def payment_view(ctx: ServiceContext, payment: Payment, periods: Collection[str]
     return view
 
 
-def overpayment_view(debt: Debt) -> OverpaymentView:
+def overpayment_view(overpayment: Overpayment) -> OverpaymentView:
     return OverpaymentView(
-        id=debt.id,
-        trainee_id=debt.trainee_id,
-        dossier_id=debt.dossier_id,
-        amount=money(debt.amount),
-        remaining=money(debt.remaining),
-        status=debt.status,
-        created_at=as_utc(debt.created_at),
-        recovery_order_at=as_utc_or_none(debt.recovery_order_at),
-        recovery_order_reference=debt.recovery_order_reference,
-        waived_by=debt.waived_by,
-        waived_at=as_utc_or_none(debt.waived_at),
-        waiver_reason=debt.waiver_reason,
+        id=overpayment.id,
+        trainee_id=overpayment.trainee_id,
+        dossier_id=overpayment.dossier_id,
+        amount=money(overpayment.amount),
+        remaining=money(overpayment.remaining),
+        status=overpayment.status,
+        created_at=as_utc(overpayment.created_at),
+        recovery_order_at=as_utc_or_none(overpayment.recovery_order_at),
+        recovery_order_reference=overpayment.recovery_order_reference,
+        waived_by=overpayment.waived_by,
+        waived_at=as_utc_or_none(overpayment.waived_at),
+        waiver_reason=overpayment.waiver_reason,
     )
 
 

@@ -82,7 +82,7 @@ class RunView(ResponseModel):
     lines: int
     payments: int
     reissues: int
-    debts: int
+    overpayments: int
     total_amount: str
     skipped: dict[str, int]
     batches: list[BatchLink]
