@@ -208,7 +208,7 @@ class RunWriter:
             self._offsets.append(
                 {
                     "id": uuid.uuid4(),
-                    "overpayment_id": overpayment_id,
+                    "debt_id": overpayment_id,  # the column keeps its stored name
                     "run_id": self.run_id,
                     "payment_id": payment_id,
                     "amount": amount,
