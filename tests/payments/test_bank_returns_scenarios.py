@@ -62,24 +62,29 @@ def imported(world: World, content: bytes) -> Any:
 
 
 @pytest.mark.parametrize("block", [False, True], ids=["whole file", "payment block"])
-def test_a_rejected_file_rejects_every_payment_in_it(world: World, block: bool) -> None:
+def test_a_rejected_file_rejects_the_batch_not_the_trainees(world: World, block: bool) -> None:
+    """A group or payment-block RJCT is the file's fault (even with a trainee-like reason such as
+    AM05): the batch is rejected by the bank, its payments go back to be paid unchanged, no bank
+    details are blocked and one case is opened for finance."""
     batch = released_april(world)
-    bank_file = imported(world, group_reject(batch.message_id, block=block))
+    amounts = {p.id: p.amount for p in payments_of(world)}
+    imported(world, group_reject(batch.message_id, block=block))
 
     payments = payments_of(world)
     assert len(payments) == 2
-    assert {p.status for p in payments} == {"rejected"}
-    assert {p.return_reason_code for p in payments} == {"AM05"}
-    # The first refusal (the file, or the block) takes every released payment of it.
-    records = sorted(all_rows(world, BankReturnRecord), key=lambda r: r.scope)
-    first = [r for r in records if r.scope == ("payment_information" if block else "file")]
-    assert [r.status for r in first] == ["matched"]
-    assert bank_file.matched_count == 1
-    # AM05 (duplicate): check for a double payment, never block the account nor re-send blindly.
+    assert {p.status for p in payments} == {"to_pay"}
+    assert {p.id: p.amount for p in payments} == amounts
+    [after] = all_rows(world, PaymentBatch)
+    assert isinstance(after, PaymentBatch)
+    assert after.status == "rejected_by_bank"
+    records = all_rows(world, BankReturnRecord)
+    scope = "payment_information" if block else "file"
+    assert [r.status for r in records if r.scope == scope] == ["matched"]
     assert all_rows(world, BankDetailsBlock) == []
     with world.session() as session:
         causes = set(session.scalars(select(CaseRequest.cause_key)))
-    assert {f"payment_returned:payment:{p.id}" for p in payments} <= causes
+    assert f"bank_file:payment_batch:{batch.id}" in causes
+    assert not any(c.startswith("payment_returned:") for c in causes)
 
 
 def test_a_reject_of_a_file_remu_never_sent_matches_nothing(world: World) -> None:
