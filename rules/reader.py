@@ -50,8 +50,7 @@ class Reader:
         return raw
 
     def items(self, raw: object, path: str) -> list[Any]:
-        if raw is None:
-            return []
+        """A JSON list (the caller reads an absent list as unknown before)."""
         if not isinstance(raw, list):
             self.problem(path, "type", "une liste JSON est attendue", "a list is expected")
             return []
