@@ -83,6 +83,7 @@ bench: install ## run the benchmarks (reports in bench/results/)
 	PG_URL="$$(bash .ci/start-postgres.sh)" && \
 		$(BIN)/python bench/payment_run.py --n $(BENCH_SIZES) --skip-sepaxml \
 			--postgres-url "$${PG_URL%/*}/remu_bench"
+	$(BIN)/python bench/search.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/console.py
 

@@ -29,6 +29,7 @@ __all__ = [
     "HOME_VARIABLE",
     "ConfigurationError",
     "Settings",
+    "describe_settings_error",
     "env_file",
     "find_home",
     "load_settings",
@@ -59,9 +60,17 @@ class Settings(BaseSettings):
     data_key: SecretStr = Field(description="Base64 master key for NIR/IBAN/documents (32 bytes).")
     jwt_issuer: str = "remu"
     jwt_audience: str = "remu-api"
-    token_ttl_minutes: int = Field(default=480, ge=1, le=60 * 24 * 30)
+    token_ttl_minutes: int = Field(
+        default=480,
+        ge=1,
+        le=60 * 24 * 30,
+        description="Lifetime of a bearer token, and the most `remu tokens create` may give.",
+    )
     document_store_dir: Path = Path("var/documents")
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest JSON body outside uploads (bytes)."
+    )
     log_json: bool = True
     # The paying account of the payment files (the Region's delegated payer). The defaults are
     # a demonstration account (a valid French test IBAN): set the real one in production.
@@ -113,6 +122,46 @@ class Settings(BaseSettings):
         if len(set(raw)) < 8:
             raise ValueError("la clé de chiffrement est trop faible")
         return value
+
+
+_FRENCH = {
+    "missing": "obligatoire et non défini",
+    "int_parsing": "nombre entier attendu",
+    "bool_parsing": "booléen attendu (true ou false)",
+    "greater_than_equal": "valeur trop petite",
+    "less_than_equal": "valeur trop grande",
+    "string_pattern_mismatch": "format invalide",
+    "string_too_long": "texte trop long",
+    "literal_error": "valeur non autorisée",
+}
+_SECRETS = ("REMU_JWT_SECRET", "REMU_DATA_KEY")
+
+
+def _variable(field: str) -> str:
+    return "DATABASE_URL" if field == "database_url" else "REMU_" + field.upper()
+
+
+def _french(item: dict[str, object]) -> str:
+    kind = str(item.get("type"))
+    context = item.get("ctx")
+    if kind == "value_error" and isinstance(context, dict) and "error" in context:
+        return str(context["error"])  # the validators above speak French
+    return _FRENCH.get(kind, "valeur refusée")
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """Every refused setting by the name of its variable, in French, with what to do."""
+    problems: list[str] = []
+    variables: list[str] = []
+    for item in error.errors():
+        location = item.get("loc") or ("?",)
+        variable = _variable(str(location[0]))
+        variables.append(variable)
+        problems.append(f"{variable} : {_french(dict(item))}")
+    text = "Configuration refusée : " + " ; ".join(problems) + "."
+    if any(v in _SECRETS for v in variables):
+        text += " Définissez ces variables, ou lancez « remu demo » pour une démonstration locale."
+    return text
 
 
 class ConfigurationError(Exception):
@@ -171,13 +220,9 @@ def load_settings() -> Settings:
     try:
         settings = Settings(_env_file=env_file(home))
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in item['loc'])} : {item['msg']}" for item in error.errors()
-        )
         raise ConfigurationError(
-            "Configuration refusée (définissez REMU_JWT_SECRET et REMU_DATA_KEY, ou lancez "
-            f"« remu demo » pour une démonstration locale) : {problems}. "
-            f"Fichier de configuration cherché : {_where_looked(home)}."
+            f"{describe_settings_error(error)} Fichier de configuration cherché : "
+            f"{_where_looked(home)}."
         ) from error
     return _anchored(settings, home)
 

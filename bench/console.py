@@ -104,6 +104,18 @@ def _pages(clients: dict[str, Any]) -> list[tuple[str, str, str]]:
     return pages
 
 
+def _on_demand() -> list[tuple[str, str, str]]:
+    """Computations an agent asks for by a button, outside the pages' target: the month's
+    reconciliation to the cent recomputes every line of the month."""
+    return [
+        (
+            "finance",
+            "/finance/exports?periode=2026-11&rapprochement=oui",
+            "rapprochement du mois (à la demande)",
+        )
+    ]
+
+
 def _measure(client: Any, path: str, requests: int) -> dict[str, float]:
     timings = []
     for _ in range(requests):
@@ -148,6 +160,10 @@ def main() -> int:
             label: _measure(clients[role], path, args.requests)
             for role, path, label in _pages(clients)
         }
+        on_demand = {
+            label: _measure(clients[role], path, args.requests)
+            for role, path, label in _on_demand()
+        }
         app.state.engine.dispose()
     slow = {label: r["p95_ms"] for label, r in results.items() if r["p95_ms"] > TARGET_P95_MS}
     report = {
@@ -156,6 +172,7 @@ def main() -> int:
         "requests_per_page": args.requests,
         "python": platform.python_version(),
         "pages": results,
+        "on_demand": on_demand,
         "over_target": slow,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -163,6 +180,8 @@ def main() -> int:
     width = max(len(label) for label in results)
     for label, figures in results.items():
         print(f"{label:<{width}}  p50 {figures['p50_ms']:6.1f} ms  p95 {figures['p95_ms']:6.1f} ms")
+    for label, figures in on_demand.items():
+        print(f"{label}  p50 {figures['p50_ms']:6.1f} ms  p95 {figures['p95_ms']:6.1f} ms")
     print("Objectif tenu." if not slow else f"Au-dessus de {TARGET_P95_MS} ms : {slow}")
     return 0 if not slow else 1
 

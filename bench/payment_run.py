@@ -221,14 +221,14 @@ def run_payments(url: str, data_key: str, n: int) -> dict[str, Any]:
             "batch_id": str(batch.id),
         }
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    figures["checks"] = _check_run(engine, figures)
+    figures["checks"] = _check_run(engine, figures, protector)
     engine.dispose()
     return {"side": "remu", "n": n, "run_s": elapsed, "per_dossier_ms": elapsed / n * 1000,
             "cpu_s": cpu, "per_dossier_cpu_ms": cpu / n * 1000,
             "peak_mb": _maxrss_mb(), "baseline_mb": baseline, **figures}  # fmt: skip
 
 
-def _check_run(engine: Any, figures: dict[str, Any]) -> dict[str, Any]:
+def _check_run(engine: Any, figures: dict[str, Any], protector: Any) -> dict[str, Any]:
     """After the timed run: the stored payments, lines and file agree to the cent (the run's
     result is not trusted on its own word), and the stored file passes XSD + EPC again."""
     from sqlalchemy import func, select
@@ -247,7 +247,7 @@ def _check_run(engine: Any, figures: dict[str, Any]) -> dict[str, Any]:
             .where(Payment.batch_id == batch_id)
         )
         count = session.scalar(select(func.count()).where(Payment.batch_id == batch_id))
-        data = b"".join(file_chunks(session, batch_id))
+        data = b"".join(file_chunks(session, batch_id, protector))
     violations = check_file(io.BytesIO(data), today=NOW.date(), with_xsd=True)
     checks = {
         "payments_sum": str(paid), "lines_sum": str(lines), "payments_count": count,

@@ -43,7 +43,7 @@ from remuneration.services.audit import record_event
 from remuneration.services.case_requests import request_case
 from remuneration.services.context import ServiceContext
 
-__all__ = ["ImportOutcome", "import_bank_file"]
+__all__ = ["ImportOutcome", "bank_file_content", "bank_file_context", "import_bank_file"]
 
 _NAMESPACE = re.compile(rb"urn:iso:std:iso:20022:tech:xsd:((?:pain\.002|camt\.054)\.[0-9.]+)")
 _PROLOG_BYTES = 4096
@@ -245,6 +245,16 @@ def _existing(ctx: ServiceContext, digest: str) -> BankFile | None:
     return ctx.session.scalar(select(BankFile).where(BankFile.sha256 == digest))
 
 
+def bank_file_context(file_id: uuid.UUID) -> str:
+    """The associated data of a stored bank file (sealed at rest: it names IBANs and people)."""
+    return f"bank_files.content:{file_id}"
+
+
+def bank_file_content(ctx: ServiceContext, bank_file: BankFile) -> bytes:
+    """The bank file as received."""
+    return ctx.protector.decrypt_bytes(bank_file.content, context=bank_file_context(bank_file.id))
+
+
 def import_bank_file(
     ctx: ServiceContext, content: bytes, *, file_name: str | None
 ) -> ImportOutcome:
@@ -254,14 +264,15 @@ def import_bank_file(
     if existing is not None:
         return ImportOutcome(existing, created=False)
     name, returns = _parse(content)
+    file_id = uuid.uuid4()
     bank_file = BankFile(
-        id=uuid.uuid4(),
+        id=file_id,
         sha256=digest,
         message_name=name,
         message_id=next((r.report_message_id for r in returns if r.report_message_id), None),
         file_name=file_name,
         size=len(content),
-        content=content,
+        content=ctx.protector.encrypt_bytes(content, context=bank_file_context(file_id)),
         imported_by=ctx.actor.user_id,
         imported_at=ctx.now,
         returns_count=len(returns),

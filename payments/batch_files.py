@@ -197,7 +197,7 @@ def build_file(
         if violations:
             raise _refusal(violations)
         spool.seek(0)
-        size = store_file(ctx.session, batch.id, spool)
+        size = store_file(ctx.session, batch.id, spool, ctx.protector)
     batch.number_of_transactions = result.number_of_transactions
     batch.control_sum = result.control_sum
     batch.file_sha256 = result.sha256

@@ -93,12 +93,12 @@ def _not_prepared(batch: PaymentBatch) -> BatchNotReleasable:
 
 
 def _check_file(ctx: ServiceContext, batch: PaymentBatch, count: int, total: Decimal) -> None:
-    if file_sha256(ctx.session, batch.id) != batch.file_sha256:
+    if file_sha256(ctx.session, batch.id, ctx.protector) != batch.file_sha256:
         raise BatchNotReleasable(
             "Le fichier stocké ne correspond plus à l'empreinte SHA-256 enregistrée lors de sa "
             "validation : annulez le lot pour le régénérer."
         )
-    header = read_header(ctx.session, batch.id)
+    header = read_header(ctx.session, batch.id, ctx.protector)
     if (header.number_of_transactions, header.control_sum) != (count, total):
         raise BatchNotReleasable(
             f"Les totaux confirmés ({count} virements, {total} €) ne sont pas ceux de l'en-tête "

@@ -38,6 +38,7 @@ from remuneration.services.evaluation_input import (
     training_part,
     verified_document_part,
 )
+from remuneration.services.person_history import histories
 from remuneration.services.protection import FieldProtector
 
 __all__ = ["BankDetails", "DossierFacts", "load_facts"]
@@ -164,7 +165,11 @@ def _documents_part(
 
 
 def _facts(
-    chunk: _Chunk, protector: FieldProtector, dossier: Row[Any], as_of: date
+    chunk: _Chunk,
+    protector: FieldProtector,
+    dossier: Row[Any],
+    as_of: date,
+    person: dict[str, Any],
 ) -> DossierFacts:
     trainee = chunk.trainees[dossier.trainee_id]
     training = chunk.trainings[dossier.training_id]
@@ -182,7 +187,7 @@ def _facts(
     return DossierFacts(
         dossier_id=dossier.id,
         trainee_id=dossier.trainee_id,
-        request=request_of(dossier, as_of=as_of, parts=parts, exit_row=exit_row),
+        request=request_of(dossier, as_of=as_of, parts=parts, exit_row=exit_row, person=person),
         trainee=trainee,
         training_end=training.end_date,
         exit_date=exit_row.exit_date if exit_row else None,
@@ -197,4 +202,5 @@ def load_facts(
     """The facts of ``dossier_ids`` (one query per table), in the order of the ids given."""
     chunk = _Chunk(session, dossier_ids)
     by_id = {dossier.id: dossier for dossier in chunk.dossiers}
-    return [_facts(chunk, protector, by_id[i], as_of) for i in dossier_ids if i in by_id]
+    people = histories(session, list(by_id))
+    return [_facts(chunk, protector, by_id[i], as_of, people[i]) for i in dossier_ids if i in by_id]

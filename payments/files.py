@@ -3,7 +3,9 @@
 The file is built once and kept byte for byte (the chunks, in order, with the SHA-256 of the
 whole), so that every download gives the same bytes and a release can prove that what it
 releases is what was validated. Storing it in the database keeps it in the run's transaction:
-a crashed run leaves no orphan file.
+a crashed run leaves no orphan file. A pain.001 names every creditor's IBAN, so each chunk is
+sealed at rest with the data key (AES-GCM, bound to its batch and position: chunks cannot be
+swapped or reordered unnoticed); the SHA-256 is that of the plain file the bank receives.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from payments.models import PaymentBatchChunk
+from remuneration.services.protection import FieldProtector
 
 __all__ = [
     "CHUNK_BYTES",
     "FileHeader",
+    "chunk_context",
     "file_chunks",
     "file_sha256",
     "open_stored_file",
@@ -35,20 +39,32 @@ __all__ = [
 CHUNK_BYTES = 1024 * 1024
 
 
-def store_file(session: Session, batch_id: uuid.UUID, source: BinaryIO) -> int:
-    """Copy ``source`` (from its current position) into the batch's chunks; returns the size."""
+def chunk_context(batch_id: uuid.UUID, sequence: int) -> str:
+    """The associated data of one sealed chunk."""
+    return f"payment_batch_chunks.data:{batch_id}:{sequence}"
+
+
+def store_file(
+    session: Session, batch_id: uuid.UUID, source: BinaryIO, protector: FieldProtector
+) -> int:
+    """Copy ``source`` (from its current position) into the batch's sealed chunks; returns the
+    plain size."""
     sequence = size = 0
     while data := source.read(CHUNK_BYTES):
+        sealed = protector.encrypt_bytes(data, context=chunk_context(batch_id, sequence))
         session.execute(
-            insert(PaymentBatchChunk).values(batch_id=batch_id, sequence=sequence, data=data)
+            insert(PaymentBatchChunk).values(batch_id=batch_id, sequence=sequence, data=sealed)
         )
         sequence += 1
         size += len(data)
     return size
 
 
-def file_chunks(session: Session, batch_id: uuid.UUID) -> Iterator[bytes]:
-    """The stored file, chunk after chunk (one query per chunk: memory stays at one chunk)."""
+def file_chunks(
+    session: Session, batch_id: uuid.UUID, protector: FieldProtector
+) -> Iterator[bytes]:
+    """The stored file in clear, chunk after chunk (one query per chunk: memory stays at one
+    chunk)."""
     sequence = 0
     while True:
         data = session.scalar(
@@ -58,7 +74,7 @@ def file_chunks(session: Session, batch_id: uuid.UUID) -> Iterator[bytes]:
         )
         if data is None:
             return
-        yield bytes(data)
+        yield protector.decrypt_bytes(bytes(data), context=chunk_context(batch_id, sequence))
         sequence += 1
 
 
@@ -84,15 +100,15 @@ class _ChunkReader(io.RawIOBase):
         return size
 
 
-def open_stored_file(session: Session, batch_id: uuid.UUID) -> BinaryIO:
+def open_stored_file(session: Session, batch_id: uuid.UUID, protector: FieldProtector) -> BinaryIO:
     """The stored file as a buffered binary stream."""
-    return io.BufferedReader(_ChunkReader(file_chunks(session, batch_id)), CHUNK_BYTES)
+    return io.BufferedReader(_ChunkReader(file_chunks(session, batch_id, protector)), CHUNK_BYTES)
 
 
-def file_sha256(session: Session, batch_id: uuid.UUID) -> str:
-    """SHA-256 of the stored bytes (to prove the file was not altered since validation)."""
+def file_sha256(session: Session, batch_id: uuid.UUID, protector: FieldProtector) -> str:
+    """SHA-256 of the stored file (to prove the file was not altered since validation)."""
     digest = hashlib.sha256()
-    for chunk in file_chunks(session, batch_id):
+    for chunk in file_chunks(session, batch_id, protector):
         digest.update(chunk)
     return digest.hexdigest()
 
@@ -106,9 +122,9 @@ class FileHeader:
     control_sum: Decimal
 
 
-def read_header(session: Session, batch_id: uuid.UUID) -> FileHeader:
+def read_header(session: Session, batch_id: uuid.UUID, protector: FieldProtector) -> FileHeader:
     """Parse the stored file up to the end of its group header, and stop there."""
-    stream = open_stored_file(session, batch_id)
+    stream = open_stored_file(session, batch_id, protector)
     events = etree.iterparse(
         stream, events=("end",), resolve_entities=False, no_network=True, load_dtd=False
     )

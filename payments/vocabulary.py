@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "PAYMENT_STATUS_LABELS",
     "BankReturnStatus",
     "BatchStatus",
     "OverpaymentStatus",
@@ -37,6 +38,17 @@ class PaymentStatus(StrEnum):
     REJECTED = "rejected"
     RETURNED = "returned"
     CANCELLED = "cancelled"
+
+
+PAYMENT_STATUS_LABELS: dict[str, str] = {
+    PaymentStatus.PREPARED.value: "préparé",
+    PaymentStatus.RELEASED.value: "libéré",
+    PaymentStatus.REJECTED.value: "rejeté par la banque",
+    PaymentStatus.RETURNED.value: "retourné par la banque",
+    PaymentStatus.TO_PAY.value: "à repayer (fichier rejeté par la banque)",
+    PaymentStatus.CANCELLED.value: "annulé",
+}
+"""A transfer's status as agents and finance read it."""
 
 
 class BatchStatus(StrEnum):

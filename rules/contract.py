@@ -7,10 +7,8 @@ that add up, months and exit inside the training, one statement per month).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 from rules.contract_fields import REQUEST, Field, Kind
@@ -24,12 +22,14 @@ from rules.facts import (
     IdentityDocument,
     Insertion,
     MonthStatement,
+    OtherRemuneration,
     RibDocument,
     Status,
     Trainee,
     Training,
     VitaleDocument,
 )
+from rules.json_input import bounded_loads
 from rules.periods import Month
 from rules.reader import Reader
 
@@ -37,11 +37,9 @@ __all__ = ["Item", "loads", "parse_request", "read_object"]
 
 
 def loads(raw: bytes | str) -> Any:
-    """Parse JSON keeping every number exact (decimals become ``Decimal``, never float)."""
-    try:
-        return json.loads(raw, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError.single("", "json", "JSON illisible", f"invalid JSON: {exc}") from exc
+    """Parse JSON keeping every number exact, with bounded depth and number size
+    (``rules.json_input``); raises ``InputError`` with the JSON path."""
+    return bounded_loads(raw)
 
 
 class Item(NamedTuple):
@@ -228,6 +226,26 @@ def _aids(items: list[Item] | None) -> tuple[AidRequest, ...]:
     )
 
 
+def _history(r: Reader, values: Mapping[str, Any] | None) -> History:
+    """The person's past as the caller knows it; an absent list of other remunerated trainings
+    stays unknown (no overlap check), an empty one says there is none."""
+    data = _pick(values, *History._fields)
+    items: list[Item] | None = data["remunerated_trainings"]
+    if items is not None:
+        periods: list[OtherRemuneration] = []
+        for item in items:
+            if item.values is None or not item.clean:
+                continue
+            start, end = item.values["start_date"], item.values["end_date"]
+            if end < start:
+                where = f"history.remunerated_trainings[{item.position}]"
+                r.problem(where, "end_before_start", "la fin précède le début", "end before start")
+            else:
+                periods.append(OtherRemuneration(start, end))
+        data["remunerated_trainings"] = tuple(periods)
+    return History(**data)
+
+
 def parse_request(payload: object, *, today: date) -> EvaluationRequest:
     """Read a contract request; ``today`` is the default of ``as_of``. Raises ``InputError``."""
     r = Reader()
@@ -238,7 +256,7 @@ def parse_request(payload: object, *, today: date) -> EvaluationRequest:
     training = _training(r, data["training"])
     months = _months(r, data["months"], training, trainee)
     exit_ = _exit(r, data["exit"], training)
-    history = History(**_pick(data["history"], *History._fields))
+    history = _history(r, data["history"])
     if r.problems:
         raise InputError(r.problems)
     return EvaluationRequest(

@@ -166,7 +166,20 @@ AIDS = Field(
     ),
     item=("demande d'aide attendue", "an aid request is expected"),
 )
-HISTORY = _obj("history", Field("driving_licence_aid_received", Kind.BOOLEAN))
+HISTORY = _obj(
+    "history",
+    Field("driving_licence_aid_received", Kind.BOOLEAN),
+    Field(
+        "remunerated_trainings",
+        Kind.LIST,
+        fields=(
+            Field("start_date", Kind.DATE, required=True),
+            Field("end_date", Kind.DATE, required=True),
+        ),
+        item=("période attendue", "a period is expected"),
+    ),
+    Field("advance_received", Kind.BOOLEAN),
+)
 REQUEST = _obj(
     "",
     Field("as_of", Kind.DATE),

@@ -120,10 +120,30 @@ def _insertion(ev: Evaluation, req: EvaluationRequest) -> None:
         )
 
 
+def _one_training_at_a_time(ev: Evaluation, req: EvaluationRequest) -> None:
+    """One remunerated training at a time: another granted training must not overlap this one."""
+    others = req.history.remunerated_trainings
+    start, end = req.training.start_date, req.training.end_date
+    if others is None or start is None or end is None:
+        return
+    last = req.exit.date if req.exit is not None else end
+    for other in others:
+        if other.start_date <= last and start <= other.end_date:
+            ev.fail(
+                ReasonCode.REMUNERATION_OVERLAP,
+                _SCOPE,
+                f"Une autre formation de la même personne, du {fr_date(other.start_date)} au "
+                f"{fr_date(other.end_date)}, est déjà rémunérée et chevauche celle-ci "
+                f"(du {fr_date(start)} au {fr_date(last)}) : on ne peut être rémunéré que pour une "
+                "formation à la fois.",
+            )
+
+
 def check_eligibility(ev: Evaluation, req: EvaluationRequest) -> None:
     """Evaluate every condition of docs/rules.md section 2 on the known inputs."""
     _age(ev, req)
     _training(ev, req)
+    _one_training_at_a_time(ev, req)
     status = req.trainee.status
     if status is None:
         ev.need("trainee.status")

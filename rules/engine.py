@@ -118,7 +118,8 @@ def _remuneration_lines(ev: Evaluation, req: EvaluationRequest) -> list[Line]:
     advance = _Advance(Decimal("0.00"), None)
     if status is Status.JOB_SEEKER:
         line = advance_line(ev, start)
-        lines.append(line)
+        if not req.history.advance_received:
+            lines.append(line)
         advance.recoverable = recovery_parameter(ev, start)
         if advance.recoverable.boolean:
             advance.outstanding = line.amount

@@ -149,8 +149,24 @@ class AidRequest(NamedTuple):
     code_status: CodeStatus | None
 
 
+class OtherRemuneration(NamedTuple):
+    """Another training of the same person whose remuneration is granted (from, to inclusive)."""
+
+    start_date: date
+    end_date: date
+
+
 class History(NamedTuple):
+    """What the caller knows of the person's past that the rules need.
+
+    ``remunerated_trainings`` is ``None`` when the caller did not look (no overlap check is made);
+    ``advance_received`` is true when the advance of this training entry was already paid under
+    another dossier of the same person.
+    """
+
     driving_licence_aid_received: bool | None
+    remunerated_trainings: tuple[OtherRemuneration, ...] | None = None
+    advance_received: bool | None = None
 
 
 class EvaluationRequest(NamedTuple):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -18,6 +18,8 @@ __all__ = ["Reader"]
 
 E = TypeVar("E", bound=StrEnum)
 _CENT = Decimal("0.01")
+MAX_MAGNITUDE_DIGITS = 12
+"""Hours and kilometres have at most 12 digits before the point (money: `_MONEY_DIGITS`)."""
 _MONEY_DIGITS = 15  # above, quantizing to the cent leaves the decimal context: never a 500
 
 
@@ -149,6 +151,14 @@ class Reader:
             else:
                 self.problem(path, "number", "nombre attendu", "a number is expected")
             return None
+        if not money and parsed.adjusted() >= MAX_MAGNITUDE_DIGITS:
+            self.problem(
+                path,
+                "too_large",
+                f"valeur trop grande (au plus {MAX_MAGNITUDE_DIGITS} chiffres avant la virgule)",
+                "value too large",
+            )
+            return None
         if parsed < 0:
             self.problem(
                 path, "negative", "une valeur négative n'est pas admise", "must not be negative"
@@ -162,7 +172,7 @@ class Reader:
                 "an amount has at most fifteen digits before the decimal point",
             )
             return None
-        if money and parsed != parsed.quantize(_CENT):
+        if money and parsed != parsed.quantize(_CENT, rounding=ROUND_DOWN):
             self.problem(
                 path,
                 "money_precision",

@@ -17,6 +17,7 @@ class ReasonCode(StrEnum):
     INSERTION_CONTRACT_NOT_ELIGIBLE = "INSERTION_CONTRACT_NOT_ELIGIBLE"
     INSERTION_ARE_COMPLEMENT = "INSERTION_ARE_COMPLEMENT"
     INSERTION_NO_HOURS_OUTSIDE_WORK = "INSERTION_NO_HOURS_OUTSIDE_WORK"
+    REMUNERATION_OVERLAP = "REMUNERATION_OVERLAP"
     IDENTITY_EXPIRED = "IDENTITY_EXPIRED"
     NIR_INVALID = "NIR_INVALID"
     NIR_MISMATCH = "NIR_MISMATCH"
@@ -44,6 +45,7 @@ RULE_OF: dict[ReasonCode, str] = {
     _R.INSERTION_CONTRACT_NOT_ELIGIBLE: "eligibility.insertion_contract",
     _R.INSERTION_ARE_COMPLEMENT: "eligibility.insertion_are_complement",
     _R.INSERTION_NO_HOURS_OUTSIDE_WORK: "eligibility.insertion_hours_outside_work",
+    _R.REMUNERATION_OVERLAP: "eligibility.one_training_at_a_time",
     _R.IDENTITY_EXPIRED: "documents.identity",
     _R.NIR_INVALID: "documents.vitale.nir",
     _R.NIR_MISMATCH: "documents.vitale.nir_matches_trainee",

@@ -9,10 +9,11 @@ services' inputs is made once. Tests of the HTTP door build through the API inst
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from remuneration.db.models import Dossier, Trainee, Training
@@ -66,6 +67,9 @@ class Built:
     iban: str
 
 
+_BIRTHS = itertools.count()
+
+
 def build_training(
     ctx: ServiceContext,
     rng: random.Random,
@@ -104,18 +108,20 @@ def build_trainee(
     *,
     last_name: str = "Martin",
     first_names: str = "Paul",
-    birth_date: date = date(1985, 11, 2),
+    birth_date: date | None = None,
     sex: str = "M",
     street: str | None = None,
     postcode: str | None = None,
     town: str | None = None,
 ) -> Trainee:
+    """A trainee; without a birth date, each one is born a day after the previous, so that two
+    trainees built with the default names are two people, not a duplicate remu refuses."""
     return catalogue.create_trainee(
         ctx,
         TraineeInput(
             last_name=last_name,
             first_names=first_names,
-            birth_date=birth_date,
+            birth_date=birth_date or date(1985, 11, 2) + timedelta(days=next(_BIRTHS)),
             sex=sex,
             street=street,
             postcode=postcode,

@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from api.cli.accounts import cli_request_id
 from api.rules_door import parameter_store, system_clock
 from api.settings import load_settings
 from exports.errors import ExportNotReconciled
@@ -83,7 +84,7 @@ def _unit(user: str | None, roles: frozenset[Role]) -> Iterator[ServiceContext]:
             actor=actor,
             now=now,
             protector=protector,
-            request_id=f"cli:{uuid.uuid4().hex[:12]}",
+            request_id=cli_request_id("export"),
             parameters=parameter_store(),
         )
 

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from api.cli.accounts import cli_request_id
 from api.rules_door import parameter_store, system_clock
 from api.settings import Settings, load_settings, payer_account
 from payments import (
@@ -66,6 +67,7 @@ def _unit(args: argparse.Namespace) -> Iterator[tuple[ServiceContext, Settings]]
             actor=finance_actor(session, args.user, now=system_clock()),
             now=system_clock(),
             protector=protector,
+            request_id=cli_request_id(args.command),
             parameters=parameter_store(),
         )
         yield ctx, settings
@@ -108,7 +110,7 @@ def _file(args: argparse.Namespace) -> int:
         batch = downloadable_batch(ctx, uuid.UUID(args.batch), to="command line")
         written = 0
         with Path(args.output).open("wb") as output:
-            for chunk in file_chunks(ctx.session, batch.id):
+            for chunk in file_chunks(ctx.session, batch.id, ctx.protector):
                 output.write(chunk)
                 written += len(chunk)
                 print(f"Fichier : {written}/{batch.file_size} octets", file=sys.stderr, flush=True)

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from api.cli.accounts import cli_request_id, operator_name
 from api.rules_door import system_clock
 from api.settings import Settings, load_settings
 from payments.queries import payments_summary_for_trainee
@@ -20,10 +21,16 @@ from remuneration.cases.services.export import anonymise_cases, cases_of_trainee
 from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.domain.timezone import paris_day
 from remuneration.operations import load_operations_policy
+from remuneration.services.audit import record_event
 from remuneration.services.document_store import DocumentStore
 from remuneration.services.gdpr import export_trainee
 from remuneration.services.protection import FieldProtector, decode_master_key
-from remuneration.services.retention import apply_retention, plan_retention
+from remuneration.services.retention import (
+    apply_retention,
+    delete_files_after_commit,
+    orphan_files,
+    plan_retention,
+)
 from remuneration.services.system_actor import system_context
 
 __all__ = ["register"]
@@ -64,7 +71,7 @@ def _gdpr_export(args: argparse.Namespace) -> int:
             session,
             now=system_clock(),
             protector=_protector(settings),
-            request_id=f"cli-gdpr-{uuid.uuid4().hex[:12]}",
+            request_id=cli_request_id("gdpr"),
         )
         exported = export_trainee(
             ctx,
@@ -98,14 +105,28 @@ def _retention_purge(args: argparse.Namespace) -> int:
         make_session_factory(engine).begin() as session,
     ):
         plan = plan_retention(session, today=today, policy=policy)
-        report: dict[str, Any] = {"applied": bool(args.apply), **plan.to_dict()}
+        orphans = orphan_files(session, store, now=now)
+        report: dict[str, Any] = {
+            "applied": bool(args.apply),
+            **plan.to_dict(),
+            "orphan_files": orphans,
+        }
         if args.apply:
             ctx = system_context(
-                session, now=now, protector=protector, request_id=f"cli-retention-{today}"
+                session, now=now, protector=protector, request_id=cli_request_id("retention")
             )
             report["done"] = apply_retention(
                 ctx, plan, delete_file=store.delete, participants=(anonymise_cases,)
             )
+            record_event(
+                ctx,
+                action="retention.orphan_files_deleted",
+                entity_type="document_store",
+                entity_id="orphan_files",
+                after={"files": len(orphans), "operator": operator_name()},
+            )
+            delete_files_after_commit(session, orphans, store.delete)
+            report["done"]["orphan_files_deleted"] = len(orphans)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return EXIT_OK
 

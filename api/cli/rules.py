@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from api.rules_door import parameter_store, today_in_paris
+from remuneration.problems import problem_of
 from rules import InputError, ParameterError, evaluate, load_parameters, loads, result_to_json
 
 __all__ = ["register"]
@@ -26,12 +27,12 @@ def _evaluate(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     try:
         result = evaluate(loads(raw), today=today_in_paris(), parameters=parameter_store())
-    except InputError as error:
-        sys.stderr.write(json.dumps(error.to_dict(), ensure_ascii=False, indent=2) + "\n")
-        return EXIT_INPUT
-    except ParameterError as error:
-        print(f"Paramètres invalides : {error}", file=sys.stderr)
-        return EXIT_PARAMETERS
+    except (InputError, ParameterError) as error:
+        problem = problem_of(error)
+        assert problem is not None
+        body = problem.body(request_id=None)
+        sys.stderr.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+        return problem.kind.exit_code
     sys.stdout.buffer.write(result_to_json(result))
     sys.stdout.flush()
     return EXIT_OK

@@ -13,7 +13,7 @@ from api.http.deps import AppState
 from api.http.errors import install_error_handlers
 from api.http.metrics import JobStatesReader, MetricsMiddleware, RequestMetrics, no_jobs
 from api.http.metrics import router as metrics_router
-from api.http.middleware import RequestContextMiddleware
+from api.http.middleware import BodyLimits, RequestContextMiddleware
 from api.http.routers import (
     attendance,
     cases,
@@ -29,6 +29,7 @@ from api.http.routers import (
     payments,
     payments_bank,
     payments_batches,
+    people,
 )
 from api.rules_door import system_clock
 from api.settings import Settings
@@ -86,6 +87,7 @@ def create_app(
     for module in (
         health,
         catalogue,
+        people,
         dossiers,
         documents,
         dossier_decisions,
@@ -104,8 +106,11 @@ def create_app(
     app.state.job_states = job_states
     app.state.request_metrics = RequestMetrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.request_metrics)
-    app.add_middleware(
-        RequestContextMiddleware, max_body_bytes=settings.max_upload_bytes * 2 + 64 * 1024
+    limits = BodyLimits(
+        default_bytes=settings.max_body_bytes,
+        # an upload travels in base64 (4/3 of its size) inside a small JSON object
+        upload_bytes=settings.max_upload_bytes * 4 // 3 + 64 * 1024,
     )
+    app.add_middleware(RequestContextMiddleware, limits=limits)
     install_console(app)
     return app

@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.http.errors import Forbidden, PreconditionFailed, PreconditionRequired, Unauthenticated
+from api.http.errors import Forbidden, PreconditionRequired, StaleVersion, Unauthenticated
 from api.http.security import PERMISSIONS, authenticate
 from api.logging import REQUEST_ID
 from api.rules_door import parameter_store
@@ -126,13 +126,19 @@ def _parse_etag(value: str) -> int | None:
 
 
 def expected_version(if_match: str | None) -> int | None:
-    """The version named by an optional `If-Match` (None when absent or `*`)."""
-    if if_match is None or if_match.strip() == "*":
+    """The version named by an optional `If-Match` (None when absent).
+
+    A present header must name one concrete version: `*`, a list or garbage is refused (428),
+    since `*` would skip the lost-update check it exists for.
+    """
+    if if_match is None:
         return None
     version = _parse_etag(if_match)
     if version is None:
-        raise PreconditionFailed(
-            "L'en-tête If-Match ne désigne aucune version connue.", field="If-Match"
+        raise PreconditionRequired(
+            "L'en-tête If-Match doit indiquer une version précise (la valeur de l'ETag lu), "
+            "pas « * ».",
+            field="If-Match",
         )
     return version
 
@@ -143,10 +149,9 @@ def require_version(if_match: str | None, current: int) -> None:
         raise PreconditionRequired(
             "Indiquez la version lue dans l'en-tête If-Match (valeur de l'ETag).", field="If-Match"
         )
-    version = expected_version(if_match)
-    if version is not None and version != current:
-        raise PreconditionFailed(
-            "Le dossier a été modifié depuis votre lecture ; relisez-le avant de recommencer.",
+    if expected_version(if_match) != current:
+        raise StaleVersion(
+            "L'objet a été modifié depuis votre lecture ; relisez-le avant de recommencer.",
             field="If-Match",
         )
 

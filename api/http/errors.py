@@ -1,14 +1,16 @@
-"""Every error the API answers, as `application/problem+json`, mapped in one table.
+"""Every error the API answers, as `application/problem+json`, from the problem catalogue.
 
-A problem has a stable `type` and `code`, a French `title` and `detail`, the field paths of
-validation errors, and the request id; never a stack trace. Unexpected errors are logged (masked)
-and answered 500 without details; a failed commit therefore never reaches a client as a 2xx.
+The catalogue (`remuneration.problems`) gives each situation its stable `type` and `code`, a
+French `title` and the status; a problem also carries a French `detail`, the field paths of
+validation errors (`errors[]`, notation `months[0].hours`) and the request id; never a stack
+trace. Unexpected errors are logged (masked) and answered 500 without details; a failed commit
+therefore never reaches a client as a 2xx.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,123 +22,61 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.logging import REQUEST_ID
 from remuneration.domain.errors import (
-    AlreadyExists,
-    AttendanceAlreadyPaid,
-    ConcurrentUpdate,
-    DocumentRejected,
-    DocumentTooLarge,
     DomainError,
-    IllegalTransition,
-    InvalidFacts,
-    NotAllowed,
-    NotFound,
+    FieldProblem,
+    Forbidden,
+    PreconditionRequired,
     StaleVersion,
+    Unauthenticated,
 )
-from remuneration.services.idempotency import IdempotencyInProgress, IdempotencyKeyReused
+from remuneration.problems import PROBLEM_TYPE_BASE, SITUATIONS, Problem, problem_of
 from rules import InputError, ParameterError
 
 __all__ = [
-    "ERROR_TABLE",
     "PROBLEM_TYPE_BASE",
     "Forbidden",
-    "PreconditionFailed",
     "PreconditionRequired",
+    "StaleVersion",
     "Unauthenticated",
     "install_error_handlers",
     "problem_response",
+    "situation_response",
+    "validation_message",
 ]
 
-PROBLEM_TYPE_BASE = "https://remu.region.example/problemes/"
 _log = logging.getLogger("remu.api")
 
 
-class Unauthenticated(DomainError):
-    """No valid bearer token or API key."""
-
-    code = "unauthenticated"
-
-
-class Forbidden(DomainError):
-    """The caller's role does not hold the route's permission."""
-
-    code = "forbidden"
-
-
-class PreconditionRequired(DomainError):
-    """A change of a versioned object without `If-Match`."""
-
-    code = "precondition_required"
+def problem_response(problem: Problem, *, headers: dict[str, str] | None = None) -> JSONResponse:
+    """A problem+json response carrying the current request id."""
+    status = problem.kind.status
+    if status == 401:
+        headers = {"WWW-Authenticate": "Bearer", **(headers or {})}
+    return JSONResponse(
+        problem.body(REQUEST_ID.get()),
+        status_code=status,
+        media_type="application/problem+json",
+        headers=headers,
+    )
 
 
-class PreconditionFailed(DomainError):
-    """`If-Match` names a version that is no longer current."""
-
-    code = "precondition_failed"
-
-
-ERROR_TABLE: dict[type[DomainError], tuple[int, str]] = {
-    Unauthenticated: (401, "Authentification requise"),
-    Forbidden: (403, "Accès refusé"),
-    NotAllowed: (403, "Action non autorisée"),
-    NotFound: (404, "Introuvable"),
-    AlreadyExists: (409, "Déjà existant"),
-    IllegalTransition: (409, "Transition impossible"),
-    AttendanceAlreadyPaid: (409, "Mois déjà payé"),
-    ConcurrentUpdate: (409, "Modification concurrente"),
-    IdempotencyInProgress: (409, "Requête en cours"),
-    StaleVersion: (412, "Version périmée"),
-    PreconditionFailed: (412, "Version périmée"),
-    DocumentTooLarge: (413, "Fichier trop volumineux"),
-    DocumentRejected: (415, "Type de fichier refusé"),
-    InvalidFacts: (422, "Données invalides"),
-    IdempotencyKeyReused: (422, "Clé d'idempotence déjà utilisée"),
-    PreconditionRequired: (428, "En-tête If-Match requis"),
-}
-"""Domain error class → (HTTP status, French title). Subclasses inherit their parent's entry."""
-
-
-def problem_response(
-    status: int,
+def situation_response(
     code: str,
-    title: str,
     detail: str,
     *,
-    errors: Sequence[dict[str, str]] = (),
+    errors: Sequence[FieldProblem] = (),
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    """A problem+json response carrying the current request id."""
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + code,
-        "title": title,
-        "status": status,
-        "code": code,
-        "detail": detail,
-        "request_id": REQUEST_ID.get(),
-    }
-    if errors:
-        body["errors"] = list(errors)
-    return JSONResponse(
-        body, status_code=status, media_type="application/problem+json", headers=headers
-    )
+    """The answer to one of the catalogue's situations (`remuneration.problems.SITUATIONS`)."""
+    return problem_response(Problem(code, SITUATIONS[code], detail, tuple(errors)), headers=headers)
 
 
-def _lookup(error: DomainError) -> tuple[int, str]:
-    for cls in type(error).__mro__:
-        if cls in ERROR_TABLE:
-            return ERROR_TABLE[cls]
-    return 400, "Requête refusée"
-
-
-def _domain_handler(_request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, DomainError)
-    status, title = _lookup(error)
-    errors = [{"path": p.path, "code": p.code, "message": p.message} for p in error.problems]
-    if not errors and error.field:
-        errors = [{"path": error.field, "code": error.code, "message": error.message}]
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return problem_response(
-        status, error.code, title, error.message, errors=errors, headers=headers
-    )
+def _known_handler(_request: Request, error: Exception) -> JSONResponse:
+    problem = problem_of(error)
+    assert problem is not None
+    if isinstance(error, ParameterError):
+        _log.warning("no parameter in force: %s", error)
+    return problem_response(problem)
 
 
 _PYDANTIC_FR = {
@@ -167,78 +107,65 @@ def _json_path(location: Sequence[int | str]) -> str:
     path = ""
     for part in parts:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or "body"
+    return path
+
+
+def _message(item: Mapping[str, Any]) -> str:
+    """French text of one validation error; our own validators already speak French."""
+    if item.get("type") == "value_error":
+        return str(item.get("msg", "")).removeprefix("Value error, ") or "Valeur invalide."
+    return _PYDANTIC_FR.get(str(item.get("type")), "Valeur invalide.")
+
+
+def validation_message(item: Mapping[str, Any]) -> str:
+    """French text of one pydantic validation error (the console's forms use it too)."""
+    return _message(item)
 
 
 def _validation_handler(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     errors = [
-        {
-            "path": _json_path(item.get("loc", ())),
-            "code": str(item.get("type", "invalid")),
-            "message": _PYDANTIC_FR.get(str(item.get("type")), "Valeur invalide."),
-        }
+        FieldProblem(
+            _json_path(item.get("loc", ())),
+            str(item.get("type", "invalid")),
+            _message(item),
+        )
         for item in error.errors()
     ]
-    detail = "La requête contient des erreurs : " + ", ".join(e["path"] for e in errors) + "."
-    return problem_response(422, "validation_error", "Requête invalide", detail, errors=errors)
+    detail = "La requête contient des erreurs : " + ", ".join(e.path for e in errors) + "."
+    return situation_response("validation_error", detail, errors=errors)
 
 
-def _input_error_handler(_request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, InputError)
-    errors = [{"path": p.path, "code": p.code, "message": p.message} for p in error.problems]
-    return problem_response(
-        422, "input_error", "Données du dossier invalides", error.detail, errors=errors
-    )
-
-
-def _parameter_handler(_request: Request, error: Exception) -> JSONResponse:
-    _log.warning("no parameter in force: %s", error)
-    return problem_response(
-        422,
-        "parameters_unavailable",
-        "Paramètres indisponibles",
-        f"Aucun paramètre des règles n'est en vigueur pour ces dates : {error}",
-    )
+_HTTP_SITUATIONS = {
+    404: ("route_not_found", "Rien à cette adresse."),
+    405: ("method_not_allowed", "Cette méthode n'est pas acceptée à cette adresse."),
+    413: ("request_too_large", "Le corps de la requête dépasse la taille autorisée."),
+    415: ("unsupported_media_type", "Le corps de la requête doit être du JSON."),
+}
 
 
 def _http_handler(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    titles = {404: "Introuvable", 405: "Méthode non autorisée", 413: "Requête trop volumineuse"}
-    title = titles.get(error.status_code, "Requête refusée")
-    return problem_response(
-        error.status_code,
-        f"http_{error.status_code}",
-        title,
-        title + ".",
-        headers=dict(error.headers or {}),
-    )
+    code, detail = _HTTP_SITUATIONS.get(error.status_code, ("validation_error", "Requête refusée."))
+    return situation_response(code, detail, headers=dict(error.headers or {}))
 
 
 def _concurrency_handler(_request: Request, _error: Exception) -> JSONResponse:
-    return problem_response(
-        409,
-        "concurrent_update",
-        "Modification concurrente",
-        "Une autre requête a modifié cet objet au même moment ; réessayez.",
+    return situation_response(
+        "concurrent_update", "Une autre requête a modifié cet objet au même moment ; réessayez."
     )
 
 
 def _data_error_handler(_request: Request, _error: Exception) -> JSONResponse:
-    return problem_response(
-        422,
-        "invalid_value",
-        "Valeur refusée",
-        "Une valeur dépasse ce que la base de données peut enregistrer.",
+    return situation_response(
+        "invalid_value", "Une valeur dépasse ce que la base de données peut enregistrer."
     )
 
 
 def _operational_handler(_request: Request, error: Exception) -> JSONResponse:
     _log.error("database unavailable: %s", type(error).__name__)
-    return problem_response(
-        503,
+    return situation_response(
         "database_unavailable",
-        "Service indisponible",
         "La base de données est momentanément indisponible ; réessayez.",
         headers={"Retry-After": "2"},
     )
@@ -246,20 +173,17 @@ def _operational_handler(_request: Request, error: Exception) -> JSONResponse:
 
 def _unexpected_handler(_request: Request, error: Exception) -> JSONResponse:
     _log.error("unexpected error", exc_info=error)
-    return problem_response(
-        500,
-        "internal_error",
-        "Erreur interne",
-        "Une erreur interne est survenue ; elle a été journalisée.",
+    return situation_response(
+        "internal_error", "Une erreur interne est survenue ; elle a été journalisée."
     )
 
 
 def install_error_handlers(app: FastAPI) -> None:
     """Register every handler on the application."""
-    app.add_exception_handler(DomainError, _domain_handler)
+    app.add_exception_handler(DomainError, _known_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
-    app.add_exception_handler(InputError, _input_error_handler)
-    app.add_exception_handler(ParameterError, _parameter_handler)
+    app.add_exception_handler(InputError, _known_handler)
+    app.add_exception_handler(ParameterError, _known_handler)
     app.add_exception_handler(StarletteHTTPException, _http_handler)
     app.add_exception_handler(StaleDataError, _concurrency_handler)
     app.add_exception_handler(IntegrityError, _concurrency_handler)

@@ -246,8 +246,14 @@ STATE_SOURCES: tuple[StateSource, ...] = (
 
 def _gauge(name: str, help_text: str, samples: Sequence[Sample]) -> list[str]:
     lines = [f"# HELP {name} {help_text}", f"# TYPE {name} gauge"]
-    lines += [f"{name}{_labels(s.labels)} {s.value:g}" for s in samples]
+    lines += [f"{name}{_labels(s.labels)} {_number(s.value)}" for s in samples]
     return lines
+
+
+def _number(value: float) -> str:
+    """The exact text of a sample: integers (timestamps, counts) in full, never `1.79688e+09`."""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 class JobStateView(Protocol):

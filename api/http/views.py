@@ -7,6 +7,7 @@ so they are absent from the JSON (not null-filled).
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -16,6 +17,7 @@ from api.http.schemas.dossiers import (
     AidRequestView,
     DecisionSummary,
     DecisionView,
+    DocumentCheckView,
     DocumentView,
     DossierListItem,
     DossierView,
@@ -33,14 +35,22 @@ from remuneration.db.models import (
     Dossier,
     Exit,
     Trainee,
+    User,
 )
 from remuneration.domain.masking import mask_iban, mask_nir
 from remuneration.domain.timezone import as_utc
 from remuneration.services.attendance import StatementView
 from remuneration.services.context import Role, ServiceContext
 from remuneration.services.decisions import Comparison, latest_decision
-from remuneration.services.documents import get_documents, revealed_iban, revealed_nir
+from remuneration.services.document_checks import DocumentCheck, check_documents
+from remuneration.services.documents import (
+    document_history,
+    get_documents,
+    revealed_iban,
+    revealed_nir,
+)
 from remuneration.services.dossiers import FACT_FIELDS
+from remuneration.services.duplicates import overlap_warnings
 
 __all__ = [
     "attendance_view",
@@ -65,7 +75,17 @@ def _file_view(document: Document) -> FileView | None:
     )
 
 
-def document_view(ctx: ServiceContext, document: Document) -> DocumentView:
+def user_name(ctx: ServiceContext, user_id: uuid.UUID | None) -> str | None:
+    """The display name of a user id (agents read names, not ids)."""
+    if user_id is None:
+        return None
+    user = ctx.session.get(User, user_id)
+    return user.display_name if user is not None else None
+
+
+def document_view(
+    ctx: ServiceContext, document: Document, checks: list[DocumentCheck] | None = None
+) -> DocumentView:
     """A document as the caller's role may see it."""
     nir = revealed_nir(ctx, document)
     iban = revealed_iban(ctx, document)
@@ -82,12 +102,25 @@ def document_view(ctx: ServiceContext, document: Document) -> DocumentView:
         "iban_changed_at": as_utc(document.iban_changed_at) if document.iban_changed_at else None,
         "file": _file_view(document),
         "verified_by": document.verified_by,
+        "verified_by_name": user_name(ctx, document.verified_by),
         "verified_on": document.verified_on,
         "refusal_reason": document.refusal_reason,
+        "previous_versions": len(document_history(ctx, document)),
     }
+    if checks is not None:
+        fields["checks"] = [
+            DocumentCheckView.model_validate(check, from_attributes=True) for check in checks
+        ]
     if ctx.actor.role in _FULL_IBAN_ROLES:
         fields["iban"] = iban
     return DocumentView(**fields)
+
+
+def documents_view(ctx: ServiceContext, dossier: Dossier) -> list[DocumentView]:
+    """The documents of a dossier with their checks."""
+    documents = get_documents(ctx, dossier)
+    checks = check_documents(ctx, dossier, documents)
+    return [document_view(ctx, d, checks.get(d.kind)) for d in documents]
 
 
 def _trainee_summary(trainee: Trainee) -> TraineeSummary:
@@ -168,12 +201,13 @@ def dossier_view(ctx: ServiceContext, dossier: Dossier) -> DossierView:
     aids = ctx.session.scalars(_AIDS_OF, {"dossier_id": dossier.id})
     return DossierView(
         id=dossier.id,
+        reference=dossier.reference,
         status=dossier.status,
         version=dossier.version,
         trainee=_trainee_summary(trainee),
         training_id=dossier.training_id,
         facts=_facts(dossier),
-        documents=[document_view(ctx, d) for d in get_documents(ctx, dossier)],
+        documents=documents_view(ctx, dossier),
         exit=ExitView(
             date=exit_row.exit_date,
             reason=exit_row.reason,
@@ -184,6 +218,7 @@ def dossier_view(ctx: ServiceContext, dossier: Dossier) -> DossierView:
         aid_requests=[_aid_view(aid) for aid in aids],
         milestones=_milestones(dossier),
         latest_decision=_decision_summary(dossier, latest_decision(ctx, dossier)),
+        warnings=overlap_warnings(ctx, dossier),
     )
 
 

@@ -31,6 +31,7 @@ from decimal import Decimal
 from exports.finance.states import StateTotals, overpayment_state, transfer_state
 from exports.tabular import Column, ColumnKind
 from exports.wording import amount_in_figures
+from payments.vocabulary import PAYMENT_STATUS_LABELS
 
 __all__ = [
     "NATURE_LABELS",
@@ -66,14 +67,7 @@ NATURE_LABELS: Mapping[str, str] = {
 }
 """Nature code → French label, in the order of the summaries."""
 
-_STATUS_LABELS = {
-    "prepared": "préparé",
-    "released": "libéré",
-    "rejected": "rejeté par la banque",
-    "returned": "retourné par la banque",
-    "to_pay": "à repayer (fichier rejeté par la banque)",
-    "cancelled": "annulé",
-}
+_STATUS_LABELS = PAYMENT_STATUS_LABELS
 _NO_TRANSFER = "sans virement"
 _RUN_KINDS = {"monthly": "Mensuelle", "advance": "Avances"}
 

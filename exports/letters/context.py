@@ -33,6 +33,7 @@ class LetterKind(StrEnum):
     DECISION = "decision"
     PAYMENT_NOTICE = "payment_notice"
     OVERPAYMENT_NOTICE = "overpayment_notice"
+    NEW_RIB_REQUEST = "new_rib_request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ class Section:
     title: str | None
     elements: tuple[Element, ...]
     small: bool = False
+    new_page: bool = False
 
 
 def _element_texts(element: Element) -> Iterator[str]:

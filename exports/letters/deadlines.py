@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from exports.letters.templates import DATA_DIRECTORY
 from rules.reference_data import check_dates, in_force, parse_date, read_yaml
 
-__all__ = ["LetterRules", "letter_rules", "waiver_deadline"]
+__all__ = ["LetterRules", "letter_rules", "new_rib_deadline", "waiver_deadline"]
 
 _FILE = "letter_rules.yaml"
 
@@ -28,6 +28,7 @@ class LetterRules:
     in_force_from: date
     source: str
     waiver_request_days: int
+    new_rib_days: int
 
 
 class _Version(BaseModel):
@@ -36,6 +37,7 @@ class _Version(BaseModel):
     in_force_from: date
     source: str = Field(min_length=1)
     waiver_request_days: int = Field(ge=1, le=3650)
+    new_rib_days: int = Field(ge=1, le=365)
 
     @field_validator("in_force_from", mode="before")
     @classmethod
@@ -60,9 +62,16 @@ def _versions() -> tuple[_Version, ...]:
 def letter_rules(on: date) -> LetterRules:
     """The values in force on ``on`` (an error before the first version, never a default)."""
     found = in_force(_versions(), on, start=lambda v: v.in_force_from, where=_FILE)
-    return LetterRules(found.in_force_from, found.source, found.waiver_request_days)
+    return LetterRules(
+        found.in_force_from, found.source, found.waiver_request_days, found.new_rib_days
+    )
 
 
 def waiver_deadline(letter_date: date) -> date:
     """The last day to ask for a waiver of an overpayment notified on ``letter_date``."""
     return letter_date + timedelta(days=letter_rules(letter_date).waiver_request_days)
+
+
+def new_rib_deadline(letter_date: date) -> date:
+    """The day by which a trainee whose transfer came back should send a new RIB."""
+    return letter_date + timedelta(days=letter_rules(letter_date).new_rib_days)

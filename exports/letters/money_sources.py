@@ -17,9 +17,10 @@ from sqlalchemy import select
 
 from exports.errors import LetterRefused, LetterUnavailable
 from exports.letters.context import LetterContext
-from exports.letters.deadlines import waiver_deadline
+from exports.letters.deadlines import new_rib_deadline, waiver_deadline
 from exports.letters.inputs import NoticeLine, OverpaymentNotice, PaymentNotice, RecoveryMethod
 from exports.letters.notices import build_overpayment_notice, build_payment_notice
+from exports.letters.rib_request import NewRibRequest, build_new_rib_request
 from exports.letters.sources import LetterSetup, dossier_reference, recipient_of, training_info
 from exports.wording import date_in_words
 from payments.models import (
@@ -30,6 +31,7 @@ from payments.models import (
     PaymentLine,
     PaymentRun,
 )
+from payments.returns.reasons import reason_code
 from payments.vocabulary import OverpaymentStatus, PaymentStatus
 from remuneration.db.models import Dossier, Exit, Trainee, Training
 from remuneration.services.context import ServiceContext
@@ -198,3 +200,32 @@ def overpayment_ids_of_run(ctx: ServiceContext, run_id: uuid.UUID) -> list[uuid.
     )
     ids = set(ctx.session.scalars(created)) | set(ctx.session.scalars(ordered))
     return sorted(ids, key=str)
+
+
+def new_rib_letter(
+    ctx: ServiceContext, payment: Payment, *, setup: LetterSetup, letter_date: date
+) -> LetterContext:
+    """The letter asking for a new RIB, for a transfer the bank refused or returned because of
+    the account (a technical refusal of the whole file asks nothing of the trainee)."""
+    if payment.status not in _REFUSED:
+        raise LetterRefused("Ce virement n'a pas été refusé ni renvoyé par la banque.")
+    known = reason_code(payment.return_reason_code or "", on=letter_date)
+    if known is None or not known.block_bank_details:
+        raise LetterRefused(
+            "La raison donnée par la banque ne tient pas au compte du stagiaire : aucun nouveau "
+            "RIB n'est à demander."
+        )
+    batch = ctx.session.get_one(PaymentBatch, payment.batch_id) if payment.batch_id else None
+    trainee = ctx.session.get_one(Trainee, payment.trainee_id)
+    request = NewRibRequest(
+        recipient=recipient_of(trainee),
+        amount=payment.amount,
+        payment_date=batch.execution_date if batch else payment.created_at.date(),
+        masked_iban=payment.iban_masked,
+        reason=known.meaning,
+        deadline=new_rib_deadline(letter_date),
+        reference=dossier_reference(payment.dossier_id),
+    )
+    return build_new_rib_request(
+        request, letter_date=letter_date, templates=setup.templates, contact=setup.contact
+    )

@@ -1,10 +1,12 @@
 """Payment notice and overpayment notice: money that moves, explained line by line.
 
-A payment notice tells the trainee what a transfer pays, month by month, with the engine's own
-explanation of each line, so that a "where is my money / why this amount" call can be answered
-from the letter. An overpayment notice says how much must be paid back, why, how it will be
-recovered (offset on next payments or recovery order) and how to ask for a waiver (remise
-gracieuse, article R6341-48 du Code du travail); it is a decision, so it carries the remedies.
+A payment notice tells the trainee what a transfer pays, month by month, one plain sentence per
+line (``exports.letters.plain``), and the detailed calculation on an annex page without the
+sources and notes meant for the Region, so that a "where is my money / why this amount" call can
+be answered from the letter. An overpayment notice says how much must be paid back, why, how it
+will be recovered (offset on next payments or recovery order) and how to ask for a waiver
+(remise gracieuse, article R6341-48 du Code du travail); it is a decision, so it carries the
+remedies.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from exports.letters.context import (
     ServiceContact,
 )
 from exports.letters.inputs import NoticeLine, OverpaymentNotice, PaymentNotice, RecoveryMethod
+from exports.letters.plain import detail_for_annex, is_plain, plain_sentence
 from exports.letters.templates import LetterTemplates
 from exports.wording import (
     amount_in_figures,
@@ -33,9 +36,9 @@ from exports.wording import (
     date_in_words,
     period_in_words,
 )
-from rules.periods import Month
+from rules.periods import MONTH_NAMES, Month
 
-__all__ = ["build_overpayment_notice", "build_payment_notice"]
+__all__ = ["build_overpayment_notice", "build_payment_notice", "calculation_annex"]
 
 
 def _by_period(lines: Iterable[NoticeLine]) -> dict[Month, list[NoticeLine]]:
@@ -45,16 +48,38 @@ def _by_period(lines: Iterable[NoticeLine]) -> dict[Month, list[NoticeLine]]:
     return grouped
 
 
+def _plain(t: LetterTemplates, line: NoticeLine) -> str:
+    """The line in one plain sentence: its own figures when known, else what the kind means."""
+    sentence = plain_sentence(line.kind, str(line.period), line.explanation, MONTH_NAMES)
+    if sentence is None and is_plain(line.explanation):
+        sentence = line.explanation  # written for the trainee already (an offset, say)
+    return sentence or t.text(f"line_kind_help.{line.kind}")
+
+
 def _line_item(t: LetterTemplates, line: NoticeLine) -> BulletItem:
     text = t.text(
         "payment_notice.line",
         label=line_label(t, line.kind),
         amount=amount_in_words_and_figures(line.amount),
     )
-    details = [t.text(f"line_kind_help.{line.kind}")]
-    if line.explanation:
-        details.append(t.text("payment_notice.explanation", explanation=line.explanation))
-    return BulletItem(text, tuple(details))
+    return BulletItem(text, (_plain(t, line),))
+
+
+def calculation_annex(t: LetterTemplates, lines: Iterable[NoticeLine]) -> tuple[Section, ...]:
+    """The detailed calculation of each line, on its own page after the letter."""
+    items = tuple(
+        BulletItem(
+            f"{period_in_words(line.period).capitalize()} – {line_label(t, line.kind)}",
+            (detail_for_annex(line.explanation),),
+        )
+        for line in sorted(lines, key=lambda x: x.period)
+        if line.explanation
+    )
+    if not items:
+        return ()
+    intro = Paragraph(t.text("calculation_annex.intro"))
+    title = t.text("calculation_annex.title")
+    return (Section(title, (intro, Bullets(items)), small=True, new_page=True),)
 
 
 def _month_sections(t: LetterTemplates, lines: Iterable[NoticeLine]) -> list[Section]:
@@ -122,6 +147,7 @@ def build_payment_notice(
             "payment_notice.subject", payment_date=date_in_words(notice.payment_date, article=False)
         ),
         sections=tuple(sections),
+        annexes=calculation_annex(t, notice.lines),
     )
 
 
@@ -136,7 +162,7 @@ def _why_items(t: LetterTemplates, lines: Iterable[NoticeLine], *, owed: bool) -
                     period=line.period,
                     amount=-line.amount if owed else line.amount,
                 ),
-                (line.explanation,) if line.explanation else (),
+                (_plain(t, line),),
             )
             for line in sorted(lines, key=lambda x: x.period)
         )
@@ -212,5 +238,5 @@ def build_overpayment_notice(
         reference=notice.reference,
         subject=t.text(f"{key}.subject"),
         sections=tuple(sections),
-        annexes=remedies_section(t, contact),
+        annexes=(*calculation_annex(t, notice.lines), *remedies_section(t, contact)),
     )

@@ -18,6 +18,7 @@ from exports.letters.context import LetterContext
 from exports.letters.guard import PersonalDataLeak
 from exports.letters.money_sources import (
     latest_overpayment_of,
+    new_rib_letter,
     overpayment_letter,
     payment_notice_letter,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "LetterJob",
     "RenderedLetter",
     "dossier_letter_job",
+    "new_rib_request_job",
     "payment_notice_job",
     "render_job",
 ]
@@ -39,6 +41,7 @@ __all__ = [
 DECISION = "decision"
 PAYMENT_NOTICE = "payment_notice"
 OVERPAYMENT_NOTICE = "overpayment_notice"
+NEW_RIB_REQUEST = "new_rib_request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +82,23 @@ def payment_notice_job(ctx: ServiceContext, payment_id: uuid.UUID) -> LetterJob:
     return LetterJob(PAYMENT_NOTICE, payment_id)
 
 
+def new_rib_request_job(ctx: ServiceContext, payment_id: uuid.UUID) -> LetterJob:
+    """The letter asking for a new RIB after ``payment`` came back."""
+    if ctx.session.get(Payment, payment_id) is None:
+        raise NotFound("Virement introuvable.")
+    return LetterJob(NEW_RIB_REQUEST, payment_id)
+
+
 def _context(
     ctx: ServiceContext, job: LetterJob, setup: LetterSetup, letter_date: date
 ) -> tuple[LetterContext, uuid.UUID]:
     if job.kind == PAYMENT_NOTICE:
         payment = ctx.session.get_one(Payment, job.subject_id)
         letter = payment_notice_letter(ctx, payment, setup=setup, letter_date=letter_date)
+        return letter, payment.dossier_id
+    if job.kind == NEW_RIB_REQUEST:
+        payment = ctx.session.get_one(Payment, job.subject_id)
+        letter = new_rib_letter(ctx, payment, setup=setup, letter_date=letter_date)
         return letter, payment.dossier_id
     if job.kind == OVERPAYMENT_NOTICE:
         overpayment = ctx.session.get_one(Overpayment, job.subject_id)

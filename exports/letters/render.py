@@ -32,6 +32,7 @@ from reportlab.platypus import (
     KeepTogether,
     ListFlowable,
     ListItem,
+    PageBreak,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -252,6 +253,8 @@ def _story(context: LetterContext) -> list[Flowable]:
     if context.annexes:
         story.append(Spacer(1, 6 * mm))
         for section in context.annexes:
+            if section.new_page:
+                story.append(PageBreak())
             story.extend(_section(section))
     return story
 

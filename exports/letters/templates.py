@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from exports.letters.context import ServiceContact
+from remuneration.contact import load_contact_data
 from rules.reasons import ReasonCode
 from rules.reference_data import ReferenceDataError, parse_date, read_yaml
 
@@ -239,12 +240,12 @@ def parse_service_contact(data: Mapping[str, Any]) -> ServiceContact:
 
 
 def load_service_contact(path: Path | None = None) -> ServiceContact:
-    """Read the service's contact; the packaged ``service.yaml`` (read once) by default."""
+    """Read the service's contact (``remuneration.contact``: the same file as the macros')."""
     if path is None:
         return _packaged_contact()
-    return parse_service_contact(_read_yaml(path))
+    return parse_service_contact(load_contact_data(path))
 
 
 @lru_cache(maxsize=1)
 def _packaged_contact() -> ServiceContact:
-    return parse_service_contact(_read_yaml(DATA_DIRECTORY / "service.yaml"))
+    return parse_service_contact(load_contact_data())

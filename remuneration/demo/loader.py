@@ -29,6 +29,7 @@ from remuneration.demo.data import (
     make_siret,
 )
 from remuneration.domain.attendance import AttendanceEntry
+from remuneration.domain.errors import DuplicatePerson
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services import attendance, catalogue, decisions, dossiers
 from remuneration.services.context import Actor, Role, ServiceContext
@@ -58,7 +59,12 @@ __all__ = [
     "load_demo",
 ]
 
-_ORGANISATIONS = ("AFPA Normandie", "GRETA Calvados", "CFPPA Manche", "Institut Régional Formation")
+_ORGANISATIONS = (
+    "Centre de formation Démo-Nord",
+    "Atelier Exemple Formation",
+    "Campus fictif des métiers",
+    "Institut de démonstration",
+)
 _PROGRAMMES = (
     ("QUALIF", "Titre professionnel Agent de restauration", 35, True),
     ("QUALIF", "Titre professionnel Soudeur", 35, True),
@@ -88,7 +94,7 @@ _DISPLAY_NAMES = {
     Role.INSTRUCTOR: "Claire Instructrice (démo)",
     Role.RELATION_USAGERS: "Karim Conseiller (démo)",
     Role.FINANCE: "Sophie Comptable (démo)",
-    Role.ORGANISATION: "AFPA Normandie (démo)",
+    Role.ORGANISATION: "Centre de formation Démo-Nord (démo)",
     Role.SUPERVISOR: "Marc Responsable (démo)",
     Role.ADMIN: "Admin remu (démo)",
 }
@@ -166,13 +172,14 @@ def _trainings(
 
 
 def _trainee(ctx: ServiceContext, rng: random.Random) -> tuple[Trainee, str]:
-    sex = rng.choice("MF")
-    first = rng.choice(FIRST_NAMES_M if sex == "M" else FIRST_NAMES_F)
-    birth = date(rng.randint(1966, 2006), rng.randint(1, 12), rng.randint(1, 28))
-    postcode, town, department = rng.choice(TOWNS)
-    trainee = catalogue.create_trainee(
-        ctx,
-        TraineeInput(
+    """A new person: drawn again when the draw names someone already there (the duplicate check
+    would refuse a second record of the same name and birth date)."""
+    while True:
+        sex = rng.choice("MF")
+        first = rng.choice(FIRST_NAMES_M if sex == "M" else FIRST_NAMES_F)
+        birth = date(rng.randint(1966, 2006), rng.randint(1, 12), rng.randint(1, 28))
+        postcode, town, department = rng.choice(TOWNS)
+        person = TraineeInput(
             last_name=rng.choice(LAST_NAMES),
             first_names=first,
             birth_date=birth,
@@ -180,9 +187,11 @@ def _trainee(ctx: ServiceContext, rng: random.Random) -> tuple[Trainee, str]:
             street=f"{rng.randint(1, 120)} rue de la République",
             postcode=postcode,
             town=town,
-        ),
-    )
-    return trainee, department
+        )
+        try:
+            return catalogue.create_trainee(ctx, person), department
+        except DuplicatePerson:
+            continue
 
 
 def _facts(rng: random.Random, profile: str) -> dict[str, object]:

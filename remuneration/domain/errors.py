@@ -1,6 +1,7 @@
 """Domain errors: they speak business (a French message, a stable code, the field concerned).
 
-`api/errors.py` maps each class to an HTTP status in one table; nothing here knows about HTTP.
+`remuneration/problems.py` maps each class to a problem (status, title, exit) in one table;
+nothing here knows about HTTP.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ __all__ = [
     "DocumentRejected",
     "DocumentTooLarge",
     "DomainError",
+    "DuplicatePerson",
     "FieldProblem",
+    "Forbidden",
     "IllegalTransition",
     "InvalidFacts",
     "NotAllowed",
     "NotFound",
+    "PreconditionRequired",
     "StaleVersion",
+    "Unauthenticated",
 ]
 
 
@@ -47,6 +52,10 @@ class DomainError(Exception):
         self.field = field
         self.problems: tuple[FieldProblem, ...] = tuple(problems)
 
+    def extensions(self) -> dict[str, object]:
+        """Members a problem answer carries besides the catalogue's (none by default)."""
+        return {}
+
 
 class NotFound(DomainError):
     """The object does not exist, or lies outside the caller's perimeter (one answer for both)."""
@@ -58,6 +67,20 @@ class AlreadyExists(DomainError):
     """A second object with the same natural key (SIRET, trainee in training, user name)."""
 
     code = "already_exists"
+
+
+class DuplicatePerson(AlreadyExists):
+    """The person already has a record: ``existing`` lists the ids of the records found."""
+
+    code = "duplicate_person"
+
+    def __init__(self, message: str, *, existing: Sequence[str]) -> None:
+        super().__init__(message)
+        self.existing: tuple[str, ...] = tuple(existing)
+
+    def extensions(self) -> dict[str, object]:
+        """The records found, each with its link, so that the agent can open the existing one."""
+        return {"existing": [{"id": i, "href": f"/v1/trainees/{i}"} for i in self.existing]}
 
 
 class IllegalTransition(DomainError):
@@ -106,3 +129,21 @@ class NotAllowed(DomainError):
     """The caller's role may reach the object but not perform this particular action."""
 
     code = "not_allowed"
+
+
+class Unauthenticated(DomainError):
+    """No valid bearer token or API key."""
+
+    code = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    """The caller's role does not hold the permission."""
+
+    code = "forbidden"
+
+
+class PreconditionRequired(DomainError):
+    """A change of a versioned object without a concrete version in `If-Match`."""
+
+    code = "precondition_required"

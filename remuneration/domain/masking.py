@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["mask_document_number", "mask_iban", "mask_nir", "redact_text"]
+__all__ = ["mask_document_number", "mask_iban", "mask_nir", "mask_person_field", "redact_text"]
 
 _NIR_SHAPE = re.compile(r"^[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}$", re.IGNORECASE)
 
@@ -61,3 +61,23 @@ def redact_text(text: str) -> str:
     text = _API_KEY.sub("remu_[masqué]", text)
     text = _IBAN.sub(_mask_iban_match, text)
     return _NIR.sub(_mask_nir_match, text)
+
+
+def mask_person_field(name: str, value: object) -> str | None:
+    """A trainee field as the audit log keeps it: enough to see what changed, not who it is.
+
+    Names keep their initial, dates their year and month, e-mails their domain, phones their
+    last two digits; postcode, town and country are kept (they drive letters, not identity).
+    """
+    if value is None:
+        return None
+    text = str(value)
+    if name in ("postcode", "town", "country", "sex"):
+        return text
+    if name == "birth_date":
+        return text[:7] + "-**"
+    if name == "email" and "@" in text:
+        return "***@" + text.split("@", 1)[1]
+    if name == "phone":
+        return "*" * max(len(text) - 2, 0) + text[-2:]
+    return text[:1] + "*" * (len(text) - 1)

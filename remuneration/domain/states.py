@@ -25,6 +25,7 @@ __all__ = [
     "DossierEvent",
     "DossierStatus",
     "next_status",
+    "status_label",
 ]
 
 
@@ -129,3 +130,8 @@ def next_status(current: DossierStatus, event: DossierEvent) -> DossierStatus:
             f"« {_STATUS_FR[current]} ».",
             field="status",
         ) from None
+
+
+def status_label(status: DossierStatus) -> str:
+    """The French word an agent reads for a dossier status."""
+    return _STATUS_FR[status]

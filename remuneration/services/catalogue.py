@@ -13,6 +13,7 @@ from remuneration.domain.ids import new_id
 from remuneration.domain.organisations import normalise_siret
 from remuneration.services.audit import record_event
 from remuneration.services.context import Role, ServiceContext
+from remuneration.services.duplicates import check_new_trainee, record_forced
 from remuneration.services.inputs import OrganisationInput, TraineeInput, TrainingInput
 
 __all__ = [
@@ -127,8 +128,14 @@ def list_training_dossiers(
     return [(dossier, trainee) for dossier, trainee in rows.tuples()]
 
 
-def create_trainee(ctx: ServiceContext, data: TraineeInput) -> Trainee:
-    """Register a trainee (identity as declared; the NIR comes with the carte Vitale)."""
+def create_trainee(
+    ctx: ServiceContext, data: TraineeInput, *, force_reason: str | None = None
+) -> Trainee:
+    """Register a trainee (identity as declared; the NIR comes with the carte Vitale).
+
+    A second record of the same person (normalised name and birth date) is refused with the
+    existing record, unless an instructor forces it with a reason (audited).
+    """
     if data.birth_date >= ctx.today:
         raise InvalidFacts(
             "La date de naissance est dans le futur.",
@@ -136,10 +143,13 @@ def create_trainee(ctx: ServiceContext, data: TraineeInput) -> Trainee:
                 FieldProblem("birth_date", "in_future", "La date de naissance est dans le futur.")
             ],
         )
+    duplicated = check_new_trainee(ctx, data, force_reason)
     trainee = Trainee(id=new_id(), created_at=ctx.now, updated_at=ctx.now, **asdict(data))
     ctx.session.add(trainee)
     ctx.session.flush()
     record_event(ctx, action="trainee.created", entity_type="trainee", entity_id=trainee.id)
+    if duplicated and force_reason is not None:
+        record_forced(ctx, trainee, force_reason, duplicated)
     return trainee
 
 

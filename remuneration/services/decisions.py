@@ -29,8 +29,10 @@ from remuneration.services.evaluation_input import build_request
 from rules import EvaluationResult, evaluate, input_hash, result_to_json
 
 __all__ = [
+    "DECISION_INPUT_CONTEXT",
     "Comparison",
     "DecisionOutcome",
+    "comparable_result",
     "compare_decision",
     "get_decision",
     "latest_decision",
@@ -38,7 +40,8 @@ __all__ = [
     "take_decision",
 ]
 
-_INPUT_CONTEXT = "decisions.input"
+DECISION_INPUT_CONTEXT = "decisions.input"
+_INPUT_CONTEXT = DECISION_INPUT_CONTEXT
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +159,8 @@ def take_decision(ctx: ServiceContext, dossier: Dossier, *, as_of: date | None) 
     return DecisionOutcome(decision, created=True)
 
 
-def _comparable(result: dict[str, Any]) -> dict[str, Any]:
+def comparable_result(result: dict[str, Any]) -> dict[str, Any]:
+    """What two results must share to be the same decision (not the wording, not the hash)."""
     return {
         "decision": result["decision"],
         "reasons": sorted(reason["code"] + "@" + reason["scope"] for reason in result["reasons"]),
@@ -173,8 +177,8 @@ def compare_decision(ctx: ServiceContext, dossier: Dossier, decision: Decision) 
         ctx.protector.decrypt_bytes(decision.input_encrypted, context=_INPUT_CONTEXT)
     )
     recomputed = evaluate(payload, today=decision.as_of, parameters=ctx.parameters).to_dict()
-    then = _comparable(json.loads(decision.result_json))
-    now = _comparable(recomputed)
+    then = comparable_result(json.loads(decision.result_json))
+    now = comparable_result(recomputed)
     differences = [name for name in then if then[name] != now[name]]
     current = input_hash(build_request(ctx, dossier, as_of=decision.as_of))
     return Comparison(

@@ -1,7 +1,8 @@
 """Recording the three documents of a dossier: uploaded file and/or verified data.
 
-Data fields left out keep their stored value (a file can be added to a verified RIB without
-retyping the IBAN); the verification outcome is always restated by the caller.
+A PUT replaces the whole document: its data fields and its file. The document as it stood is
+kept in ``document_versions`` (its file stays in the store), so nothing an agent saw is lost:
+a new IBAN without a BIC has no BIC, a passport replacing an identity card has no card image.
 
 An agent either records data for later verification (`verified=False`, e.g. a new RIB taken by
 the relation-usagers team) or verifies it (instructors and supervisors only). Only verified
@@ -15,15 +16,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
-from remuneration.db.models import Document, Dossier
+from remuneration.db.models import Document, DocumentVersion, Dossier
 from remuneration.domain.documents import check_upload
 from remuneration.domain.errors import (
     FieldProblem,
     IllegalTransition,
     InvalidFacts,
     NotAllowed,
+    NotFound,
 )
 from remuneration.domain.ids import new_id
 from remuneration.domain.masking import mask_document_number, mask_iban, mask_nir
@@ -31,12 +33,25 @@ from remuneration.domain.states import EDITABLE_STATES, DossierStatus
 from remuneration.domain.vocabulary import DocumentKind, VerificationStatus
 from remuneration.services.audit import record_event
 from remuneration.services.context import Role, ServiceContext
-from remuneration.services.document_store import DocumentStore
+from remuneration.services.document_store import (
+    DocumentStore,
+    delete_files_after_commit,
+    delete_files_after_rollback,
+)
 from remuneration.services.dossiers import mark_facts_changed
 from remuneration.services.evaluation_input import IBAN_CONTEXT, NIR_CONTEXT
 from remuneration.services.inputs import IdentityInput, RibInput, UploadedFile, VitaleInput
 
-__all__ = ["DocumentRequest", "get_documents", "put_document", "revealed_iban", "revealed_nir"]
+__all__ = [
+    "DocumentRequest",
+    "document_history",
+    "get_document",
+    "get_documents",
+    "put_document",
+    "read_document_file",
+    "revealed_iban",
+    "revealed_nir",
+]
 
 _VERIFIERS = frozenset({Role.INSTRUCTOR, Role.SUPERVISOR})
 
@@ -114,18 +129,27 @@ def _apply_vitale(ctx: ServiceContext, document: Document, data: VitaleInput) ->
     document.nir_hash = ctx.protector.keyed_hash(nir, context=NIR_CONTEXT)
 
 
-def _apply_rib(ctx: ServiceContext, document: Document, data: RibInput) -> None:
+def _apply_rib(
+    ctx: ServiceContext, document: Document, data: RibInput, previous_hash: str | None
+) -> None:
     if data.iban is not None:
-        _apply_iban(ctx, document, re.sub(r"\s", "", data.iban).upper(), data.change_reason)
+        iban = re.sub(r"\s", "", data.iban).upper()
+        _apply_iban(ctx, document, iban, data.change_reason, previous_hash)
     if data.bic is not None:
         document.bic = data.bic.upper()
     if data.holder is not None:
         document.holder = data.holder
 
 
-def _apply_iban(ctx: ServiceContext, document: Document, iban: str, reason: str | None) -> None:
+def _apply_iban(
+    ctx: ServiceContext,
+    document: Document,
+    iban: str,
+    reason: str | None,
+    previous_hash: str | None,
+) -> None:
     new_hash = ctx.protector.keyed_hash(iban, context=IBAN_CONTEXT)
-    if document.iban_hash is not None and new_hash != document.iban_hash:
+    if previous_hash is not None and new_hash != previous_hash:
         if not reason:
             raise InvalidFacts(
                 "Un changement d'IBAN doit être motivé.",
@@ -150,7 +174,11 @@ def _apply_upload(
     max_bytes: int,
 ) -> None:
     document.content_type = check_upload(upload.content, max_bytes=max_bytes)
+    replaced = document.stored_name
     document.stored_name = store.save(upload.content)
+    delete_files_after_rollback(ctx.session, [document.stored_name], store.delete)
+    if replaced is not None:
+        delete_files_after_commit(ctx.session, [replaced], store.delete)
     document.size_bytes = len(upload.content)
     document.content_sha256 = hashlib.sha256(upload.content).hexdigest()
     document.uploaded_at = ctx.now
@@ -169,6 +197,62 @@ def _apply_verification(ctx: ServiceContext, document: Document, request: Docume
         document.verified_on = ctx.today
     else:
         document.verified_by = document.verified_on = None
+
+
+_REPLACED = (
+    "stored_name",
+    "content_type",
+    "size_bytes",
+    "content_sha256",
+    "uploaded_at",
+    "identity_type",
+    "identity_expiry_date",
+    "identity_number_masked",
+    "nir_encrypted",
+    "nir_hash",
+    "iban_encrypted",
+    "iban_hash",
+    "bic",
+    "holder",
+    "refusal_reason",
+    "recorded_by",
+    "verified_by",
+    "verified_on",
+)
+
+
+def _keep_previous(ctx: ServiceContext, document: Document) -> None:
+    """Copy the document as it stands into its history, then empty what a PUT replaces."""
+    number = ctx.session.scalar(
+        select(func.count()).where(DocumentVersion.document_id == document.id)
+    )
+    ctx.session.add(
+        DocumentVersion(
+            id=new_id(),
+            document_id=document.id,
+            dossier_id=document.dossier_id,
+            number=(number or 0) + 1,
+            kind=document.kind,
+            verification_status=document.verification_status,
+            valid_from=document.updated_at,
+            replaced_at=ctx.now,
+            replaced_by=ctx.actor.user_id,
+            **{name: getattr(document, name) for name in _REPLACED},
+        )
+    )
+    for name in _REPLACED:
+        setattr(document, name, None)
+
+
+def document_history(ctx: ServiceContext, document: Document) -> list[DocumentVersion]:
+    """The earlier versions of a document, oldest first."""
+    return list(
+        ctx.session.scalars(
+            select(DocumentVersion)
+            .where(DocumentVersion.document_id == document.id)
+            .order_by(DocumentVersion.number)
+        )
+    )
 
 
 def _load_or_create(
@@ -241,12 +325,15 @@ def put_document(
         )
     document, created = _load_or_create(ctx, dossier, request.kind)
     before = None if created else _summary(ctx, document)
+    previous_iban_hash = document.iban_hash
+    if not created:
+        _keep_previous(ctx, document)
     if request.kind is DocumentKind.IDENTITY and request.identity is not None:
         _apply_identity(document, request.identity)
     if request.kind is DocumentKind.VITALE and request.vitale is not None:
         _apply_vitale(ctx, document, request.vitale)
     if request.kind is DocumentKind.RIB and request.rib is not None:
-        _apply_rib(ctx, document, request.rib)
+        _apply_rib(ctx, document, request.rib, previous_iban_hash)
     if request.upload is not None:
         _apply_upload(ctx, document, request.upload, store=store, max_bytes=max_bytes)
     _apply_verification(ctx, document, request)
@@ -258,3 +345,34 @@ def put_document(
         ctx.session.flush()
     _audit(ctx, dossier, document, before)
     return document
+
+
+def get_document(ctx: ServiceContext, dossier: Dossier, kind: DocumentKind) -> Document:
+    """One document of a dossier."""
+    document = ctx.session.scalar(
+        select(Document).where(Document.dossier_id == dossier.id, Document.kind == kind.value)
+    )
+    if document is None:
+        raise NotFound("Aucune pièce de ce type dans le dossier.")
+    return document
+
+
+def read_document_file(
+    ctx: ServiceContext, dossier: Dossier, kind: DocumentKind, *, store: DocumentStore
+) -> tuple[Document, bytes]:
+    """The decrypted file of a document, for viewing; every view is audited."""
+    if kind is not DocumentKind.RIB and ctx.actor.role is Role.FINANCE:
+        raise NotAllowed("La finance ne consulte que le RIB.")
+    document = get_document(ctx, dossier, kind)
+    if document.stored_name is None:
+        raise NotFound("Aucun fichier n'est joint à cette pièce.")
+    content = store.read(document.stored_name)
+    record_event(
+        ctx,
+        action="document.file_viewed",
+        entity_type="document",
+        entity_id=document.id,
+        dossier_id=dossier.id,
+        after={"kind": kind.value, "file_sha256": document.content_sha256},
+    )
+    return document, content

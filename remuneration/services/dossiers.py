@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from remuneration.db.models import AidRequest, Dossier, Exit, Trainee, Training
+from remuneration.db.text_search import contains_text
 from remuneration.domain.errors import (
     AlreadyExists,
     FieldProblem,
@@ -170,12 +171,8 @@ def list_dossiers(
     if training_id is not None:
         query = query.where(Dossier.training_id == training_id)
     if text:
-        pattern = f"%{text.lower()}%"
         query = query.where(
-            or_(
-                func.lower(Trainee.last_name).like(pattern),
-                func.lower(Trainee.first_names).like(pattern),
-            )
+            or_(contains_text(Trainee.last_name, text), contains_text(Trainee.first_names, text))
         )
     total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = ctx.session.execute(

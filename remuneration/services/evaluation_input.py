@@ -9,7 +9,7 @@ bulk reader of ``payments.facts`` (same requests, one query per table).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -27,6 +27,7 @@ from remuneration.db.models import (
 )
 from remuneration.domain.vocabulary import DocumentKind, TraineeStatus, VerificationStatus
 from remuneration.services.context import ServiceContext
+from remuneration.services.person_history import histories
 from remuneration.services.protection import FieldProtector
 from rules.contract_fields import (
     AIDS,
@@ -49,6 +50,7 @@ __all__ = [
     "NIR_CONTEXT",
     "aid_part",
     "build_request",
+    "document_part",
     "documents_part",
     "month_part",
     "request_of",
@@ -103,6 +105,17 @@ def training_part(dossier: Dossier | Any, training: Training | Any) -> dict[str,
             "licence_useful_for_trade": training.licence_useful_for_trade,
         },
     )
+
+
+def document_part(
+    ctx: ServiceContext, document: Document, *, verified_only: bool = True
+) -> dict[str, Any] | None:
+    """A document as the engine reads it (only a verified one counts, unless asked): the
+    document checks read an unverified one too, as soon as it is stored."""
+    if verified_only and document.verification_status != VerificationStatus.VERIFIED:
+        return None
+    found = verified_document_part(ctx.protector, document)
+    return None if found is None else found[1]
 
 
 def verified_document_part(
@@ -172,15 +185,20 @@ def request_of(
     as_of: date,
     parts: dict[str, Any],
     exit_row: Exit | Any | None,
+    person: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The whole request: ``parts`` holds trainee, training, documents, months, aid_requests;
-    the exit and the history are read from the dossier's rows."""
+    the exit and the history are read from the dossier's rows, ``person`` is what is known of
+    the same person's other dossiers (``remuneration.services.person_history``)."""
     exit_part = (
         None
         if exit_row is None
         else emit(EXIT, {"date": exit_row.exit_date, "reason": exit_row.reason})
     )
-    history = emit(HISTORY, {"driving_licence_aid_received": dossier.driving_licence_aid_received})
+    history = emit(
+        HISTORY,
+        {"driving_licence_aid_received": dossier.driving_licence_aid_received, **(person or {})},
+    )
     return emit(REQUEST, {"as_of": as_of, **parts, "exit": exit_part, "history": history})
 
 
@@ -225,4 +243,5 @@ def build_request(ctx: ServiceContext, dossier: Dossier, *, as_of: date) -> dict
         "months": _months_part(ctx, dossier),
         "aid_requests": _aids_part(ctx, dossier),
     }
-    return request_of(dossier, as_of=as_of, parts=parts, exit_row=exit_row)
+    person = histories(ctx.session, [dossier.id])[dossier.id]
+    return request_of(dossier, as_of=as_of, parts=parts, exit_row=exit_row, person=person)

@@ -24,6 +24,7 @@ from remuneration.domain.timezone import as_utc
 __all__ = [
     "RETENTION",
     "IdempotencyInProgress",
+    "IdempotencyKeyRequired",
     "IdempotencyKeyReused",
     "StoredResponse",
     "claim_key",
@@ -38,6 +39,12 @@ class IdempotencyInProgress(DomainError):
     """A request with the same key is still being processed."""
 
     code = "idempotency_in_progress"
+
+
+class IdempotencyKeyRequired(DomainError):
+    """A payment or file endpoint called without Idempotency-Key."""
+
+    code = "idempotency_key_required"
 
 
 class IdempotencyKeyReused(DomainError):

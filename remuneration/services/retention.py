@@ -26,26 +26,28 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, event, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy import delete as delete_rows
 from sqlalchemy.orm import Session
 
-from remuneration.db.models import Decision, Document, Dossier, Trainee
+from remuneration.db.models import Decision, Document, DocumentVersion, Dossier, Trainee
 from remuneration.domain.states import DossierStatus
 from remuneration.domain.timezone import paris_midnight
 from remuneration.operations import RetentionPolicy
 from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
+from remuneration.services.document_store import DocumentStore, delete_files_after_commit
 
 __all__ = [
     "RetentionParticipant",
     "RetentionPlan",
     "apply_retention",
     "delete_files_after_commit",
+    "orphan_files",
     "plan_retention",
 ]
 
 _log = logging.getLogger("remu.retention")
-_PENDING_FILES = "remu_files_to_delete"
 _CLOSED = DossierStatus.CLOSED.value
 ANONYMISED_NAME = "ANONYMISÉ"
 
@@ -118,7 +120,9 @@ def _expired_dossiers(session: Session, cutoff: datetime) -> list[uuid.UUID]:
     query = (
         select(Dossier.id)
         .where(Dossier.status == _CLOSED, Dossier.closed_at < cutoff)
-        .where(or_(document_left, input_left))
+        .where(
+            or_(document_left, input_left, exists().where(DocumentVersion.dossier_id == Dossier.id))
+        )
         .order_by(Dossier.id)
     )
     return list(session.scalars(query))
@@ -140,7 +144,16 @@ def _expired_trainees(session: Session, cutoff: datetime) -> list[uuid.UUID]:
 def _expired_files(session: Session, verified_before: date) -> list[uuid.UUID]:
     query = (
         select(Document.id)
-        .where(Document.stored_name.is_not(None), Document.verified_on < verified_before)
+        .where(
+            or_(
+                Document.stored_name.is_not(None),
+                exists().where(
+                    DocumentVersion.document_id == Document.id,
+                    DocumentVersion.stored_name.is_not(None),
+                ),
+            ),
+            Document.verified_on < verified_before,
+        )
         .order_by(Document.id)
     )
     return list(session.scalars(query))
@@ -158,29 +171,19 @@ def plan_retention(session: Session, *, today: date, policy: RetentionPolicy) ->
     )
 
 
-def _run_pending_deletions(session: Session) -> None:
-    for delete, name in session.info.pop(_PENDING_FILES, []):
-        try:
-            delete(name)
-        except OSError:
-            _log.exception("a stored file could not be deleted after the purge: %s", name)
-
-
-def _forget_pending_deletions(session: Session) -> None:
-    session.info.pop(_PENDING_FILES, None)
-
-
-def delete_files_after_commit(
-    session: Session, names: Sequence[str], delete: Callable[[str], None]
-) -> None:
-    """Delete stored files once the session's transaction commits (never after a rollback)."""
-    if not event.contains(session, "after_commit", _run_pending_deletions):
-        event.listen(session, "after_commit", _run_pending_deletions)
-        event.listen(session, "after_rollback", _forget_pending_deletions)
-    session.info.setdefault(_PENDING_FILES, []).extend((delete, name) for name in names)
+def _drop_earlier_files(ctx: ServiceContext, document: Document, files: list[str]) -> None:
+    """The files of the document's earlier versions go with its current one."""
+    for version in ctx.session.scalars(
+        select(DocumentVersion).where(
+            DocumentVersion.document_id == document.id, DocumentVersion.stored_name.is_not(None)
+        )
+    ):
+        files.append(version.stored_name or "")
+        version.stored_name = None
 
 
 def _drop_file(ctx: ServiceContext, document: Document, files: list[str]) -> None:
+    _drop_earlier_files(ctx, document, files)
     if document.stored_name is None:
         return
     files.append(document.stored_name)
@@ -214,6 +217,10 @@ def _anonymise_dossier(ctx: ServiceContext, dossier_id: uuid.UUID, files: list[s
         ):
             setattr(document, column, None)
         document.updated_at = ctx.now
+    ctx.session.flush()
+    ctx.session.execute(
+        delete_rows(DocumentVersion).where(DocumentVersion.dossier_id == dossier_id)
+    )
     ctx.session.execute(
         update(Decision).where(Decision.dossier_id == dossier_id).values(input_encrypted=b"")
     )
@@ -267,3 +274,20 @@ def apply_retention(
     ctx.session.flush()
     delete_files_after_commit(ctx.session, files, delete_file)
     return {**plan.counts(), "files_deleted": len(files), "other_records": others}
+
+
+ORPHAN_GRACE = timedelta(hours=1)
+"""A file younger than this may belong to an upload whose transaction is still open."""
+
+
+def orphan_files(session: Session, store: DocumentStore, *, now: datetime) -> list[str]:
+    """Files of the store that no document names (left by a crash or an older version), written
+    more than `ORPHAN_GRACE` before `now`."""
+    named = set(
+        session.scalars(select(Document.stored_name).where(Document.stored_name.is_not(None)))
+    )
+    return [
+        stored.name
+        for stored in store.files()
+        if stored.name not in named and stored.modified_at <= now - ORPHAN_GRACE
+    ]

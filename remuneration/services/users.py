@@ -28,7 +28,11 @@ __all__ = [
     "authenticate_api_key",
     "create_api_key",
     "create_user",
+    "deactivate_user",
     "find_user",
+    "list_api_keys",
+    "list_users",
+    "revoke_api_key",
 ]
 
 API_KEY_PREFIX = "remu_"
@@ -119,3 +123,36 @@ def authenticate_api_key(session: Session, key: str, *, now: datetime) -> User |
         return None
     user = session.get(User, token.user_id)
     return user if user is not None and user.active else None
+
+
+def list_users(session: Session) -> list[User]:
+    """Every user, by name."""
+    return list(session.scalars(select(User).order_by(User.name)))
+
+
+def deactivate_user(session: Session, name: str) -> User:
+    """Deactivate a user: their bearer tokens and API keys stop working at the next request
+    (authentication reads `active` every time)."""
+    user = find_user(session, name)
+    user.active = False
+    session.flush()
+    return user
+
+
+def list_api_keys(session: Session) -> list[tuple[ApiToken, User]]:
+    """Every API key (prefix, label, dates: never the secret) with its user."""
+    rows = session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id).order_by(ApiToken.created_at)
+    )
+    return [(token, user) for token, user in rows.tuples()]
+
+
+def revoke_api_key(session: Session, prefix: str, *, now: datetime) -> ApiToken:
+    """Revoke the key of this public prefix (`remu_<prefix>_…`); revoking twice keeps the date."""
+    token = session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
+    if token is None:
+        raise NotFound("Clé d'API introuvable.", field="prefix")
+    if token.revoked_at is None:
+        token.revoked_at = now
+        session.flush()
+    return token

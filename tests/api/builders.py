@@ -59,6 +59,9 @@ def training_body(organisation_id: uuid.UUID, **overrides: Any) -> dict[str, Any
 
 
 def trainee_body(**overrides: Any) -> dict[str, Any]:
+    """The example trainee. Many tests create her again for another dossier: the duplicate
+    check would refuse the second record, so the builder forces it with a reason (as an
+    instructor may); the duplicate tests post their own bodies without it."""
     body = {
         "last_name": "Dupont",
         "first_names": "Marie Claire",
@@ -66,6 +69,7 @@ def trainee_body(**overrides: Any) -> dict[str, Any]:
         "sex": "F",
         "postcode": "14000",
         "town": "Caen",
+        "force": {"reason": "Jeu de données de test"},
     }
     body.update(overrides)
     return body

@@ -10,10 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from api.tokens import issue_token
+from exports.letters import find_full_identifiers
 from remuneration.cases.services import run_case_jobs
 from remuneration.services.context import Role
 from remuneration.services.users import create_user
 from tests.api.builders import check, create_training, ready_dossier
+from tests.exports.pdftext import pdf_text
 from tests.payments.bankfiles import camt054
 
 
@@ -95,3 +97,15 @@ def test_a_returned_transfer_becomes_one_high_priority_case(api: Any) -> None:
     [shown] = [p for p in case["file"]["payments"] if p["payment_id"] == payment["id"]]
     assert shown["status"] == "returned" and shown["reason_code"] == "AC04"
     assert "*" in shown["iban"] and dossier["iban"] not in str(case)
+
+    # The trainee gets a letter asking for a new RIB: what happened, what to do, by when.
+    letter = api.client.get(f"/v1/payments/{payment['id']}/letters/new-rib", headers=headers)
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+    text = pdf_text(letter.content)
+    assert "Objet : Votre virement du 17 juin 2024 nous est revenu" in text
+    assert "La raison donnée par la banque est : compte clôturé." in text
+    assert "Envoyez-nous ce RIB avant le 15 juillet 2024" in text  # 30 days (letter_rules.yaml)
+    assert "nous vous versons de nouveau la somme" in text
+    assert find_full_identifiers(text) == [] and dossier["iban"] not in text
+    unknown = api.client.get(f"/v1/payments/{uuid.uuid4()}/letters/new-rib", headers=headers)
+    assert unknown.status_code == 404

@@ -64,7 +64,8 @@ def test_users_and_tokens_from_the_command_line(
     claims = jwt.decode(printed.strip(), GOOD_SECRET, algorithms=["HS256"], audience="remu-api")
     assert claims["role"] == "instructor" and claims["name"] == "alice"
     assert main(["tokens", "create", "--role", "finance", "--user", "alice"]) == 2
-    assert main(["tokens", "create", "--role", "finance", "--user", "bob"]) == 0
+    assert main(["tokens", "create", "--role", "finance", "--user", "bob"]) == 2
+    assert "Utilisateur introuvable" in capsys.readouterr().err
     assert main(["check-config"]) == 0
 
 

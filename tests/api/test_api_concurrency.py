@@ -40,7 +40,7 @@ def test_dossier_changes_need_the_current_etag(api: Any, training: dict[str, Any
         path, json={"distance_km": "13"}, headers=api.headers("instructor", **{"If-Match": etag})
     )
     assert stale.status_code == 412
-    assert stale.json()["code"] == "precondition_failed"
+    assert stale.json()["code"] == "stale_version"
     document = api.client.put(
         f"{path}/documents/identity",
         json={"number": "AB12345"},
@@ -67,8 +67,9 @@ def _count_trainees(api: Any) -> int:
 def test_idempotency_key_replays_refuses_other_bodies_and_running_requests(api: Any) -> None:
     headers = api.headers("instructor", **{"Idempotency-Key": "creation-0001"})
     before = _count_trainees(api)
-    first = api.client.post("/v1/trainees", json=trainee_body(last_name="Idem"), headers=headers)
-    again = api.client.post("/v1/trainees", json=trainee_body(last_name="Idem"), headers=headers)
+    body = trainee_body(last_name="Idem")
+    first = api.client.post("/v1/trainees", json=body, headers=headers)
+    again = api.client.post("/v1/trainees", json=body, headers=headers)
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
     assert again.headers["Idempotent-Replayed"] == "true"

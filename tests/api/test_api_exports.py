@@ -22,6 +22,7 @@ from api.tokens import issue_token
 from payments.models import PaymentBatch
 from remuneration.db.models import AuditEvent, User
 from tests.api.builders import check, create_training, ready_dossier
+from tests.exports.pdftext import pdf_text
 
 
 def _keyed(api: Any, role: str) -> dict[str, str]:
@@ -229,6 +230,13 @@ def test_the_command_line_writes_the_same_files_and_the_letters(
     kinds = sorted(entry["kind"] for entry in manifest["letters"])
     assert kinds == ["overpayment_notice", "payment_notice"]
     assert manifest["source"] == {"payment_run": june}
+    # Letters a trainee understands: no source, in-force date or note meant for the Region
+    # anywhere, and the calculation on its annex page.
+    for pdf in (tmp_path / "lettres").glob("*.pdf"):
+        text = pdf_text(pdf.read_bytes())
+        for internal in ("ypothèse", "en vigueur depuis", "à confirmer", "titre de recette"):
+            assert internal not in text, (pdf.name, internal)
+        assert "Annexe : le détail du calcul" in text
     assert main(["letters", "run", "--decisions-since", "2024-01-01", "-o", "decisions"]) == 0
     assert len(list((tmp_path / "decisions").glob("decision-*.pdf"))) >= 2
 

@@ -104,7 +104,8 @@ def test_the_payment_notice_of_a_transfer(api: Any, paid: dict[str, Any]) -> Non
         )
         amount = normalise(amount_in_words_and_figures(Decimal(payment["amount"])))
         assert f"Total du virement : {amount}." in text
-        assert payment["iban_masked"] in text and "Le calcul :" in text
+        assert payment["iban_masked"] in text and "Annexe : le détail du calcul" in text
+        assert "Le calcul :" not in text and "en vigueur depuis" not in text
         _private(text, paid["dossier"])
 
 

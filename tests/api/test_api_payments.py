@@ -88,7 +88,7 @@ def _download(api: Any, batch_id: str) -> Any:
 def _stored(api: Any, batch_id: str) -> bytes:
     """The stored file of a batch not released yet (no download before release)."""
     with api.session() as session:
-        return b"".join(file_chunks(session, uuid.UUID(batch_id)))
+        return b"".join(file_chunks(session, uuid.UUID(batch_id), api.app.state.remu.protector))
 
 
 def test_the_monthly_file_is_valid_and_equals_the_engine_lines(

@@ -98,4 +98,4 @@ def test_a_found_but_refused_file_is_named_as_read(
     with pytest.raises(ConfigurationError) as refused:
         load_settings()
     assert f"{tmp_path.resolve() / 'var' / 'remu.env'} (trouvé et lu)" in str(refused.value)
-    assert "jwt_secret" in str(refused.value)
+    assert "REMU_JWT_SECRET" in str(refused.value)

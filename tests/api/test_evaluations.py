@@ -50,11 +50,17 @@ def test_three_doors_same_bytes(api: Any, path: Path) -> None:
         assert by_cli.returncode == 2
         assert by_cli.stdout == b""
         problem = json.loads(by_cli.stderr)
-        assert problem["error"] == example["expected"]["error"] == caught.value.summary
+        assert example["expected"]["error"] == caught.value.summary
+        assert problem["code"] == "validation_error"
+        assert problem["detail"] == caught.value.detail
         assert by_api.status_code == 422
         assert by_api.headers["content-type"].startswith("application/problem+json")
-        assert by_api.json()["error"] == example["expected"]["error"]
-        assert by_api.json()["errors"][0]["path"] == "months[0]"
+        answered = by_api.json()
+        assert {k: answered[k] for k in ("code", "detail", "errors")} == {
+            k: problem[k] for k in ("code", "detail", "errors")
+        }
+        assert answered["request_id"] and "error" not in answered
+        assert answered["errors"][0]["path"] == "months[0]"
         return
     expected = library_bytes(example["request"])
     assert by_cli.returncode == 0, by_cli.stderr.decode()
@@ -92,7 +98,7 @@ def test_malformed_json_gets_paths_not_a_traceback(api: Any) -> None:
         headers=api.headers("instructor", **{"Content-Type": "application/json"}),
     )
     assert response.status_code == 422
-    assert response.json()["code"] == "invalid_input"
+    assert response.json()["code"] == "validation_error"
 
 
 def test_parameters_outside_their_life_are_refused_clearly(api: Any) -> None:

@@ -101,5 +101,5 @@ def test_http_requests_are_logged_with_their_request_id_in_utc(
     records = [json.loads(line) for line in captured.getvalue().splitlines()]
     [access] = [r for r in records if r["logger"] == "remu.access"]
     assert access["request_id"] == "req-0123456789"
-    assert access["message"].startswith("GET /health/live 200")
+    assert access["message"].startswith("GET 200 ") and access["message"].endswith(" /health/live")
     assert access["time"].endswith("+00:00")

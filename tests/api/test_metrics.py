@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -104,8 +105,16 @@ def test_every_job_is_shown_and_a_failing_job_is_visible(api: Any, metered: Any)
     assert 'remu_job_last_run_failed{job="idempotency_expiry"} 0' in body
     assert 'remu_job_last_run_status{job="attendance_reminders",status="never"} 1' in body
     success = (NOW - timedelta(minutes=120) + timedelta(seconds=2)).timestamp()
-    assert f'remu_job_last_success_timestamp_seconds{{job="retention_purge"}} {success:g}' in body
-    assert 'remu_job_next_run_timestamp_seconds{job="attendance_reminders"}' in body
+    assert success.is_integer()
+    assert (
+        f'remu_job_last_success_timestamp_seconds{{job="retention_purge"}} {int(success)}\n' in body
+    )
+    # exact integers: a 05:00Z slot is not rounded to 05:20Z (`1.79688e+09`)
+    [next_run] = re.findall(
+        r'remu_job_next_run_timestamp_seconds\{job="attendance_reminders"\} (\S+)', body
+    )
+    assert re.fullmatch(r"\d{10}", next_run), next_run
+    assert int(next_run) % 60 == 0
     for family in ("remu_cases_open", "remu_cases_sla_breached", "remu_payments_pending"):
         assert f"# TYPE {family} gauge" in body
 

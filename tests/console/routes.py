@@ -29,6 +29,7 @@ POST_ROUTES: list[tuple[str, str]] = [
     ("/finance/paies", "finance"),
     (f"/finance/lots/{_SOME_ID}/liberation", "finance"),
     (f"/finance/lots/{_SOME_ID}/annulation", "finance"),
+    (f"/finance/paies/{_SOME_ID}/lettres", "finance"),
     ("/finance/retours", "finance"),
     (f"/finance/indus/{_SOME_ID}/remise", "supervisor"),
     *(
@@ -36,9 +37,12 @@ POST_ROUTES: list[tuple[str, str]] = [
         for action in ("prise", "statut", "note", "message", "macro", "fusion")
     ),
     (f"/file/demandes/{_SOME_CASE}/attribution", "supervisor"),
+    *((f"/file/supervision/{what}", "supervisor") for what in ("equipes", "agents", "absences")),
     (f"/dossiers/{_SOME_ID}/decision", "instructor"),
     (f"/dossiers/{_SOME_ID}/pieces/rib", "instructor"),
     (f"/dossiers/{_SOME_ID}/pieces/identite", "instructor"),
     (f"/dossiers/{_SOME_ID}/pieces/vitale", "instructor"),
+    (f"/dossiers/{_SOME_ID}/stagiaire", "instructor"),
+    ("/recherche", "relation_usagers"),
 ]
 """(form target, a role allowed to post it) — every POST route of the console."""

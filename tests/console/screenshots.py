@@ -32,10 +32,17 @@ PAGES: dict[str, list[tuple[str, str]]] = {
         ("dossiers", "/dossiers?onglet=incomplets"),
         ("dossier-calcul", "dossier:calcul"),
         ("dossier-pieces", "dossier:pieces"),
+        ("dossier-donnees", "dossier:donnees"),
+        ("recherche", "search"),
     ],
     "relation_usagers": [("file", "/file?vue=mes-demandes"), ("demande", "case")],
-    "finance": [("paies", "/finance/paies"), ("lots", "/finance/lots"), ("lot", "batch")],
-    "supervisor": [("trop-percus", "/finance/indus")],
+    "finance": [
+        ("paies", "/finance/paies"),
+        ("lots", "/finance/lots"),
+        ("lot", "batch"),
+        ("exports", "/finance/exports?periode=2026-11&rapprochement=oui"),
+    ],
+    "supervisor": [("trop-percus", "/finance/indus"), ("supervision", "/file/supervision")],
 }
 
 
@@ -55,6 +62,13 @@ def _resolve(page: Any, target: str) -> str:
     if target == "case":
         page.goto("/file?vue=mes-demandes")
         return str(page.locator("tbody a[href^='/file/demandes/']").first.get_attribute("href"))
+    if target == "search":
+        page.goto("/dossiers?onglet=incomplets")
+        name = page.locator("tbody a[href^='/dossiers/']").first.inner_text()
+        page.get_by_role("searchbox", name=re.compile("^Rechercher")).fill(name)
+        page.get_by_role("search").get_by_role("button", name="Rechercher").click()
+        page.get_by_role("heading", name="Recherche", level=1).wait_for()
+        return ""
     if target == "batch":
         return str(page.locator("a[href^='/finance/lots/']").first.get_attribute("href"))
     return target
@@ -98,7 +112,9 @@ def main() -> int:
                 if role == "finance":
                     _finance_run(page)
                 for name, target in pages:
-                    page.goto(_resolve(page, target))
+                    address = _resolve(page, target)
+                    if address:
+                        page.goto(address)
                     page.screenshot(path=OUT / f"{role}-{name}.png", full_page=True)
                 page.get_by_role("button", name="Se déconnecter").click()
             page.goto("/docs")

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from remuneration.demo.loader import SECOND_FINANCE
 from remuneration.services.context import Role
@@ -19,8 +21,16 @@ from tests.console.browser import (
     watch_console,
 )
 from tests.console.conftest import DemoConsole
+from tests.payments.bankfiles import pain002
 
 pytestmark = [pytest.mark.browser, needs_chromium]
+
+_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +130,7 @@ def test_finance_runs_the_month_a_colleague_releases_and_downloads(
         assert_accessible(page)
     page.goto("/finance/exports")
     page.get_by_label("Mois").fill("novembre")
-    page.get_by_role("button", name="Voir le rapprochement du mois").click()
+    page.get_by_role("button", name="Voir les paies du mois").click()
     page.get_by_role("alert").wait_for()
     assert_accessible(page)  # the error summary and the invalid field
 
@@ -140,6 +150,32 @@ def test_finance_runs_the_month_a_colleague_releases_and_downloads(
     with colleague.expect_download() as download:
         colleague.get_by_role("link", name="Télécharger le fichier pain.001").click()
     assert download.value.suggested_filename.endswith(".xml")
+    sent = etree.parse(download.value.path())
+    ns = {"p": sent.getroot().nsmap[None]}
+    message_id = str(sent.findtext(".//p:GrpHdr/p:MsgId", namespaces=ns))
+    first = sent.find(".//p:CdtTrfTxInf", namespaces=ns)
+    assert first is not None
+    e2e = str(first.findtext("p:PmtId/p:EndToEndId", namespaces=ns))
+    amount = Decimal(str(first.findtext("p:Amt/p:InstdAmt", namespaces=ns)))
+    colleague.get_by_role("link", name="Retours de la banque").click()
+    colleague.get_by_label(re.compile("^Fichier de la banque")).set_input_files(
+        files=[
+            {
+                "name": "rejets.xml",
+                "mimeType": "application/xml",
+                "buffer": pain002("REJ-NAVIGATEUR-1", message_id, [(e2e, amount, "AC04")]),
+            }
+        ]
+    )
+    colleague.get_by_role("button", name="Importer le fichier").click()
+    colleague.get_by_text("Fichier importé : 1 rejet").wait_for()
+    assert_accessible(colleague)
+    page.goto(page.url)
+    page.get_by_role("link", name="Paies", exact=True).click()
+    page.locator("tbody a[href^='/finance/paies/']").first.click()
+    with page.expect_download() as letters:
+        page.get_by_role("button", name="Produire les lettres de la paie (ZIP)").click()
+    assert letters.value.suggested_filename == "lettres-paie-2026-11.zip"
     assert errors == [] and colleague_errors == []
 
 
@@ -180,6 +216,20 @@ def test_relation_usagers_take_a_case_preview_and_apply_a_macro(
     page.get_by_role("button", name="Appliquer la macro").click()
     page.get_by_text("Macro appliquée.").wait_for()
     assert page.get_by_text("en attente du stagiaire").first.is_visible()
+    assert_accessible(page)
+    page.locator("summary", has_text="Changer le statut").click()
+    page.get_by_label("Nouveau statut").select_option("open")  # the trainee sent the RIB
+    page.get_by_role("button", name="Changer le statut").click()
+    page.get_by_text("Statut modifié.").wait_for()
+    page.locator("summary", has_text="Changer le statut").click()
+    page.get_by_label("Nouveau statut").select_option("resolved")
+    page.get_by_label(re.compile("^Motif de résolution")).select_option(index=1)
+    page.get_by_role("button", name="Changer le statut").click()
+    page.get_by_text("Statut modifié.").wait_for()
+    assert (
+        page.get_by_text("Résolue").first.is_visible()
+        or page.get_by_text("résolu").first.is_visible()
+    )
     assert_accessible(page)
     assert errors == []
 
@@ -230,14 +280,34 @@ def test_instructor_finds_a_dossier_records_a_rib_decides_and_opens_the_letter(
         ).click()
         page.get_by_role("heading", name=tab, exact=True, level=2).wait_for()
         assert_accessible(page)
-    page.goto(f"{dossier_url}?onglet=pieces")
     name = page.get_by_role("heading", level=1).inner_text().removeprefix("Dossier de ")
+    page.goto("/")
+    page.get_by_role("searchbox", name=re.compile("^Rechercher")).fill(name.lower())
+    page.get_by_role("search").get_by_role("button", name="Rechercher").click()
+    page.get_by_role("heading", name="Recherche", level=1).wait_for()
+    assert_accessible(page)
+    page.get_by_role("table").get_by_role("link").first.click()
+    page.get_by_role("heading", name=re.compile("^Dossier de ")).wait_for()
+    assert page.url.split("?")[0] == dossier_url.split("?")[0]
+    born = page.get_by_label("Date de naissance")
+    old_birth = born.input_value()
+    new_birth = f"{int(old_birth[:4]) - 1}{old_birth[4:8]}01"
+    born.fill(new_birth)
+    page.get_by_role("button", name="Enregistrer la fiche").click()
+    page.get_by_text(re.compile("^Fiche du stagiaire corrigée")).wait_for()
+    assert page.get_by_label("Date de naissance").input_value() == new_birth
+    assert_accessible(page)
+    page.goto(f"{dossier_url}?onglet=pieces")
+    page.locator("#fichier-rib").set_input_files(
+        files=[{"name": "rib.pdf", "mimeType": "application/pdf", "buffer": _PDF}]
+    )
     page.get_by_role("textbox", name=re.compile("^IBAN")).fill("FR76 3000 4000 0312 3456 7890 143")
     page.get_by_label("Titulaire du compte").fill(name.upper())
     page.get_by_label("Motif du changement").fill("RIB remis au guichet")
     page.locator("#rib-verified").check()
     page.get_by_role("button", name="Enregistrer le RIB").click()
     page.get_by_text("RIB enregistré.").wait_for()
+    assert page.locator("iframe[src$='/pieces/rib/fichier']").count() == 1
     assert_accessible(page)
     page.get_by_role("link", name="Calcul et décision", exact=True).click()
     page.get_by_role("button", name="Décider avec les faits enregistrés").click()
@@ -263,4 +333,22 @@ def test_pages_reflow_at_200_percent_zoom(chromium: Any, server: LiveServer) -> 
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, (path, overflow)
+    assert errors == []
+
+
+def test_a_supervisor_records_an_absence(chromium: Any, server: LiveServer) -> None:
+    page, errors = _signed_in_page(chromium, server, Role.SUPERVISOR)
+    page.get_by_role("link", name="Supervision").click()
+    page.get_by_role("heading", name="Supervision de la file").wait_for()
+    page.locator("summary", has_text="Enregistrer une absence").click()
+    page.get_by_label("Agent absent").select_option(index=1)
+    page.get_by_label("Premier jour d'absence").fill("2026-12-28")
+    page.get_by_label("Dernier jour d'absence").fill("2026-12-24")
+    page.get_by_role("button", name="Enregistrer l'absence").click()
+    page.get_by_role("alert").wait_for()
+    assert_accessible(page)  # the error summary and the fields named
+    page.get_by_label("Dernier jour d'absence").fill("2026-12-31")
+    page.get_by_role("button", name="Enregistrer l'absence").click()
+    page.get_by_text("Absence enregistrée").wait_for()
+    assert_accessible(page)
     assert errors == []

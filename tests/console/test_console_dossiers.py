@@ -36,12 +36,14 @@ def test_the_list_has_tabs_with_counters_and_removable_filter_tags(demo: DemoCon
         count = len(list(session.scalars(select(Dossier.id).where(Dossier.status == "incomplete"))))
     assert f"Incomplets : {count} dossier" in text
     assert str(incomplete) in page.text
-    organisation = re.search(r'<option value="([0-9a-f-]{36})">AFPA Normandie', page.text)
+    organisation = re.search(
+        r'<option value="([0-9a-f-]{36})">Centre de formation Démo-Nord', page.text
+    )
     assert organisation
     filtered = instructor.get(
         f"/dossiers?onglet=decides&organisme={organisation.group(1)}&pieces=manquantes"
     )
-    assert "Organisme : AFPA Normandie" in _plain(filtered)
+    assert "Organisme : Centre de formation Démo-Nord" in _plain(filtered)
     assert "Retirer le filtre Pièces manquantes" in _plain(filtered)
     removal = re.search(
         r'href="(/dossiers\?[^"]*)"><span aria-hidden="true">✕</span>'
@@ -51,7 +53,7 @@ def test_the_list_has_tabs_with_counters_and_removable_filter_tags(demo: DemoCon
     assert removal
     without = instructor.get(html.unescape(removal.group(1)))
     assert "Retirer le filtre Pièces manquantes" not in _plain(without)
-    assert "Organisme : AFPA Normandie" in _plain(without)
+    assert "Organisme : Centre de formation Démo-Nord" in _plain(without)
     fragment = instructor.get("/dossiers?onglet=tous&q=zzz", headers={"HX-Request": "true"})
     assert fragment.text.lstrip().startswith('<div id="resultats"')
 

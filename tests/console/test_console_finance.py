@@ -146,8 +146,15 @@ def test_run_release_with_four_eyes_download_import_and_export(demo: DemoConsole
     assert junk.status_code == 422
     assert "resume-erreurs" in junk.text
 
-    report = releaser.get("/finance/exports?periode=2026-11")
+    overview = releaser.get("/finance/exports?periode=2026-11")
+    assert "Rapprocher le mois au centime" in overview.text
+    assert "Rapproché au centime" not in overview.text  # computed on demand only
+    assert re.search(r"1 paie dans le mois, \d+ lots? de virements", overview.text)
+    report = releaser.get("/finance/exports?periode=2026-11&rapprochement=oui")
     assert "Rapproché au centime" in report.text
+    assert "Synthèse du mois par programme et par nature" in report.text
+    empty = releaser.get("/finance/exports?periode=2031-01")
+    assert "Aucune paie pour la période 2031-01" in empty.text
     csv = releaser.get("/finance/exports/mois/2026-11?contenu=detail&format=csv")
     assert csv.status_code == 200
     assert csv.headers["content-type"].startswith("text/csv")

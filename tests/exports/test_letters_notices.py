@@ -36,6 +36,16 @@ def _lines() -> tuple[NoticeLine, ...]:
     return (
         NoticeLine("remuneration", Month(2024, 3), Decimal("473.33"), REMUNERATION),
         NoticeLine(
+            "advance_recovery",
+            Month(2024, 3),
+            Decimal("-200.00"),
+            (
+                "Récupération de l'avance sur la rémunération de mars 2024 : le plus petit "
+                "de l'avance restant due (200,00 €) et de la rémunération du mois "
+                "(473,33 €) = 200,00 €."
+            ),
+        ),
+        NoticeLine(
             "advance_recovery", Month(2024, 3), Decimal("-200.00"), "Récupération de l'avance."
         ),
         NoticeLine(
@@ -86,10 +96,19 @@ def test_payment_notice_explains_each_line_by_month(
     )
     assert "Reprise de l'avance : moins deux cents euros (−200,00 €)." in text
     assert "Aide à la mobilité : soixante-trois euros et vingt-trois centimes (63,23 €)." in text
-    assert f"Le calcul : {normalise(REMUNERATION)}" in text
+    # One plain sentence per line; the engine's calculation on the annex page only.
+    assert "21 jours de formation sur 31 en mars, moins 3 h 30 d'absence non justifiée." in text
+    assert "Le calcul :" not in text
+    annex = text.index("Annexe : le détail du calcul")
+    assert text.index(normalise(REMUNERATION)) > annex
     assert normalise(templates.text("line_kind_help.advance_recovery")) in text
     assert "Total du virement : mille cinquante-neuf euros et quatre-vingt-douze centimes" in text
-    for mention in (contact.phone, contact.email, "Caen, le 2 mai 2024", "modèle lettres-v1"):
+    for mention in (
+        contact.phone,
+        contact.email,
+        "Ville-de-Démonstration, le 2 mai 2024",
+        "modèle lettres-v1",
+    ):
         assert mention in text
     assert "recours contentieux" not in text  # a notice of payment is not a decision
     assert find_full_identifiers(text) == []
@@ -180,7 +199,12 @@ def test_overpayment_notice_says_why_how_and_how_to_ask_for_a_waiver(
     assert f"Avril 2024, trop-perçu : {amount}." in text
     assert "sans raison valable" in text
     assert "Titre professionnel Agent de restauration" in text
-    assert "titre de recette" in text and "Numéro du titre de recette : T-2024-555." in text
+    assert "titre de recette" not in text  # the public accountant issues that, not remu
+    assert "comptable public de la Région" in text
+    assert (
+        "Référence de notre demande de remboursement, à rappeler si vous nous écrivez : T-2024-555."
+        in text
+    )
     assert "remise gracieuse" in text
     assert "article R6341-48 du Code du travail" in text
     assert "Écrivez au Président du Conseil régional avant le 31 juillet 2024." in text

@@ -85,7 +85,7 @@ def test_the_decision_letter_carries_the_engine_figures_and_the_remedies(
     text = _render(world, job)
     assert "Objet : Votre demande de rémunération est acceptée" in text
     assert f"Votre numéro de dossier : {info['dossier_id'].hex[:8].upper()}" in text
-    assert "Caen, le 6 mai 2024" in text
+    assert "Ville-de-Démonstration, le 6 mai 2024" in text
     assert "Cette formation a lieu du 11 mars 2024 au 27 septembre 2024." in text
     for line in result["lines"]:
         assert (
@@ -140,9 +140,7 @@ def test_an_offset_overpayment_is_a_line_of_the_payment_notice(money_world: Worl
     text = _render(world, LetterJob("payment_notice", payment.id))
     owed = normalise(amount_in_words_and_figures(-overpayment.amount))
     assert f"Trop-perçu : {owed}." in text
-    assert (
-        "Le calcul : cette somme est retirée de ce virement pour rembourser un trop-perçu." in text
-    )
+    assert "cette somme est retirée de ce virement pour rembourser un trop-perçu." in text
     assert f"Total du virement : {normalise(amount_in_words_and_figures(payment.amount))}." in text
 
 
@@ -173,7 +171,11 @@ def test_the_overpayment_notice_of_a_recovery_order(money_world: World) -> None:
     assert f"Vous devez rembourser {amount}." in text
     assert f"Résultat : vous avez reçu {amount} en trop." in text
     assert "Vous avez quitté la formation le 10 mai 2024 sans raison valable." in text
-    assert f"Numéro du titre de recette : {overpayment.recovery_order_reference}." in text
+    assert (
+        "demande de remboursement, à rappeler si vous nous écrivez : "
+        f"{overpayment.recovery_order_reference}." in text
+    )
+    assert "titre de recette" not in text
     deadline = date_in_words(world.clock.now.date() + timedelta(days=60))
     assert f"Écrivez au Président du Conseil régional avant {deadline}." in text
     assert "remise gracieuse" in text and "recours contentieux" in text

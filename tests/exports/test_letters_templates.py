@@ -26,6 +26,7 @@ from exports.letters import (
     render_letter,
 )
 from exports.letters.templates import DATA_DIRECTORY, fill, parse_templates
+from remuneration.contact import CONTACT_FILE, contact_line
 from rules.reasons import ReasonCode
 from tests.exports.conftest import load_json
 from tests.exports.pdftext import pdf_text
@@ -177,7 +178,7 @@ def test_a_different_context_gives_different_bytes(
 def test_the_service_contact_comes_from_a_replaceable_data_file(
     tmp_path: Path, templates: LetterTemplates, recipient: Recipient, training: TrainingInfo
 ) -> None:
-    data = yaml.safe_load((DATA_DIRECTORY / "service.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(CONTACT_FILE.read_text(encoding="utf-8"))
     data["phone"] = "02 35 52 56 00"
     data["email"] = "remu@example.org"
     data["court"]["name"] = "tribunal administratif de Rouen"
@@ -266,3 +267,12 @@ def test_a_template_file_that_is_not_a_mapping_is_refused(tmp_path: Path) -> Non
     path.write_text("- une liste\n- pas des modèles\n", encoding="utf-8")
     with pytest.raises(TemplateError, match=re.escape("templates.yaml : dictionnaire attendu")):
         load_templates(path)
+
+
+def test_letters_and_macros_share_one_fictitious_contact(contact: ServiceContact) -> None:
+    """One file says how to reach the service; the packaged one is visibly a demo."""
+    line = contact_line()
+    assert contact.phone in line and contact.email in line and contact.hours in line
+    assert contact.organisation == "Région de démonstration"
+    assert contact.phone.startswith("01 99 00")  # the range reserved for fiction
+    assert contact.email.endswith(".example") and "normandie" not in str(contact).lower()

@@ -6,6 +6,7 @@ is a ``MutableClock`` the tests move forward month after month.
 
 from __future__ import annotations
 
+import itertools
 import random
 import secrets
 import uuid
@@ -63,6 +64,9 @@ FULL_MONTH = AttendanceEntry(
     daily_allowances=Decimal("0"),
     hours_outside_work=None,
 )
+
+_BIRTHS = itertools.count()
+"""Each dossier built here is another person (the duplicate check refuses a second record)."""
 
 
 def entry(attended: str = "140", unjustified: str = "0", scheduled: str = "140") -> AttendanceEntry:

@@ -19,6 +19,7 @@ from payments import (
     start_run,
 )
 from payments.errors import BatchNotReleasable, FourEyesViolation, RunRefused
+from payments.files import chunk_context
 from payments.models import PaymentBatch, PaymentBatchChunk
 from tests.payments.runworld import FULL_MONTH, PAYER, World, all_rows, at, granted_dossier
 
@@ -69,13 +70,13 @@ def test_the_preparer_cannot_release_and_totals_must_be_the_files(world: World) 
 def test_a_file_altered_after_its_validation_is_never_released(world: World) -> None:
     batch = prepared_batch(world)
     with world.unit() as ctx:
-        original = b"".join(file_chunks(ctx.session, batch.id))
+        original = b"".join(file_chunks(ctx.session, batch.id, ctx.protector))
         altered = original.replace(b"<Nm>MME LEFEVRE", b"<Nm>MME LEFEBVRE", 1)
         assert altered != original
         ctx.session.execute(
             update(PaymentBatchChunk)
             .where(PaymentBatchChunk.batch_id == batch.id, PaymentBatchChunk.sequence == 0)
-            .values(data=altered)
+            .values(data=ctx.protector.encrypt_bytes(altered, context=chunk_context(batch.id, 0)))
         )
     with pytest.raises(BatchNotReleasable, match="SHA-256"):
         release(world, batch)

@@ -47,7 +47,7 @@ def run(world: World, kind: RunKind, period: str, execution: date, payer: Any = 
 
 def file_bytes(world: World, batch_id: Any) -> bytes:
     with world.session() as session:
-        return b"".join(file_chunks(session, batch_id))
+        return b"".join(file_chunks(session, batch_id, world.protector))
 
 
 def engine_lines(world: World, dossier_id: Any, last: str) -> list[tuple[str, str, Decimal]]:

@@ -12,10 +12,16 @@ from api.http.console.dossier_queries import DOSSIER_TABS, DossierFilters, tab_c
 from api.http.console.queue_labels import QUEUE_TABS
 from payments.models import Overpayment, PaymentBatch
 from payments.vocabulary import BatchStatus, OverpaymentStatus
-from remuneration.cases.services import CaseContext, CaseQuery, list_cases
+from remuneration.cases.services import CaseContext, CaseQuery, count_cases
 from remuneration.services.context import ServiceContext
 
-__all__ = ["Counter", "dossier_counters", "finance_counters", "queue_counters"]
+__all__ = [
+    "Counter",
+    "dossier_counters",
+    "finance_counters",
+    "queue_counters",
+    "queue_tab_counts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,15 +45,16 @@ def dossier_counters(session: Session, today: date) -> list[Counter]:
 
 def queue_counters(ctx: ServiceContext) -> list[Counter]:
     """Cases per tab of the queue, as the queue's own filters count them."""
-    cctx = CaseContext.of(ctx)
+    counts = queue_tab_counts(CaseContext.of(ctx))
     return [
-        Counter(
-            tab.label,
-            list_cases(cctx, CaseQuery(view=tab.view, category=tab.category, page_size=1)).total,
-            f"/file?vue={tab.key}",
-        )
-        for tab in QUEUE_TABS
+        Counter(tab.label, count, f"/file?vue={tab.key}")
+        for tab, count in zip(QUEUE_TABS, counts, strict=True)
     ]
+
+
+def queue_tab_counts(cctx: CaseContext) -> list[int]:
+    """Cases per tab of the queue (in the order of ``QUEUE_TABS``), in one grouped query."""
+    return count_cases(cctx, [CaseQuery(view=t.view, category=t.category) for t in QUEUE_TABS])
 
 
 def finance_counters(session: Session) -> list[Counter]:

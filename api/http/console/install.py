@@ -11,14 +11,19 @@ from fastapi.staticfiles import StaticFiles
 from api.http.console import (
     routes_auth,
     routes_docs,
+    routes_document_files,
     routes_dossier_actions,
     routes_dossiers,
     routes_finance,
     routes_finance_files,
+    routes_finance_letters,
     routes_home,
     routes_queue,
     routes_queue_actions,
+    routes_search,
     routes_supervision,
+    routes_supervision_edit,
+    routes_trainee,
 )
 from api.http.console.desk import CsrfRefused, DeskForbidden, SignInRequired
 from api.http.console.headers import SecurityHeadersMiddleware
@@ -30,14 +35,19 @@ STATIC = Path(__file__).parent / "static"
 ROUTERS = (
     routes_auth.router,
     routes_home.router,
+    routes_search.router,
     routes_docs.router,
     routes_finance.router,
     routes_finance_files.router,
+    routes_finance_letters.router,
     routes_supervision.router,
+    routes_supervision_edit.router,
     routes_queue.router,
     routes_queue_actions.router,
     routes_dossiers.router,
     routes_dossier_actions.router,
+    routes_document_files.router,
+    routes_trainee.router,
 )
 
 

@@ -313,7 +313,7 @@ def cancel(
 def _stream(request: Request, batch_id: uuid.UUID) -> Iterator[bytes]:
     session = get_state(request).read_sessions()
     try:
-        yield from file_chunks(session, batch_id)
+        yield from file_chunks(session, batch_id, get_state(request).protector)
     finally:
         session.close()
 

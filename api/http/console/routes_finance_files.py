@@ -6,11 +6,14 @@ from __future__ import annotations
 import tempfile
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO, Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.http.console.desk import Desk, desk
 from api.http.console.forms import Problem, problems_of
@@ -28,9 +31,10 @@ from exports.finance.files import (
     record_download,
     write_export,
 )
+from exports.finance.queries import runs_of_period
 from exports.finance.reconciliation import NATURE_LABELS
 from payments import OverpaymentStatus, import_bank_file, waive_overpayment
-from payments.models import BankFile, Overpayment
+from payments.models import BankFile, Overpayment, PaymentBatch
 from payments.queries import list_overpayments
 from remuneration.domain.errors import DomainError, NotFound
 from rules.periods import Month
@@ -145,10 +149,41 @@ def _format(value: str) -> ExportFormat:
     return ExportFormat.XLSX if value == "xlsx" else ExportFormat.CSV
 
 
+@dataclass(frozen=True, slots=True)
+class MonthOverview:
+    """What a month's page shows at once: its runs and their batches' control sums (one read
+    of the batches); the reconciliation to the cent is computed when asked."""
+
+    runs: int
+    batches: int
+    batches_total: Decimal
+
+
+def _overview(session: Session, month: str) -> MonthOverview:
+    runs = runs_of_period(session, month)
+    sums = list(
+        session.scalars(select(PaymentBatch.control_sum).where(PaymentBatch.run_id.in_(runs)))
+    )
+    return MonthOverview(len(runs), len(sums), sum(sums, Decimal("0")))
+
+
 def _export_page(
-    request: Request, agent: Desk, month: str | None, errors: list[Problem], status: int = 200
+    request: Request,
+    agent: Desk,
+    month: str | None,
+    errors: list[Problem],
+    status: int = 200,
+    *,
+    reconcile: bool = False,
 ) -> HTMLResponse:
-    found = period_check(agent.ctx.session, Month.parse(month)) if month and not errors else None
+    session = agent.ctx.session
+    ready = bool(month) and not errors
+    overview = _overview(session, month) if month and ready else None
+    found = (
+        period_check(session, Month.parse(month))
+        if month and ready and reconcile and overview
+        else None
+    )
     return render(
         request,
         "finance/exports.html",
@@ -157,7 +192,9 @@ def _export_page(
             "title": "Exports",
             "current": "exports",
             "month": month or "",
+            "overview": overview,
             "found": found,
+            "summary": found.summary if found is not None else [],
             "natures": NATURE_LABELS,
             "errors": errors,
         },
@@ -170,11 +207,12 @@ def exports(
     request: Request,
     agent: Annotated[Desk, Depends(desk("exports.read"))],
     periode: str | None = None,
+    rapprochement: str | None = None,
 ) -> Response:
     if periode is not None and not _is_month(periode):
         problem = {"field": "periode", "message": "Saisissez un mois au format AAAA-MM."}
         return _export_page(request, agent, periode, [problem], status=422)
-    return _export_page(request, agent, periode, [])
+    return _export_page(request, agent, periode, [], reconcile=rapprochement == "oui")
 
 
 @router.get("/exports/mois/{month}")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
+from api.http.console.counters import queue_tab_counts
 from api.http.console.desk import Desk, desk
 from api.http.console.forms import Problem
 from api.http.console.queue_labels import (
@@ -59,12 +60,7 @@ def queue(
     cctx = CaseContext.of(agent.ctx)
     tab = next((tab for tab in QUEUE_TABS if tab.key == vue), QUEUE_TABS[0])
     text = q.strip() if q and q.strip() else None
-    counts = {
-        item.key: list_cases(
-            cctx, CaseQuery(view=item.view, category=item.category, page_size=1)
-        ).total
-        for item in QUEUE_TABS
-    }
+    counts = dict(zip((item.key for item in QUEUE_TABS), queue_tab_counts(cctx), strict=True))
     found = list_cases(
         cctx,
         CaseQuery(view=tab.view, category=tab.category, text=text, page=page, page_size=_PAGE_SIZE),

@@ -35,6 +35,7 @@ from api.http.schemas.cases import (
     CaseNoteCreate,
     CaseTransition,
     CaseView,
+    MacroView,
 )
 from api.http.schemas.common import Text
 from remuneration.cases.domain import (
@@ -64,6 +65,7 @@ from remuneration.cases.services import (
     record_message,
     refresh_sla,
 )
+from remuneration.cases.services.macro_catalogue import describe_macros
 from remuneration.domain.errors import StaleVersion
 from remuneration.domain.timezone import PARIS
 from remuneration.services.context import ServiceContext
@@ -184,6 +186,30 @@ def queue(
 
 def _instant(day: date | None) -> datetime | None:
     return None if day is None else datetime.combine(day, time.min, tzinfo=PARIS)
+
+
+@router.get(
+    "/macros",
+    response_model=list[MacroView],
+    summary="Les macros disponibles : nom, libellé, ce qu'elles font",
+)
+def macros(ctx: Reader) -> list[MacroView]:
+    return [
+        MacroView(
+            key=item.macro.key,
+            label=item.macro.label,
+            status=item.macro.status.value if item.macro.status else None,
+            resolution_reason=(
+                item.macro.resolution_reason.value if item.macro.resolution_reason else None
+            ),
+            sends_message=item.macro.message_template is not None,
+            writes_note=item.macro.note_template is not None,
+            reminder_calendar_days=item.macro.reminder_calendar_days,
+            placeholders=list(item.placeholders),
+            description=item.description,
+        )
+        for item in describe_macros(ctx.today)
+    ]
 
 
 @router.get(

@@ -88,11 +88,12 @@ def _entry_view(entry: CaseEntry, names: Mapping[uuid.UUID, str]) -> EntryView:
     )
 
 
-def _event_view(event: CaseEvent) -> EventView:
+def _event_view(event: CaseEvent, names: Mapping[uuid.UUID, str]) -> EventView:
     return EventView(
         id=event.id,
         occurred_at=as_utc(event.occurred_at),
         actor_id=event.actor_id,
+        actor_name=names.get(event.actor_id) if event.actor_id else None,
         actor_role=event.actor_role,
         action=event.action,
         before=event.before,
@@ -113,7 +114,16 @@ def case_view(ctx: ServiceContext, case: Case, *, warnings: Sequence[str] = ()) 
     session = ctx.session
     clocks = case_clocks(CaseContext.of(ctx), case)
     entries = list_entries(session, case.id)
-    names = _names(session, [case.assignee_id, *(entry.author_id for entry in entries)])
+    events = list_events(session, case.id)
+    names = _names(
+        session,
+        [
+            case.assignee_id,
+            case.created_by,
+            *(entry.author_id for entry in entries),
+            *(event.actor_id for event in events),
+        ],
+    )
     merged_into = session.get(Case, case.merged_into_id) if case.merged_into_id else None
     team = session.get(CaseTeam, case.team_id) if case.team_id else None
     breached, at_risk = _flags(case, ctx.now)
@@ -137,6 +147,7 @@ def case_view(ctx: ServiceContext, case: Case, *, warnings: Sequence[str] = ()) 
         cause_key=case.cause_key,
         merged_into=None if merged_into is None else merged_into.reference,
         assignee=_agent(names, case.assignee_id),
+        created_by=_agent(names, case.created_by),
         team=None if team is None else team.name,
         milestones={name: as_utc_or_none(getattr(case, name)) for name in _MILESTONES},
         reminder_at=as_utc_or_none(case.reminder_at),
@@ -145,7 +156,7 @@ def case_view(ctx: ServiceContext, case: Case, *, warnings: Sequence[str] = ()) 
         at_risk=at_risk,
         clocks=[_clock_view(clock) for clock in shown],
         entries=[_entry_view(entry, names) for entry in entries],
-        events=[_event_view(event) for event in list_events(session, case.id)],
+        events=[_event_view(event, names) for event in events],
         file=case_file(ctx, case),
         warnings=list(warnings),
     )

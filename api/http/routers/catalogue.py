@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from api.http.deps import require
+from api.http.deps import etag, require
 from api.http.idempotency import run_idempotent
 from api.http.routers._common import PROBLEM_RESPONSES, IdempotencyKey, json_response
 from api.http.schemas.catalogue import (
@@ -121,17 +121,26 @@ def create_trainee(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     def produce() -> Response:
-        trainee = catalogue.create_trainee(ctx, TraineeInput(**body.model_dump()))
+        force = body.force.reason if body.force else None
+        trainee = catalogue.create_trainee(
+            ctx, TraineeInput(**body.model_dump(exclude={"force"})), force_reason=force
+        )
         return json_response(
-            TraineeView.model_validate(trainee), status=201, location=f"/v1/trainees/{trainee.id}"
+            TraineeView.model_validate(trainee),
+            status=201,
+            location=f"/v1/trainees/{trainee.id}",
+            etag=etag(trainee.version),
         )
 
     return run_idempotent(request, ctx, idempotency_key, body, produce)
 
 
-@router.get("/trainees/{trainee_id}", response_model=TraineeView, summary="Lire un stagiaire")
+@router.get(
+    "/trainees/{trainee_id}", response_model=TraineeView, summary="Lire un stagiaire (ETag)"
+)
 def read_trainee(
     trainee_id: uuid.UUID,
     ctx: Annotated[ServiceContext, Depends(require("trainees.read"))],
-) -> TraineeView:
-    return TraineeView.model_validate(catalogue.get_trainee(ctx, trainee_id))
+) -> Response:
+    trainee = catalogue.get_trainee(ctx, trainee_id)
+    return json_response(TraineeView.model_validate(trainee), etag=etag(trainee.version))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import StreamingResponse
 
 from api.http.deps import etag, get_state, require, require_version
 from api.http.routers._common import (
@@ -27,9 +29,11 @@ from api.http.views import document_view
 from payments.outstanding import money_owed
 from remuneration.domain.errors import FieldProblem, InvalidFacts, NotAllowed, NotFound
 from remuneration.domain.vocabulary import DocumentKind
+from remuneration.services import documents as documents_service
 from remuneration.services import dossiers
 from remuneration.services.audit import record_event
 from remuneration.services.context import Role, ServiceContext
+from remuneration.services.document_checks import check_documents
 from remuneration.services.documents import (
     DocumentRequest,
     get_documents,
@@ -85,7 +89,10 @@ def _store(
         money_owed=money_owed(ctx.session, dossier.id),
     )
     ctx.session.flush()
-    return json_response(document_view(ctx, stored), etag=etag(dossier.version))
+    checks = check_documents(ctx, dossier, [stored])
+    return json_response(
+        document_view(ctx, stored, checks[stored.kind]), etag=etag(dossier.version)
+    )
 
 
 @router.put(
@@ -189,3 +196,42 @@ def reveal_nir(
         dossier_id=dossier.id,
     )
     return {"nir": nir}
+
+
+_MEDIA_NAMES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+_CHUNK = 64 * 1024
+
+
+@router.get(
+    "/{kind}/file",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}},
+    summary="Voir le fichier d'une pièce (déchiffré à la volée, consultation tracée)",
+)
+def read_document_file(
+    request: Request,
+    dossier_id: uuid.UUID,
+    kind: DocumentKind,
+    ctx: Annotated[ServiceContext, Depends(require("documents.read_file"))],
+) -> StreamingResponse:
+    dossier = dossiers.get_dossier(ctx, dossier_id)
+    document, content = documents_service.read_document_file(
+        ctx, dossier, kind, store=get_state(request).document_store
+    )
+    media_type = document.content_type or "application/octet-stream"
+    extension = _MEDIA_NAMES.get(media_type, "bin")
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(content), _CHUNK):
+            yield content[start : start + _CHUNK]
+
+    return StreamingResponse(
+        chunks(),
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'inline; filename="piece-{kind.value}.{extension}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Length": str(len(content)),
+        },
+    )

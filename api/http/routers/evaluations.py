@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.http.deps import require
 from api.http.routers._common import PROBLEM_RESPONSES
@@ -13,7 +13,7 @@ from api.http.schemas.evaluations import EVALUATION_REQUEST_SCHEMA, EXAMPLE_REQU
 from api.rules_door import parameter_store
 from remuneration.domain.timezone import paris_day
 from remuneration.services.context import ServiceContext
-from rules import InputError, evaluate, loads, result_to_json
+from rules import evaluate, loads, result_to_json
 
 __all__ = ["router"]
 
@@ -32,19 +32,6 @@ _BODY_DOC: dict[str, Any] = {
 }
 
 
-def input_problem(error: InputError, request: Request) -> JSONResponse:
-    """A malformed request as problem+json (422), every problem with its JSON path."""
-    body = {
-        "type": "https://remu.example/problems/invalid-input",
-        "title": "Demande invalide",
-        "status": 422,
-        "code": "invalid_input",
-        **error.to_dict(),
-        "request_id": getattr(request.state, "request_id", None),
-    }
-    return JSONResponse(body, status_code=422, media_type="application/problem+json")
-
-
 @router.post(
     "/v1/evaluations",
     summary="Évaluer un dossier (sans l'enregistrer)",
@@ -56,7 +43,10 @@ def input_problem(error: InputError, request: Request) -> JSONResponse:
     openapi_extra=_BODY_DOC,
     responses={
         200: {"description": "Résultat de l'évaluation"},
-        422: {"description": "Demande invalide (problem+json, chemins JSON des erreurs)"},
+        422: {
+            "description": "Demande invalide (problem+json `validation_error`, chemins JSON)",
+            "content": {"application/problem+json": {}},
+        },
     },
 )
 async def post_evaluation(
@@ -66,9 +56,6 @@ async def post_evaluation(
     """No database is touched: the body is read raw so that the rules package checks it and all
     three doors (library, command line, API) answer the same bytes."""
     raw = await request.body()
-    try:
-        today = paris_day(ctx.now)
-        result = evaluate(loads(raw), today=today, parameters=parameter_store())
-    except InputError as error:
-        return input_problem(error, request)
+    today = paris_day(ctx.now)
+    result = evaluate(loads(raw), today=today, parameters=parameter_store())
     return Response(result_to_json(result), media_type="application/json")

@@ -14,6 +14,7 @@ from api.http.schemas.exports import DossierLetterKind
 from exports.letters.produce import (
     RenderedLetter,
     dossier_letter_job,
+    new_rib_request_job,
     payment_notice_job,
     render_job,
 )
@@ -83,4 +84,18 @@ def payment_notice(
     ctx: Annotated[ServiceContext, Depends(require("payment_notices.read"))],
 ) -> Response:
     job = payment_notice_job(ctx, payment_id)
+    return _pdf(ctx, render_job(ctx, job, setup=LetterSetup.packaged(), letter_date=ctx.today))
+
+
+@router.get(
+    "/v1/payments/{payment_id}/letters/new-rib",
+    response_class=Response,
+    responses=_PDF,
+    summary="Lettre demandant un nouveau RIB après un virement refusé ou renvoyé (PDF)",
+)
+def new_rib_request(
+    payment_id: uuid.UUID,
+    ctx: Annotated[ServiceContext, Depends(require("letters.read"))],
+) -> Response:
+    job = new_rib_request_job(ctx, payment_id)
     return _pdf(ctx, render_job(ctx, job, setup=LetterSetup.packaged(), letter_date=ctx.today))

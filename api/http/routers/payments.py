@@ -190,7 +190,7 @@ def _stream(request: Request, batch_id: uuid.UUID) -> Iterator[bytes]:
     """The stored chunks, read in a session of their own once the request's is committed."""
     session: Session = get_state(request).read_sessions()
     try:
-        yield from file_chunks(session, batch_id)
+        yield from file_chunks(session, batch_id, get_state(request).protector)
     finally:
         session.close()
 

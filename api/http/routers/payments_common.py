@@ -30,9 +30,9 @@ from payments.models import (
     PaymentRun,
 )
 from payments.queries import batches_of_run, revealed_payment_iban
-from remuneration.domain.errors import DomainError
 from remuneration.domain.timezone import as_utc, as_utc_or_none
 from remuneration.services.context import Role, ServiceContext
+from remuneration.services.idempotency import IdempotencyKeyRequired
 
 __all__ = [
     "IdempotencyKeyRequired",
@@ -44,12 +44,6 @@ __all__ = [
     "require_idempotency_key",
     "run_view",
 ]
-
-
-class IdempotencyKeyRequired(DomainError):
-    """A payment or file endpoint called without Idempotency-Key (answered 400)."""
-
-    code = "idempotency_key_required"
 
 
 def require_idempotency_key(key: str | None) -> str:
@@ -113,7 +107,7 @@ def _flags(ctx: ServiceContext, batch: PaymentBatch) -> list[IbanChangeFlag]:
 
 
 def batch_view(ctx: ServiceContext, batch: PaymentBatch) -> BatchView:
-    header = read_header(ctx.session, batch.id)
+    header = read_header(ctx.session, batch.id, ctx.protector)
     return BatchView(
         id=batch.id,
         run_id=batch.run_id,

@@ -12,17 +12,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from api.http.schemas.common import RequestModel, ResponseModel, UtcDatetime, printable, text
 from api.http.schemas.dossiers import DecisionSummary, DocumentView
 from remuneration.cases.domain import (
+    RESOLUTION_REASON_LABELS,
     CaseStatus,
     Category,
     MessageDirection,
     Priority,
     ResolutionReason,
 )
+from remuneration.domain.people import name_words
 
 __all__ = [
     "AgentRef",
@@ -43,6 +45,7 @@ __all__ = [
     "ClockView",
     "EntryView",
     "EventView",
+    "MacroView",
 ]
 
 HumanChannel = Literal["phone", "email", "mail", "counter"]
@@ -107,11 +110,43 @@ class CaseAssign(RequestModel):
         return self
 
 
+def _resolution_reason(value: object) -> object:
+    """A code (``answered``) or its French label (« réponse apportée »), any case or accents."""
+    if value is None or not isinstance(value, str):
+        return value
+    wanted = " ".join(name_words(value))
+    for reason, label in RESOLUTION_REASON_LABELS.items():
+        if wanted in (" ".join(name_words(reason.value)), " ".join(name_words(label))):
+            return reason.value
+    choices = ", ".join(
+        f"{reason.value} (« {label} »)" for reason, label in RESOLUTION_REASON_LABELS.items()
+    )
+    raise ValueError(f"motif de résolution inconnu ; motifs possibles : {choices}")
+
+
 class CaseTransition(RequestModel):
-    """A status change; ``reason`` is required to resolve, refused otherwise."""
+    """A status change; ``reason`` (code or French label) is required to resolve."""
 
     to: CaseStatus
-    reason: ResolutionReason | None = None
+    reason: Annotated[ResolutionReason | None, BeforeValidator(_resolution_reason)] = Field(
+        default=None,
+        description="Code (answered, fixed, redirected, duplicate, no_action_needed) ou libellé "
+        "français (« réponse apportée »…).",
+    )
+
+
+class MacroView(ResponseModel):
+    """A macro as an agent chooses it: what it is called and what it does."""
+
+    key: str
+    label: str
+    status: str | None
+    resolution_reason: str | None
+    sends_message: bool
+    writes_note: bool
+    reminder_calendar_days: int | None
+    placeholders: list[str]
+    description: str
 
 
 class CaseNoteCreate(RequestModel):
@@ -185,6 +220,7 @@ class EventView(ResponseModel):
     id: int
     occurred_at: UtcDatetime
     actor_id: uuid.UUID | None
+    actor_name: str | None = None
     actor_role: str | None
     action: str
     before: dict[str, Any] | None
@@ -284,6 +320,7 @@ class CaseView(ResponseModel):
     cause_key: str | None
     merged_into: str | None
     assignee: AgentRef | None
+    created_by: AgentRef | None = None
     team: str | None
     milestones: dict[str, UtcDatetime | None]
     reminder_at: UtcDatetime | None

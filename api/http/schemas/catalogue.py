@@ -21,6 +21,7 @@ from api.http.schemas.common import (
 )
 
 __all__ = [
+    "ForceDuplicate",
     "OrganisationCreate",
     "OrganisationView",
     "TraineeCreate",
@@ -140,6 +141,12 @@ class TrainingTraineeView(ResponseModel):
     status: str
 
 
+class ForceDuplicate(RequestModel):
+    """Create the record although the same person seems to exist (instructors, audited)."""
+
+    reason: Annotated[str, text(300, min_length=3), AfterValidator(printable)]
+
+
 class TraineeCreate(RequestModel):
     """A trainee as declared (the NIR comes with the carte Vitale attestation, not here)."""
 
@@ -171,6 +178,9 @@ class TraineeCreate(RequestModel):
     postcode: Postcode | None = None
     town: Annotated[str, text(100), AfterValidator(printable)] | None = None
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "FR"
+    force: ForceDuplicate | None = Field(
+        default=None, description="Motif pour créer une seconde fiche de la même personne."
+    )
 
 
 class TraineeView(ResponseModel):
@@ -186,3 +196,5 @@ class TraineeView(ResponseModel):
     town: str | None
     country: str
     created_at: UtcDatetime
+    version: int
+    merged_into_id: uuid.UUID | None = None

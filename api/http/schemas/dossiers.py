@@ -30,6 +30,7 @@ __all__ = [
     "DecisionCreate",
     "DecisionSummary",
     "DecisionView",
+    "DocumentCheckView",
     "DocumentView",
     "DossierCreate",
     "DossierFacts",
@@ -112,8 +113,19 @@ class FileView(ResponseModel):
     uploaded_at: UtcDatetime
 
 
+class DocumentCheckView(ResponseModel):
+    """One check of the document: ``ok``, ``problem`` (rule code) or ``missing``."""
+
+    status: Literal["ok", "problem", "missing"]
+    code: str | None = None
+    message: str
+
+
 class DocumentView(ResponseModel):
-    """A document's verification outcome. `iban` is present for the finance role only."""
+    """A document's verification outcome. `iban` is present for the finance role only.
+
+    `checks` answers what the rules say of the document as stored, before any decision.
+    """
 
     kind: str
     verification_status: str
@@ -128,8 +140,11 @@ class DocumentView(ResponseModel):
     iban_changed_at: UtcDatetime | None = None
     file: FileView | None = None
     verified_by: uuid.UUID | None = None
+    verified_by_name: str | None = None
     verified_on: date | None = None
     refusal_reason: str | None = None
+    checks: list[DocumentCheckView] = Field(default_factory=list)
+    previous_versions: int = 0
 
 
 class _DocumentPut(RequestModel):
@@ -281,6 +296,7 @@ class DossierView(ResponseModel):
     """A dossier with its facts, documents, exit, aid requests and latest decision."""
 
     id: uuid.UUID
+    reference: str | None = Field(default=None, description="Numéro imprimé sur les lettres.")
     status: str
     version: int
     trainee: TraineeSummary
@@ -291,6 +307,11 @@ class DossierView(ResponseModel):
     aid_requests: list[AidRequestView]
     milestones: Milestones
     latest_decision: DecisionSummary | None
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="La même personne (cette fiche ou un doublon possible) a un autre dossier "
+        "sur des dates qui chevauchent.",
+    )
 
 
 class DossierListItem(ResponseModel):

@@ -18,16 +18,13 @@ from remuneration.cases.domain import (
     AgentId,
     AgentLoad,
     CaseStatus,
+    IllegalTransitionError,
+    InvalidCaseInputError,
     next_assignee,
 )
 from remuneration.cases.models import Case, CaseAgent, CaseAgentAbsence, CaseTeam
 from remuneration.cases.services.context import CaseContext
-from remuneration.cases.services.errors import (
-    CaseAlreadyClaimed,
-    CaseIllegalTransition,
-    CaseInvalidInput,
-    CaseNotFound,
-)
+from remuneration.cases.services.errors import CaseAlreadyClaimed, CaseNotFound
 from remuneration.cases.services.history import EventAction, record_case_event
 from remuneration.cases.services.sla import configuration_of, refresh_sla
 from remuneration.cases.services.transitions import apply_transition
@@ -52,7 +49,7 @@ _ACTIVE = [status.value for status in ACTIVE_STATUSES]
 def _agent_user(cctx: CaseContext, user_id: uuid.UUID) -> User:
     user = cctx.session.get(User, user_id)
     if user is None or not user.active or user.role not in AGENT_ROLES:
-        raise CaseInvalidInput(
+        raise InvalidCaseInputError(
             "Ce dossier ne peut être attribué qu'à un agent actif de la relation usagers "
             "ou à un superviseur.",
             field="assignee_id",
@@ -98,7 +95,7 @@ def claim_case(cctx: CaseContext, case_id: uuid.UUID) -> Case:
         if case.assignee_id == me and case.status in _ACTIVE:
             return case
         if case.status not in _ACTIVE:
-            raise CaseIllegalTransition(
+            raise IllegalTransitionError(
                 "Ce dossier n'est plus en cours : il ne peut pas être pris en charge.",
                 field="status",
             )
@@ -113,7 +110,7 @@ def claim_case(cctx: CaseContext, case_id: uuid.UUID) -> Case:
 def assign_case(cctx: CaseContext, case: Case, assignee_id: uuid.UUID | None) -> Case:
     """Give the case to an agent, or take it back (None: back to the unassigned view)."""
     if CaseStatus(case.status) not in ACTIVE_STATUSES:
-        raise CaseIllegalTransition("Seul un dossier en cours peut être attribué.", field="status")
+        raise IllegalTransitionError("Seul un dossier en cours peut être attribué.", field="status")
     if assignee_id is not None:
         _agent_user(cctx, assignee_id)
     before = case.assignee_id
@@ -180,7 +177,7 @@ def assign_round_robin(cctx: CaseContext, case: Case, team_id: uuid.UUID) -> uui
     """
     team = cctx.session.scalar(select(CaseTeam).where(CaseTeam.id == team_id).with_for_update())
     if team is None:
-        raise CaseInvalidInput("Équipe inconnue.", field="team_id")
+        raise InvalidCaseInputError("Équipe inconnue.", field="team_id")
     case.team_id = team.id
     last = None if team.last_assignee_id is None else AgentId(team.last_assignee_id)
     chosen = next_assignee(

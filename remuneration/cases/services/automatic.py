@@ -7,7 +7,8 @@ scheduler calls them.
 
 - ``consume_case_requests``: what payments and other packages recorded in ``case_requests``
   (a returned transfer, an overpayment that cannot be offset…); each request is consumed once.
-- ``detect_incomplete_dossiers``: a dossier still ``incomplete`` N business days after the start
+- ``detect_incomplete_dossiers``: a dossier still ``incomplete`` (or submitted with documents not
+  yet verified) N business days after the start
   of its training (auto_cases.yaml) — once per spell of incompleteness.
 - ``detect_missing_attendance``: a month's attendance statement still missing N business days
   after the month's end, for a training with trainees to pay — the contact is the training
@@ -20,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 
 from remuneration.cases.domain import (
     CATEGORY_LABELS,
@@ -43,11 +44,13 @@ from remuneration.cases.services.teams import find_team
 from remuneration.db.models import (
     AttendanceStatement,
     CaseRequest,
+    Document,
     Dossier,
     Exit,
     Training,
 )
 from remuneration.domain.timezone import as_utc, paris_day
+from remuneration.domain.vocabulary import DocumentKind, VerificationStatus
 from remuneration.services.case_requests import pending_case_requests
 from rules.periods import Month
 
@@ -202,10 +205,22 @@ def detect_incomplete_dossiers(cctx: CaseContext) -> AutomaticReport:
     config = _config(cctx.now)
     rule = _rule(config, AutoCaseTrigger.DOSSIER_INCOMPLETE)
     today = paris_day(cctx.now)
+    verified = (
+        select(func.count())
+        .where(
+            Document.dossier_id == Dossier.id,
+            Document.verification_status == VerificationStatus.VERIFIED.value,
+        )
+        .scalar_subquery()
+    )
+    waiting = or_(
+        Dossier.status == "incomplete",
+        and_(Dossier.status == "submitted", verified < len(DocumentKind)),
+    )
     rows = cctx.session.execute(
         select(Dossier, Training)
         .join(Training, Training.id == Dossier.training_id)
-        .where(Dossier.status == "incomplete", Training.start_date <= today)
+        .where(waiting, Training.start_date <= today)
         .order_by(Dossier.created_at, Dossier.id)
     ).tuples()
     report = AutomaticReport()
@@ -213,18 +228,45 @@ def detect_incomplete_dossiers(cctx: CaseContext) -> AutomaticReport:
         if trigger_day(rule, reference_day=training.start_date, calendar=config.calendar) > today:
             continue
         cause = CauseKey.for_rule(rule, dossier.id)
-        since = as_utc(dossier.incomplete_at) if dossier.incomplete_at else None
-        if _case_since(cctx, cause, since):
+        moment = dossier.incomplete_at if dossier.status == "incomplete" else dossier.submitted_at
+        if _case_since(cctx, cause, as_utc(moment) if moment else None):
             continue
-        _, opened = record_occurrence(cctx, _incomplete_occurrence(rule, cause, dossier, training))
+        missing = _missing_documents(cctx, dossier)
+        occurrence = _incomplete_occurrence(rule, cause, dossier, training, missing)
+        _, opened = record_occurrence(cctx, occurrence)
         report += AutomaticReport(opened=1) if opened else AutomaticReport(added=1)
     return report
 
 
+_DOCUMENT_NAMES = {
+    DocumentKind.IDENTITY: "pièce d'identité",
+    DocumentKind.VITALE: "attestation de carte Vitale",
+    DocumentKind.RIB: "RIB",
+}
+
+
+def _missing_documents(cctx: CaseContext, dossier: Dossier) -> list[str]:
+    """The documents not yet verified, in French."""
+    verified = set(
+        cctx.session.scalars(
+            select(Document.kind).where(
+                Document.dossier_id == dossier.id,
+                Document.verification_status == VerificationStatus.VERIFIED.value,
+            )
+        )
+    )
+    return [name for kind, name in _DOCUMENT_NAMES.items() if kind.value not in verified]
+
+
 def _incomplete_occurrence(
-    rule: AutoCaseRule, cause: CauseKey, dossier: Dossier, training: Training
+    rule: AutoCaseRule,
+    cause: CauseKey,
+    dossier: Dossier,
+    training: Training,
+    missing: list[str],
 ) -> Occurrence:
     days = rule.delay_business_days or 0
+    pieces = f" Pièces manquantes : {', '.join(missing)}." if missing else ""
     return Occurrence(
         cause=cause,
         priority=rule.priority,
@@ -232,7 +274,7 @@ def _incomplete_occurrence(
         subject="Dossier de rémunération toujours incomplet",
         summary=(
             f"Le dossier est toujours incomplet {days} jours ouvrés après le début de la "
-            f"formation « {training.title} » (début le {training.start_date:%d/%m/%Y}). "
+            f"formation « {training.title} » (début le {training.start_date:%d/%m/%Y}).{pieces} "
             "Contactez le stagiaire pour obtenir les pièces manquantes."
         ),
         trainee_id=dossier.trainee_id,

@@ -12,12 +12,12 @@ from remuneration.cases.domain import (
     TERMINAL_STATUSES,
     CaseStatus,
     Channel,
+    IllegalTransitionError,
     MessageDirection,
 )
 from remuneration.cases.models import Case, CaseEntry
 from remuneration.cases.services.context import CaseContext
 from remuneration.cases.services.entries import EntryKind, new_entry
-from remuneration.cases.services.errors import CaseIllegalTransition
 from remuneration.cases.services.history import EventAction, record_case_event
 from remuneration.cases.services.sla import refresh_sla
 from remuneration.cases.services.transitions import apply_transition
@@ -46,7 +46,7 @@ def record_message(
     """A message to or from the trainee; refused on a closed or merged case."""
     status = CaseStatus(case.status)
     if status in TERMINAL_STATUSES:
-        raise CaseIllegalTransition(
+        raise IllegalTransitionError(
             "Ce dossier est clos ou fusionné : écrivez dans le dossier en cours.", field="status"
         )
     entry = new_entry(

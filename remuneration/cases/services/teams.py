@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from remuneration.cases.domain import InvalidCaseInputError
 from remuneration.cases.models import CaseAgent, CaseAgentAbsence, CaseTeam
-from remuneration.cases.services.errors import CaseInvalidInput
 from remuneration.db.models import User
 from remuneration.domain.errors import AlreadyExists
 from remuneration.domain.ids import new_id
@@ -55,12 +55,12 @@ def set_agent(
     """Put an agent in a team (at the end of its roster) with an optional personal cap."""
     user = session.get(User, user_id)
     if user is None or user.role not in _AGENT_ROLES:
-        raise CaseInvalidInput(
+        raise InvalidCaseInputError(
             "Seuls les agents de la relation usagers et les superviseurs travaillent les dossiers.",
             field="user",
         )
     if cap is not None and cap < 1:
-        raise CaseInvalidInput("Le plafond d'un agent doit être au moins 1.", field="cap")
+        raise InvalidCaseInputError("Le plafond d'un agent doit être au moins 1.", field="cap")
     agent = session.get(CaseAgent, user_id)
     position = (
         session.scalar(
@@ -86,9 +86,9 @@ def add_absence(
 ) -> CaseAgentAbsence:
     """Record that an agent is away (the round robin skips them on those days)."""
     if session.get(CaseAgent, user_id) is None:
-        raise CaseInvalidInput("Cet utilisateur n'est pas un agent de la file.", field="user")
+        raise InvalidCaseInputError("Cet utilisateur n'est pas un agent de la file.", field="user")
     if last_day < first_day:
-        raise CaseInvalidInput("L'absence doit finir après son début.", field="last_day")
+        raise InvalidCaseInputError("L'absence doit finir après son début.", field="last_day")
     absence = CaseAgentAbsence(
         id=new_id(), user_id=user_id, first_day=first_day, last_day=last_day, created_at=now
     )

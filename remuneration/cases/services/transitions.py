@@ -11,7 +11,6 @@ from remuneration.cases.domain import (
 )
 from remuneration.cases.models import Case
 from remuneration.cases.services.context import CaseContext
-from remuneration.cases.services.errors import translated_domain_errors
 from remuneration.cases.services.history import EventAction, record_case_event
 
 __all__ = ["apply_transition", "set_milestone"]
@@ -38,8 +37,7 @@ def apply_transition(
     The service-level cache is refreshed by the caller once all its changes are made.
     """
     source = CaseStatus(case.status)
-    with translated_domain_errors():
-        milestone = check_transition(source, target, resolution_reason=reason)
+    milestone = check_transition(source, target, resolution_reason=reason)
     before = {"status": source.value, "resolution_reason": case.resolution_reason}
     set_milestone(cctx, case, target, milestone)
     if reason is not None:

@@ -8,11 +8,17 @@ into the case that carries the request: it is final, recorded on both cases and 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
+
+from sqlalchemy import CursorResult, update
 
 from remuneration.cases.domain import (
     CaseId,
     CaseStatus,
     Channel,
+    IllegalTransitionError,
+    InvalidMergeError,
+    MacroError,
     MacroPlan,
     MessageDirection,
     Milestone,
@@ -22,19 +28,14 @@ from remuneration.cases.domain import (
     check_transition,
     check_written_answer,
 )
-from remuneration.cases.models import Case
+from remuneration.cases.models import Case, CaseEntry
 from remuneration.cases.services.context import CaseContext
 from remuneration.cases.services.entries import EntryKind, new_entry
-from remuneration.cases.services.errors import (
-    CaseIllegalTransition,
-    CaseInvalidMerge,
-    CaseMacroRefused,
-    translated_domain_errors,
-)
 from remuneration.cases.services.history import EventAction, history_of, record_case_event
 from remuneration.cases.services.messages import add_note, record_message
 from remuneration.cases.services.sla import configuration_of, refresh_sla, targets_of
 from remuneration.cases.services.transitions import apply_transition, set_milestone
+from remuneration.contact import contact_line
 from remuneration.db.models import AuditEvent, Trainee
 from remuneration.domain.timezone import as_utc
 
@@ -43,25 +44,23 @@ __all__ = ["apply_case_macro", "change_status", "merge_cases", "preview_case_mac
 
 def _check_resolution(cctx: CaseContext, case: Case) -> None:
     targets = targets_of(case, configuration_of(case))
-    with translated_domain_errors():
-        check_written_answer(
-            written_answer_required=targets.written_answer_required,
-            history=history_of(cctx.session, case),
-            now=cctx.now,
-        )
+    check_written_answer(
+        written_answer_required=targets.written_answer_required,
+        history=history_of(cctx.session, case),
+        now=cctx.now,
+    )
 
 
 def _move(
     cctx: CaseContext, case: Case, target: CaseStatus, reason: ResolutionReason | None
 ) -> None:
     if target is CaseStatus.MERGED:
-        raise CaseIllegalTransition(
+        raise IllegalTransitionError(
             "Une fusion se fait avec l'action « fusionner », qui désigne le dossier conservé.",
             field="to",
         )
     if target is CaseStatus.RESOLVED:
-        with translated_domain_errors():
-            check_transition(CaseStatus(case.status), target, resolution_reason=reason)
+        check_transition(CaseStatus(case.status), target, resolution_reason=reason)
         _check_resolution(cctx, case)
     apply_transition(cctx, case, target, reason=reason)
     if target in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
@@ -93,21 +92,20 @@ def _macro_plan(cctx: CaseContext, case: Case, key: str, values: Mapping[str, st
     macro = config.macros.get(key)
     if macro is None:
         known = ", ".join(sorted(config.macros))
-        raise CaseMacroRefused(f"Macro inconnue : « {key} ». Macros : {known}.", field="macro")
+        raise MacroError(f"Macro inconnue : « {key} ». Macros : {known}.", field="macro")
     context = {
         **values,
         **_trainee_name(cctx, case),
         "case_reference": case.reference,
-        "service_contact": config.work_rules.service_contact,
+        "service_contact": contact_line(),
     }
-    with translated_domain_errors():
-        return apply_macro(
-            macro,
-            status=CaseStatus(case.status),
-            context=context,
-            now=cctx.now,
-            calendar=config.calendar,
-        )
+    return apply_macro(
+        macro,
+        status=CaseStatus(case.status),
+        context=context,
+        now=cctx.now,
+        calendar=config.calendar,
+    )
 
 
 def preview_case_macro(
@@ -176,20 +174,28 @@ def _audit_merge(cctx: CaseContext, case: Case, into: Case) -> None:
 
 def merge_cases(cctx: CaseContext, case: Case, into: Case, *, note: str | None = None) -> Case:
     """Merge ``case`` into ``into`` (final): ``case`` becomes ``merged`` and points at ``into``."""
-    with translated_domain_errors():
-        check_merge(
-            case_id=CaseId(case.id),
-            status=CaseStatus(case.status),
-            into_case_id=CaseId(into.id),
-            into_status=CaseStatus(into.status),
-        )
+    check_merge(
+        case_id=CaseId(case.id),
+        status=CaseStatus(case.status),
+        into_case_id=CaseId(into.id),
+        into_status=CaseStatus(into.status),
+    )
     if case.trainee_id and into.trainee_id and case.trainee_id != into.trainee_id:
-        raise CaseInvalidMerge(
+        raise InvalidMergeError(
             "Ces deux dossiers concernent deux stagiaires différents : ils ne peuvent pas "
             "être fusionnés.",
             field="into",
         )
     _audit_merge(cctx, case, into)
+    moved = cast(
+        "CursorResult[object]",
+        cctx.session.execute(
+            update(CaseEntry)
+            .where(CaseEntry.case_id == case.id)
+            .values(case_id=into.id)
+            .execution_options(synchronize_session=False)
+        ),
+    ).rowcount
     before = {"status": case.status, "merged_into_id": None}
     set_milestone(cctx, case, CaseStatus.MERGED, Milestone.MERGED_AT)
     case.merged_into_id = into.id
@@ -209,9 +215,14 @@ def merge_cases(cctx: CaseContext, case: Case, into: Case, *, note: str | None =
         cctx,
         into,
         action=EventAction.MERGED_IN,
-        after={"case_id": str(case.id), "reference": case.reference},
+        after={"case_id": str(case.id), "reference": case.reference, "entries_moved": moved},
     )
-    text = f"Le dossier {case.reference} a été fusionné dans ce dossier."
+    text = (
+        f"Le dossier {case.reference} a été fusionné dans ce dossier ; ses {moved} messages et "
+        "notes y sont repris à leur date."
+        if moved
+        else f"Le dossier {case.reference} a été fusionné dans ce dossier."
+    )
     add_note(cctx, into, f"{text} {note}" if note else text)
     refresh_sla(cctx, case)
     refresh_sla(cctx, into)

@@ -10,7 +10,14 @@ from remuneration.db.models.audit import AuditEvent
 from remuneration.db.models.case_requests import CaseRequest
 from remuneration.db.models.catalogue import Trainee, Training, TrainingOrganisation
 from remuneration.db.models.console import ConsoleSession, UserPassword
-from remuneration.db.models.dossiers import AidRequest, Decision, Document, Dossier, Exit
+from remuneration.db.models.dossiers import (
+    AidRequest,
+    Decision,
+    Document,
+    DocumentVersion,
+    Dossier,
+    Exit,
+)
 from remuneration.db.models.jobs import AttendanceReminder, JobLease, JobRun
 
 __all__ = [
@@ -24,6 +31,7 @@ __all__ = [
     "ConsoleSession",
     "Decision",
     "Document",
+    "DocumentVersion",
     "Dossier",
     "Exit",
     "IdempotencyRecord",

@@ -6,10 +6,11 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from remuneration.db.base import HOURS, Base
+from remuneration.domain.people import identity_key, search_text
 
 __all__ = ["Trainee", "Training", "TrainingOrganisation"]
 
@@ -55,9 +56,24 @@ class Training(Base):
 
 
 class Trainee(Base):
-    """A person in a training. The NIR is not here: it lives, encrypted, on the vitale document."""
+    """A person in a training. The NIR is not here: it lives, encrypted, on the vitale document.
+
+    ``search_name`` and ``identity_key`` are derived from the names (see
+    ``remuneration.domain.people``) whenever the row is written through the ORM (no search
+    column for a merged or anonymised record); ``version`` is
+    the optimistic-concurrency counter exposed as the ETag. A record merged into another keeps
+    its id (old letters and audit events point at it) with ``merged_into_id`` set.
+    """
 
     __tablename__ = "trainees"
+    __table_args__ = (
+        Index(
+            "ix_trainees_search_name_trgm",
+            "search_name",
+            postgresql_using="gin",
+            postgresql_ops={"search_name": "gin_trgm_ops"},
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     last_name: Mapped[str] = mapped_column(String(100))
@@ -73,3 +89,21 @@ class Trainee(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     anonymised_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    search_name: Mapped[str | None] = mapped_column(String(400))
+    identity_key: Mapped[str | None] = mapped_column(String(400), index=True)
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("trainees.id"))
+    merged_at: Mapped[datetime | None]
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy mapper option
+
+
+@event.listens_for(Trainee, "before_insert")
+@event.listens_for(Trainee, "before_update")
+def _derive_names(_mapper: object, _connection: object, trainee: Trainee) -> None:
+    # A merged or anonymised record is found by no search: its search column is emptied.
+    searchable = trainee.merged_into_id is None and trainee.anonymised_at is None
+    trainee.search_name = (
+        search_text(trainee.last_name, trainee.first_names) if searchable else None
+    )
+    trainee.identity_key = identity_key(trainee.last_name, trainee.first_names, trainee.birth_date)

@@ -7,12 +7,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from remuneration.db.base import HOURS, Base
+from remuneration.domain.people import dossier_reference
 
-__all__ = ["AidRequest", "Decision", "Document", "Dossier", "Exit"]
+__all__ = ["AidRequest", "Decision", "Document", "DocumentVersion", "Dossier", "Exit"]
 
 
 class Dossier(Base):
@@ -27,6 +28,7 @@ class Dossier(Base):
     __table_args__ = (UniqueConstraint("trainee_id", "training_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(8), index=True)
     trainee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("trainees.id"), index=True)
     training_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("trainings.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
@@ -159,3 +161,43 @@ class Decision(Base):
             "parameters_digest": self.parameters_digest,
             "total": str(self.total),
         }
+
+
+@event.listens_for(Dossier, "before_insert")
+def _stamp_reference(_mapper: object, _connection: object, dossier: Dossier) -> None:
+    dossier.reference = dossier_reference(dossier.id.hex)
+
+
+class DocumentVersion(Base):
+    """A document as it stood before a PUT replaced it (file kept in the store, data encrypted)."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("documents.id"), index=True)
+    dossier_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))
+    verification_status: Mapped[str] = mapped_column(String(10))
+    stored_name: Mapped[str | None] = mapped_column(String(64))
+    content_type: Mapped[str | None] = mapped_column(String(40))
+    size_bytes: Mapped[int | None]
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime | None]
+    identity_type: Mapped[str | None] = mapped_column(String(30))
+    identity_expiry_date: Mapped[date | None]
+    identity_number_masked: Mapped[str | None] = mapped_column(String(40))
+    nir_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    nir_hash: Mapped[str | None] = mapped_column(String(64))
+    iban_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    iban_hash: Mapped[str | None] = mapped_column(String(64))
+    bic: Mapped[str | None] = mapped_column(String(11))
+    holder: Mapped[str | None] = mapped_column(String(140))
+    refusal_reason: Mapped[str | None] = mapped_column(String(300))
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    verified_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    verified_on: Mapped[date | None]
+    valid_from: Mapped[datetime]
+    replaced_at: Mapped[datetime]
+    replaced_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

@@ -20,6 +20,9 @@ from remuneration.services.protection import FieldProtector
 from remuneration.services.users import create_user
 from tests.builders import build_trainee, build_training, draft_dossier
 
+_BIRTHS = itertools.count()
+"""Each person built here is another person (the duplicate check refuses a second record)."""
+
 __all__ = ["PARIS", "actor_of", "agent", "cctx", "paris", "session_of", "trainee_with_dossier"]
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -15,8 +15,11 @@ from remuneration.cases.domain import (
     CaseStatus,
     Category,
     Channel,
+    IllegalTransitionError,
     MessageDirection,
     ResolutionReason,
+    ResolutionReasonError,
+    WrittenAnswerRequiredError,
 )
 from remuneration.cases.models import Case
 from remuneration.cases.services import (
@@ -26,11 +29,6 @@ from remuneration.cases.services import (
     list_events,
     merge_cases,
     record_message,
-)
-from remuneration.cases.services.errors import (
-    CaseIllegalTransition,
-    CaseResolutionReasonMissing,
-    CaseWrittenAnswerRequired,
 )
 from remuneration.db.models import User
 from remuneration.services.protection import FieldProtector
@@ -134,7 +132,7 @@ def test_every_illegal_move_is_refused_in_french(
 ) -> None:
     case = _bring(session, world, source)
     version = case.version
-    with pytest.raises(CaseIllegalTransition) as refused:
+    with pytest.raises(IllegalTransitionError) as refused:
         change_status(
             cctx(session, LATER, world[0]),
             case,
@@ -150,7 +148,7 @@ def test_merging_is_not_a_plain_status_change(
     session: Session, world: tuple[User, object], source: CaseStatus
 ) -> None:
     case = _bring(session, world, source)
-    with pytest.raises(CaseIllegalTransition, match="fusionner"):
+    with pytest.raises(IllegalTransitionError, match="fusionner"):
         change_status(cctx(session, LATER, world[0]), case, S.MERGED)
 
 
@@ -158,9 +156,9 @@ def test_resolution_needs_a_reason_and_only_resolution_takes_one(
     session: Session, world: tuple[User, object]
 ) -> None:
     case = _bring(session, world, S.OPEN)
-    with pytest.raises(CaseResolutionReasonMissing, match="motif de résolution"):
+    with pytest.raises(ResolutionReasonError, match="motif de résolution"):
         change_status(cctx(session, LATER, world[0]), case, S.RESOLVED)
-    with pytest.raises(CaseResolutionReasonMissing):
+    with pytest.raises(ResolutionReasonError):
         change_status(cctx(session, LATER, world[0]), case, S.WAITING_TRAINEE, reason=REASON)
     assert case.status == "open"
 
@@ -178,7 +176,7 @@ def test_a_complaint_is_resolved_only_after_a_written_answer(
         channel=Channel.PHONE,
         body="Je vous rappelle.",
     )
-    with pytest.raises(CaseWrittenAnswerRequired):
+    with pytest.raises(WrittenAnswerRequiredError):
         change_status(cctx(session, LATER, me), case, S.RESOLVED, reason=REASON)
     record_message(
         cctx(session, LATER, me),
@@ -196,7 +194,7 @@ def test_no_message_on_a_closed_or_merged_case(
 ) -> None:
     for status in (S.CLOSED, S.MERGED):
         case = _bring(session, world, status)
-        with pytest.raises(CaseIllegalTransition):
+        with pytest.raises(IllegalTransitionError):
             record_message(
                 cctx(session, LATER, world[0]),
                 case,

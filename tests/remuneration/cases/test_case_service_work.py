@@ -10,7 +10,15 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from remuneration.cases.domain import CaseStatus, Category, Channel, Priority
+from remuneration.cases.domain import (
+    CaseStatus,
+    Category,
+    Channel,
+    InvalidCaseInputError,
+    InvalidMergeError,
+    MacroError,
+    Priority,
+)
 from remuneration.cases.models import Case
 from remuneration.cases.services import (
     CaseInput,
@@ -28,11 +36,6 @@ from remuneration.cases.services import (
     list_entries,
     merge_cases,
     set_agent,
-)
-from remuneration.cases.services.errors import (
-    CaseInvalidInput,
-    CaseInvalidMerge,
-    CaseMacroRefused,
 )
 from remuneration.db.models import AuditEvent, User
 from remuneration.services.context import Role
@@ -112,7 +115,7 @@ def test_assignment_is_for_agents_and_unassignment_returns_to_the_queue(
     worker = agent(session, NOW)
     instructor = agent(session, NOW, Role.INSTRUCTOR)
     case = _open(session, trainee, worker)
-    with pytest.raises(CaseInvalidInput):
+    with pytest.raises(InvalidCaseInputError):
         assign_case(cctx(session, NOW, supervisor), case, instructor.id)
     assign_case(cctx(session, NOW, supervisor), case, worker.id)
     mine = list_cases(cctx(session, NOW, worker), CaseQuery(view=QueueView.MINE))
@@ -145,7 +148,7 @@ def test_merge_is_final_audited_and_keeps_both_histories(
         "merged_into": kept.reference,
         "merged_into_id": str(kept.id),
     }
-    with pytest.raises(CaseInvalidMerge):
+    with pytest.raises(InvalidMergeError):
         merge_cases(cctx(session, NOW, me), kept, kept)
     third = _open(session, trainee, me)
     with pytest.raises(Exception, match="fusionné"):
@@ -159,7 +162,7 @@ def test_cases_of_two_trainees_are_never_merged(
 ) -> None:
     other = trainee_with_dossier(session, NOW, protector)[0]
     me = agent(session, NOW)
-    with pytest.raises(CaseInvalidMerge, match="deux stagiaires"):
+    with pytest.raises(InvalidMergeError, match="deux stagiaires"):
         merge_cases(cctx(session, NOW, me), _open(session, trainee, me), _open(session, other, me))
 
 
@@ -180,9 +183,9 @@ def test_the_rib_macro_writes_waits_and_sets_a_reminder(
     assert "avant le 25 juin 2024" in message.body
     assert case.reference in message.body
     assert any(e.kind == "note" and "25 juin 2024" in e.body for e in entries)
-    with pytest.raises(CaseMacroRefused, match="document_name"):
+    with pytest.raises(MacroError, match="document_name"):
         apply_case_macro(cctx(session, NOW, me), case, "document_requested", values={})
-    with pytest.raises(CaseMacroRefused, match="Macro inconnue"):
+    with pytest.raises(MacroError, match="Macro inconnue"):
         apply_case_macro(cctx(session, NOW, me), case, "nope", values={})
 
 

@@ -1,0 +1,169 @@
+"""What the engine must know of a person's other dossiers (one remunerated training at a time).
+
+The engine stays pure: the service looks up, for each dossier, the person's other dossiers -- the
+same trainee record, or any record holding the same NIR (keyed hash) -- and tells the engine
+(``history.remunerated_trainings``) which of them stand granted, with their periods (training
+start to exit or end), and (``history.advance_received``) whether the advance of this training
+entry was already paid under another dossier. The first dossier granted keeps its remuneration;
+a later overlapping one is rejected.
+
+One bulk function serves the decision of one dossier and the payment runs, so both give the
+engine the same request. Payment lines belong to the payments package, which this package may
+not import: they are read through a lightweight table construct naming only what is read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import column, func, or_, select, table
+from sqlalchemy.orm import Session
+
+from remuneration.db.models import Decision, Document, Dossier, Exit, Training
+from remuneration.domain.vocabulary import DocumentKind
+
+__all__ = ["histories"]
+
+_PAYMENT_LINES = table("payment_lines", column("dossier_id"), column("kind"), column("amount"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Other:
+    dossier_id: uuid.UUID
+    trainee_id: uuid.UUID
+    training_id: uuid.UUID
+    start: date
+    end: date
+    granted: bool
+    advance_paid: bool
+
+
+def _nir_hashes(session: Session, dossier_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    rows = session.execute(
+        select(Document.dossier_id, Document.nir_hash).where(
+            Document.dossier_id.in_(dossier_ids),
+            Document.kind == DocumentKind.VITALE.value,
+            Document.nir_hash.is_not(None),
+        )
+    )
+    return {dossier_id: nir_hash for dossier_id, nir_hash in rows.tuples() if nir_hash}
+
+
+def _people_dossiers(
+    session: Session, trainee_ids: set[uuid.UUID], nir_hashes: set[str]
+) -> tuple[list[_Other], dict[str, set[uuid.UUID]]]:
+    """Every dossier of these trainees or holding these NIRs, with its state."""
+    by_nir: dict[str, set[uuid.UUID]] = {}
+    if nir_hashes:
+        rows = session.execute(
+            select(Document.nir_hash, Document.dossier_id).where(
+                Document.kind == DocumentKind.VITALE.value, Document.nir_hash.in_(nir_hashes)
+            )
+        )
+        for nir_hash, dossier_id in rows.tuples():
+            if nir_hash is None:
+                continue
+            by_nir.setdefault(nir_hash, set()).add(dossier_id)
+    linked = {dossier_id for ids in by_nir.values() for dossier_id in ids}
+    candidates = select(Dossier.id).where(
+        or_(Dossier.trainee_id.in_(trainee_ids), Dossier.id.in_(linked))
+    )
+    latest = (
+        select(Decision.dossier_id, func.max(Decision.number).label("number"))
+        .where(Decision.dossier_id.in_(candidates))
+        .group_by(Decision.dossier_id)
+        .subquery()
+    )
+    outcome = (
+        select(Decision.dossier_id, Decision.outcome)
+        .join(
+            latest,
+            (latest.c.dossier_id == Decision.dossier_id) & (latest.c.number == Decision.number),
+        )
+        .subquery()
+    )
+    advances = (
+        select(_PAYMENT_LINES.c.dossier_id, func.count().label("n"))
+        .where(
+            _PAYMENT_LINES.c.dossier_id.in_(candidates),
+            _PAYMENT_LINES.c.kind == "advance",
+            _PAYMENT_LINES.c.amount > Decimal(0),
+        )
+        .group_by(_PAYMENT_LINES.c.dossier_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Dossier.id,
+            Dossier.trainee_id,
+            Dossier.training_id,
+            Training.start_date,
+            Training.end_date,
+            Exit.exit_date,
+            outcome.c.outcome,
+            advances.c.n,
+        )
+        .join(Training, Training.id == Dossier.training_id)
+        .outerjoin(Exit, Exit.dossier_id == Dossier.id)
+        .outerjoin(outcome, outcome.c.dossier_id == Dossier.id)
+        .outerjoin(advances, advances.c.dossier_id == Dossier.id)
+        .where(Dossier.id.in_(candidates))
+    )
+    others = [
+        _Other(
+            dossier_id=row[0],
+            trainee_id=row[1],
+            training_id=row[2],
+            start=row[3],
+            end=row[5] or row[4],
+            granted=row[6] == "granted",
+            advance_paid=bool(row[7]),
+        )
+        for row in session.execute(query).tuples()
+    ]
+    return others, by_nir
+
+
+def histories(
+    session: Session, dossier_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """For each dossier, the ``history`` facts about the same person's other dossiers."""
+    if not dossier_ids:
+        return {}
+    nirs = _nir_hashes(session, dossier_ids)
+    own = {
+        row[0]: (row[1], row[2])
+        for row in session.execute(
+            select(Dossier.id, Dossier.trainee_id, Dossier.training_id).where(
+                Dossier.id.in_(dossier_ids)
+            )
+        ).tuples()
+    }
+    others, by_nir = _people_dossiers(
+        session, {trainee for trainee, _ in own.values()}, set(nirs.values())
+    )
+    result: dict[uuid.UUID, dict[str, Any]] = {}
+    for dossier_id, (trainee_id, training_id) in own.items():
+        same_nir = by_nir.get(nirs.get(dossier_id, ""), set())
+        person = [
+            other
+            for other in others
+            if other.dossier_id != dossier_id
+            and (other.trainee_id == trainee_id or other.dossier_id in same_nir)
+        ]
+        periods = sorted({(o.start, o.end) for o in person if o.granted})
+        result[dossier_id] = {
+            "remunerated_trainings": [
+                {"start_date": start.isoformat(), "end_date": end.isoformat()}
+                for start, end in periods
+            ],
+            "advance_received": any(
+                o.advance_paid and o.training_id == training_id for o in person
+            ),
+        }
+    return result
