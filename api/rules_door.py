@@ -7,13 +7,11 @@ import os
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from remuneration.domain.timezone import PARIS
 from rules import ParameterStore, default_store, load_parameters
 
-__all__ = ["PARIS", "parameter_store", "system_clock", "today_in_paris"]
-
-PARIS = ZoneInfo("Europe/Paris")
+__all__ = ["parameter_store", "system_clock", "today_in_paris"]
 
 
 def system_clock() -> datetime:

@@ -3,12 +3,12 @@
 - ``exports.wording``: amounts and dates in plain French words and French figures;
 - ``exports.letters``: versioned letter templates, pure context builders, PDF rendering; and,
   reading the database, ``letters.sources`` / ``letters.money_sources`` (stored decisions,
-  payments and debts → letters), ``letters.produce`` (one letter to PDF), ``letters.bulk``
+  payments and overpayments → letters), ``letters.produce`` (one letter to PDF), ``letters.bulk``
   (every letter of a run, or of recent decisions, with a manifest);
 - ``exports.tabular``: CSV/XLSX writers (French Excel profile, formula-injection guard);
-- ``exports.finance`` / ``exports.finance_summary`` (pure rows, summary and reconciliation),
-  ``exports.finance_data`` (reading runs and recovery orders), ``exports.finance_exports``
-  (the finance files, refused when they do not reconcile with the batches);
+- ``exports.finance``: ``reconciliation``, ``states`` and ``summary`` (pure rows, where each
+  euro is, the month's summary), ``queries`` (reading runs and recovery orders), ``files`` (the
+  finance files, refused when they do not reconcile with the batches);
 - ``exports.errors``: the business errors of letters and exports.
 """
 

@@ -38,6 +38,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from exports.wording import cents_of
+from rules.money import format_money
 
 __all__ = [
     "Column",
@@ -115,11 +116,10 @@ def _check_int(value: object, column: Column) -> int:
 
 
 def _money_text(value: Decimal) -> str:
-    """Plain decimal text with two decimals and a dot: ``-1234.50`` (never via float)."""
-    cents = cents_of(value)
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
-    return f"{sign}{euros}.{rest:02d}"
+    """The contract's money text (``-1234.50``, ``rules.money.format_money``), refusing an
+    amount that is not exact to the cent."""
+    cents_of(value)
+    return format_money(value)
 
 
 def _value(row: Mapping[str, object], column: Column) -> object:

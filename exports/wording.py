@@ -27,7 +27,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from rules.periods import MONTH_NAMES
+from rules.french import fr_date, fr_of_month
+from rules.periods import MONTH_NAMES, Month
 
 __all__ = [
     "MONTH_NAMES",
@@ -195,8 +196,7 @@ def amount_in_words_and_figures(amount: Decimal) -> str:
 
 def date_in_words(day: date, *, article: bool = True) -> str:
     """``le 5 mars 2024``; ``le 1er mars 2024`` for the first day of a month."""
-    number = "1er" if day.day == 1 else str(day.day)
-    text = f"{number} {MONTH_NAMES[day.month - 1]} {day.year}"
+    text = fr_date(day)
     return f"le {text}" if article else text
 
 
@@ -208,25 +208,24 @@ def date_range_in_words(start: date, end: date) -> str:
 
 
 def month_in_words(year: int, month: int) -> str:
-    """``mars 2024``."""
+    """``mars 2024`` (``rules.Month.french``)."""
     if not 1 <= month <= 12:
         raise ValueError(f"month out of range: {month}")
-    return f"{MONTH_NAMES[month - 1]} {year}"
+    return Month(year, month).french
 
 
 def of_month_in_words(year: int, month: int) -> str:
-    """``de mars 2024`` / ``d'avril 2024``: the month after ``le mois``, with the elision."""
-    text = month_in_words(year, month)
-    return f"d'{text}" if text[0] in "aeiouéè" else f"de {text}"
+    """``de mars 2024`` / ``d'avril 2024``: the month after ``le mois``, with the elision
+    (``rules.french.fr_of_month``)."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month out of range: {month}")
+    return fr_of_month(Month(year, month))
 
 
-def _parse_period(period: str) -> tuple[int, int]:
-    if len(period) != 7 or period[4] != "-" or not (period[:4] + period[5:]).isdigit():
-        raise ValueError(f"period must be YYYY-MM: {period!r}")
-    return int(period[:4]), int(period[5:])
-
-
-def period_in_words(period: str, *, of: bool = False) -> str:
-    """A contract period ``"2024-03"`` → ``mars 2024`` (or ``de mars 2024`` with ``of``)."""
-    year, month = _parse_period(period)
-    return of_month_in_words(year, month) if of else month_in_words(year, month)
+def period_in_words(period: Month | str, *, of: bool = False) -> str:
+    """A month (or its contract form ``"2024-03"``) → ``mars 2024`` (or ``de mars 2024`` with
+    ``of``); raises ``ValueError`` for a text that is not ``AAAA-MM``."""
+    month = period if isinstance(period, Month) else Month.parse(period)
+    if of:
+        return of_month_in_words(month.year, month.month)
+    return month_in_words(month.year, month.month)

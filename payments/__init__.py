@@ -10,7 +10,7 @@ Public API (services take a ``ServiceContext``, flush and never commit):
 - ``is_payment_business_day``: TARGET2 and French working days;
 - ``file_chunks``, ``read_header``: the stored pain.001, byte for byte, and its header;
 - ``import_bank_file``: pain.002 / camt.054 rejects and returns;
-- ``waive_overpayment``: the supervisor's waiver of a debt;
+- ``waive_overpayment``: the supervisor's waiver of an overpayment;
 - ``PayerAccount``: the paying account, from the settings of the composition root;
 - read models in ``payments.queries`` (``payments_summary_for_trainee`` for the case queue).
 
@@ -20,7 +20,7 @@ Subpackages ``payments.sepa`` (pain.001 writer, XSD and EPC rules) and ``payment
 
 from payments.bank_returns import ImportOutcome, import_bank_file
 from payments.batch_rejects import prepare_corrected_batch
-from payments.batches import (
+from payments.batch_release import (
     approve_batch,
     cancel_batch,
     downloadable_batch,
@@ -30,18 +30,18 @@ from payments.batches import (
 )
 from payments.calendar import is_payment_business_day
 from payments.config import SYSTEM_ACCOUNT, PayerAccount, procedure_rules
-from payments.debts import waive_overpayment
 from payments.files import file_chunks, read_header
 from payments.listing import list_batches, list_runs, user_names
+from payments.overpayments import waive_overpayment
 from payments.queries import payments_summary_for_trainee
 from payments.runs import RunOutcome, RunRequest, find_run, start_run
-from payments.vocabulary import BatchStatus, DebtStatus, PaymentStatus, RunKind
+from payments.vocabulary import BatchStatus, OverpaymentStatus, PaymentStatus, RunKind
 
 __all__ = [
     "SYSTEM_ACCOUNT",
     "BatchStatus",
-    "DebtStatus",
     "ImportOutcome",
+    "OverpaymentStatus",
     "PayerAccount",
     "PaymentStatus",
     "RunKind",

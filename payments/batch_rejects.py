@@ -23,8 +23,8 @@ from datetime import date
 
 from sqlalchemy import insert, select, update
 
-from payments.batches import batch_summary, get_batch, replacement_rows
-from payments.batching import build_file, open_batch
+from payments.batch_files import build_file, open_batch
+from payments.batch_release import batch_summary, get_batch, replacement_rows
 from payments.config import PayerAccount
 from payments.errors import BatchNotCorrectable, RunRefused
 from payments.models import Payment, PaymentBatch

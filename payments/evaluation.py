@@ -1,5 +1,5 @@
 """One chunk of a run: the engine on each dossier's stored facts, then what was paid before,
-the trainees' open debts and the blocked bank details, read with one query each."""
+the trainees' open overpayments and the blocked bank details, read with one query each."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from payments.facts import DossierFacts, load_facts
-from payments.lines import DebtShare, PaidState
-from payments.models import BankDetailsBlock, Debt, PaymentLine
+from payments.lines import OverpaymentShare, PaidState
+from payments.models import BankDetailsBlock, Overpayment, PaymentLine
 from payments.planning import Evaluated, PaidByKey
 from payments.run_writer import RunWriter
-from payments.vocabulary import DebtStatus, SkipReason
-from remuneration.db.base import as_utc
+from payments.vocabulary import OverpaymentStatus, SkipReason
+from remuneration.domain.timezone import as_utc
 from remuneration.services.context import ServiceContext
 from rules import (
     Decision,
@@ -31,7 +31,7 @@ from rules import (
 
 __all__ = ["ChunkState", "EvaluatedChunk", "evaluate_chunk", "load_chunk_state"]
 
-_OFFSETTABLE = (DebtStatus.OPEN.value, DebtStatus.RECOVERY_ORDER.value)
+_OFFSETTABLE = (OverpaymentStatus.OPEN.value, OverpaymentStatus.RECOVERY_ORDER.value)
 
 
 @dataclass
@@ -50,7 +50,7 @@ class ChunkState:
     """What the database already holds for the chunk's dossiers and trainees."""
 
     paid: dict[uuid.UUID, PaidByKey]
-    debts: dict[uuid.UUID, list[DebtShare]]
+    overpayments: dict[uuid.UUID, list[OverpaymentShare]]
     blocked: frozenset[uuid.UUID]
 
 
@@ -98,16 +98,22 @@ def _paid(ctx: ServiceContext, dossier_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
     return dict(paid)
 
 
-def _debts(ctx: ServiceContext, trainee_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[DebtShare]]:
+def _overpayments(
+    ctx: ServiceContext, trainee_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[OverpaymentShare]]:
     rows = ctx.session.execute(
-        select(Debt.id, Debt.trainee_id, Debt.remaining)
-        .where(Debt.trainee_id.in_(trainee_ids), Debt.status.in_(_OFFSETTABLE), Debt.remaining > 0)
-        .order_by(Debt.created_at, Debt.id)
+        select(Overpayment.id, Overpayment.trainee_id, Overpayment.remaining)
+        .where(
+            Overpayment.trainee_id.in_(trainee_ids),
+            Overpayment.status.in_(_OFFSETTABLE),
+            Overpayment.remaining > 0,
+        )
+        .order_by(Overpayment.created_at, Overpayment.id)
     )
-    debts: dict[uuid.UUID, list[DebtShare]] = {}
-    for debt_id, trainee_id, remaining in rows:
-        debts.setdefault(trainee_id, []).append(DebtShare(debt_id, remaining))
-    return debts
+    overpayments: dict[uuid.UUID, list[OverpaymentShare]] = {}
+    for overpayment_id, trainee_id, remaining in rows:
+        overpayments.setdefault(trainee_id, []).append(OverpaymentShare(overpayment_id, remaining))
+    return overpayments
 
 
 def _blocked(
@@ -137,6 +143,6 @@ def load_chunk_state(
     facts = chunk.facts
     return ChunkState(
         paid=_paid(ctx, [item.dossier_id for item in facts]),
-        debts=_debts(ctx, list(chunk.by_trainee)),
+        overpayments=_overpayments(ctx, list(chunk.by_trainee)),
         blocked=_blocked(ctx, facts, writer),
     )

@@ -28,13 +28,15 @@ from remuneration.db.models import (
     Trainee,
     Training,
 )
-from remuneration.domain.vocabulary import DocumentKind, TraineeStatus, VerificationStatus
+from remuneration.domain.vocabulary import TraineeStatus, VerificationStatus
 from remuneration.services.evaluation_input import (
-    IBAN_CONTEXT,
-    NIR_CONTEXT,
+    aid_part,
+    documents_part,
+    month_part,
+    request_of,
     trainee_part,
     training_part,
-    without_unknowns,
+    verified_document_part,
 )
 from remuneration.services.person_history import histories
 from remuneration.services.protection import FieldProtector
@@ -146,66 +148,20 @@ def _grouped(rows: Iterable[Row[Any]]) -> dict[uuid.UUID, list[Row[Any]]]:
 def _documents_part(
     protector: FieldProtector, documents: list[Row[Any]]
 ) -> tuple[dict[str, Any], BankDetails | None]:
-    part: dict[str, Any] = {kind.value: None for kind in DocumentKind}
+    parts = [verified_document_part(protector, document) for document in documents]
     bank: BankDetails | None = None
-    for document in documents:
-        if document.kind == DocumentKind.IDENTITY:
-            expiry = document.identity_expiry_date
-            part["identity"] = without_unknowns(
-                {
-                    "type": document.identity_type,
-                    "expiry_date": expiry.isoformat() if expiry else None,
-                }
-            )
-        elif document.kind == DocumentKind.VITALE and document.nir_encrypted is not None:
-            part["vitale"] = {"nir": protector.decrypt(document.nir_encrypted, context=NIR_CONTEXT)}
-        elif document.kind == DocumentKind.RIB and document.iban_encrypted is not None:
-            iban = protector.decrypt(document.iban_encrypted, context=IBAN_CONTEXT)
-            part["rib"] = without_unknowns(
-                {"iban": iban, "holder": document.holder, "bic": document.bic}
-            )
+    for document, part in zip(documents, parts, strict=True):
+        if part is not None and part[0] == "rib":
             bank = BankDetails(
                 document_id=document.id,
-                iban=iban,
+                iban=part[1]["iban"],
                 iban_hash=document.iban_hash,
                 bic=document.bic,
                 holder=document.holder,
                 iban_changed_at=document.iban_changed_at,
                 updated_at=document.updated_at,
             )
-    return part, bank
-
-
-def _months_part(dossier: Row[Any], rows: list[Row[Any]]) -> list[dict[str, Any]]:
-    insertion = dossier.trainee_status == TraineeStatus.INSERTION_EMPLOYEE
-    return [
-        {
-            "month": line.month,
-            "scheduled_hours": line.scheduled_hours,
-            "attended_hours": line.attended_hours,
-            "justified_absence_hours": line.justified_absence_hours,
-            "unjustified_absence_hours": line.unjustified_absence_hours,
-            "daily_allowances": line.daily_allowances,
-            "hours_outside_work": line.hours_outside_work if insertion else None,
-        }
-        for line in rows
-    ]
-
-
-def _aids_part(rows: list[Row[Any]]) -> list[dict[str, Any]]:
-    return [
-        without_unknowns(
-            {
-                "kind": aid.kind,
-                "date": aid.request_date.isoformat(),
-                "invoice_amount": aid.invoice_amount,
-                "cost": aid.cost,
-                "other_funding": aid.other_funding,
-                "code_status": aid.code_status,
-            }
-        )
-        for aid in rows
-    ]
+    return documents_part(parts), bank
 
 
 def _facts(
@@ -220,28 +176,18 @@ def _facts(
     exit_row = chunk.exits.get(dossier.id)
     documents, bank = _documents_part(protector, chunk.documents.get(dossier.id, []))
     months = chunk.months.get(dossier.id, [])
-    history = without_unknowns(
-        {"driving_licence_aid_received": dossier.driving_licence_aid_received}
-    )
-    history.update(person)
-    request = {
-        "as_of": as_of.isoformat(),
+    insertion = dossier.trainee_status == TraineeStatus.INSERTION_EMPLOYEE
+    parts = {
         "trainee": trainee_part(dossier, trainee),
         "training": training_part(dossier, training),
         "documents": documents,
-        "months": _months_part(dossier, months),
-        "exit": (
-            {"date": exit_row.exit_date.isoformat(), "reason": exit_row.reason}
-            if exit_row
-            else None
-        ),
-        "aid_requests": _aids_part(chunk.aids.get(dossier.id, [])),
-        "history": history,
+        "months": [month_part(line.month, line, insertion=insertion) for line in months],
+        "aid_requests": [aid_part(aid) for aid in chunk.aids.get(dossier.id, [])],
     }
     return DossierFacts(
         dossier_id=dossier.id,
         trainee_id=dossier.trainee_id,
-        request=request,
+        request=request_of(dossier, as_of=as_of, parts=parts, exit_row=exit_row, person=person),
         trainee=trainee,
         training_end=training.end_date,
         exit_date=exit_row.exit_date if exit_row else None,

@@ -62,9 +62,9 @@ def finance_actor(session: Session, name: str | None, *, now: datetime) -> Actor
     return Actor(user_id=user.id, name=user.name, role=Role.FINANCE)
 
 
-def previous_month(today: date) -> str:
+def previous_month(today: date) -> Month:
     """The month a monthly run pays (à terme échu): the one before ``today``'s."""
-    return str(Month.of(today.replace(day=1) - timedelta(days=1)))
+    return Month.of(today).previous
 
 
 def _run(
@@ -132,7 +132,7 @@ def monthly_payment_run_job(
     """On the monthly run date: the past month's remuneration, mobility and regularisations."""
     return _run(
         session,
-        (RunKind.MONTHLY, previous_month(today)),
+        (RunKind.MONTHLY, str(previous_month(today))),
         today=today,
         now=now,
         payer=payer,

@@ -1,5 +1,5 @@
 """What a run pays, decided without the database: engine lines against what was paid before,
-then the trainee's net against their debts.
+then the trainee's net against their overpayments.
 
 Why revisions: the database forbids paying (dossier, period, kind) twice, yet a corrected month
 must be regularised. The first payment of a line is revision 0; when the engine later gives
@@ -20,7 +20,7 @@ from rules.decisions import KIND_ORDER
 
 __all__ = [
     "ADVANCE_SCOPE",
-    "DebtShare",
+    "OverpaymentShare",
     "PaidState",
     "PayableLine",
     "RunScope",
@@ -141,25 +141,27 @@ def describe_kind(kind: LineKind) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class DebtShare:
-    """An open debt of the trainee, oldest first: what remains to recover."""
+class OverpaymentShare:
+    """An open overpayment of the trainee, oldest first: what remains to recover."""
 
-    debt_id: uuid.UUID
+    overpayment_id: uuid.UUID
     remaining: Decimal
 
 
 @dataclass(frozen=True, slots=True)
 class Settlement:
-    """The outcome of a trainee's net: a transfer, offsets against debts, or a new debt."""
+    """The outcome of a trainee's net: a transfer, offsets against overpayments, or a new
+    overpayment."""
 
     net: Decimal
     transfer: Decimal
     offsets: tuple[tuple[uuid.UUID, Decimal], ...]
-    new_debt: Decimal
+    new_overpayment: Decimal
 
 
-def settle(net: Decimal, debts: Sequence[DebtShare]) -> Settlement:
-    """Offset a positive net against the oldest debts first; a negative net becomes a debt.
+def settle(net: Decimal, overpayments: Sequence[OverpaymentShare]) -> Settlement:
+    """Offset a positive net against the oldest overpayments first; a negative net becomes an
+    overpayment.
 
     A payment of zero or less is never sent (docs/rules.md section 7): the balance is carried.
     """
@@ -167,11 +169,11 @@ def settle(net: Decimal, debts: Sequence[DebtShare]) -> Settlement:
         return Settlement(net, _ZERO, (), -net if net < 0 else _ZERO)
     left = net
     offsets: list[tuple[uuid.UUID, Decimal]] = []
-    for debt in debts:
+    for overpayment in overpayments:
         if left == 0:
             break
-        taken = min(left, debt.remaining)
+        taken = min(left, overpayment.remaining)
         if taken > 0:
-            offsets.append((debt.debt_id, taken))
+            offsets.append((overpayment.overpayment_id, taken))
             left -= taken
     return Settlement(net, left, tuple(offsets), _ZERO)

@@ -1,5 +1,5 @@
 """ORM tables of payments: runs, payment lines, payments, batches and their files, bank files
-and returns, blocked bank details, debts and their offsets.
+and returns, blocked bank details, overpayments and their offsets.
 
 The database itself carries the guarantees that money depends on, so that no code path (a
 retry, two workers, a bug) can break them:
@@ -41,8 +41,8 @@ __all__ = [
     "BankDetailsBlock",
     "BankFile",
     "BankReturnRecord",
-    "Debt",
-    "DebtOffset",
+    "Overpayment",
+    "OverpaymentOffset",
     "Payment",
     "PaymentBatch",
     "PaymentBatchChunk",
@@ -70,7 +70,7 @@ class PaymentRun(Base):
     lines_count: Mapped[int] = mapped_column(Integer)
     payments_count: Mapped[int] = mapped_column(Integer)
     reissues_count: Mapped[int] = mapped_column(Integer)
-    debts_count: Mapped[int] = mapped_column(Integer)
+    overpayments_count: Mapped[int] = mapped_column("debts_count", Integer)
     total_amount: Mapped[Decimal]
     skipped: Mapped[dict[str, Any]] = mapped_column(JSON)
 
@@ -185,7 +185,7 @@ class Payment(Base):
 
 
 class PaymentLine(Base):
-    """One engine line paid (or settled against a debt) by a run, with its explanation.
+    """One engine line paid (or settled against an overpayment) by a run, with its explanation.
 
     ``revision`` 0 is the first payment of (dossier, period, kind); a later revision is a
     regularisation holding the difference between the engine's new amount (``engine_amount``)
@@ -210,7 +210,7 @@ class PaymentLine(Base):
     created_at: Mapped[datetime]
 
 
-class Debt(Base):
+class Overpayment(Base):
     """An overpayment the trainee owes: offset on later payments, else claimed or waived."""
 
     __tablename__ = "debts"
@@ -237,13 +237,13 @@ class Debt(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy mapper option
 
 
-class DebtOffset(Base):
-    """Part of a debt recovered on a later run (the payment it reduced, if one was sent)."""
+class OverpaymentOffset(Base):
+    """Part of an overpayment recovered on a later run (the payment it reduced, if one was sent)."""
 
     __tablename__ = "debt_offsets"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    debt_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("debts.id"), index=True)
+    overpayment_id: Mapped[uuid.UUID] = mapped_column("debt_id", ForeignKey("debts.id"), index=True)
     run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payment_runs.id"))
     payment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payments.id"))
     amount: Mapped[Decimal]

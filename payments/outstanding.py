@@ -5,7 +5,7 @@ Money is owed while any of these holds:
 
 - a transfer of the dossier is waiting (prepared, or back to ``to_pay`` after a bank reject);
 - a transfer was rejected or returned by the bank and not re-issued yet;
-- a debt of the dossier is open or claimed by a recovery order, with something left;
+- an overpayment of the dossier is open or claimed by a recovery order, with something left;
 - the remuneration is granted and its last month (exit date, else training end) is not paid
   yet (a training that runs on after the dossier was closed is still paid every month).
 """
@@ -17,8 +17,8 @@ import uuid
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
-from payments.models import Debt, Payment, PaymentLine
-from payments.vocabulary import DebtStatus, PaymentStatus
+from payments.models import Overpayment, Payment, PaymentLine
+from payments.vocabulary import OverpaymentStatus, PaymentStatus
 from remuneration.db.models import Decision, Dossier, Exit, Training
 from rules import Month
 
@@ -26,7 +26,7 @@ __all__ = ["money_owed"]
 
 _WAITING = (PaymentStatus.PREPARED.value, PaymentStatus.TO_PAY.value)
 _REFUSED = (PaymentStatus.REJECTED.value, PaymentStatus.RETURNED.value)
-_OWED_DEBTS = (DebtStatus.OPEN.value, DebtStatus.RECOVERY_ORDER.value)
+_OWED_OVERPAYMENTS = (OverpaymentStatus.OPEN.value, OverpaymentStatus.RECOVERY_ORDER.value)
 
 
 def _transfers_pending(session: Session, dossier_id: uuid.UUID) -> bool:
@@ -44,9 +44,11 @@ def _transfers_pending(session: Session, dossier_id: uuid.UUID) -> bool:
     )
 
 
-def _debt_left(session: Session, dossier_id: uuid.UUID) -> bool:
-    query = select(Debt.id).where(
-        Debt.dossier_id == dossier_id, Debt.status.in_(_OWED_DEBTS), Debt.remaining > 0
+def _overpayment_left(session: Session, dossier_id: uuid.UUID) -> bool:
+    query = select(Overpayment.id).where(
+        Overpayment.dossier_id == dossier_id,
+        Overpayment.status.in_(_OWED_OVERPAYMENTS),
+        Overpayment.remaining > 0,
     )
     return session.scalar(query.limit(1)) is not None
 
@@ -74,9 +76,9 @@ def _months_left(session: Session, dossier_id: uuid.UUID) -> bool:
 
 
 def money_owed(session: Session, dossier_id: uuid.UUID) -> bool:
-    """Whether a payment, a re-issue or a debt of the dossier is still outstanding."""
+    """Whether a payment, a re-issue or an overpayment of the dossier is still outstanding."""
     return (
         _transfers_pending(session, dossier_id)
-        or _debt_left(session, dossier_id)
+        or _overpayment_left(session, dossier_id)
         or _months_left(session, dossier_id)
     )

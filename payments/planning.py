@@ -1,5 +1,5 @@
 """One trainee's part of a run, decided in memory: which lines are settled, what is sent, to
-which account, what is offset and what becomes a debt.
+which account, what is offset and what becomes an overpayment.
 
 A trainee may have several dossiers (one per training): their lines are netted into one
 transfer, sent to the most recently verified RIB among them. When money must be sent and no
@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from payments.facts import DossierFacts
 from payments.lines import (
-    DebtShare,
+    OverpaymentShare,
     PaidState,
     PayableLine,
     RunScope,
@@ -72,7 +72,7 @@ def _paying_dossier(
 
 
 def _debtor_dossier(lines: Sequence[PayableLine]) -> uuid.UUID:
-    """The dossier whose lines weigh most on a negative balance (the debt's origin)."""
+    """The dossier whose lines weigh most on a negative balance (the overpayment's origin)."""
     totals: dict[uuid.UUID, Decimal] = {}
     for line in lines:
         totals[line.dossier_id] = totals.get(line.dossier_id, Decimal(0)) + line.amount
@@ -85,10 +85,10 @@ def plan_trainee(
     *,
     paid: Mapping[uuid.UUID, PaidByKey],
     scope: RunScope,
-    debts: Sequence[DebtShare],
+    overpayments: Sequence[OverpaymentShare],
     blocked: frozenset[uuid.UUID],
 ) -> TraineePlan:
-    """Net the trainee's payable lines, offset debts, pick the account (or skip)."""
+    """Net the trainee's payable lines, offset overpayments, pick the account (or skip)."""
     lines = tuple(
         line
         for item in evaluated
@@ -99,9 +99,9 @@ def plan_trainee(
     settled = tuple(item.facts for item in evaluated)
     if not lines:
         return TraineePlan(trainee_id, (), None, None, None, settled)
-    settlement = settle(sum((line.amount for line in lines), Decimal(0)), debts)
+    settlement = settle(sum((line.amount for line in lines), Decimal(0)), overpayments)
     if settlement.transfer <= 0:
-        debtor = _debtor_dossier(lines) if settlement.new_debt > 0 else None
+        debtor = _debtor_dossier(lines) if settlement.new_overpayment > 0 else None
         return TraineePlan(trainee_id, lines, settlement, None, debtor, settled)
     paying = _paying_dossier(evaluated, blocked)
     if isinstance(paying, SkipReason):

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from payments.models import Debt, Payment, PaymentBatch, PaymentLine
+from payments.models import Overpayment, Payment, PaymentBatch, PaymentLine
 from payments.transfers import PAYMENT_IBAN_CONTEXT
 from remuneration.services.protection import FieldProtector
 from rules import format_money
@@ -130,11 +130,11 @@ def _iso(moment: Any) -> str | None:
 def list_overpayments(
     session: Session, *, status: str | None, page: int = 1, page_size: int = 50
 ) -> Page:
-    """Debts (overpayments), oldest first."""
-    query = select(Debt)
+    """Overpayments (overpayments), oldest first."""
+    query = select(Overpayment)
     if status is not None:
-        query = query.where(Debt.status == status)
-    return paged(session, query.order_by(Debt.created_at, Debt.id), page, page_size)
+        query = query.where(Overpayment.status == status)
+    return paged(session, query.order_by(Overpayment.created_at, Overpayment.id), page, page_size)
 
 
 def batches_of_run(session: Session, run_id: uuid.UUID) -> list[PaymentBatch]:

@@ -17,8 +17,8 @@ from payments.returns import reason_code
 from payments.run_writer import RunWriter, creditor_of
 from payments.transfers import TransferData
 from payments.vocabulary import PaymentStatus
-from remuneration.db.base import as_utc
 from remuneration.db.models import Document, Trainee
+from remuneration.domain.timezone import as_utc
 from remuneration.domain.vocabulary import DocumentKind, VerificationStatus
 from remuneration.services.documents import revealed_iban
 

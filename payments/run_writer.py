@@ -1,7 +1,8 @@
 """Writing what a run decided, chunk after chunk, with bulk statements.
 
-The plans of a chunk of trainees become rows (payments, payment lines, debt offsets, new debts,
-debt balances, paid attendance lines, lifted blocks) buffered in memory and written with one
+The plans of a chunk of trainees become rows (payments, payment lines, overpayment offsets, new
+overpayments, overpayment balances, paid attendance lines, lifted blocks) buffered in memory and
+written with one
 ``executemany`` per table: a run over 100 000 dossiers issues a few thousand statements, not a
 million. Everything stays in the caller's transaction.
 """
@@ -17,14 +18,21 @@ from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, update
 
-from payments.batching import open_batch
+from payments.batch_files import open_batch
 from payments.config import PayerAccount
 from payments.facts import BankDetails, DossierFacts
 from payments.lines import PayableLine
-from payments.models import BankDetailsBlock, Debt, DebtOffset, Payment, PaymentBatch, PaymentLine
+from payments.models import (
+    BankDetailsBlock,
+    Overpayment,
+    OverpaymentOffset,
+    Payment,
+    PaymentBatch,
+    PaymentLine,
+)
 from payments.planning import TraineePlan
 from payments.transfers import Creditor, TransferData, payment_row
-from payments.vocabulary import DebtStatus, RunKind, SkipReason
+from payments.vocabulary import OverpaymentStatus, RunKind, SkipReason
 from remuneration.db.models import AttendanceStatementLine
 from remuneration.services.case_requests import request_case
 from remuneration.services.context import ServiceContext
@@ -32,7 +40,7 @@ from rules import Month
 
 __all__ = ["RunCounters", "RunWriter", "creditor_of"]
 
-_DEBTS = cast(Table, Debt.__table__)
+_OVERPAYMENTS = cast(Table, Overpayment.__table__)
 _STATEMENT_LINES = cast(Table, AttendanceStatementLine.__table__)
 
 
@@ -44,7 +52,7 @@ class RunCounters:
     lines: int = 0
     payments: int = 0
     reissues: int = 0
-    debts: int = 0
+    overpayments: int = 0
     total: Decimal = Decimal("0.00")
     skipped: Counter[str] = field(default_factory=Counter)
 
@@ -91,7 +99,7 @@ class RunWriter:
     def _reset(self) -> None:
         self._payments: list[dict[str, Any]] = []
         self._lines: list[dict[str, Any]] = []
-        self._new_debts: list[dict[str, Any]] = []
+        self._new_overpayments: list[dict[str, Any]] = []
         self._offsets: list[dict[str, Any]] = []
         self._balances: list[dict[str, Any]] = []
         self._statement_lines: list[uuid.UUID] = []
@@ -157,8 +165,10 @@ class RunWriter:
             self.counters.payments += 1
         self._add_lines(plan.trainee_id, plan.lines, payment_id)
         self._add_offsets(plan, payment_id)
-        if plan.settlement.new_debt > 0 and plan.debtor_dossier_id is not None:
-            self._add_debt(plan.trainee_id, plan.debtor_dossier_id, plan.settlement.new_debt)
+        if plan.settlement.new_overpayment > 0 and plan.debtor_dossier_id is not None:
+            self._add_overpayment(
+                plan.trainee_id, plan.debtor_dossier_id, plan.settlement.new_overpayment
+            )
 
     def _mark_statements(self, settled: tuple[DossierFacts, ...]) -> None:
         if self.kind is not RunKind.MONTHLY or self.last_period is None:
@@ -194,22 +204,24 @@ class RunWriter:
 
     def _add_offsets(self, plan: TraineePlan, payment_id: uuid.UUID | None) -> None:
         assert plan.settlement is not None
-        for debt_id, amount in plan.settlement.offsets:
+        for overpayment_id, amount in plan.settlement.offsets:
             self._offsets.append(
                 {
                     "id": uuid.uuid4(),
-                    "debt_id": debt_id,
+                    "debt_id": overpayment_id,  # the column keeps its stored name
                     "run_id": self.run_id,
                     "payment_id": payment_id,
                     "amount": amount,
                     "created_at": self.now,
                 }
             )
-            self._balances.append({"b_id": debt_id, "b_taken": amount})
+            self._balances.append({"b_id": overpayment_id, "b_taken": amount})
 
-    def _add_debt(self, trainee_id: uuid.UUID, dossier_id: uuid.UUID, amount: Decimal) -> None:
-        self.counters.debts += 1
-        self._new_debts.append(
+    def _add_overpayment(
+        self, trainee_id: uuid.UUID, dossier_id: uuid.UUID, amount: Decimal
+    ) -> None:
+        self.counters.overpayments += 1
+        self._new_overpayments.append(
             {
                 "id": uuid.uuid4(),
                 "trainee_id": trainee_id,
@@ -217,7 +229,7 @@ class RunWriter:
                 "origin_run_id": self.run_id,
                 "amount": amount,
                 "remaining": amount,
-                "status": DebtStatus.OPEN.value,
+                "status": OverpaymentStatus.OPEN.value,
                 "version": 1,
                 "created_at": self.now,
             }
@@ -229,8 +241,8 @@ class RunWriter:
         for model, rows in (
             (Payment, self._payments),
             (PaymentLine, self._lines),
-            (Debt, self._new_debts),
-            (DebtOffset, self._offsets),
+            (Overpayment, self._new_overpayments),
+            (OverpaymentOffset, self._offsets),
         ):
             if rows:  # Core executemany: the rows are complete, no ORM bookkeeping needed
                 session.execute(insert(cast(Table, model.__table__)), rows)
@@ -253,18 +265,18 @@ class RunWriter:
     def _write_balances(self) -> None:
         if not self._balances:
             return
-        remaining = _DEBTS.c.remaining - bindparam("b_taken")
+        remaining = _OVERPAYMENTS.c.remaining - bindparam("b_taken")
         self.ctx.session.execute(
-            update(_DEBTS)
-            .where(_DEBTS.c.id == bindparam("b_id"))
-            .values(remaining=remaining, version=_DEBTS.c.version + 1),
+            update(_OVERPAYMENTS)
+            .where(_OVERPAYMENTS.c.id == bindparam("b_id"))
+            .values(remaining=remaining, version=_OVERPAYMENTS.c.version + 1),
             self._balances,
         )
         self.ctx.session.execute(
-            update(_DEBTS)
-            .where(_DEBTS.c.id.in_([row["b_id"] for row in self._balances]))
-            .where(_DEBTS.c.remaining == 0)
-            .values(status=DebtStatus.SETTLED.value, settled_at=self.now)
+            update(_OVERPAYMENTS)
+            .where(_OVERPAYMENTS.c.id.in_([row["b_id"] for row in self._balances]))
+            .where(_OVERPAYMENTS.c.remaining == 0)
+            .values(status=OverpaymentStatus.SETTLED.value, settled_at=self.now)
         )
 
     def _request_cases(self) -> None:

@@ -2,9 +2,9 @@
 
 A run is one transaction: it evaluates the stored facts of every dossier with a granted
 decision (the engine, ``evaluate_request``), pays the lines not yet paid within its scope plus
-the regularisations of corrected months, offsets debts, records new ones, re-issues refused
-transfers whose RIB was verified again, issues recovery orders for debts that can no longer be
-offset, then writes, validates and stores the batch's pain.001. A crash anywhere leaves nothing;
+the regularisations of corrected months, offsets overpayments, records new ones, re-issues refused
+transfers whose RIB was verified again, issues recovery orders for overpayments that can no longer
+be offset, then writes, validates and stores the batch's pain.001. A crash anywhere leaves nothing;
 running the same (kind, period) again returns the first run.
 
 Two runs started at once are serialised (PostgreSQL: an advisory transaction lock; SQLite:
@@ -22,14 +22,14 @@ from typing import Any
 from sqlalchemy import exists, select, text
 from sqlalchemy.exc import IntegrityError
 
-from payments.batching import build_file, sepa_country_list
+from payments.batch_files import build_file, sepa_country_list
 from payments.calendar import is_payment_business_day
 from payments.config import PayerAccount, procedure_rules
-from payments.debts import issue_recovery_orders
 from payments.errors import RunConflict, RunRefused
 from payments.evaluation import evaluate_chunk, load_chunk_state
 from payments.lines import ADVANCE_SCOPE, RunScope, monthly_scope
 from payments.models import PaymentLine, PaymentRun
+from payments.overpayments import issue_recovery_orders
 from payments.planning import plan_trainee
 from payments.reissues import reissue_refused_payments
 from payments.run_writer import RunWriter
@@ -141,7 +141,7 @@ def _new_run(ctx: ServiceContext, request: RunRequest, as_of: date) -> PaymentRu
         lines_count=0,
         payments_count=0,
         reissues_count=0,
-        debts_count=0,
+        overpayments_count=0,
         total_amount=0,
         skipped={},
     )
@@ -231,7 +231,7 @@ def _process_chunk(
             items,
             paid=state.paid,
             scope=scope,
-            debts=state.debts.get(trainee_id, []),
+            overpayments=state.overpayments.get(trainee_id, []),
             blocked=state.blocked,
         )
         writer.add_plan(plan)
@@ -253,7 +253,7 @@ def _finish(ctx: ServiceContext, run: PaymentRun, writer: RunWriter, payer: Paye
     run.completed_at = ctx.now
     run.dossiers_count, run.lines_count = counters.dossiers, counters.lines
     run.payments_count, run.reissues_count = counters.payments, counters.reissues
-    run.debts_count, run.total_amount = counters.debts, counters.total
+    run.overpayments_count, run.total_amount = counters.overpayments, counters.total
     run.skipped = dict(sorted(counters.skipped.items()))
     ctx.session.flush()
     record_event(
@@ -286,7 +286,7 @@ def run_summary(run: PaymentRun) -> dict[str, Any]:
         "lines": run.lines_count,
         "payments": run.payments_count,
         "reissues": run.reissues_count,
-        "debts": run.debts_count,
+        "debts": run.overpayments_count,
         "total": str(run.total_amount),
         "skipped": run.skipped,
     }
@@ -367,6 +367,6 @@ def _idle(writer: RunWriter) -> bool:
     counters = writer.counters
     return (
         writer.batch is None
-        and not (counters.lines or counters.payments or counters.reissues or counters.debts)
+        and not (counters.lines or counters.payments or counters.reissues or counters.overpayments)
         and not counters.skipped
     )

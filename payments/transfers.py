@@ -15,8 +15,8 @@ from typing import Any
 
 from payments.sepa import to_epc_name, to_epc_remittance, transliterate, truncate
 from payments.vocabulary import PaymentStatus
-from remuneration.db.base import as_utc
 from remuneration.domain.masking import mask_iban
+from remuneration.domain.timezone import as_utc
 from remuneration.services.protection import FieldProtector
 
 __all__ = [

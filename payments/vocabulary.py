@@ -1,5 +1,5 @@
 """The closed word lists of payments: run kinds, and the states of runs, payments, batches,
-debts and bank returns (the values stored in the database and shown by the API)."""
+overpayments and bank returns (the values stored in the database and shown by the API)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ __all__ = [
     "PAYMENT_STATUS_LABELS",
     "BankReturnStatus",
     "BatchStatus",
-    "DebtStatus",
+    "OverpaymentStatus",
     "PaymentStatus",
     "RunKind",
     "SkipReason",
@@ -61,7 +61,7 @@ class BatchStatus(StrEnum):
     REJECTED_BY_BANK = "rejected_by_bank"
 
 
-class DebtStatus(StrEnum):
+class OverpaymentStatus(StrEnum):
     """An overpayment: open (offset on later payments), then settled, claimed or waived."""
 
     OPEN = "open"

@@ -1,29 +1,29 @@
-"""The evaluation contract's request: raw JSON in, frozen facts out, or every problem at once."""
+"""The evaluation contract's request: raw JSON in, frozen facts out, or every problem at once.
+
+The fields, their types and which are required come from the one table of
+``rules.contract_fields``; this module walks it, then checks what ties fields together (hours
+that add up, months and exit inside the training, one statement per month).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from rules.contract_fields import REQUEST, Field, Kind
 from rules.errors import InputError
 from rules.facts import (
-    AidKind,
     AidRequest,
-    CodeStatus,
     Documents,
     EvaluationRequest,
     Exit,
-    ExitReason,
     History,
     IdentityDocument,
-    Indemnity,
     Insertion,
     MonthStatement,
     OtherRemuneration,
     RibDocument,
-    Sex,
     Status,
     Trainee,
     Training,
@@ -33,56 +33,7 @@ from rules.json_input import bounded_loads
 from rules.periods import Month
 from rules.reader import Reader
 
-__all__ = ["loads", "parse_request"]
-
-_TOP = frozenset(
-    {"as_of", "trainee", "training", "documents", "months", "exit", "aid_requests", "history"}
-)
-_TRAINEE = frozenset(
-    {
-        "last_name",
-        "first_names",
-        "birth_date",
-        "sex",
-        "status",
-        "france_travail_registered",
-        "france_travail_indemnity",
-        "insertion",
-    }
-)
-_INSERTION = frozenset({"contract", "are_complement", "training_hours_outside_work"})
-_TRAINING = frozenset(
-    {
-        "programme",
-        "approved_for_remuneration",
-        "start_date",
-        "end_date",
-        "total_hours",
-        "weekly_hours",
-        "distance_km",
-        "licence_useful_for_trade",
-    }
-)
-_DOCUMENTS = frozenset({"identity", "vitale", "rib"})
-_IDENTITY = frozenset({"expiry_date", "type"})
-_VITALE = frozenset({"nir"})
-_RIB = frozenset({"iban", "holder", "bic"})
-_MONTH = frozenset(
-    {
-        "month",
-        "scheduled_hours",
-        "attended_hours",
-        "justified_absence_hours",
-        "unjustified_absence_hours",
-        "daily_allowances",
-        "hours_outside_work",
-    }
-)
-_EXIT = frozenset({"date", "reason"})
-_AID = frozenset({"kind", "date", "invoice_amount", "cost", "other_funding", "code_status"})
-_HISTORY = frozenset({"driving_licence_aid_received", "remunerated_trainings", "advance_received"})
-_PERIOD = frozenset({"start_date", "end_date"})
-_ZERO = Decimal(0)
+__all__ = ["Item", "loads", "parse_request", "read_object"]
 
 
 def loads(raw: bytes | str) -> Any:
@@ -91,43 +42,88 @@ def loads(raw: bytes | str) -> Any:
     return bounded_loads(raw)
 
 
-def _trainee(r: Reader, raw: object) -> Trainee:
-    data = r.obj(raw, "trainee", _TRAINEE) or {}
-    insertion_raw = r.obj(data.get("insertion"), "trainee.insertion", _INSERTION)
-    insertion = None
-    if insertion_raw is not None:
-        path = "trainee.insertion"
-        insertion = Insertion(
-            contract=r.text(insertion_raw, "contract", path),
-            are_complement=r.boolean(insertion_raw, "are_complement", path),
-            training_hours_outside_work=r.number(
-                insertion_raw, "training_hours_outside_work", path
-            ),
-        )
-    return Trainee(
-        last_name=r.text(data, "last_name", "trainee"),
-        first_names=r.text(data, "first_names", "trainee"),
-        birth_date=r.day(data, "birth_date", "trainee"),
-        sex=r.enum(data, "sex", "trainee", Sex),
-        status=r.enum(data, "status", "trainee", Status),
-        france_travail_registered=r.boolean(data, "france_travail_registered", "trainee"),
-        france_travail_indemnity=r.enum(data, "france_travail_indemnity", "trainee", Indemnity),
-        insertion=insertion,
-    )
+class Item(NamedTuple):
+    """One item of a list field: its values (``None`` when it is not an object) and whether
+    reading it found no problem."""
+
+    position: int
+    values: dict[str, Any] | None
+    clean: bool
 
 
-def _training(r: Reader, raw: object) -> Training:
-    data = r.obj(raw, "training", _TRAINING) or {}
-    training = Training(
-        programme=r.text(data, "programme", "training"),
-        approved_for_remuneration=r.boolean(data, "approved_for_remuneration", "training"),
-        start_date=r.day(data, "start_date", "training"),
-        end_date=r.day(data, "end_date", "training"),
-        total_hours=r.number(data, "total_hours", "training"),
-        weekly_hours=r.number(data, "weekly_hours", "training"),
-        distance_km=r.number(data, "distance_km", "training"),
-        licence_useful_for_trade=r.boolean(data, "licence_useful_for_trade", "training"),
-    )
+def _scalar(r: Reader, data: Mapping[str, Any], f: Field, path: str) -> Any:
+    if f.kind is Kind.CHOICE:
+        assert f.choices is not None
+        return r.enum(data, f.name, path, f.choices)
+    readers = {
+        Kind.TEXT: r.text,
+        Kind.BOOLEAN: r.boolean,
+        Kind.DATE: r.day,
+        Kind.MONTH: r.month,
+        Kind.NUMBER: r.number,
+        Kind.MONEY: r.money,
+    }
+    return readers[f.kind](data, f.name, path)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _items(r: Reader, raw: object, f: Field, path: str) -> list[Item] | None:
+    if raw is None:
+        return None
+    items: list[Item] = []
+    for index, item in enumerate(r.items(raw, path)):
+        where, before = f"{path}[{index}]", len(r.problems)
+        if item is None:
+            r.problem(where, "required", *f.item)
+            values = None
+        else:
+            values = read_object(r, item, f, where)
+        items.append(Item(index, values, len(r.problems) == before))
+    return items
+
+
+def read_object(r: Reader, raw: object, spec: Field, path: str) -> dict[str, Any] | None:
+    """Read ``raw`` as the object ``spec`` describes: one value per field (``None`` when
+    unknown, a list as its ``Item``s), every problem with its path; ``None`` when null or
+    not an object."""
+    data = r.obj(raw, path, spec.names)
+    if data is None:
+        return None
+    values: dict[str, Any] = {}
+    for f in spec.fields:
+        where = _join(path, f.name)
+        value: Any
+        if f.kind is Kind.OBJECT:
+            value = read_object(r, data.get(f.name), f, where)
+        elif f.kind is Kind.LIST:
+            value = _items(r, data.get(f.name), f, where)
+        else:
+            value = _scalar(r, data, f, path)
+        if value is None and data.get(f.name) is None:
+            if f.required:
+                r.problem(where, "required", "champ obligatoire", "required field")
+            value = f.default
+        values[f.name] = value
+    return values
+
+
+def _pick(values: Mapping[str, Any] | None, *names: str) -> dict[str, Any]:
+    """The named values (all unknown when the object is)."""
+    return {name: None if values is None else values[name] for name in names}
+
+
+def _trainee(values: Mapping[str, Any] | None) -> Trainee:
+    data = _pick(values, *Trainee._fields)
+    insertion = data["insertion"]
+    data["insertion"] = None if insertion is None else Insertion(**insertion)
+    return Trainee(**data)
+
+
+def _training(r: Reader, values: Mapping[str, Any] | None) -> Training:
+    training = Training(**_pick(values, *Training._fields))
     if training.start_date and training.end_date and training.end_date < training.start_date:
         r.problem(
             "training.end_date",
@@ -138,69 +134,14 @@ def _training(r: Reader, raw: object) -> Training:
     return training
 
 
-def _documents(r: Reader, raw: object) -> Documents:
-    data = r.obj(raw, "documents", _DOCUMENTS) or {}
-    identity_raw = r.obj(data.get("identity"), "documents.identity", _IDENTITY)
-    vitale_raw = r.obj(data.get("vitale"), "documents.vitale", _VITALE)
-    rib_raw = r.obj(data.get("rib"), "documents.rib", _RIB)
-    if identity_raw is not None:
-        r.text(identity_raw, "type", "documents.identity")
-    if rib_raw is not None:
-        r.text(rib_raw, "bic", "documents.rib")
+def _documents(values: Mapping[str, Any] | None) -> Documents:
+    data = _pick(values, "identity", "vitale", "rib")
+    identity, vitale, rib = data["identity"], data["vitale"], data["rib"]
     return Documents(
-        identity=None
-        if identity_raw is None
-        else IdentityDocument(r.day(identity_raw, "expiry_date", "documents.identity")),
-        vitale=None
-        if vitale_raw is None
-        else VitaleDocument(r.text(vitale_raw, "nir", "documents.vitale")),
-        rib=None
-        if rib_raw is None
-        else RibDocument(
-            iban=r.text(rib_raw, "iban", "documents.rib"),
-            holder=r.text(rib_raw, "holder", "documents.rib"),
-        ),
+        identity=None if identity is None else IdentityDocument(identity["expiry_date"]),
+        vitale=None if vitale is None else VitaleDocument(vitale["nir"]),
+        rib=None if rib is None else RibDocument(iban=rib["iban"], holder=rib["holder"]),
     )
-
-
-def _required(
-    r: Reader, value: Decimal | None, data: Mapping[str, Any], key: str, path: str
-) -> Decimal:
-    if value is None and data.get(key) is None:
-        r.problem(f"{path}.{key}", "required", "champ obligatoire", "required field")
-    return value if value is not None else _ZERO
-
-
-def _month(r: Reader, raw: object, index: int) -> MonthStatement | None:
-    path = f"months[{index}]"
-    data = r.obj(raw, path, _MONTH)
-    if data is None:
-        r.problem(path, "required", "relevé mensuel attendu", "a monthly statement is expected")
-        return None
-    before = len(r.problems)
-    month: Month | None = None
-    month_raw = data.get("month")
-    try:
-        month = Month.parse(month_raw) if isinstance(month_raw, str) else None
-    except ValueError:
-        month = None
-    if month is None:
-        r.problem(f"{path}.month", "month", "mois au format AAAA-MM attendu", "YYYY-MM expected")
-    statement = MonthStatement(
-        position=index,
-        month=month or Month(1, 1),
-        scheduled_hours=_required(
-            r, r.number(data, "scheduled_hours", path), data, "scheduled_hours", path
-        ),
-        attended_hours=_required(
-            r, r.number(data, "attended_hours", path), data, "attended_hours", path
-        ),
-        justified_absence_hours=r.number(data, "justified_absence_hours", path) or _ZERO,
-        unjustified_absence_hours=r.number(data, "unjustified_absence_hours", path) or _ZERO,
-        daily_allowances=r.money(data, "daily_allowances", path) or _ZERO,
-        hours_outside_work=r.number(data, "hours_outside_work", path),
-    )
-    return statement if len(r.problems) == before else None
 
 
 def _check_month(r: Reader, s: MonthStatement, training: Training, trainee: Trainee) -> None:
@@ -240,17 +181,17 @@ def _check_month(r: Reader, s: MonthStatement, training: Training, trainee: Trai
 
 
 def _months(
-    r: Reader, raw: object, training: Training, trainee: Trainee
+    r: Reader, items: list[Item] | None, training: Training, trainee: Trainee
 ) -> tuple[MonthStatement, ...]:
     statements: list[MonthStatement] = []
     seen: set[Month] = set()
-    for index, item in enumerate(r.items(raw, "months")):
-        statement = _month(r, item, index)
-        if statement is None:
+    for item in items or ():
+        if item.values is None or not item.clean:
             continue
+        statement = MonthStatement(position=item.position, **item.values)
         if statement.month in seen:
             r.problem(
-                f"months[{index}].month",
+                f"months[{item.position}].month",
                 "duplicate_month",
                 "deux relevés pour le même mois",
                 "two statements for the same month",
@@ -262,107 +203,69 @@ def _months(
     return tuple(sorted(statements, key=lambda s: s.month))
 
 
-def _exit(r: Reader, raw: object, training: Training) -> Exit | None:
-    data = r.obj(raw, "exit", _EXIT)
-    if data is None:
+def _exit(r: Reader, values: Mapping[str, Any] | None, training: Training) -> Exit | None:
+    if values is None or values["date"] is None or values["reason"] is None:
         return None
-    day = r.day(data, "date", "exit")
-    reason = r.enum(data, "reason", "exit", ExitReason)
-    for key, value in (("date", day), ("reason", reason)):
-        if value is None and data.get(key) is None:
-            r.problem(f"exit.{key}", "required", "champ obligatoire", "required field")
-    if day is None or reason is None:
-        return None
+    exit_ = Exit(**values)
     start, end = training.start_date, training.end_date
-    if (start and day < start) or (end and day > end):
+    if (start and exit_.date < start) or (end and exit_.date > end):
         r.problem(
             "exit.date",
             "exit_outside_training",
             "la date de sortie est en dehors des dates de la formation",
             "exit date outside the training dates",
         )
-    return Exit(date=day, reason=reason)
+    return exit_
 
 
-def _aids(r: Reader, raw: object) -> tuple[AidRequest, ...]:
-    requests: list[AidRequest] = []
-    for index, item in enumerate(r.items(raw, "aid_requests")):
-        path = f"aid_requests[{index}]"
-        data = r.obj(item, path, _AID)
-        if data is None:
-            r.problem(path, "required", "demande d'aide attendue", "an aid request is expected")
-            continue
-        kind = r.enum(data, "kind", path, AidKind)
-        if kind is None:
-            if data.get("kind") is None:
-                r.problem(f"{path}.kind", "required", "champ obligatoire", "required field")
-            continue
-        requests.append(
-            AidRequest(
-                position=index,
-                kind=kind,
-                date=r.day(data, "date", path),
-                invoice_amount=r.money(data, "invoice_amount", path),
-                cost=r.money(data, "cost", path),
-                other_funding=r.money(data, "other_funding", path),
-                code_status=r.enum(data, "code_status", path, CodeStatus),
-            )
-        )
-    return tuple(requests)
-
-
-def _remunerated(r: Reader, raw: object) -> tuple[OtherRemuneration, ...] | None:
-    if raw is None:
-        return None
-    periods: list[OtherRemuneration] = []
-    for index, item in enumerate(r.items(raw, "history.remunerated_trainings")):
-        path = f"history.remunerated_trainings[{index}]"
-        data = r.obj(item, path, _PERIOD)
-        if data is None:
-            r.problem(path, "required", "période attendue", "a period is expected")
-            continue
-        start, end = r.day(data, "start_date", path), r.day(data, "end_date", path)
-        if start is None or end is None:
-            r.problem(path, "required", "dates de début et de fin attendues", "dates expected")
-        elif end < start:
-            r.problem(path, "end_before_start", "la fin précède le début", "end before start")
-        else:
-            periods.append(OtherRemuneration(start, end))
-    return tuple(periods)
-
-
-def _history(r: Reader, raw: object) -> History:
-    data = r.obj(raw, "history", _HISTORY) or {}
-    return History(
-        driving_licence_aid_received=r.boolean(data, "driving_licence_aid_received", "history"),
-        remunerated_trainings=_remunerated(r, data.get("remunerated_trainings")),
-        advance_received=r.boolean(data, "advance_received", "history"),
+def _aids(items: list[Item] | None) -> tuple[AidRequest, ...]:
+    return tuple(
+        AidRequest(position=item.position, **item.values)
+        for item in items or ()
+        if item.values is not None and item.values["kind"] is not None
     )
+
+
+def _history(r: Reader, values: Mapping[str, Any] | None) -> History:
+    """The person's past as the caller knows it; an absent list of other remunerated trainings
+    stays unknown (no overlap check), an empty one says there is none."""
+    data = _pick(values, *History._fields)
+    items: list[Item] | None = data["remunerated_trainings"]
+    if items is not None:
+        periods: list[OtherRemuneration] = []
+        for item in items:
+            if item.values is None or not item.clean:
+                continue
+            start, end = item.values["start_date"], item.values["end_date"]
+            if end < start:
+                where = f"history.remunerated_trainings[{item.position}]"
+                r.problem(where, "end_before_start", "la fin précède le début", "end before start")
+            else:
+                periods.append(OtherRemuneration(start, end))
+        data["remunerated_trainings"] = tuple(periods)
+    return History(**data)
 
 
 def parse_request(payload: object, *, today: date) -> EvaluationRequest:
     """Read a contract request; ``today`` is the default of ``as_of``. Raises ``InputError``."""
     r = Reader()
-    data = r.obj(payload, "", _TOP)
+    data = read_object(r, payload, REQUEST, "")
     if data is None:
         raise InputError.single("", "type", "un objet JSON est attendu", "an object is expected")
-    trainee = _trainee(r, data.get("trainee"))
-    training = _training(r, data.get("training"))
-    documents = _documents(r, data.get("documents"))
-    months = _months(r, data.get("months"), training, trainee)
-    exit_ = _exit(r, data.get("exit"), training)
-    aids = _aids(r, data.get("aid_requests"))
-    history = _history(r, data.get("history"))
-    as_of = r.day(data, "as_of", "")
+    trainee = _trainee(data["trainee"])
+    training = _training(r, data["training"])
+    months = _months(r, data["months"], training, trainee)
+    exit_ = _exit(r, data["exit"], training)
+    history = _history(r, data["history"])
     if r.problems:
         raise InputError(r.problems)
     return EvaluationRequest(
-        as_of=as_of or today,
+        as_of=data["as_of"] or today,
         trainee=trainee,
         training=training,
-        documents=documents,
+        documents=_documents(data["documents"]),
         months=months,
         exit=exit_,
-        aid_requests=aids,
+        aid_requests=_aids(data["aid_requests"]),
         history=history,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["InputError", "InputProblem"]
+__all__ = ["InputError", "InputProblem", "ResultError"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +47,7 @@ class InputError(ValueError):
             "detail": self.detail,
             "errors": [p.to_dict() for p in self.problems],
         }
+
+
+class ResultError(ValueError):
+    """A stored evaluation result does not follow the contract (``rules.recorded``)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -74,6 +75,23 @@ class Month:
 
     def overlaps(self, first: date, last: date) -> bool:
         return self.days_within(first, last) > 0
+
+    @property
+    def previous(self) -> Month:
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
+    @property
+    def following(self) -> Month:
+        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
+
+    @classmethod
+    def spanning(cls, first: date, last: date) -> Iterator[Month]:
+        """The months from ``first``'s to ``last``'s, both included (none when ``last`` is
+        before ``first``)."""
+        month, end = cls.of(first), cls.of(last)
+        while month <= end:
+            yield month
+            month = month.following
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"

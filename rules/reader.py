@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from rules.errors import InputProblem
+from rules.periods import Month
 
 __all__ = ["Reader"]
 
@@ -51,8 +52,7 @@ class Reader:
         return raw
 
     def items(self, raw: object, path: str) -> list[Any]:
-        if raw is None:
-            return []
+        """A JSON list (the caller reads an absent list as unknown before)."""
         if not isinstance(raw, list):
             self.problem(path, "type", "une liste JSON est attendue", "a list is expected")
             return []
@@ -90,6 +90,21 @@ class Reader:
             "date",
             "date au format AAAA-MM-JJ attendue",
             "a date YYYY-MM-DD is expected",
+        )
+        return None
+
+    def month(self, data: Mapping[str, Any], key: str, path: str) -> Month | None:
+        """A month written ``AAAA-MM``."""
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                return Month.parse(value)
+            except ValueError:
+                pass
+        self.problem(
+            _join(path, key), "month", "mois au format AAAA-MM attendu", "YYYY-MM expected"
         )
         return None
 

@@ -1,7 +1,7 @@
 """``remu letters run …`` and ``remu export …``: letters in bulk and finance files, for operators.
 
 - ``remu letters run --payment-run RUN_ID -o DIR``: the payment notice of every transfer of the
-  run, and the overpayment notice of every debt it recorded or turned into a recovery order;
+  run, and the overpayment notice of every overpayment it recorded or turned into a recovery order;
 - ``remu letters run --decisions-since AAAA-MM-JJ -o DIR``: the decision letters of the
   dossiers decided since that day (their latest decision);
 - ``remu export payment-run RUN_ID``, ``remu export period --period AAAA-MM``,
@@ -29,7 +29,7 @@ from api.cli.accounts import cli_request_id
 from api.rules_door import parameter_store, system_clock
 from api.settings import load_settings
 from exports.errors import ExportNotReconciled
-from exports.finance_exports import (
+from exports.finance.files import (
     ExportFile,
     ExportFormat,
     payment_run_export,
@@ -41,14 +41,15 @@ from exports.finance_exports import (
 )
 from exports.letters.bulk import decision_jobs, payment_run_jobs, produce_letters
 from exports.wording import amount_in_figures
-from payments import DebtStatus
+from payments import OverpaymentStatus
 from remuneration.db.migrate import upgrade
 from remuneration.db.session import engine_scope, make_session_factory
-from remuneration.domain.errors import NotAllowed
+from remuneration.domain.errors import InvalidFacts, NotAllowed
 from remuneration.services.context import Actor, Role, ServiceContext
 from remuneration.services.protection import FieldProtector, decode_master_key
 from remuneration.services.system_actor import SYSTEM_ACTOR
 from remuneration.services.users import find_user
+from rules.periods import Month
 
 __all__ = ["register"]
 
@@ -157,13 +158,20 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise InvalidFacts("Le mois s'écrit AAAA-MM.", field="month") from None
+
+
 def _build(ctx: ServiceContext, args: argparse.Namespace) -> ExportFile:
     if args.what == "payment-run":
         return payment_run_export(ctx.session, uuid.UUID(args.run))
     if args.what == "period":
-        return period_export(ctx.session, args.period)
+        return period_export(ctx.session, _month(args.period))
     if args.what == "summary":
-        return period_summary_export(ctx.session, args.period)
+        return period_summary_export(ctx.session, _month(args.period))
     return recovery_orders_export(ctx.session, status=args.status, today=ctx.today)
 
 
@@ -199,5 +207,5 @@ def register(subparsers: Any) -> None:
     summary.add_argument("--period", required=True, help="AAAA-MM")
     _export_options(summary, "summary")
     orders = kinds.add_parser("recovery-orders", help="ordres de reversement")
-    orders.add_argument("--status", choices=[s.value for s in DebtStatus])
+    orders.add_argument("--status", choices=[s.value for s in OverpaymentStatus])
     _export_options(orders, "recovery-orders")

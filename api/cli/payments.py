@@ -35,7 +35,7 @@ from payments import (
     start_run,
     user_names,
 )
-from payments.batching import sepa_country_list
+from payments.batch_files import sepa_country_list
 from payments.jobs import finance_actor
 from payments.models import PaymentBatch
 from remuneration.db.migrate import upgrade
@@ -100,7 +100,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Paie {run.kind} {run.period} {word}.", file=sys.stderr)
         print(
             f"{run.id}\t{run.payments_count} virements\t{run.total_amount} €\t"
-            f"{run.debts_count} trop-perçus\t{run.reissues_count} réémissions"
+            f"{run.overpayments_count} trop-perçus\t{run.reissues_count} réémissions"
         )
     return EXIT_OK
 

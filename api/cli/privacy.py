@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from api.cli.accounts import cli_request_id, operator_name
-from api.rules_door import PARIS, system_clock
+from api.rules_door import system_clock
 from api.settings import Settings, load_settings
 from payments.queries import payments_summary_for_trainee
 from remuneration.cases.services.export import anonymise_cases, cases_of_trainee
 from remuneration.db.session import engine_scope, make_session_factory
+from remuneration.domain.timezone import paris_day
 from remuneration.operations import load_operations_policy
 from remuneration.services.audit import record_event
 from remuneration.services.document_store import DocumentStore
@@ -95,7 +96,7 @@ def _gdpr_export(args: argparse.Namespace) -> int:
 def _retention_purge(args: argparse.Namespace) -> int:
     settings = _settings()
     now = system_clock()
-    today = now.astimezone(PARIS).date()
+    today = paris_day(now)
     protector = _protector(settings)
     store = DocumentStore(settings.document_store_dir, protector)
     policy = load_operations_policy(on=today).retention

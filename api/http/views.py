@@ -27,7 +27,6 @@ from api.http.schemas.dossiers import (
     RecomputationView,
     TraineeSummary,
 )
-from remuneration.db.base import as_utc
 from remuneration.db.models import (
     AidRequest,
     AttendanceStatementLine,
@@ -39,6 +38,7 @@ from remuneration.db.models import (
     User,
 )
 from remuneration.domain.masking import mask_iban, mask_nir
+from remuneration.domain.timezone import as_utc
 from remuneration.services.attendance import StatementView
 from remuneration.services.context import Role, ServiceContext
 from remuneration.services.decisions import Comparison, latest_decision

@@ -20,10 +20,10 @@ from api.scheduler.registry import build_registry
 from api.scheduler.runner import JobRunner, Outcome
 from api.scheduler.scheduling import run_scheduler
 from api.scheduler.simulation import simulate
-from api.scheduler.slots import PARIS
 from api.scheduler.status import job_states
 from api.settings import Settings, load_settings
 from remuneration.db.session import engine_scope, make_session_factory
+from remuneration.domain.timezone import PARIS, paris_day
 from remuneration.services.protection import FieldProtector, decode_master_key
 
 __all__ = ["register"]
@@ -141,7 +141,7 @@ def _check_config(args: argparse.Namespace) -> int:
     settings = _settings()
     now = system_clock()
     with engine_scope(settings.database_url) as engine:
-        checks = run_checks(settings, engine, today=now.astimezone(PARIS).date())
+        checks = run_checks(settings, engine, today=paris_day(now))
     for check in checks:
         print(f"{'ok' if check.ok else 'ÉCHEC':<5} {check.name} : {check.message}")
     if all(check.ok for check in checks):

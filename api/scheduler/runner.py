@@ -23,7 +23,7 @@ import time as monotonic
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from sqlalchemy import delete, func, insert, select, update
@@ -32,10 +32,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.logging import REQUEST_ID
 from api.scheduler.registry import JobSpec, registry_by_name
-from api.scheduler.slots import PARIS, due_slots, local_instant
-from remuneration.db.base import as_utc
+from api.scheduler.slots import due_slots, local_instant
 from remuneration.db.models import JobLease, JobRun
 from remuneration.domain.masking import redact_text
+from remuneration.domain.timezone import as_utc, aware_utc, paris_day
 
 __all__ = [
     "JobRunner",
@@ -111,12 +111,6 @@ def _lock_key(job: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def _utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise ValueError("aware datetimes only")
-    return moment.astimezone(UTC)
-
-
 class JobRunner:
     """Claims, runs and records slots of the jobs of one registry."""
 
@@ -132,7 +126,7 @@ class JobRunner:
         latest = self._latest_slots()
         results: list[SlotResult] = []
         for spec in self.jobs.values():
-            for slot in self._candidates(spec, _utc(now), latest.get(spec.name)):
+            for slot in self._candidates(spec, aware_utc(now), latest.get(spec.name)):
                 results.append(self.run_slot(spec.name, slot, now=now))
         return results
 
@@ -140,13 +134,15 @@ class JobRunner:
         """Run one job's due slots at `now` (what its cron trigger calls)."""
         latest = self._latest_slots().get(name)
         spec = self.jobs[name]
-        return [self.run_slot(name, s, now=now) for s in self._candidates(spec, _utc(now), latest)]
+        return [
+            self.run_slot(name, s, now=now) for s in self._candidates(spec, aware_utc(now), latest)
+        ]
 
     def run_manual(self, name: str, *, now: datetime, for_day: date | None = None) -> SlotResult:
         """`remu jobs run`: now, or for a day (that day's first slot; a failed slot is retried)."""
         spec = self.jobs[name]
         if for_day is None:
-            slot = _utc(now).replace(microsecond=0)
+            slot = aware_utc(now).replace(microsecond=0)
             return self.run_slot(name, slot, now=now, trigger=Trigger.MANUAL)
         slots = spec.schedule.slots_on(for_day)
         slot = slots[0] if slots else local_instant(for_day, time(0))
@@ -165,14 +161,14 @@ class JobRunner:
         retry_failed: bool = False,
     ) -> SlotResult:
         """Claim `slot` of job `name` and run it, unless it is taken, done or superseded."""
-        spec, slot, now = self.jobs[name], _utc(slot), _utc(now)
+        spec, slot, now = self.jobs[name], aware_utc(slot), aware_utc(now)
         try:
             claim = self._claim(spec, slot, now, trigger, retry_failed)
         except IntegrityError:
             claim = Outcome.SKIPPED
         if isinstance(claim, Outcome):
             return SlotResult(name, slot, claim)
-        day = today or slot.astimezone(PARIS).date()
+        day = today or paris_day(slot)
         return SlotResult(name, slot, self._work(spec, slot, claim, now=now, today=day))
 
     def _latest_slots(self) -> dict[str, datetime]:

@@ -25,7 +25,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from api.scheduler.runner import JobRunner
-from api.scheduler.slots import PARIS
+from remuneration.domain.timezone import PARIS
 
 __all__ = ["CATCH_UP_SECONDS", "build_scheduler", "run_scheduler"]
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from remuneration.domain.timezone import PARIS, paris_day
+
 __all__ = [
-    "PARIS",
     "CronSchedule",
     "MonthlyBusinessDaySchedule",
     "Schedule",
@@ -30,7 +31,6 @@ __all__ = [
     "slots_between",
 ]
 
-PARIS = ZoneInfo("Europe/Paris")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RANGE = re.compile(r"^(\*|[a-z0-9]+(?:-[a-z0-9]+)?)(?:/([0-9]+))?$")
 
@@ -163,8 +163,8 @@ class MonthlyBusinessDaySchedule(Schedule):
 
 
 def _local_days(start: datetime, end: datetime) -> Iterator[date]:
-    day = start.astimezone(PARIS).date() - timedelta(days=1)
-    last = end.astimezone(PARIS).date() + timedelta(days=1)
+    day = paris_day(start) - timedelta(days=1)
+    last = paris_day(end) + timedelta(days=1)
     while day <= last:
         yield day
         day += timedelta(days=1)
@@ -188,7 +188,7 @@ def due_slots(schedule: Schedule, *, now: datetime, grace: timedelta) -> list[da
 
 def next_slot(schedule: Schedule, *, after: datetime, horizon_days: int = 400) -> datetime | None:
     """The first slot strictly after `after` within `horizon_days`, or None."""
-    day = after.astimezone(PARIS).date()
+    day = paris_day(after)
     for offset in range(horizon_days + 1):
         for slot in schedule.slots_on(day + timedelta(days=offset)):
             if slot > after:

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from api.scheduler.registry import JobSpec
 from api.scheduler.runner import RunStatus
 from api.scheduler.slots import next_slot
-from remuneration.db.base import as_utc
 from remuneration.db.models import JobRun
+from remuneration.domain.timezone import as_utc
 
 __all__ = ["JobState", "job_states", "last_successes", "outcome_note"]
 

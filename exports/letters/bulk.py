@@ -16,14 +16,14 @@ import os
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from exports.errors import LetterRefused, LetterUnavailable
-from exports.letters.money_sources import debt_ids_of_run
+from exports.letters.money_sources import overpayment_ids_of_run
 from exports.letters.produce import (
     DECISION,
     OVERPAYMENT_NOTICE,
@@ -37,8 +37,9 @@ from payments.models import Payment, PaymentRun
 from payments.vocabulary import PaymentStatus
 from remuneration.db.models import Decision
 from remuneration.domain.errors import NotFound
+from remuneration.domain.timezone import paris_midnight
 from remuneration.services.audit import record_event
-from remuneration.services.context import PARIS, ServiceContext
+from remuneration.services.context import ServiceContext
 
 __all__ = [
     "BulkOutcome",
@@ -89,7 +90,7 @@ class BulkOutcome:
 
 
 def payment_run_jobs(ctx: ServiceContext, run_id: uuid.UUID) -> list[LetterJob]:
-    """The notices of a run: one per transfer sent, one per debt it recorded or claimed."""
+    """The notices of a run: one per transfer sent, one per overpayment it recorded or claimed."""
     if ctx.session.get(PaymentRun, run_id) is None:
         raise NotFound("Paie introuvable.")
     payments = ctx.session.scalars(
@@ -98,14 +99,17 @@ def payment_run_jobs(ctx: ServiceContext, run_id: uuid.UUID) -> list[LetterJob]:
         .order_by(Payment.end_to_end_id)
     )
     jobs = [LetterJob(PAYMENT_NOTICE, payment_id) for payment_id in payments]
-    jobs += [LetterJob(OVERPAYMENT_NOTICE, debt_id) for debt_id in debt_ids_of_run(ctx, run_id)]
+    jobs += [
+        LetterJob(OVERPAYMENT_NOTICE, overpayment_id)
+        for overpayment_id in overpayment_ids_of_run(ctx, run_id)
+    ]
     return jobs
 
 
 def decision_jobs(ctx: ServiceContext, since: date) -> list[LetterJob]:
     """The latest decision of each dossier decided since ``since`` (a Paris date)."""
     # Stored instants are UTC (SQLite keeps no offset): compare in UTC.
-    start = datetime.combine(since, time(0), tzinfo=PARIS).astimezone(UTC)
+    start = paris_midnight(since)
     decisions = ctx.session.scalars(
         select(Decision)
         .where(Decision.taken_at >= start)

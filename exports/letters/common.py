@@ -17,6 +17,7 @@ from exports.letters.context import (
 )
 from exports.letters.templates import LetterTemplates, PlainText
 from exports.wording import amount_in_words_and_figures, date_in_words, period_in_words
+from rules.periods import Month
 
 __all__ = [
     "assemble",
@@ -86,7 +87,9 @@ def line_label(t: LetterTemplates, kind: str) -> str:
     return t.text(f"line_kinds.{kind}")
 
 
-def line_sentence(t: LetterTemplates, key: str, *, kind: str, period: str, amount: Decimal) -> str:
+def line_sentence(
+    t: LetterTemplates, key: str, *, kind: str, period: Month | str, amount: Decimal
+) -> str:
     """``Mars 2024, rémunération : quatre cent … (473,33 €)`` through the template ``key``."""
     month = period_in_words(period)
     return t.text(

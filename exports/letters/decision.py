@@ -30,19 +30,14 @@ from exports.letters.context import (
     Section,
     ServiceContact,
 )
-from exports.letters.inputs import (
-    AidOutcome,
-    EvaluationOutcome,
-    OutcomeLine,
-    TrainingInfo,
-    parse_result,
-)
+from exports.letters.inputs import TrainingInfo
 from exports.letters.templates import LetterTemplates
 from exports.wording import (
     amount_in_words_and_figures,
     date_range_in_words,
     period_in_words,
 )
+from rules.recorded import RecordedAid, RecordedLine, RecordedResult, read_result
 
 __all__ = ["build_decision_letter"]
 
@@ -56,11 +51,11 @@ _AID_INPUTS = {
 }
 
 
-def _lines_of(outcome: EvaluationOutcome, kind: str) -> list[OutcomeLine]:
+def _lines_of(outcome: RecordedResult, kind: str) -> list[RecordedLine]:
     return [line for line in outcome.lines if line.kind == kind]
 
 
-def _monthly_amount(outcome: EvaluationOutcome, explicit: Decimal | None) -> Decimal | None:
+def _monthly_amount(outcome: RecordedResult, explicit: Decimal | None) -> Decimal | None:
     """The full-month amount: given by the caller, else the one used by the latest month."""
     if explicit is not None:
         return explicit
@@ -72,9 +67,7 @@ def _monthly_amount(outcome: EvaluationOutcome, explicit: Decimal | None) -> Dec
     return Decimal(used[-1]) if used else None
 
 
-def _granted(
-    t: LetterTemplates, outcome: EvaluationOutcome, monthly: Decimal | None
-) -> list[Element]:
+def _granted(t: LetterTemplates, outcome: RecordedResult, monthly: Decimal | None) -> list[Element]:
     key = "decision.granted"
     elements: list[Element] = [Paragraph(t.text(f"{key}.decision"), strong=True)]
     if monthly is None:
@@ -96,7 +89,7 @@ def _granted(
     return elements
 
 
-def _computed_lines(t: LetterTemplates, outcome: EvaluationOutcome) -> Section | None:
+def _computed_lines(t: LetterTemplates, outcome: RecordedResult) -> Section | None:
     if not outcome.lines:
         return None
     key = "decision.granted"
@@ -113,7 +106,7 @@ def _computed_lines(t: LetterTemplates, outcome: EvaluationOutcome) -> Section |
     )
 
 
-def _document_items(t: LetterTemplates, outcome: EvaluationOutcome) -> list[BulletItem]:
+def _document_items(t: LetterTemplates, outcome: RecordedResult) -> list[BulletItem]:
     """Missing inputs of the remuneration, then document problems, in the engine's order."""
     items = [
         plain_item(t, t.missing_item(path))
@@ -132,7 +125,7 @@ def _is_aid_input(path: str) -> bool:
     return any(path in inputs for inputs in _AID_INPUTS.values())
 
 
-def _rejected(t: LetterTemplates, outcome: EvaluationOutcome) -> list[Element]:
+def _rejected(t: LetterTemplates, outcome: RecordedResult) -> list[Element]:
     items = tuple(
         plain_item(t, t.reason(reason.code))
         for reason in outcome.reasons
@@ -145,7 +138,7 @@ def _rejected(t: LetterTemplates, outcome: EvaluationOutcome) -> list[Element]:
     ]
 
 
-def _incomplete(t: LetterTemplates, outcome: EvaluationOutcome) -> list[Element]:
+def _incomplete(t: LetterTemplates, outcome: RecordedResult) -> list[Element]:
     key = "decision.incomplete"
     first, *rest = t.lines(f"{key}.decision")
     return [
@@ -157,9 +150,7 @@ def _incomplete(t: LetterTemplates, outcome: EvaluationOutcome) -> list[Element]
     ]
 
 
-def _aid_missing(
-    t: LetterTemplates, outcome: EvaluationOutcome, aid: AidOutcome
-) -> list[BulletItem]:
+def _aid_missing(t: LetterTemplates, outcome: RecordedResult, aid: RecordedAid) -> list[BulletItem]:
     own = f"aid_requests[{aid.index}]"
     shared = _AID_INPUTS.get(aid.kind, ())
     return [
@@ -170,14 +161,14 @@ def _aid_missing(
 
 
 def _aid_elements(
-    t: LetterTemplates, outcome: EvaluationOutcome, aid: AidOutcome, paid: list[OutcomeLine]
+    t: LetterTemplates, outcome: RecordedResult, aid: RecordedAid, paid: list[RecordedLine]
 ) -> list[Element]:
     key = "decision.aids"
     name = t.text(f"decision.aid_names.{aid.kind}")
     if aid.decision == "granted" and aid.amount is not None:
         amount = amount_in_words_and_figures(aid.amount)
         elements: list[Element] = [Paragraph(t.text(f"{key}.granted", aid=name, amount=amount))]
-        line = next((x for x in paid if x.kind == aid.kind), None)
+        line = next((x for x in paid if x.kind.value == aid.kind.value), None)
         if line is not None:
             paid.remove(line)
             when = period_in_words(line.period, of=True)
@@ -193,7 +184,7 @@ def _aid_elements(
     return elements
 
 
-def _aids(t: LetterTemplates, outcome: EvaluationOutcome) -> Section | None:
+def _aids(t: LetterTemplates, outcome: RecordedResult) -> Section | None:
     if not outcome.aid_decisions:
         return None
     paid = [line for line in outcome.lines if line.kind in ("equipment", "driving_licence")]
@@ -211,7 +202,7 @@ def _aids(t: LetterTemplates, outcome: EvaluationOutcome) -> Section | None:
 
 
 def _body(
-    t: LetterTemplates, outcome: EvaluationOutcome, training: TrainingInfo, monthly: Decimal | None
+    t: LetterTemplates, outcome: RecordedResult, training: TrainingInfo, monthly: Decimal | None
 ) -> list[Section]:
     dates = date_range_in_words(training.start_date, training.end_date)
     intro = t.lines("decision.intro", training_name=training.name, training_dates=dates)
@@ -255,7 +246,7 @@ def build_decision_letter(
     for the latest month of the result (a result without any month yet then says that the amount
     depends on the hours of presence).
     """
-    outcome = parse_result(result)
+    outcome = read_result(result)
     monthly = _monthly_amount(outcome, monthly_amount)
     sections = _body(templates, outcome, training, monthly)
     return assemble(

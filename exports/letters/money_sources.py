@@ -1,10 +1,10 @@
-"""Stored payments and debts → payment and overpayment notices.
+"""Stored payments and overpayments → payment and overpayment notices.
 
 A payment notice explains one transfer with the lines it pays (each with the engine's own
-explanation) and the debts it offsets; the lines hang on the first transfer of a chain (a
+explanation) and the overpayments it offsets; the lines hang on the first transfer of a chain (a
 replacement after a cancelled batch, or a re-issue after a bank return, carries the same money),
 so the chain is walked back to them. The notice's total must equal the transfer's amount, and an
-overpayment notice's lines must equal the debt: otherwise the letter is refused.
+overpayment notice's lines must equal the overpayment: otherwise the letter is refused.
 """
 
 from __future__ import annotations
@@ -23,25 +23,32 @@ from exports.letters.notices import build_overpayment_notice, build_payment_noti
 from exports.letters.rib_request import NewRibRequest, build_new_rib_request
 from exports.letters.sources import LetterSetup, dossier_reference, recipient_of, training_info
 from exports.wording import date_in_words
-from payments.models import Debt, DebtOffset, Payment, PaymentBatch, PaymentLine, PaymentRun
+from payments.models import (
+    Overpayment,
+    OverpaymentOffset,
+    Payment,
+    PaymentBatch,
+    PaymentLine,
+    PaymentRun,
+)
 from payments.returns.reasons import reason_code
-from payments.vocabulary import DebtStatus, PaymentStatus
+from payments.vocabulary import OverpaymentStatus, PaymentStatus
 from remuneration.db.models import Dossier, Exit, Trainee, Training
 from remuneration.services.context import ServiceContext
-from rules import LineKind
+from rules import LineKind, Month
 from rules.decisions import KIND_ORDER
 
 __all__ = [
-    "debt_ids_of_run",
-    "debt_origin_lines",
-    "latest_debt_of",
+    "latest_overpayment_of",
+    "overpayment_ids_of_run",
     "overpayment_letter",
+    "overpayment_origin_lines",
     "payment_chain",
     "payment_notice_letter",
 ]
 
 _REFUSED = frozenset({PaymentStatus.REJECTED.value, PaymentStatus.RETURNED.value})
-_TO_RECOVER = (DebtStatus.OPEN.value, DebtStatus.RECOVERY_ORDER.value)
+_TO_RECOVER = (OverpaymentStatus.OPEN.value, OverpaymentStatus.RECOVERY_ORDER.value)
 
 
 def _sorted_lines(lines: list[PaymentLine]) -> list[PaymentLine]:
@@ -66,11 +73,13 @@ def _payment_lines(ctx: ServiceContext, root: Payment, offset_text: str) -> list
     )
     if not lines:
         raise LetterRefused("Ce virement n'a aucune ligne de paiement : pas d'avis possible.")
-    notice = [NoticeLine(x.kind, x.period, x.amount, x.explanation) for x in lines]
+    notice = [NoticeLine(x.kind, Month.parse(x.period), x.amount, x.explanation) for x in lines]
     offsets = ctx.session.scalars(
-        select(DebtOffset.amount).where(DebtOffset.payment_id == root.id).order_by(DebtOffset.id)
+        select(OverpaymentOffset.amount)
+        .where(OverpaymentOffset.payment_id == root.id)
+        .order_by(OverpaymentOffset.id)
     ).all()
-    last_period = lines[-1].period
+    last_period = Month.parse(lines[-1].period)
     return notice + [
         NoticeLine(LineKind.OVERPAYMENT.value, last_period, -amount, offset_text)
         for amount in offsets
@@ -110,33 +119,35 @@ def payment_notice_letter(
     )
 
 
-def latest_debt_of(ctx: ServiceContext, dossier: Dossier) -> Debt:
+def latest_overpayment_of(ctx: ServiceContext, dossier: Dossier) -> Overpayment:
     """The dossier's most recent overpayment still to be paid back."""
-    debt = ctx.session.scalar(
-        select(Debt)
-        .where(Debt.dossier_id == dossier.id, Debt.status.in_(_TO_RECOVER))
-        .order_by(Debt.created_at.desc(), Debt.id)
+    overpayment = ctx.session.scalar(
+        select(Overpayment)
+        .where(Overpayment.dossier_id == dossier.id, Overpayment.status.in_(_TO_RECOVER))
+        .order_by(Overpayment.created_at.desc(), Overpayment.id)
     )
-    if debt is None:
+    if overpayment is None:
         raise LetterUnavailable("Ce dossier n'a pas de trop-perçu à rembourser.")
-    return debt
+    return overpayment
 
 
-def debt_origin_lines(ctx: ServiceContext, debt: Debt) -> list[PaymentLine]:
-    """The lines whose negative balance made the debt: the trainee's lines of the run that
-    recorded it (no transfer was sent then); they add up to minus the debt's amount."""
+def overpayment_origin_lines(ctx: ServiceContext, overpayment: Overpayment) -> list[PaymentLine]:
+    """The lines whose negative balance made the overpayment: the trainee's lines of the run that
+    recorded it (no transfer was sent then); they add up to minus the overpayment's amount."""
     lines = ctx.session.scalars(
         select(PaymentLine).where(
-            PaymentLine.run_id == debt.origin_run_id,
-            PaymentLine.trainee_id == debt.trainee_id,
+            PaymentLine.run_id == overpayment.origin_run_id,
+            PaymentLine.trainee_id == overpayment.trainee_id,
             PaymentLine.payment_id.is_(None),
         )
     )
     return _sorted_lines(list(lines))
 
 
-def _cause(ctx: ServiceContext, setup: LetterSetup, debt: Debt, lines: list[PaymentLine]) -> str:
-    exit_row = ctx.session.scalar(select(Exit).where(Exit.dossier_id == debt.dossier_id))
+def _cause(
+    ctx: ServiceContext, setup: LetterSetup, overpayment: Overpayment, lines: list[PaymentLine]
+) -> str:
+    exit_row = ctx.session.scalar(select(Exit).where(Exit.dossier_id == overpayment.dossier_id))
     key = "overpayment_notice.causes"
     if exit_row is not None:
         return setup.templates.text(
@@ -148,42 +159,44 @@ def _cause(ctx: ServiceContext, setup: LetterSetup, debt: Debt, lines: list[Paym
 
 
 def overpayment_letter(
-    ctx: ServiceContext, debt: Debt, *, setup: LetterSetup, letter_date: date
+    ctx: ServiceContext, overpayment: Overpayment, *, setup: LetterSetup, letter_date: date
 ) -> LetterContext:
-    """The overpayment notice of a debt still to recover: why, how much, how, the waiver."""
-    if debt.status not in _TO_RECOVER or debt.remaining <= 0:
+    """The overpayment notice of an overpayment still to recover: why, how much, how, the waiver."""
+    if overpayment.status not in _TO_RECOVER or overpayment.remaining <= 0:
         raise LetterUnavailable("Ce trop-perçu est soldé ou a fait l'objet d'une remise gracieuse.")
-    lines = debt_origin_lines(ctx, debt)
-    if sum((line.amount for line in lines), Decimal(0)) != -debt.amount:
+    lines = overpayment_origin_lines(ctx, overpayment)
+    if sum((line.amount for line in lines), Decimal(0)) != -overpayment.amount:
         raise LetterRefused("Les lignes à l'origine de ce trop-perçu ne font pas son montant.")
-    dossier = ctx.session.get_one(Dossier, debt.dossier_id)
-    trainee = ctx.session.get_one(Trainee, debt.trainee_id)
-    recovery_order = debt.status == DebtStatus.RECOVERY_ORDER.value
+    dossier = ctx.session.get_one(Dossier, overpayment.dossier_id)
+    trainee = ctx.session.get_one(Trainee, overpayment.trainee_id)
+    recovery_order = overpayment.status == OverpaymentStatus.RECOVERY_ORDER.value
     notice = OverpaymentNotice(
         recipient=recipient_of(trainee),
-        amount=debt.remaining,
-        lines=tuple(NoticeLine(x.kind, x.period, x.amount, x.explanation) for x in lines),
-        explanation=_cause(ctx, setup, debt, lines),
+        amount=overpayment.remaining,
+        lines=tuple(
+            NoticeLine(x.kind, Month.parse(x.period), x.amount, x.explanation) for x in lines
+        ),
+        explanation=_cause(ctx, setup, overpayment, lines),
         recovery=RecoveryMethod.RECOVERY_ORDER if recovery_order else RecoveryMethod.OFFSET,
         waiver_deadline=waiver_deadline(letter_date),
         training=training_info(ctx.session.get_one(Training, dossier.training_id)),
         reference=dossier_reference(dossier.id),
-        recovery_order_reference=debt.recovery_order_reference if recovery_order else None,
-        already_recovered=debt.amount - debt.remaining,
+        recovery_order_reference=overpayment.recovery_order_reference if recovery_order else None,
+        already_recovered=overpayment.amount - overpayment.remaining,
     )
     return build_overpayment_notice(
         notice, letter_date=letter_date, templates=setup.templates, contact=setup.contact
     )
 
 
-def debt_ids_of_run(ctx: ServiceContext, run_id: uuid.UUID) -> list[uuid.UUID]:
-    """Debts a run recorded, or turned into recovery orders (at the run's own moment)."""
+def overpayment_ids_of_run(ctx: ServiceContext, run_id: uuid.UUID) -> list[uuid.UUID]:
+    """Overpayments a run recorded, or turned into recovery orders (at the run's own moment)."""
     run = ctx.session.get_one(PaymentRun, run_id)
-    created = select(Debt.id).where(Debt.origin_run_id == run.id)
-    ordered = select(Debt.id).where(
-        Debt.recovery_order_at.is_not(None),
-        Debt.recovery_order_at >= run.started_at,
-        Debt.recovery_order_at <= (run.completed_at or run.started_at),
+    created = select(Overpayment.id).where(Overpayment.origin_run_id == run.id)
+    ordered = select(Overpayment.id).where(
+        Overpayment.recovery_order_at.is_not(None),
+        Overpayment.recovery_order_at >= run.started_at,
+        Overpayment.recovery_order_at <= (run.completed_at or run.started_at),
     )
     ids = set(ctx.session.scalars(created)) | set(ctx.session.scalars(ordered))
     return sorted(ids, key=str)

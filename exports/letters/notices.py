@@ -36,13 +36,13 @@ from exports.wording import (
     date_in_words,
     period_in_words,
 )
-from rules.periods import MONTH_NAMES
+from rules.periods import MONTH_NAMES, Month
 
 __all__ = ["build_overpayment_notice", "build_payment_notice", "calculation_annex"]
 
 
-def _by_period(lines: Iterable[NoticeLine]) -> dict[str, list[NoticeLine]]:
-    grouped: dict[str, list[NoticeLine]] = {}
+def _by_period(lines: Iterable[NoticeLine]) -> dict[Month, list[NoticeLine]]:
+    grouped: dict[Month, list[NoticeLine]] = {}
     for line in sorted(lines, key=lambda x: x.period):
         grouped.setdefault(line.period, []).append(line)
     return grouped
@@ -50,7 +50,7 @@ def _by_period(lines: Iterable[NoticeLine]) -> dict[str, list[NoticeLine]]:
 
 def _plain(t: LetterTemplates, line: NoticeLine) -> str:
     """The line in one plain sentence: its own figures when known, else what the kind means."""
-    sentence = plain_sentence(line.kind, line.period, line.explanation, MONTH_NAMES)
+    sentence = plain_sentence(line.kind, str(line.period), line.explanation, MONTH_NAMES)
     if sentence is None and is_plain(line.explanation):
         sentence = line.explanation  # written for the trainee already (an offset, say)
     return sentence or t.text(f"line_kind_help.{line.kind}")
@@ -170,8 +170,8 @@ def _why_items(t: LetterTemplates, lines: Iterable[NoticeLine], *, owed: bool) -
 
 
 def _why(t: LetterTemplates, notice: OverpaymentNotice) -> Section:
-    """The debt's lines: all negative, they read as what is owed; mixed (a month still paid and
-    a larger sum taken back), they read as a calculation whose result is what is owed."""
+    """The overpayment's lines: all negative, they read as what is owed; mixed (a month still paid
+    and a larger sum taken back), they read as a calculation whose result is what is owed."""
     key = "overpayment_notice"
     elements: list[Element] = [Paragraph(notice.explanation)] if notice.explanation else []
     if notice.lines:

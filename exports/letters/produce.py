@@ -1,8 +1,8 @@
 """One letter from stored data to PDF bytes, the same way for a request and for a bulk run.
 
-A ``LetterJob`` names what a letter is about (a payment, a debt, a decision) by id; rendering
-it gives the bytes, their SHA-256 and a file name made of ids only. Anything that would make
-the letter wrong (no address, figures that do not add up, a full NIR or IBAN slipping into a
+A ``LetterJob`` names what a letter is about (a payment, an overpayment, a decision) by id;
+rendering it gives the bytes, their SHA-256 and a file name made of ids only. Anything that would
+make the letter wrong (no address, figures that do not add up, a full NIR or IBAN slipping into a
 text) stops this letter with a ``LetterRefused``: nothing half-right is ever written.
 """
 
@@ -17,14 +17,14 @@ from exports.errors import LetterRefused
 from exports.letters.context import LetterContext
 from exports.letters.guard import PersonalDataLeak
 from exports.letters.money_sources import (
-    latest_debt_of,
+    latest_overpayment_of,
     new_rib_letter,
     overpayment_letter,
     payment_notice_letter,
 )
 from exports.letters.render import render_letter
 from exports.letters.sources import LetterSetup, decision_letter, latest_decision_of
-from payments.models import Debt, Payment
+from payments.models import Overpayment, Payment
 from remuneration.db.models import Decision, Dossier
 from remuneration.domain.errors import NotFound
 from remuneration.services.context import ServiceContext
@@ -73,7 +73,7 @@ def dossier_letter_job(ctx: ServiceContext, dossier: Dossier, kind: str) -> Lett
     """The letter of a dossier: its latest decision, or its overpayment still to recover."""
     if kind == DECISION:
         return LetterJob(DECISION, latest_decision_of(ctx, dossier).id)
-    return LetterJob(OVERPAYMENT_NOTICE, latest_debt_of(ctx, dossier).id)
+    return LetterJob(OVERPAYMENT_NOTICE, latest_overpayment_of(ctx, dossier).id)
 
 
 def payment_notice_job(ctx: ServiceContext, payment_id: uuid.UUID) -> LetterJob:
@@ -101,8 +101,10 @@ def _context(
         letter = new_rib_letter(ctx, payment, setup=setup, letter_date=letter_date)
         return letter, payment.dossier_id
     if job.kind == OVERPAYMENT_NOTICE:
-        debt = ctx.session.get_one(Debt, job.subject_id)
-        return overpayment_letter(ctx, debt, setup=setup, letter_date=letter_date), debt.dossier_id
+        overpayment = ctx.session.get_one(Overpayment, job.subject_id)
+        return overpayment_letter(
+            ctx, overpayment, setup=setup, letter_date=letter_date
+        ), overpayment.dossier_id
     decision = ctx.session.get_one(Decision, job.subject_id)
     return decision_letter(ctx, decision, setup=setup, letter_date=letter_date), decision.dossier_id
 

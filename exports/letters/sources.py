@@ -1,8 +1,8 @@
 """Stored data → letters: the decision letter of a dossier, the payment notice of a transfer, the
-overpayment notice of a debt.
+overpayment notice of an overpayment.
 
 The context builders next door are pure; this module reads what they need from the database
-(the decision's stored engine result, the payment's lines with their explanations, the debt's
+(the decision's stored engine result, the payment's lines with their explanations, the overpayment's
 origin lines) and checks that the figures add up before anything is written: a letter whose
 amounts differ from the engine's or the payment's is refused, never sent.
 """

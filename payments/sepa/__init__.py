@@ -10,9 +10,9 @@ from payments.sepa.charset import (
     transliterate,
     truncate,
 )
-from payments.sepa.epc import check_message
-from payments.sepa.epc_file import check_file
-from payments.sepa.epc_rules import EpcViolation, IbanChecker, RuleCode
+from payments.sepa.epc_field_rules import EpcViolation, IbanChecker, RuleCode
+from payments.sepa.epc_file_check import check_file
+from payments.sepa.epc_model_check import check_message
 from payments.sepa.model import (
     CreditTransfer,
     CreditTransferMessage,

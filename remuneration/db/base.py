@@ -8,13 +8,13 @@ refer to them.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, Date, DateTime, Integer, MetaData, Numeric, Uuid
 from sqlalchemy.orm import DeclarativeBase
 
-__all__ = ["AUTOINCREMENT_BIGINT", "HOURS", "MONEY", "Base", "as_utc"]
+__all__ = ["AUTOINCREMENT_BIGINT", "HOURS", "MONEY", "Base"]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -44,10 +44,3 @@ class Base(DeclarativeBase):
         date: Date(),
         Decimal: MONEY,
     }
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes: they were stored in UTC, say so."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)

@@ -28,7 +28,7 @@ from remuneration.demo.data import (
     make_nir,
     make_siret,
 )
-from remuneration.domain.attendance import AttendanceEntry, month_bounds
+from remuneration.domain.attendance import AttendanceEntry
 from remuneration.domain.errors import DuplicatePerson
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services import attendance, catalogue, decisions, dossiers
@@ -49,6 +49,7 @@ from remuneration.services.inputs import (
 from remuneration.services.passwords import set_password
 from remuneration.services.protection import FieldProtector
 from remuneration.services.users import create_user
+from rules.periods import Month
 
 __all__ = [
     "SECOND_FINANCE",
@@ -311,22 +312,21 @@ def _month_entry(
     )
 
 
-def _months(training: Training, until: date) -> list[tuple[str, date, date]]:
-    months, cursor = [], date(training.start_date.year, training.start_date.month, 1)
-    while cursor <= training.end_date:
-        first, last = month_bounds(cursor)
-        if last >= until:
-            break
-        months.append((f"{first:%Y-%m}", first, last))
-        cursor = last + timedelta(days=1)
-    return months
+def _months(training: Training, until: date) -> list[Month]:
+    """The training's months already over on ``until``."""
+    return [
+        month
+        for month in Month.spanning(training.start_date, training.end_date)
+        if month.last_day < until
+    ]
 
 
 def _attendance(
     ctx: ServiceContext, rng: random.Random, training: Training, planned: list[_Planned]
 ) -> int:
     count = 0
-    for month, first, last in _months(training, ctx.today):
+    for month in _months(training, ctx.today):
+        first, last = month.first_day, month.last_day
         lines = [
             AttendanceLineInput(
                 dossier_id=item.dossier.id,

@@ -8,12 +8,11 @@ training organisation learns about it when it sends the statement and not at pay
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from remuneration.domain.errors import FieldProblem
 
-__all__ = ["AttendanceEntry", "check_entry", "month_bounds", "parse_month"]
+__all__ = ["AttendanceEntry", "check_entry"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,22 +25,6 @@ class AttendanceEntry:
     unjustified_absence_hours: Decimal
     daily_allowances: Decimal
     hours_outside_work: Decimal | None
-
-
-def parse_month(text: str) -> date:
-    """`YYYY-MM` → the first day of that month; ValueError otherwise."""
-    if len(text) != 7 or text[4] != "-":
-        raise ValueError(text)
-    return date(int(text[:4]), int(text[5:7]), 1)
-
-
-def month_bounds(first_day: date) -> tuple[date, date]:
-    """First and last day of the month starting on `first_day`."""
-    if first_day.month == 12:
-        following = date(first_day.year + 1, 1, 1)
-    else:
-        following = date(first_day.year, first_day.month + 1, 1)
-    return first_day, date.fromordinal(following.toordinal() - 1)
 
 
 def _negative_problems(entry: AttendanceEntry, prefix: str) -> list[FieldProblem]:

@@ -1,8 +1,12 @@
-"""Distinct identifier types, so that a dossier id is never passed where a trainee id is expected.
+"""Keys of the tables, and the one typed id shared across packages.
 
 Every table uses a random UUID as its key: it is stable across SQLite and PostgreSQL, can be
 created before the row is flushed, reveals nothing about volumes, and later tables (payments,
 payment batches, bank returns, cases, job runs) link to these rows by the same kind of key.
+
+A ``NewType`` id exists where pure code takes several ids and could swap them: ``TraineeId``
+here (the case queue's duplicate detection), ``CaseId`` and ``AgentId`` in
+``remuneration.cases.domain.vocabulary``. The ORM rows keep plain ``uuid.UUID`` keys.
 """
 
 from __future__ import annotations
@@ -10,30 +14,9 @@ from __future__ import annotations
 import uuid
 from typing import NewType
 
-__all__ = [
-    "AidRequestId",
-    "AttendanceStatementId",
-    "DecisionId",
-    "DocumentId",
-    "DossierId",
-    "ExitId",
-    "OrganisationId",
-    "TraineeId",
-    "TrainingId",
-    "UserId",
-    "new_id",
-]
+__all__ = ["TraineeId", "new_id"]
 
-OrganisationId = NewType("OrganisationId", uuid.UUID)
-TrainingId = NewType("TrainingId", uuid.UUID)
 TraineeId = NewType("TraineeId", uuid.UUID)
-DossierId = NewType("DossierId", uuid.UUID)
-DocumentId = NewType("DocumentId", uuid.UUID)
-DecisionId = NewType("DecisionId", uuid.UUID)
-AttendanceStatementId = NewType("AttendanceStatementId", uuid.UUID)
-AidRequestId = NewType("AidRequestId", uuid.UUID)
-ExitId = NewType("ExitId", uuid.UUID)
-UserId = NewType("UserId", uuid.UUID)
 
 
 def new_id() -> uuid.UUID:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from remuneration.db.models import AttendanceStatement, AttendanceStatementLine, Dossier, Training
-from remuneration.domain.attendance import AttendanceEntry, check_entry, month_bounds, parse_month
+from remuneration.domain.attendance import AttendanceEntry, check_entry
 from remuneration.domain.errors import (
     AttendanceAlreadyPaid,
     FieldProblem,
@@ -29,6 +29,7 @@ from remuneration.services.audit import record_event
 from remuneration.services.catalogue import get_training
 from remuneration.services.context import ServiceContext
 from remuneration.services.inputs import AttendanceLineInput
+from rules.periods import Month
 
 __all__ = ["StatementView", "get_statement", "put_statement", "statement_exists"]
 
@@ -41,18 +42,14 @@ class StatementView:
     lines: list[AttendanceStatementLine]
 
 
-def _month_problems(training: Training, month: str) -> list[FieldProblem]:
-    try:
-        first, last = month_bounds(parse_month(month))
-    except ValueError:
-        return [FieldProblem("month", "invalid_month", "Le mois doit être au format AAAA-MM.")]
-    if last < training.start_date or first > training.end_date:
+def _month_problems(training: Training, month: Month) -> list[FieldProblem]:
+    if not month.overlaps(training.start_date, training.end_date):
         return [FieldProblem("month", "outside_training", "Ce mois est en dehors de la formation.")]
     return []
 
 
 def _check_lines(
-    ctx: ServiceContext, training: Training, month: str, lines: Sequence[AttendanceLineInput]
+    ctx: ServiceContext, training: Training, month: Month, lines: Sequence[AttendanceLineInput]
 ) -> None:
     problems = _month_problems(training, month)
     dossiers = {
@@ -105,12 +102,13 @@ def _values(line: AttendanceStatementLine | AttendanceEntry) -> dict[str, Any]:
     }
 
 
-def get_statement(ctx: ServiceContext, training_id: uuid.UUID, month: str) -> StatementView:
+def get_statement(ctx: ServiceContext, training_id: uuid.UUID, month: Month) -> StatementView:
     """The statement of a training for a month, within the caller's perimeter."""
     get_training(ctx, training_id)
     statement = ctx.session.scalar(
         select(AttendanceStatement).where(
-            AttendanceStatement.training_id == training_id, AttendanceStatement.month == month
+            AttendanceStatement.training_id == training_id,
+            AttendanceStatement.month == str(month),
         )
     )
     if statement is None:
@@ -123,18 +121,19 @@ def get_statement(ctx: ServiceContext, training_id: uuid.UUID, month: str) -> St
     return StatementView(statement, list(lines))
 
 
-def statement_exists(ctx: ServiceContext, training_id: uuid.UUID, month: str) -> bool:
+def statement_exists(ctx: ServiceContext, training_id: uuid.UUID, month: Month) -> bool:
     """Whether the month's statement was already sent (a correction then needs If-Match)."""
     get_training(ctx, training_id)
     return _existing(ctx, training_id, month) is not None
 
 
 def _existing(
-    ctx: ServiceContext, training_id: uuid.UUID, month: str
+    ctx: ServiceContext, training_id: uuid.UUID, month: Month
 ) -> AttendanceStatement | None:
     return ctx.session.scalar(
         select(AttendanceStatement).where(
-            AttendanceStatement.training_id == training_id, AttendanceStatement.month == month
+            AttendanceStatement.training_id == training_id,
+            AttendanceStatement.month == str(month),
         )
     )
 
@@ -199,7 +198,7 @@ def _write_line(
 def put_statement(
     ctx: ServiceContext,
     training_id: uuid.UUID,
-    month: str,
+    month: Month,
     lines: Sequence[AttendanceLineInput],
     *,
     expected_version: int | None,
@@ -213,7 +212,7 @@ def put_statement(
         statement = AttendanceStatement(
             id=new_id(),
             training_id=training_id,
-            month=month,
+            month=str(month),
             corrections=0,
             created_at=ctx.now,
             updated_at=ctx.now,

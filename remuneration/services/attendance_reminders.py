@@ -10,7 +10,7 @@ the outbox a messaging channel sends from. The relation-usagers case comes later
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import exists, select
 
@@ -21,12 +21,12 @@ from remuneration.db.models import (
     Dossier,
     Training,
 )
-from remuneration.domain.attendance import month_bounds
 from remuneration.domain.ids import new_id
 from remuneration.domain.states import DossierStatus
 from remuneration.operations import AttendanceReminderPolicy
 from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
+from rules.periods import Month
 
 __all__ = ["ReminderReport", "months_to_check", "record_attendance_reminders"]
 
@@ -41,18 +41,18 @@ class ReminderReport:
     reminders: int
 
 
-def months_to_check(today: date, lookback_months: int) -> list[date]:
-    """The first days of the `lookback_months` months before the month of `today`, oldest first."""
-    months: list[date] = []
-    first = today.replace(day=1)
+def months_to_check(today: date, lookback_months: int) -> list[Month]:
+    """The `lookback_months` months before the month of `today`, oldest first."""
+    months: list[Month] = []
+    month = Month.of(today)
     for _ in range(lookback_months):
-        first = (first - timedelta(days=1)).replace(day=1)
-        months.append(first)
+        month = month.previous
+        months.append(month)
     return sorted(months)
 
 
-def _missing(ctx: ServiceContext, first: date, last: date) -> list[Training]:
-    month = f"{first:%Y-%m}"
+def _missing(ctx: ServiceContext, stated_month: Month) -> list[Training]:
+    month, first, last = str(stated_month), stated_month.first_day, stated_month.last_day
     paying = exists().where(Dossier.training_id == Training.id, Dossier.status.in_(_PAYING))
     stated = exists().where(
         AttendanceStatement.training_id == Training.id, AttendanceStatement.month == month
@@ -79,13 +79,13 @@ def _calendar(
     return cache[key]
 
 
-def _remind(ctx: ServiceContext, training: Training, month: str, due_on: date) -> None:
+def _remind(ctx: ServiceContext, training: Training, month: Month, due_on: date) -> None:
     ctx.session.add(
         AttendanceReminder(
             id=new_id(),
             training_id=training.id,
             organisation_id=training.organisation_id,
-            month=month,
+            month=str(month),
             due_on=due_on,
             recorded_at=ctx.now,
             notified_at=None,
@@ -96,7 +96,7 @@ def _remind(ctx: ServiceContext, training: Training, month: str, due_on: date) -
         action="attendance.reminder_recorded",
         entity_type="training",
         entity_id=training.id,
-        after={"month": month, "organisation_id": str(training.organisation_id)},
+        after={"month": str(month), "organisation_id": str(training.organisation_id)},
     )
 
 
@@ -107,13 +107,12 @@ def record_attendance_reminders(
     calendars: dict[tuple[str, date], BusinessCalendar] = {}
     count = 0
     months = months_to_check(today, policy.lookback_months)
-    for first in months:
-        first_day, last_day = month_bounds(first)
-        for training in _missing(ctx, first_day, last_day):
-            calendar = _calendar(calendars, training, last_day)
-            due_on = calendar.add_business_days(last_day, policy.delay_business_days)
+    for month in months:
+        for training in _missing(ctx, month):
+            calendar = _calendar(calendars, training, month.last_day)
+            due_on = calendar.add_business_days(month.last_day, policy.delay_business_days)
             if today >= due_on:
-                _remind(ctx, training, f"{first:%Y-%m}", due_on)
+                _remind(ctx, training, month, due_on)
                 count += 1
     ctx.session.flush()
     return ReminderReport(months_checked=len(months), reminders=count)

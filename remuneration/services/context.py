@@ -10,16 +10,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from remuneration.domain.timezone import paris_day
 from remuneration.services.protection import FieldProtector
 from rules import ParameterStore
 
-__all__ = ["PARIS", "Actor", "Role", "ServiceContext"]
-
-PARIS = ZoneInfo("Europe/Paris")
+__all__ = ["Actor", "Role", "ServiceContext"]
 
 
 class Role(StrEnum):
@@ -58,4 +56,4 @@ class ServiceContext:
     @property
     def today(self) -> date:
         """The date in Paris at `now`: business dates are French dates."""
-        return self.now.astimezone(PARIS).date()
+        return paris_day(self.now)

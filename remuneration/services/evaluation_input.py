@@ -1,12 +1,15 @@
 """Build the evaluation contract's request from what is stored about a dossier.
 
-Unknown facts are left out (never turned into false or zero: the engine names them in
-`missing`). Only verified documents count as received. NIR and IBAN are decrypted in memory for
-the engine and never written anywhere in clear.
+Every part is written through ``rules.contract_fields.emit``, so a field name out of the
+contract fails at once. Unknown facts are left out (never turned into false or zero: the engine
+names them in `missing`). Only verified documents count as received. NIR and IBAN are decrypted
+in memory for the engine and never written anywhere in clear. The parts are shared with the
+bulk reader of ``payments.facts`` (same requests, one query per table).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -25,98 +28,187 @@ from remuneration.db.models import (
 from remuneration.domain.vocabulary import DocumentKind, TraineeStatus, VerificationStatus
 from remuneration.services.context import ServiceContext
 from remuneration.services.person_history import histories
+from remuneration.services.protection import FieldProtector
+from rules.contract_fields import (
+    AIDS,
+    DOCUMENTS,
+    EXIT,
+    HISTORY,
+    IDENTITY,
+    INSERTION,
+    MONTHS,
+    REQUEST,
+    RIB,
+    TRAINEE,
+    TRAINING,
+    VITALE,
+    emit,
+)
 
 __all__ = [
     "IBAN_CONTEXT",
     "NIR_CONTEXT",
+    "aid_part",
     "build_request",
     "document_part",
+    "documents_part",
+    "month_part",
+    "request_of",
     "trainee_part",
     "training_part",
-    "without_unknowns",
+    "verified_document_part",
 ]
 
 NIR_CONTEXT = "documents.nir"
 IBAN_CONTEXT = "documents.iban"
 
 
-def without_unknowns(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in values.items() if value is not None}
-
-
 def trainee_part(dossier: Dossier | Any, trainee: Trainee | Any) -> dict[str, Any]:
     """The request's ``trainee``: from ORM objects or from table rows with the same columns."""
     insertion: dict[str, Any] | None = None
     if dossier.trainee_status == TraineeStatus.INSERTION_EMPLOYEE:
-        insertion = without_unknowns(
+        insertion = emit(
+            INSERTION,
             {
                 "contract": dossier.insertion_contract,
                 "are_complement": dossier.insertion_are_complement,
                 "training_hours_outside_work": dossier.insertion_hours_outside_work,
-            }
+            },
         )
-    part = without_unknowns(
+    return emit(
+        TRAINEE,
         {
             "last_name": trainee.last_name,
             "first_names": trainee.first_names,
-            "birth_date": trainee.birth_date.isoformat(),
+            "birth_date": trainee.birth_date,
             "sex": trainee.sex,
             "status": dossier.trainee_status,
             "france_travail_registered": dossier.france_travail_registered,
             "france_travail_indemnity": dossier.france_travail_indemnity,
-        }
+            "insertion": insertion,
+        },
     )
-    part["insertion"] = insertion
-    return part
 
 
 def training_part(dossier: Dossier | Any, training: Training | Any) -> dict[str, Any]:
     """The request's ``training`` (the distance is declared on the dossier)."""
-    return without_unknowns(
+    return emit(
+        TRAINING,
         {
             "programme": training.programme,
             "approved_for_remuneration": training.approved_for_remuneration,
-            "start_date": training.start_date.isoformat(),
-            "end_date": training.end_date.isoformat(),
+            "start_date": training.start_date,
+            "end_date": training.end_date,
             "total_hours": training.total_hours,
             "weekly_hours": training.weekly_hours,
             "distance_km": dossier.distance_km,
             "licence_useful_for_trade": training.licence_useful_for_trade,
-        }
+        },
     )
 
 
 def document_part(
     ctx: ServiceContext, document: Document, *, verified_only: bool = True
 ) -> dict[str, Any] | None:
-    """A document as the engine reads it (only a verified one counts, unless asked)."""
+    """A document as the engine reads it (only a verified one counts, unless asked): the
+    document checks read an unverified one too, as soon as it is stored."""
     if verified_only and document.verification_status != VerificationStatus.VERIFIED:
         return None
+    found = verified_document_part(ctx.protector, document)
+    return None if found is None else found[1]
+
+
+def verified_document_part(
+    protector: FieldProtector, document: Document | Any
+) -> tuple[str, dict[str, Any]] | None:
+    """A verified document as the request's ``documents`` holds it: its kind and its part
+    (NIR and IBAN decrypted in memory); ``None`` for a document the engine does not read."""
     if document.kind == DocumentKind.IDENTITY:
-        return without_unknowns(
-            {
-                "type": document.identity_type,
-                "expiry_date": (
-                    document.identity_expiry_date.isoformat()
-                    if document.identity_expiry_date
-                    else None
-                ),
-            }
+        return "identity", emit(
+            IDENTITY,
+            {"type": document.identity_type, "expiry_date": document.identity_expiry_date},
         )
     if document.kind == DocumentKind.VITALE and document.nir_encrypted is not None:
-        return {"nir": ctx.protector.decrypt(document.nir_encrypted, context=NIR_CONTEXT)}
+        nir = protector.decrypt(document.nir_encrypted, context=NIR_CONTEXT)
+        return "vitale", emit(VITALE, {"nir": nir})
     if document.kind == DocumentKind.RIB and document.iban_encrypted is not None:
-        iban = ctx.protector.decrypt(document.iban_encrypted, context=IBAN_CONTEXT)
-        return without_unknowns({"iban": iban, "holder": document.holder, "bic": document.bic})
+        iban = protector.decrypt(document.iban_encrypted, context=IBAN_CONTEXT)
+        return "rib", emit(RIB, {"iban": iban, "holder": document.holder, "bic": document.bic})
     return None
+
+
+def documents_part(parts: Iterable[tuple[str, dict[str, Any]] | None]) -> dict[str, Any]:
+    """The request's ``documents``: each kind not received is written ``null``."""
+    part: dict[str, Any] = {kind.value: None for kind in DocumentKind}
+    for item in parts:
+        if item is not None:
+            part[item[0]] = item[1]
+    return emit(DOCUMENTS, part)
+
+
+def month_part(
+    month: str, line: AttendanceStatementLine | Any, *, insertion: bool
+) -> dict[str, Any]:
+    """One item of the request's ``months`` from an attendance line."""
+    return emit(
+        MONTHS,
+        {
+            "month": month,
+            "scheduled_hours": line.scheduled_hours,
+            "attended_hours": line.attended_hours,
+            "justified_absence_hours": line.justified_absence_hours,
+            "unjustified_absence_hours": line.unjustified_absence_hours,
+            "daily_allowances": line.daily_allowances,
+            "hours_outside_work": line.hours_outside_work if insertion else None,
+        },
+    )
+
+
+def aid_part(aid: AidRequest | Any) -> dict[str, Any]:
+    """One item of the request's ``aid_requests``."""
+    return emit(
+        AIDS,
+        {
+            "kind": aid.kind,
+            "date": aid.request_date,
+            "invoice_amount": aid.invoice_amount,
+            "cost": aid.cost,
+            "other_funding": aid.other_funding,
+            "code_status": aid.code_status,
+        },
+    )
+
+
+def request_of(
+    dossier: Dossier | Any,
+    *,
+    as_of: date,
+    parts: dict[str, Any],
+    exit_row: Exit | Any | None,
+    person: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The whole request: ``parts`` holds trainee, training, documents, months, aid_requests;
+    the exit and the history are read from the dossier's rows, ``person`` is what is known of
+    the same person's other dossiers (``remuneration.services.person_history``)."""
+    exit_part = (
+        None
+        if exit_row is None
+        else emit(EXIT, {"date": exit_row.exit_date, "reason": exit_row.reason})
+    )
+    history = emit(
+        HISTORY,
+        {"driving_licence_aid_received": dossier.driving_licence_aid_received, **(person or {})},
+    )
+    return emit(REQUEST, {"as_of": as_of, **parts, "exit": exit_part, "history": history})
 
 
 def _documents_part(ctx: ServiceContext, dossier: Dossier) -> dict[str, Any]:
     documents = ctx.session.scalars(select(Document).where(Document.dossier_id == dossier.id))
-    part: dict[str, Any] = {kind.value: None for kind in DocumentKind}
-    for document in documents:
-        part[document.kind] = document_part(ctx, document)
-    return part
+    return documents_part(
+        verified_document_part(ctx.protector, document)
+        for document in documents
+        if document.verification_status == VerificationStatus.VERIFIED
+    )
 
 
 def _months_part(ctx: ServiceContext, dossier: Dossier) -> list[dict[str, Any]]:
@@ -127,20 +219,7 @@ def _months_part(ctx: ServiceContext, dossier: Dossier) -> list[dict[str, Any]]:
         .order_by(AttendanceStatement.month)
     )
     insertion = dossier.trainee_status == TraineeStatus.INSERTION_EMPLOYEE
-    months = []
-    for month, line in rows.tuples():
-        months.append(
-            {
-                "month": month,
-                "scheduled_hours": line.scheduled_hours,
-                "attended_hours": line.attended_hours,
-                "justified_absence_hours": line.justified_absence_hours,
-                "unjustified_absence_hours": line.unjustified_absence_hours,
-                "daily_allowances": line.daily_allowances,
-                "hours_outside_work": line.hours_outside_work if insertion else None,
-            }
-        )
-    return months
+    return [month_part(month, line, insertion=insertion) for month, line in rows.tuples()]
 
 
 def _aids_part(ctx: ServiceContext, dossier: Dossier) -> list[dict[str, Any]]:
@@ -149,19 +228,7 @@ def _aids_part(ctx: ServiceContext, dossier: Dossier) -> list[dict[str, Any]]:
         .where(AidRequest.dossier_id == dossier.id)
         .order_by(AidRequest.created_at, AidRequest.request_date, AidRequest.id)
     )
-    return [
-        without_unknowns(
-            {
-                "kind": aid.kind,
-                "date": aid.request_date.isoformat(),
-                "invoice_amount": aid.invoice_amount,
-                "cost": aid.cost,
-                "other_funding": aid.other_funding,
-                "code_status": aid.code_status,
-            }
-        )
-        for aid in requests
-    ]
+    return [aid_part(aid) for aid in requests]
 
 
 def build_request(ctx: ServiceContext, dossier: Dossier, *, as_of: date) -> dict[str, Any]:
@@ -169,21 +236,12 @@ def build_request(ctx: ServiceContext, dossier: Dossier, *, as_of: date) -> dict
     trainee = ctx.session.get_one(Trainee, dossier.trainee_id)
     training = ctx.session.get_one(Training, dossier.training_id)
     exit_row = ctx.session.scalar(select(Exit).where(Exit.dossier_id == dossier.id))
-    history = without_unknowns(
-        {"driving_licence_aid_received": dossier.driving_licence_aid_received}
-    )
-    history.update(histories(ctx.session, [dossier.id])[dossier.id])
-    return {
-        "as_of": as_of.isoformat(),
+    parts = {
         "trainee": trainee_part(dossier, trainee),
         "training": training_part(dossier, training),
         "documents": _documents_part(ctx, dossier),
         "months": _months_part(ctx, dossier),
-        "exit": (
-            {"date": exit_row.exit_date.isoformat(), "reason": exit_row.reason}
-            if exit_row
-            else None
-        ),
         "aid_requests": _aids_part(ctx, dossier),
-        "history": history,
     }
+    person = histories(ctx.session, [dossier.id])[dossier.id]
+    return request_of(dossier, as_of=as_of, parts=parts, exit_row=exit_row, person=person)

@@ -16,10 +16,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from remuneration.db.base import as_utc
 from remuneration.db.models import IdempotencyRecord
 from remuneration.domain.errors import DomainError
 from remuneration.domain.ids import new_id
+from remuneration.domain.timezone import as_utc
 
 __all__ = [
     "RETENTION",

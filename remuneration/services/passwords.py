@@ -18,9 +18,9 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remuneration.db.base import as_utc
 from remuneration.db.models import User, UserPassword
 from remuneration.domain.errors import FieldProblem, InvalidFacts
+from remuneration.domain.timezone import as_utc
 
 __all__ = [
     "MAX_FAILED_ATTEMPTS",

@@ -23,7 +23,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, exists, func, or_, select, update
@@ -32,9 +32,10 @@ from sqlalchemy.orm import Session
 
 from remuneration.db.models import Decision, Document, DocumentVersion, Dossier, Trainee
 from remuneration.domain.states import DossierStatus
+from remuneration.domain.timezone import paris_midnight
 from remuneration.operations import RetentionPolicy
 from remuneration.services.audit import record_event
-from remuneration.services.context import PARIS, ServiceContext
+from remuneration.services.context import ServiceContext
 from remuneration.services.document_store import DocumentStore, delete_files_after_commit
 
 __all__ = [
@@ -95,7 +96,7 @@ def _years_before(day: date, years: int) -> date:
 
 def _start_of(day: date) -> datetime:
     """Midnight in Paris, as a UTC instant (dates of the rules are French dates)."""
-    return datetime.combine(day, time(0), tzinfo=PARIS).astimezone(UTC)
+    return paris_midnight(day)
 
 
 def _holds_personal_data() -> ColumnElement[bool]:

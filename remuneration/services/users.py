@@ -16,10 +16,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remuneration.db.base import as_utc
 from remuneration.db.models import ApiToken, TrainingOrganisation, User
 from remuneration.domain.errors import AlreadyExists, FieldProblem, InvalidFacts, NotFound
 from remuneration.domain.ids import new_id
+from remuneration.domain.timezone import as_utc
 from remuneration.services.context import Role
 
 __all__ = [

@@ -115,6 +115,16 @@ def test_inconsistent_statements_are_refused_with_paths(api: Any, setting: dict[
         headers=api.headers("instructor"),
     )
     assert malformed.status_code == 422
+    for verb in ("put", "get"):
+        no_such_year = api.client.request(
+            verb.upper(),
+            f"/v1/trainings/{training}/attendance/0000-01",
+            json={"entries": []} if verb == "put" else None,
+            headers=api.headers("instructor"),
+        )
+        assert no_such_year.status_code == 422, no_such_year.text
+        assert no_such_year.headers["content-type"].startswith("application/problem+json")
+        assert no_such_year.json()["errors"][0]["path"] == "month"
 
 
 def test_uploads_are_checked_by_content_and_size(api: Any, setting: dict[str, Any]) -> None:

@@ -63,7 +63,8 @@ def _run(api: Any, period: str, execution: str) -> Any:
 
 @pytest.fixture(scope="module")
 def runs(api: Any) -> dict[str, Any]:
-    """Two trainees paid in May 2024; one abandons in June: a debt, at once a recovery order."""
+    """Two trainees paid in May 2024; one abandons in June: an overpayment, at once a recovery
+    order."""
     api.clock.now = datetime(2024, 6, 15, 8, tzinfo=UTC)
     training = create_training(api, api.organisation_id)
     staying = ready_dossier(api, training)
@@ -218,6 +219,8 @@ def test_the_command_line_writes_the_same_files_and_the_letters(
     assert (tmp_path / "synthese-2024-06.xlsx").exists()
     assert main(["export", "recovery-orders", "-o", "ordres.csv"]) == 0
     assert "Rapprochement conforme" in capsys.readouterr().err
+    assert main(["export", "period", "--period", "2024-6"]) == 2
+    assert "AAAA-MM" in capsys.readouterr().err
     assert main(["export", "payment-run", june, "--user", "test-instructor"]) == 2
 
     assert main(["letters", "run", "--payment-run", june, "-o", "lettres"]) == 0

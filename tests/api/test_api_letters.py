@@ -111,11 +111,13 @@ def test_the_payment_notice_of_a_transfer(api: Any, paid: dict[str, Any]) -> Non
 
 def test_what_has_no_letter_is_answered_plainly(api: Any, paid: dict[str, Any]) -> None:
     dossier_id = paid["dossier"]["id"]
-    no_debt = api.client.get(
+    no_overpayment = api.client.get(
         f"/v1/dossiers/{dossier_id}/letters/overpayment", headers=api.headers("instructor")
     )
-    assert no_debt.status_code == 404 and no_debt.json()["code"] == "letter_unavailable"
-    assert "trop-perçu" in no_debt.json()["detail"]
+    assert (
+        no_overpayment.status_code == 404 and no_overpayment.json()["code"] == "letter_unavailable"
+    )
+    assert "trop-perçu" in no_overpayment.json()["detail"]
     unknown = api.client.get(f"/v1/payments/{uuid.uuid4()}/notice", headers=api.headers("finance"))
     assert unknown.status_code == 404
     other = api.client.get(

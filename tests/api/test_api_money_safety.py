@@ -27,7 +27,14 @@ from api.rules_door import parameter_store
 from api.settings import payer_account
 from api.tokens import issue_token
 from payments.jobs import advance_run_job
-from payments.models import BankDetailsBlock, Debt, Payment, PaymentBatch, PaymentLine, PaymentRun
+from payments.models import (
+    BankDetailsBlock,
+    Overpayment,
+    Payment,
+    PaymentBatch,
+    PaymentLine,
+    PaymentRun,
+)
 from payments.outstanding import money_owed
 from payments.sepa import validate_pain001
 from remuneration.db.models import CaseRequest, Dossier, Exit, Training, User
@@ -117,7 +124,9 @@ def test_the_monthly_run_after_it_makes_no_recovery_order_for_those_advances(
                 .where(PaymentRun.kind == "advance")
             )
         )
-        debts = session.scalars(select(Debt).where(Debt.dossier_id.in_(advanced))).all()
+        overpayments = session.scalars(
+            select(Overpayment).where(Overpayment.dossier_id.in_(advanced))
+        ).all()
         recovered = session.scalars(
             select(PaymentLine).where(
                 PaymentLine.run_id == uuid.UUID(run["id"]),
@@ -125,7 +134,7 @@ def test_the_monthly_run_after_it_makes_no_recovery_order_for_those_advances(
                 PaymentLine.kind == "advance_recovery",
             )
         ).all()
-    assert advanced and debts == []
+    assert advanced and overpayments == []
     assert all(line.amount < 0 for line in recovered)  # netted with the month, never owed back
     other = api.client.post(
         "/v1/payment-runs",

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from api.tokens import issue_token
 from payments import file_chunks
-from payments.models import Debt, Payment, PaymentRun
+from payments.models import Overpayment, Payment, PaymentRun
 from payments.sepa import check_file, validate_pain001
 from remuneration.db.models import AuditEvent, CaseRequest, Dossier
 from remuneration.services.context import Role
@@ -327,7 +327,7 @@ def test_an_overpayment_is_listed_and_waived_by_a_supervisor(
     dossier_id = uuid.UUID(paid["dossiers"][0]["id"])
     with api.session() as session, session.begin():
         dossier = session.get_one(Dossier, dossier_id)
-        debt = Debt(
+        overpayment = Overpayment(
             id=uuid.uuid4(),
             trainee_id=dossier.trainee_id,
             dossier_id=dossier.id,
@@ -338,10 +338,10 @@ def test_an_overpayment_is_listed_and_waived_by_a_supervisor(
             version=1,
             created_at=api.clock.now,
         )
-        session.add(debt)
+        session.add(overpayment)
     listed = check(api.client.get("/v1/overpayments", headers=api.headers("finance")), 200)
     assert [item["remaining"] for item in listed["items"]] == ["120.50"]
-    path = f"/v1/overpayments/{debt.id}/waiver"
+    path = f"/v1/overpayments/{overpayment.id}/waiver"
     body = {"reason": "Remise gracieuse : situation de surendettement."}
     assert api.client.post(path, json=body, headers=api.headers("finance")).status_code == 403
     waived = check(api.client.post(path, json=body, headers=api.headers("supervisor")), 200)

@@ -165,7 +165,7 @@ def test_no_personal_data_in_urls(api: Any) -> None:
         "month",
         "run_id",
         "batch_id",
-        "debt_id",
+        "overpayment_id",
         "case_id",
         "macro",
         "kind",

@@ -66,7 +66,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/bank-files"): {"finance"},
     ("GET", "/v1/payments"): READERS,
     ("GET", "/v1/overpayments"): {"finance", "supervisor", "relation_usagers"},
-    ("POST", "/v1/overpayments/{debt_id}/waiver"): {"supervisor"},
+    ("POST", "/v1/overpayments/{overpayment_id}/waiver"): {"supervisor"},
     ("POST", "/v1/cases"): CASE_WORKERS,
     ("GET", "/v1/cases"): CASE_WORKERS,
     ("GET", "/v1/cases/metrics"): {"supervisor"},
@@ -125,7 +125,7 @@ def world(api: Any) -> dict[str, str]:
     return {
         "run_id": str(uuid.uuid4()),
         "batch_id": str(uuid.uuid4()),
-        "debt_id": str(uuid.uuid4()),
+        "overpayment_id": str(uuid.uuid4()),
         "payment_id": str(uuid.uuid4()),
         "kind": "decision",
         "case_id": case["id"],

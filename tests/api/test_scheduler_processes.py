@@ -19,9 +19,10 @@ import pytest
 from sqlalchemy import select
 
 from api.scheduler.registry import build_registry
-from api.scheduler.slots import PARIS, slots_between
+from api.scheduler.slots import slots_between
 from remuneration.db.models import JobRun
 from remuneration.db.session import make_engine, make_session_factory
+from remuneration.domain.timezone import PARIS
 from tests.dbsupport import database_url_for, fresh_database, make_settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 from api.scheduler.registry import JobSpec
 from api.scheduler.runner import JobRunner, Outcome, RunStatus
 from api.scheduler.simulation import simulate, simulated_instants
-from api.scheduler.slots import PARIS, CronSchedule, slots_between
+from api.scheduler.slots import CronSchedule, slots_between
 from api.scheduler.status import job_states
 from remuneration.db.models import IdempotencyRecord, JobLease, JobRun
 from remuneration.db.session import make_engine, make_session_factory
 from remuneration.domain.ids import new_id
+from remuneration.domain.timezone import PARIS
 from tests.dbsupport import database_url_for, fresh_database, is_postgres
 
 

@@ -9,7 +9,6 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from api.scheduler.slots import (
-    PARIS,
     CronSchedule,
     MonthlyBusinessDaySchedule,
     due_slots,
@@ -18,6 +17,7 @@ from api.scheduler.slots import (
     slots_between,
 )
 from payments.run_calendar import is_payment_business_day, payment_run_date, policy_payment_run_date
+from remuneration.domain.timezone import PARIS
 
 NIGHTLY = CronSchedule(minute="30", hour="2")
 

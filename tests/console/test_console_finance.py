@@ -184,5 +184,5 @@ def test_lists_and_missing_objects(demo: DemoConsole) -> None:
     refused = instructor.get("/finance/lots/0b6f3c1e-4d7a-4c53-9a51-0f3e2f6c9d10")
     assert refused.status_code == 403
     supervisor = demo.agent("demo-supervisor")
-    debts = supervisor.get("/finance/indus")
-    assert debts.status_code == 200
+    overpayments = supervisor.get("/finance/indus")
+    assert overpayments.status_code == 200

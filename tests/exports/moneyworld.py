@@ -1,4 +1,4 @@
-"""Real money for the letter and export tests: dossiers granted, paid, regularised, in debt,
+"""Real money for the letter and export tests: dossiers granted, paid, regularised, in overpayment,
 claimed by a recovery order, cancelled and returned, all through the payment services."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from payments import (
     release_batch,
     start_run,
 )
-from payments.models import Debt, Payment, PaymentBatch, PaymentRun
+from payments.models import Overpayment, Payment, PaymentBatch, PaymentRun
 from remuneration.db.models import Dossier
 from remuneration.db.session import make_engine
 from remuneration.services import decisions, dossiers
@@ -100,7 +100,7 @@ def paid_month(world: World) -> dict[str, Any]:
 
 
 def regularised_then_offset(world: World) -> dict[str, Any]:
-    """April paid; the distance corrected; May (all hours unjustified) leaves a debt; June's
+    """April paid; the distance corrected; May (all hours unjustified) leaves an overpayment; June's
     payment offsets it."""
     info = granted_dossier(world, months={"2024-03": FULL_MONTH, "2024-04": FULL_MONTH})
     april = run(world, RunKind.MONTHLY, "2024-04", date(2024, 5, 8))
@@ -112,16 +112,22 @@ def regularised_then_offset(world: World) -> dict[str, Any]:
     add_statement(world, info, "2024-05", entry("0", "140"))
     may = run(world, RunKind.MONTHLY, "2024-05", date(2024, 6, 5))
     with world.session() as session:
-        debt = session.scalars(select(Debt)).one()
+        overpayment = session.scalars(select(Overpayment)).one()
     add_statement(world, info, "2024-06", FULL_MONTH)
     world.clock.now = at(date(2024, 7, 2))
     june = run(world, RunKind.MONTHLY, "2024-06", date(2024, 7, 4))
-    return {"info": info, "april": april, "may": may, "june": june, "debt_id": debt.id}
+    return {
+        "info": info,
+        "april": april,
+        "may": may,
+        "june": june,
+        "overpayment_id": overpayment.id,
+    }
 
 
 def abandoned_with_recovery_order(world: World) -> dict[str, Any]:
-    """Paid for March and April, then an abandonment in May: the debt becomes a recovery order
-    at once (the training is over for the trainee)."""
+    """Paid for March and April, then an abandonment in May: the overpayment becomes a recovery
+    order at once (the training is over for the trainee)."""
     info = granted_dossier(world, months={"2024-03": FULL_MONTH, "2024-04": FULL_MONTH})
     april = run(world, RunKind.MONTHLY, "2024-04", date(2024, 5, 8))
     world.clock.now = at(date(2024, 6, 3))
@@ -129,8 +135,8 @@ def abandoned_with_recovery_order(world: World) -> dict[str, Any]:
     record_exit(world, info, date(2024, 5, 10), "abandonment")
     may = run(world, RunKind.MONTHLY, "2024-05", date(2024, 6, 5))
     with world.session() as session:
-        debt = session.scalars(select(Debt)).one()
-    return {"info": info, "april": april, "may": may, "debt_id": debt.id}
+        overpayment = session.scalars(select(Overpayment)).one()
+    return {"info": info, "april": april, "may": may, "overpayment_id": overpayment.id}
 
 
 def cancel_run_batch(world: World, run_id: Any) -> PaymentBatch:

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from exports.finance import (
+from exports.finance.files import ExportFile, ExportFormat, write_export
+from exports.finance.reconciliation import (
     RUN_COLUMNS,
     BatchData,
-    CarriedDebt,
+    CarriedOverpayment,
     DossierInfo,
     OffsetData,
     RunData,
@@ -27,8 +28,7 @@ from exports.finance import (
     row_dict,
     run_rows,
 )
-from exports.finance_exports import ExportFile, ExportFormat, write_export
-from exports.finance_summary import SUMMARY_COLUMNS, summarise, summary_dicts
+from exports.finance.summary import SUMMARY_COLUMNS, summarise, summary_dicts
 from exports.tabular import csv_bytes
 
 DATA = Path(__file__).parent / "data"
@@ -44,8 +44,9 @@ PAYMENT_A, REISSUE_C = _id(0xA2), _id(0xC2)
 
 
 def fixed_run() -> RunData:
-    """A small monthly run: a trainee paid (with a debt offset), a trainee whose regularisation
-    left a negative balance (carried as a debt), and a refused transfer re-issued."""
+    """A small monthly run: a trainee paid (with an overpayment offset), a trainee whose
+    regularisation left a negative balance (carried as an overpayment), and a refused transfer
+    re-issued."""
     transfer_a = Transfer(
         payment_id=PAYMENT_A,
         origin_id=PAYMENT_A,
@@ -78,7 +79,7 @@ def fixed_run() -> RunData:
             RunLineData(DOSSIER_B, "2024-03", "remuneration", 1, Decimal("-100.00"), None),
         ),
         offsets=(OffsetData(DOSSIER_A, Decimal("50.00"), PAYMENT_A),),
-        debts=(CarriedDebt(DOSSIER_B, Decimal("100.00")),),
+        overpayments=(CarriedOverpayment(DOSSIER_B, Decimal("100.00")),),
         transfers=(transfer_a, reissue),
         batches=(BatchData("REMU0000000000000000000000000001", "released", 2, Decimal("1309.92")),),
         dossiers={
@@ -147,7 +148,9 @@ def test_every_disagreement_is_named() -> None:
     )
     assert any("absent des lots" in p for p in reconcile(orphan).problems)
 
-    unbalanced = dataclasses.replace(run, debts=(CarriedDebt(DOSSIER_B, Decimal("99.99")),))
+    unbalanced = dataclasses.replace(
+        run, overpayments=(CarriedOverpayment(DOSSIER_B, Decimal("99.99")),)
+    )
     assert any("ne s'annulent pas" in p for p in reconcile(unbalanced).problems)
 
 
@@ -269,9 +272,11 @@ def test_a_transfer_in_an_unknown_state_is_refused() -> None:
     assert not check.ok
     assert any("état inconnu" in p for p in check.problems)
     assert any("les états des virements font" in p for p in check.problems)
-    unknown_debt = dataclasses.replace(run, debts=(CarriedDebt(DOSSIER_B, Decimal("100.00"), "?"),))
+    unknown_overpayment = dataclasses.replace(
+        run, overpayments=(CarriedOverpayment(DOSSIER_B, Decimal("100.00"), "?"),)
+    )
     assert any(
-        "trop-perçu reporté a un état inconnu" in p for p in reconcile(unknown_debt).problems
+        "trop-perçu reporté a un état inconnu" in p for p in reconcile(unknown_overpayment).problems
     )
 
 

@@ -1,6 +1,6 @@
 """Finance exports on real runs (SQLite, or PostgreSQL with REMU_TEST_DATABASE_URL): the rows
 add up to the transfers, to the batches' control sums and to the engine's own lines, through
-offsets, carried debts, cancelled batches and re-issues; a tampered figure is refused."""
+offsets, carried overpayments, cancelled batches and re-issues; a tampered figure is refused."""
 
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from exports.errors import ExportNotReconciled
-from exports.finance import reconcile, run_rows
-from exports.finance_data import load_run
-from exports.finance_exports import (
+from exports.finance.files import (
     ExportFormat,
     payment_run_export,
     period_check,
@@ -24,8 +22,11 @@ from exports.finance_exports import (
     recovery_orders_export,
     write_export,
 )
+from exports.finance.queries import load_run
+from exports.finance.reconciliation import reconcile, run_rows
 from payments import waive_overpayment
 from payments.models import Payment, PaymentBatch
+from rules.periods import Month
 from tests.exports.moneyworld import (
     abandoned_with_recovery_order,
     cancel_run_batch,
@@ -75,7 +76,7 @@ def test_a_monthly_run_reconciles_with_its_batch_and_the_engine(money_world: Wor
         assert dossier["iban"] not in out.getvalue().decode("utf-8-sig")
 
 
-def test_offsets_and_carried_debts_reconcile_month_after_month(money_world: World) -> None:
+def test_offsets_and_carried_overpayments_reconcile_month_after_month(money_world: World) -> None:
     world = money_world
     story = regularised_then_offset(world)
     with world.session() as session:
@@ -83,7 +84,7 @@ def test_offsets_and_carried_debts_reconcile_month_after_month(money_world: Worl
             name: reconcile(load_run(session, story[name].id)) for name in ("april", "may", "june")
         }
         june = payment_run_export(session, story["june"].id)
-        summary = period_summary_export(session, "2024-06")
+        summary = period_summary_export(session, Month(2024, 6))
     assert all(check.ok for check in checks.values()), checks
     may, june_check = checks["may"], checks["june"]
     assert may.transfers_count == 0 and may.carried_total > 0
@@ -153,7 +154,7 @@ def test_recovery_orders_are_listed_for_finance(money_world: World, tmp_path: Pa
     assert order["status"] == "à recouvrer"
     assert order["address"] == "12 rue de la République, 14200 Hérouville-Saint-Clair"
     with world.unit("supervisor") as ctx:
-        waive_overpayment(ctx, story["debt_id"], reason="Situation très difficile.")
+        waive_overpayment(ctx, story["overpayment_id"], reason="Situation très difficile.")
     with world.session() as session:
         [waived] = recovery_orders_export(
             session, status="waived", today=world.clock.now.date()
@@ -177,7 +178,7 @@ def test_a_tampered_figure_refuses_the_export(money_world: World) -> None:
     with world.session() as session:
         with pytest.raises(ExportNotReconciled) as refused:
             payment_run_export(session, paid["run"].id)
-        report = period_check(session, "2024-04")
+        report = period_check(session, Month(2024, 4))
     assert "ne se rapproche pas au centime" in refused.value.message
     assert refused.value.problems and not report.check.ok
     assert any("les lots annoncent" in problem for problem in report.check.problems)

@@ -22,6 +22,7 @@ from exports.letters import (
     find_full_identifiers,
     render_letter,
 )
+from rules.periods import Month
 from tests.exports.pdftext import normalise, pdf_text
 
 MASKED = "FR76 **** **** **** **** ***0 189"
@@ -33,10 +34,10 @@ REMUNERATION = (
 
 def _lines() -> tuple[NoticeLine, ...]:
     return (
-        NoticeLine("remuneration", "2024-03", Decimal("473.33"), REMUNERATION),
+        NoticeLine("remuneration", Month(2024, 3), Decimal("473.33"), REMUNERATION),
         NoticeLine(
             "advance_recovery",
-            "2024-03",
+            Month(2024, 3),
             Decimal("-200.00"),
             (
                 "Récupération de l'avance sur la rémunération de mars 2024 : le plus petit "
@@ -45,10 +46,19 @@ def _lines() -> tuple[NoticeLine, ...]:
             ),
         ),
         NoticeLine(
-            "mobility", "2024-03", Decimal("63.23"), "Aide à la mobilité de mars 2024 = 63,23 €."
+            "advance_recovery", Month(2024, 3), Decimal("-200.00"), "Récupération de l'avance."
         ),
         NoticeLine(
-            "remuneration", "2024-04", Decimal("723.36"), "Rémunération d'avril 2024 = 723,36 €."
+            "mobility",
+            Month(2024, 3),
+            Decimal("63.23"),
+            "Aide à la mobilité de mars 2024 = 63,23 €.",
+        ),
+        NoticeLine(
+            "remuneration",
+            Month(2024, 4),
+            Decimal("723.36"),
+            "Rémunération d'avril 2024 = 723,36 €.",
         ),
     )
 
@@ -115,18 +125,20 @@ def test_payment_notice_refuses_unmasked_account_and_empty_or_negative_payments(
         _payment(recipient, masked_iban="FR76 3000 6000 0112 3456 *890 189")
     with pytest.raises(ValueError, match="au moins une ligne"):
         _payment(recipient, lines=())
-    debt = (NoticeLine("advance_recovery", "2024-03", Decimal("-200.00"), ""),)
+    overpayment = (NoticeLine("advance_recovery", Month(2024, 3), Decimal("-200.00"), ""),)
     with pytest.raises(ValueError, match="pas envoyé"):
-        _payment(recipient, lines=debt)
+        _payment(recipient, lines=overpayment)
 
 
 def test_notice_lines_take_decimal_money_only() -> None:
     with pytest.raises(TypeError):
-        NoticeLine("remuneration", "2024-03", 473.33, "")  # type: ignore[arg-type]
+        NoticeLine("remuneration", Month(2024, 3), 473.33, "")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
-        NoticeLine("remuneration", "2024-03", Decimal("473.333"), "")
+        NoticeLine("remuneration", Month(2024, 3), Decimal("473.333"), "")
     with pytest.raises(ValueError):
-        NoticeLine("bonus", "2024-03", Decimal("1.00"), "")
+        NoticeLine("bonus", Month(2024, 3), Decimal("1.00"), "")
+    with pytest.raises(TypeError):
+        NoticeLine("remuneration", "2024-03", Decimal("1.00"), "")  # type: ignore[arg-type]
 
 
 def test_a_full_iban_inside_an_explanation_is_refused(
@@ -134,7 +146,7 @@ def test_a_full_iban_inside_an_explanation_is_refused(
 ) -> None:
     leaking = NoticeLine(
         "remuneration",
-        "2024-03",
+        Month(2024, 3),
         Decimal("473.33"),
         "Virement vers FR76 3000 6000 0112 3456 7890 189.",
     )
@@ -154,7 +166,7 @@ def _overpayment(
         "lines": (
             NoticeLine(
                 "overpayment",
-                "2024-04",
+                Month(2024, 4),
                 Decimal("-899.38"),
                 "Abandon de la formation le 19 avril 2024 : "
                 "l'avance et la rémunération sont à rembourser.",

@@ -1,5 +1,5 @@
 """Each kind of letter rendered from data produced through the services (a granted dossier with
-its decision, a monthly run, a debt offset, a recovery order), read back from the PDF: the
+its decision, a monthly run, an overpayment offset, a recovery order), read back from the PDF: the
 figures are the engine's and the payment's, the mentions are there, no full NIR or IBAN."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from exports.letters.bulk import decision_jobs, payment_run_jobs, produce_letter
 from exports.letters.produce import LetterJob, dossier_letter_job, render_job
 from exports.letters.sources import LetterSetup
 from exports.wording import amount_in_figures, amount_in_words_and_figures, date_in_words
-from payments.models import Debt, Payment, PaymentLine
+from payments.models import Overpayment, Payment, PaymentLine
 from remuneration.db.models import AuditEvent, Decision, Document, Dossier
 from remuneration.services.documents import revealed_nir
 from tests.exports.moneyworld import (
@@ -131,30 +131,30 @@ def test_the_payment_notice_explains_each_line_and_totals_the_transfer(
     _assert_private(text, _secrets(world, info))
 
 
-def test_an_offset_debt_is_a_line_of_the_payment_notice(money_world: World) -> None:
+def test_an_offset_overpayment_is_a_line_of_the_payment_notice(money_world: World) -> None:
     world = money_world
     story = regularised_then_offset(world)
     with world.session() as session:
         payment = session.scalars(select(Payment).where(Payment.run_id == story["june"].id)).one()
-        debt = session.get_one(Debt, story["debt_id"])
+        overpayment = session.get_one(Overpayment, story["overpayment_id"])
     text = _render(world, LetterJob("payment_notice", payment.id))
-    owed = normalise(amount_in_words_and_figures(-debt.amount))
+    owed = normalise(amount_in_words_and_figures(-overpayment.amount))
     assert f"Trop-perçu : {owed}." in text
     assert "cette somme est retirée de ce virement pour rembourser un trop-perçu." in text
     assert f"Total du virement : {normalise(amount_in_words_and_figures(payment.amount))}." in text
 
 
-def test_an_open_debt_is_notified_as_an_offset(money_world: World) -> None:
+def test_an_open_overpayment_is_notified_as_an_offset(money_world: World) -> None:
     world = money_world
     story = regularised_then_offset(world)
     with world.unit() as ctx:
-        debt = ctx.session.get_one(Debt, story["debt_id"])
-        debt.remaining = debt.amount  # as it stood before June's offset
-        debt.status = "open"
-    text = _render(world, LetterJob("overpayment_notice", story["debt_id"]))
+        overpayment = ctx.session.get_one(Overpayment, story["overpayment_id"])
+        overpayment.remaining = overpayment.amount  # as it stood before June's offset
+        overpayment.status = "open"
+    text = _render(world, LetterJob("overpayment_notice", story["overpayment_id"]))
     with world.session() as session:
-        debt = session.get_one(Debt, story["debt_id"])
-    amount = normalise(amount_in_words_and_figures(debt.amount))
+        overpayment = session.get_one(Overpayment, story["overpayment_id"])
+    amount = normalise(amount_in_words_and_figures(overpayment.amount))
     assert f"Vous devez rembourser {amount}." in text
     assert "Les heures de présence d'un mois déjà payé ont changé." in text
     assert "Nous retirons cette somme de vos prochains paiements." in text
@@ -165,15 +165,15 @@ def test_the_overpayment_notice_of_a_recovery_order(money_world: World) -> None:
     world = money_world
     story = abandoned_with_recovery_order(world)
     with world.session() as session:
-        debt = session.get_one(Debt, story["debt_id"])
-    text = _render(world, LetterJob("overpayment_notice", debt.id), who="supervisor")
-    amount = normalise(amount_in_words_and_figures(debt.remaining))
+        overpayment = session.get_one(Overpayment, story["overpayment_id"])
+    text = _render(world, LetterJob("overpayment_notice", overpayment.id), who="supervisor")
+    amount = normalise(amount_in_words_and_figures(overpayment.remaining))
     assert f"Vous devez rembourser {amount}." in text
     assert f"Résultat : vous avez reçu {amount} en trop." in text
     assert "Vous avez quitté la formation le 10 mai 2024 sans raison valable." in text
     assert (
         "demande de remboursement, à rappeler si vous nous écrivez : "
-        f"{debt.recovery_order_reference}." in text
+        f"{overpayment.recovery_order_reference}." in text
     )
     assert "titre de recette" not in text
     deadline = date_in_words(world.clock.now.date() + timedelta(days=60))
@@ -221,7 +221,11 @@ def test_letters_in_bulk_after_a_run(money_world: World, tmp_path: Path) -> None
         outcome = produce_letters(ctx, jobs, out, source={"payment_run": str(story["may"].id)})
     assert [job.kind for job in jobs] == ["overpayment_notice"]
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["manifest.csv", "manifest.json", f"overpayment-notice-{story['debt_id']}.pdf"]
+    assert names == [
+        "manifest.csv",
+        "manifest.json",
+        f"overpayment-notice-{story['overpayment_id']}.pdf",
+    ]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     [entry] = manifest["letters"]
     data = (out / entry["file"]).read_bytes()

@@ -44,10 +44,12 @@ def test_a_dossier_without_a_decision_has_no_decision_letter(money_world: World)
 def test_a_waived_overpayment_gets_no_overpayment_notice(money_world: World) -> None:
     world = money_world
     story = abandoned_with_recovery_order(world)
-    job = LetterJob("overpayment_notice", story["debt_id"])
+    job = LetterJob("overpayment_notice", story["overpayment_id"])
     assert "trop" in render(world, job).lower()
     with world.unit("supervisor") as ctx:
-        waive_overpayment(ctx, story["debt_id"], reason="Situation financière très difficile")
+        waive_overpayment(
+            ctx, story["overpayment_id"], reason="Situation financière très difficile"
+        )
     with pytest.raises(LetterUnavailable, match="remise gracieuse"):
         render(world, job)
     with world.unit() as ctx, pytest.raises(LetterUnavailable, match="pas de trop-perçu"):

@@ -39,6 +39,7 @@ from remuneration.services.inputs import (
 )
 from remuneration.services.protection import FieldProtector
 from remuneration.services.users import create_user
+from rules.periods import Month
 from tests.builders import JOB_SEEKER, build_trainee, build_training, trainee_with_dossier
 from tests.dbsupport import MutableClock
 
@@ -174,7 +175,7 @@ def granted_dossier(
             attendance.put_statement(
                 ctx,
                 built.training.id,
-                month,
+                Month.parse(month),
                 [AttendanceLineInput(built.dossier.id, value)],
                 expected_version=None,
             )
@@ -193,7 +194,7 @@ def add_statement(world: World, info: dict[str, Any], month: str, value: Attenda
         attendance.put_statement(
             ctx,
             info["training_id"],
-            month,
+            Month.parse(month),
             [AttendanceLineInput(info["dossier_id"], value)],
             expected_version=None,
         )

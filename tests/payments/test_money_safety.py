@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from exports.finance_exports import period_check, period_summary_export
+from exports.finance.files import period_check, period_summary_export
 from payments import (
     RunKind,
     RunRequest,
@@ -37,7 +37,7 @@ from payments.errors import (
 from payments.jobs import finance_actor
 from payments.models import (
     BankDetailsBlock,
-    Debt,
+    Overpayment,
     Payment,
     PaymentBatch,
     PaymentLine,
@@ -52,6 +52,7 @@ from remuneration.services import dossiers
 from remuneration.services.context import ServiceContext
 from remuneration.services.documents import DocumentRequest, put_document
 from remuneration.services.inputs import RibInput
+from rules.periods import Month
 from tests.payments.bankfiles import camt054, pain002, pain002_group
 from tests.payments.runworld import (
     FULL_MONTH,
@@ -96,12 +97,12 @@ def batch_of(world: World, run_id: Any) -> PaymentBatch:
 
 def check_period(world: World) -> Any:
     with world.session() as session:
-        return period_check(session, "2024-04")
+        return period_check(session, Month(2024, 4))
 
 
 def summary_export(world: World) -> Any:
     with world.session() as session:
-        return period_summary_export(session, "2024-04")
+        return period_summary_export(session, Month(2024, 4))
 
 
 def case_categories(world: World) -> Counter[str]:
@@ -166,10 +167,10 @@ def test_an_advance_left_to_the_monthly_run_is_netted_without_any_recovery_order
     info = granted_dossier(world, start=date(2024, 3, 11), end=date(2024, 4, 26), months=MONTHS)
     assert run(world, RunKind.ADVANCE, "2024-05-06", date(2024, 5, 7)).nothing_to_pay
     monthly = run(world, RunKind.MONTHLY, "2024-04", date(2024, 5, 7))
-    assert monthly.run.payments_count == 1 and monthly.run.debts_count == 0
+    assert monthly.run.payments_count == 1 and monthly.run.overpayments_count == 0
     kinds = {(line.period, line.kind) for line in all_rows(world, PaymentLine)}
     assert {("2024-03", "advance"), ("2024-03", "advance_recovery")} <= kinds
-    assert all_rows(world, Debt) == []
+    assert all_rows(world, Overpayment) == []
     [payment] = all_rows(world, Payment)
     assert payment.dossier_id == info["dossier_id"] and payment.amount > 0
 

@@ -1,4 +1,4 @@
-"""Payment runs against a real database: what is paid, never twice, regularisations, debts,
+"""Payment runs against a real database: what is paid, never twice, regularisations, overpayments,
 recovery orders, waivers, the advance run, both file versions."""
 
 from __future__ import annotations
@@ -12,7 +12,14 @@ from sqlalchemy import select
 
 from payments import RunKind, RunRequest, file_chunks, start_run, waive_overpayment
 from payments.errors import OverpaymentNotWaivable, RunRefused
-from payments.models import Debt, DebtOffset, Payment, PaymentBatch, PaymentLine, PaymentRun
+from payments.models import (
+    Overpayment,
+    OverpaymentOffset,
+    Payment,
+    PaymentBatch,
+    PaymentLine,
+    PaymentRun,
+)
 from payments.sepa import Pain001Version, check_file, validate_pain001
 from remuneration.db.models import AttendanceStatementLine, AuditEvent, CaseRequest, Dossier
 from remuneration.domain.errors import AttendanceAlreadyPaid
@@ -136,27 +143,29 @@ def test_a_paid_month_is_locked_and_corrections_are_regularised(world: World) ->
         ("2024-03", "mobility", 1, Decimal("-67.74")),
         ("2024-04", "mobility", 1, Decimal("-100.00")),
     ]
-    # May's remuneration (all hours unjustified) cannot absorb the regularisation: a debt.
-    [debt] = all_rows(world, Debt)
+    # May's remuneration (all hours unjustified) cannot absorb the regularisation: an overpayment.
+    [overpayment] = all_rows(world, Overpayment)
     may = [line[3] for line in paid_lines(world, info["dossier_id"]) if line[0] == "2024-05"]
-    assert debt.amount == -(sum(may, Decimal(0)) - Decimal("167.74"))
-    assert debt.status == "open" and outcome.run.payments_count == 0
+    assert overpayment.amount == -(sum(may, Decimal(0)) - Decimal("167.74"))
+    assert overpayment.status == "open" and outcome.run.payments_count == 0
 
     add_statement(world, info, "2024-06", FULL_MONTH)
     world.clock.now = at(date(2024, 7, 2))
     june = run(world, RunKind.MONTHLY, "2024-06", date(2024, 7, 4))
-    [offset] = all_rows(world, DebtOffset)
-    [settled] = all_rows(world, Debt)
+    [offset] = all_rows(world, OverpaymentOffset)
+    [settled] = all_rows(world, Overpayment)
     june_lines = sum(
         (line[3] for line in paid_lines(world, info["dossier_id"]) if line[0] == "2024-06"),
         Decimal(0),
     )
-    assert offset.amount == debt.amount and settled.remaining == 0
+    assert offset.amount == overpayment.amount and settled.remaining == 0
     assert settled.status == "settled"
-    assert june.run.total_amount == june_lines - debt.amount
+    assert june.run.total_amount == june_lines - overpayment.amount
 
 
-def test_a_debt_left_when_the_training_is_over_becomes_a_recovery_order(world: World) -> None:
+def test_an_overpayment_left_when_the_training_is_over_becomes_a_recovery_order(
+    world: World,
+) -> None:
     info = granted_dossier(world, months={"2024-03": FULL_MONTH, "2024-04": FULL_MONTH})
     run(world, RunKind.MONTHLY, "2024-04", date(2024, 5, 8))
     world.clock.now = at(date(2024, 6, 3))
@@ -164,21 +173,21 @@ def test_a_debt_left_when_the_training_is_over_becomes_a_recovery_order(world: W
     record_exit(world, info, date(2024, 5, 10), "abandonment")
     outcome = run(world, RunKind.MONTHLY, "2024-05", date(2024, 6, 5))
 
-    [debt] = all_rows(world, Debt)
-    assert outcome.run.debts_count == 1 and outcome.run.payments_count == 0
-    assert debt.status == "recovery_order" and debt.recovery_order_reference
-    assert debt.remaining == debt.amount > 0
+    [overpayment] = all_rows(world, Overpayment)
+    assert outcome.run.overpayments_count == 1 and outcome.run.payments_count == 0
+    assert overpayment.status == "recovery_order" and overpayment.recovery_order_reference
+    assert overpayment.remaining == overpayment.amount > 0
     with world.session() as session:
         [case] = session.scalars(
             select(CaseRequest).where(CaseRequest.category == "overpayment")
         ).all()
-        assert case.cause_key == f"overpayment:debt:{debt.id}" and case.priority == "normal"
+        assert case.cause_key == f"overpayment:debt:{overpayment.id}" and case.priority == "normal"
 
     with world.unit("supervisor") as ctx:
-        waived = waive_overpayment(ctx, debt.id, reason="Situation sociale très difficile.")
+        waived = waive_overpayment(ctx, overpayment.id, reason="Situation sociale très difficile.")
         assert waived.status == "waived" and waived.waived_by == ctx.actor.user_id
     with world.unit("supervisor") as ctx, pytest.raises(OverpaymentNotWaivable):
-        waive_overpayment(ctx, debt.id, reason="Deuxième remise demandée.")
+        waive_overpayment(ctx, overpayment.id, reason="Deuxième remise demandée.")
     with world.session() as session:
         event = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "overpayment.waived")

@@ -15,13 +15,14 @@ from payments.models import PaymentRun
 from remuneration.cases.models import Case
 from remuneration.db.session import make_session_factory
 from remuneration.services.case_requests import request_case
+from rules.periods import Month
 from tests.dbsupport import make_settings
 from tests.payments.runworld import FULL_MONTH, World, granted_dossier
 
 
 def test_previous_month_is_the_month_paid_a_terme_echu() -> None:
-    assert previous_month(date(2024, 5, 8)) == "2024-04"
-    assert previous_month(date(2025, 1, 3)) == "2024-12"
+    assert previous_month(date(2024, 5, 8)) == Month(2024, 4)
+    assert previous_month(date(2025, 1, 3)) == Month(2024, 12)
 
 
 def test_monthly_and_advance_jobs_pay_once(world: World, tmp_path: Path) -> None:

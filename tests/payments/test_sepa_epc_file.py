@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from payments.sepa.epc_file import check_file
-from payments.sepa.epc_rules import IbanChecker, RuleCode
+from payments.sepa.epc_field_rules import IbanChecker, RuleCode
+from payments.sepa.epc_file_check import check_file
 from payments.sepa.model import Pain001Version
 from payments.sepa.pain001 import render_pain001
 from tests.payments.data.sepa_samples import (

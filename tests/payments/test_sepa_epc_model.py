@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from payments.sepa.epc import check_message
-from payments.sepa.epc_rules import RuleCode
+from payments.sepa.epc_field_rules import RuleCode
+from payments.sepa.epc_model_check import check_message
 from payments.sepa.model import (
     CreditTransfer,
     CreditTransferMessage,

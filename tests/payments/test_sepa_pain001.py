@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from payments.sepa.epc_file import check_file
-from payments.sepa.epc_rules import RuleCode
+from payments.sepa.epc_field_rules import RuleCode
+from payments.sepa.epc_file_check import check_file
 from payments.sepa.model import (
     CreditTransfer,
     CreditTransferMessage,

@@ -24,6 +24,7 @@ from remuneration.services.attendance_reminders import (
 from remuneration.services.context import ServiceContext
 from remuneration.services.document_store import DocumentStore
 from remuneration.services.protection import FieldProtector
+from rules.periods import Month
 from tests.remuneration.jobs_support import AGENT, build_dossier, build_training
 
 NOW = datetime(2024, 6, 15, 9, tzinfo=UTC)
@@ -65,9 +66,9 @@ def test_expired_idempotency_keys_are_forgotten(remu_engine: Engine) -> None:
 
 def test_months_to_check_are_the_previous_ones() -> None:
     assert months_to_check(date(2024, 3, 4), 3) == [
-        date(2023, 12, 1),
-        date(2024, 1, 1),
-        date(2024, 2, 1),
+        Month(2023, 12),
+        Month(2024, 1),
+        Month(2024, 2),
     ]
 
 

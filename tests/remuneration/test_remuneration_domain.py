@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from remuneration.domain.attendance import AttendanceEntry, check_entry, month_bounds, parse_month
+from remuneration.domain.attendance import AttendanceEntry, check_entry
 from remuneration.domain.documents import check_upload
 from remuneration.domain.errors import DocumentRejected, DocumentTooLarge, IllegalTransition
 from remuneration.domain.masking import mask_document_number, mask_iban, mask_nir, redact_text
@@ -118,14 +118,6 @@ def test_attendance_entries_must_add_up() -> None:
     assert [p.code for p in too_many] == ["exceeds_attended_hours"]
     negative = check_entry(_entry(daily_allowances="-1"), prefix="e", insertion=False)
     assert [p.path for p in negative] == ["e.daily_allowances"]
-
-
-def test_months() -> None:
-    first, last = month_bounds(parse_month("2024-02"))
-    assert (first.day, last.day) == (1, 29)
-    assert month_bounds(parse_month("2024-12"))[1].isoformat() == "2024-12-31"
-    with pytest.raises(ValueError):
-        parse_month("2024-2")
 
 
 def test_field_protection_round_trip_and_binding() -> None:

@@ -27,6 +27,7 @@ from remuneration.services.inputs import (
 )
 from remuneration.services.protection import FieldProtector
 from rules import InputError
+from rules.periods import Month
 from tests.builders import JOB_SEEKER, trainee_with_dossier
 
 NOW = datetime(2024, 6, 15, 9, tzinfo=UTC)
@@ -79,7 +80,7 @@ def test_stored_facts_the_engine_refuses_are_reported_with_paths(
     attendance.put_statement(
         ctx,
         dossier.training_id,
-        "2024-03",
+        Month(2024, 3),
         [AttendanceLineInput(dossier.id, entry)],
         expected_version=None,
     )

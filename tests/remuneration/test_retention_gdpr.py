@@ -25,6 +25,7 @@ from remuneration.services.gdpr import export_trainee
 from remuneration.services.inputs import AttendanceLineInput
 from remuneration.services.protection import FieldProtector
 from remuneration.services.system_actor import system_context
+from rules.periods import Month
 from tests.remuneration.jobs_support import AGENT, Built, build_dossier
 
 NOW = datetime(2024, 6, 15, 9, tzinfo=UTC)
@@ -45,7 +46,7 @@ def built(
         attendance.put_statement(
             ctx,
             result.training.id,
-            "2024-04",
+            Month(2024, 4),
             [AttendanceLineInput(result.dossier.id, entry)],
             expected_version=None,
         )

@@ -80,6 +80,11 @@ def test_each_malformed_field_is_named(changes: dict[str, Any], expected: tuple[
         (month("2024-02", 10, 10), ("months[0].month", "month_outside_training")),
         (month("2024-10", 10, 10), ("months[0].month", "month_outside_training")),
         (month("2024-3", 10, 10), ("months[0].month", "month")),
+        (
+            {"month": 202403, "scheduled_hours": 1, "attended_hours": 1},
+            ("months[0].month", "month"),
+        ),
+        ({"scheduled_hours": 1, "attended_hours": 1}, ("months[0].month", "required")),
         (month("2024-03", -1, -1), ("months[0].scheduled_hours", "negative")),
         (month("2024-03", 10, 10, allowances="-1.00"), ("months[0].daily_allowances", "negative")),
         ({"month": "2024-03", "attended_hours": 1}, ("months[0].scheduled_hours", "required")),

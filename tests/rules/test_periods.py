@@ -52,6 +52,20 @@ def test_french_formats() -> None:
     assert fr_of_month(Month(2024, 3)) == "de mars 2024"
 
 
+def test_previous_and_following_months_cross_the_year() -> None:
+    assert Month(2024, 1).previous == Month(2023, 12)
+    assert Month(2024, 5).previous == Month(2024, 4)
+    assert Month(2024, 12).following == Month(2025, 1)
+    assert Month(2024, 5).following == Month(2024, 6)
+
+
+def test_months_spanning_two_days() -> None:
+    got = list(Month.spanning(date(2024, 11, 15), date(2025, 2, 1)))
+    assert [str(m) for m in got] == ["2024-11", "2024-12", "2025-01", "2025-02"]
+    assert list(Month.spanning(date(2024, 3, 31), date(2024, 3, 1))) == [Month(2024, 3)]
+    assert list(Month.spanning(date(2024, 4, 1), date(2024, 3, 31))) == []
+
+
 @pytest.mark.parametrize(("year", "number"), [(2024, 13), (2024, 0), (0, 5)])
 def test_a_month_that_does_not_exist_cannot_be_made(year: int, number: int) -> None:
     with pytest.raises(ValueError, match="ce mois n'existe pas"):

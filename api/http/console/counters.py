@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from api.http.console.dossier_queries import DOSSIER_TABS, DossierFilters, tab_counts
 from api.http.console.queue_labels import QUEUE_TABS
-from payments.models import Debt, PaymentBatch
-from payments.vocabulary import BatchStatus, DebtStatus
+from payments.models import Overpayment, PaymentBatch
+from payments.vocabulary import BatchStatus, OverpaymentStatus
 from remuneration.cases.services import CaseContext, CaseQuery, count_cases
 from remuneration.services.context import ServiceContext
 
@@ -61,8 +61,10 @@ def finance_counters(session: Session) -> list[Counter]:
     """Batches waiting for release, batches released, open overpayments."""
     rows = session.execute(select(PaymentBatch.status, func.count()).group_by(PaymentBatch.status))
     batches: dict[str, int] = {status: count for status, count in rows}
-    open_debts = session.scalar(
-        select(func.count()).select_from(Debt).where(Debt.status == DebtStatus.OPEN.value)
+    open_overpayments = session.scalar(
+        select(func.count())
+        .select_from(Overpayment)
+        .where(Overpayment.status == OverpaymentStatus.OPEN.value)
     )
     return [
         Counter(
@@ -75,5 +77,5 @@ def finance_counters(session: Session) -> list[Counter]:
             batches.get(BatchStatus.RELEASED.value, 0),
             "/finance/lots?statut=released",
         ),
-        Counter("Indus ouverts", open_debts or 0, "/finance/indus"),
+        Counter("Indus ouverts", open_overpayments or 0, "/finance/indus"),
     ]

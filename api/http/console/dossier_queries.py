@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from remuneration.db.models import AttendanceStatement, Document, Dossier, Trainee, Training
 from remuneration.domain.states import DossierStatus
 from remuneration.domain.vocabulary import DocumentKind, VerificationStatus
+from rules.periods import Month
 
 __all__ = ["DOSSIER_TABS", "DossierFilters", "DossierRow", "dossier_page", "tab_counts"]
 
@@ -50,16 +51,12 @@ class DossierRow:
     training: Training
 
 
-def _previous_month(today: date) -> tuple[str, date, date]:
-    last = today.replace(day=1) - timedelta(days=1)
-    return last.strftime("%Y-%m"), last.replace(day=1), last
-
-
 def _tab_condition(tab: str, today: date) -> ColumnElement[bool]:
-    month, first, last = _previous_month(today)
+    month = Month.of(today).previous
+    first, last = month.first_day, month.last_day
     statement_missing = ~exists().where(
         AttendanceStatement.training_id == Dossier.training_id,
-        AttendanceStatement.month == month,
+        AttendanceStatement.month == str(month),
     )
     conditions: dict[str, ColumnElement[bool]] = {
         "a-instruire": Dossier.status == DossierStatus.SUBMITTED.value,

@@ -17,7 +17,7 @@ from api.http.console.forms import user_names
 from api.http.console.labels import DOCUMENT_LABELS, IDENTITY_TYPES, VERIFICATION
 from api.http.console.queue_labels import LABELS
 from api.http.views import decision_view, dossier_view
-from payments.models import Debt, Payment
+from payments.models import Overpayment, Payment
 from remuneration.cases.models import Case
 from remuneration.db.models import AuditEvent, Dossier, Trainee, Training, TrainingOrganisation
 from remuneration.domain.errors import DomainError
@@ -139,10 +139,14 @@ def _payments(agent: Desk, dossier: Dossier) -> dict[str, Any]:
             select(Payment).where(Payment.dossier_id == dossier.id).order_by(Payment.created_at)
         )
     )
-    debts = list(
-        session.scalars(select(Debt).where(Debt.dossier_id == dossier.id).order_by(Debt.created_at))
+    overpayments = list(
+        session.scalars(
+            select(Overpayment)
+            .where(Overpayment.dossier_id == dossier.id)
+            .order_by(Overpayment.created_at)
+        )
     )
-    return {"payments": payments, "debts": debts}
+    return {"payments": payments, "debts": overpayments}
 
 
 def _cases(agent: Desk, dossier: Dossier) -> dict[str, Any]:

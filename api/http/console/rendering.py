@@ -18,7 +18,10 @@ from jinja2_fragments import render_block
 
 from api.http.console.labels import WORDS
 from api.http.console.navigation import menu_for
-from remuneration.services.context import PARIS, Role
+from exports.wording import amount_in_figures
+from remuneration.domain.timezone import PARIS, paris_day
+from remuneration.services.context import Role
+from rules.french import fr_date
 
 __all__ = ["ROLE_LABELS", "environment", "euros", "render"]
 
@@ -32,44 +35,23 @@ ROLE_LABELS = {
     Role.ADMIN: "Administration",
     Role.ORGANISATION: "Organisme de formation",
 }
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-_THIN_SPACE = "\u202f"
 
 
 def euros(amount: Decimal | str | None) -> str:
-    """`1 234,56 €` (narrow no-break space for thousands); an unknown amount says so."""
+    """`1 234,56 €`, as the letters write it (``exports.wording.amount_in_figures``); an
+    unknown amount says so."""
     if amount is None:
         return "inconnu"
-    amount = Decimal(amount)
-    sign = "-" if amount < 0 else ""
-    units, _, cents = f"{abs(amount):.2f}".partition(".")
-    groups: list[str] = []
-    while units:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    return f"{sign}{_THIN_SPACE.join(groups)},{cents}\u00a0€"
+    return amount_in_figures(Decimal(amount))
 
 
 def french_date(value: date | None) -> str:
-    """`6 décembre 2026`."""
+    """`6 décembre 2026`, `1er mai 2026` (``rules.french.fr_date``), in Paris time."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        value = value.astimezone(PARIS).date()
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+        value = paris_day(value)
+    return fr_date(value)
 
 
 def french_datetime(value: datetime | None) -> str:

@@ -39,7 +39,7 @@ from payments import (
     release_batch,
     start_run,
 )
-from payments.batching import sepa_country_list
+from payments.batch_files import sepa_country_list
 from payments.models import Payment, PaymentBatch, PaymentRun
 from payments.vocabulary import BatchStatus
 from remuneration.domain.errors import DomainError, NotFound

@@ -3,7 +3,6 @@ by period (CSV/XLSX, reconciled to the cent), overpayments and their waiver (sup
 
 from __future__ import annotations
 
-import re
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -22,9 +21,7 @@ from api.http.console.rendering import render
 from api.http.console.routes_finance import not_found
 from api.http.deps import get_state
 from api.http.routers.payments_common import bank_file_view
-from exports.finance import NATURE_LABELS
-from exports.finance_data import runs_of_period
-from exports.finance_exports import (
+from exports.finance.files import (
     ExportFile,
     ExportFormat,
     payment_run_export,
@@ -34,22 +31,34 @@ from exports.finance_exports import (
     record_download,
     write_export,
 )
-from payments import DebtStatus, import_bank_file, waive_overpayment
-from payments.models import BankFile, Debt, PaymentBatch
+from exports.finance.queries import runs_of_period
+from exports.finance.reconciliation import NATURE_LABELS
+from payments import OverpaymentStatus, import_bank_file, waive_overpayment
+from payments.models import BankFile, Overpayment, PaymentBatch
 from payments.queries import list_overpayments
 from remuneration.domain.errors import DomainError, NotFound
+from rules.periods import Month
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/finance", include_in_schema=False)
 
-_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+
+def _is_month(text: str) -> bool:
+    """An ``AAAA-MM`` month a calendar has (``rules.Month``)."""
+    try:
+        Month.parse(text)
+    except ValueError:
+        return False
+    return True
+
+
 _CHUNK = 64 * 1024
-DEBT_STATES = {
-    DebtStatus.OPEN.value: ("Ouvert, compensé sur les paies suivantes", "attention"),
-    DebtStatus.RECOVERY_ORDER.value: ("Ordre de reversement émis", "attention"),
-    DebtStatus.SETTLED.value: ("Soldé", "ok"),
-    DebtStatus.WAIVED.value: ("Remise gracieuse", "neutre"),
+OVERPAYMENT_STATES = {
+    OverpaymentStatus.OPEN.value: ("Ouvert, compensé sur les paies suivantes", "attention"),
+    OverpaymentStatus.RECOVERY_ORDER.value: ("Ordre de reversement émis", "attention"),
+    OverpaymentStatus.SETTLED.value: ("Soldé", "ok"),
+    OverpaymentStatus.WAIVED.value: ("Remise gracieuse", "neutre"),
 }
 
 
@@ -170,7 +179,11 @@ def _export_page(
     session = agent.ctx.session
     ready = bool(month) and not errors
     overview = _overview(session, month) if month and ready else None
-    found = period_check(session, month) if month and ready and reconcile and overview else None
+    found = (
+        period_check(session, Month.parse(month))
+        if month and ready and reconcile and overview
+        else None
+    )
     return render(
         request,
         "finance/exports.html",
@@ -196,7 +209,7 @@ def exports(
     periode: str | None = None,
     rapprochement: str | None = None,
 ) -> Response:
-    if periode is not None and not _MONTH.match(periode):
+    if periode is not None and not _is_month(periode):
         problem = {"field": "periode", "message": "Saisissez un mois au format AAAA-MM."}
         return _export_page(request, agent, periode, [problem], status=422)
     return _export_page(request, agent, periode, [], reconcile=rapprochement == "oui")
@@ -210,13 +223,13 @@ def month_file(
     format: str = "csv",
     contenu: str = "detail",
 ) -> Response:
-    if not _MONTH.match(month):
+    if not _is_month(month):
         return not_found(request, agent, "Période")
     try:
         export = (
-            period_summary_export(agent.ctx.session, month)
+            period_summary_export(agent.ctx.session, Month.parse(month))
             if contenu == "synthese"
-            else period_export(agent.ctx.session, month)
+            else period_export(agent.ctx.session, Month.parse(month))
         )
     except DomainError as error:
         agent.ctx.session.rollback()
@@ -242,7 +255,7 @@ def run_file(
     return _spooled(agent, export, _format(format))
 
 
-def _debts_page(
+def _overpayments_page(
     request: Request,
     agent: Desk,
     status: str | None,
@@ -250,7 +263,7 @@ def _debts_page(
     errors: list[Problem] | None = None,
     code: int = 200,
 ) -> HTMLResponse:
-    wanted = status if status in DEBT_STATES else None
+    wanted = status if status in OVERPAYMENT_STATES else None
     found = list_overpayments(agent.ctx.session, status=wanted, page=1, page_size=200)
     return render(
         request,
@@ -261,7 +274,7 @@ def _debts_page(
             "current": "indus",
             "debts": found.items,
             "total": found.total,
-            "states": DEBT_STATES,
+            "states": OVERPAYMENT_STATES,
             "status": wanted,
             "errors": errors or [],
             "waived": request.query_params.get("remise") == "1",
@@ -276,25 +289,28 @@ def overpayments(
     agent: Annotated[Desk, Depends(desk("overpayments.read"))],
     statut: str | None = None,
 ) -> Response:
-    return _debts_page(request, agent, statut)
+    return _overpayments_page(request, agent, statut)
 
 
-@router.post("/indus/{debt_id}/remise")
+@router.post("/indus/{overpayment_id}/remise")
 def waive(
     request: Request,
-    debt_id: uuid.UUID,
+    overpayment_id: uuid.UUID,
     agent: Annotated[Desk, Depends(desk("overpayments.waive"))],
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    if agent.ctx.session.get(Debt, debt_id) is None:
+    if agent.ctx.session.get(Overpayment, overpayment_id) is None:
         return not_found(request, agent, "Trop-perçu")
     if not reason.strip():
-        problem = {"field": f"reason-{debt_id}", "message": "Indiquez le motif de la remise."}
-        return _debts_page(request, agent, None, errors=[problem], code=422)
+        problem = {
+            "field": f"reason-{overpayment_id}",
+            "message": "Indiquez le motif de la remise.",
+        }
+        return _overpayments_page(request, agent, None, errors=[problem], code=422)
     try:
-        waive_overpayment(agent.ctx, debt_id, reason=reason.strip())
+        waive_overpayment(agent.ctx, overpayment_id, reason=reason.strip())
     except DomainError as error:
         agent.ctx.session.rollback()
-        problems = [{"field": f"reason-{debt_id}", "message": error.message}]
-        return _debts_page(request, agent, None, errors=problems, code=422)
+        problems = [{"field": f"reason-{overpayment_id}", "message": error.message}]
+        return _overpayments_page(request, agent, None, errors=problems, code=422)
     return RedirectResponse("/finance/indus?remise=1", status_code=303)

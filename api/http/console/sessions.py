@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from api.settings import Settings
-from remuneration.db.base import as_utc
 from remuneration.db.models import ConsoleSession, User
+from remuneration.domain.timezone import as_utc
 
 __all__ = [
     "LOGIN_COOKIE",

@@ -4,14 +4,37 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Header, Path
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.http.idempotency import IDEMPOTENCY_HEADER_DESCRIPTION
+from remuneration.domain.errors import FieldProblem, InvalidFacts
+from rules.periods import Month
 
-__all__ = ["PROBLEM_RESPONSES", "IdempotencyKey", "IfMatch", "json_response"]
+__all__ = [
+    "PROBLEM_RESPONSES",
+    "IdempotencyKey",
+    "IfMatch",
+    "MonthPath",
+    "json_response",
+    "month_of_path",
+]
+
+MonthPath = Annotated[str, Path(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="AAAA-MM")]
+"""A month in a URL; the handler reads it with ``month_of_path``."""
+
+
+def month_of_path(text: str) -> Month:
+    """The path's month as ``rules.Month``; a text the pattern lets through but no calendar has
+    (year 0000) is a problem on ``month``, like any other malformed input."""
+    try:
+        return Month.parse(text)
+    except ValueError:
+        problem = FieldProblem("month", "invalid_month", "Le mois doit être au format AAAA-MM.")
+        raise InvalidFacts("Le mois est invalide.", problems=[problem]) from None
+
 
 IdempotencyKey = Annotated[
     str | None,

@@ -5,11 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Response
 
 from api.http.deps import etag, expected_version, require
 from api.http.errors import PreconditionRequired
-from api.http.routers._common import PROBLEM_RESPONSES, IfMatch, json_response
+from api.http.routers._common import (
+    PROBLEM_RESPONSES,
+    IfMatch,
+    MonthPath,
+    json_response,
+    month_of_path,
+)
 from api.http.schemas.attendance import AttendancePut, AttendanceView
 from api.http.views import attendance_view
 from remuneration.domain.attendance import AttendanceEntry
@@ -22,8 +28,6 @@ __all__ = ["router"]
 router = APIRouter(
     prefix="/v1/trainings/{training_id}/attendance", tags=["présence"], responses=PROBLEM_RESPONSES
 )
-
-Month = Annotated[str, Path(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="AAAA-MM")]
 
 
 @router.put(
@@ -38,7 +42,7 @@ Month = Annotated[str, Path(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="
 )
 def put_attendance(
     training_id: uuid.UUID,
-    month: Month,
+    month: MonthPath,
     body: AttendancePut,
     ctx: Annotated[ServiceContext, Depends(require("attendance.write"))],
     if_match: IfMatch = None,
@@ -52,13 +56,13 @@ def put_attendance(
         for entry in body.entries
     ]
     version = expected_version(if_match)
-    exists = attendance.statement_exists(ctx, training_id, month)
+    exists = attendance.statement_exists(ctx, training_id, month_of_path(month))
     if exists and if_match is None:
         raise PreconditionRequired(
             "Pour corriger un état déjà déposé, indiquez son ETag dans If-Match.", field="If-Match"
         )
     view, created = attendance.put_statement(
-        ctx, training_id, month, lines, expected_version=version
+        ctx, training_id, month_of_path(month), lines, expected_version=version
     )
     return json_response(
         attendance_view(view), status=201 if created else 200, etag=etag(view.statement.version)
@@ -68,8 +72,8 @@ def put_attendance(
 @router.get("/{month}", response_model=AttendanceView, summary="Lire l'état de présence du mois")
 def read_attendance(
     training_id: uuid.UUID,
-    month: Month,
+    month: MonthPath,
     ctx: Annotated[ServiceContext, Depends(require("attendance.read"))],
 ) -> Response:
-    view = attendance.get_statement(ctx, training_id, month)
+    view = attendance.get_statement(ctx, training_id, month_of_path(month))
     return json_response(attendance_view(view), etag=etag(view.statement.version))

@@ -67,7 +67,8 @@ from remuneration.cases.services import (
 )
 from remuneration.cases.services.macro_catalogue import describe_macros
 from remuneration.domain.errors import StaleVersion
-from remuneration.services.context import PARIS, ServiceContext
+from remuneration.domain.timezone import PARIS
+from remuneration.services.context import ServiceContext
 
 __all__ = ["router"]
 

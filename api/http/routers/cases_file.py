@@ -19,9 +19,9 @@ from api.http.schemas.dossiers import DecisionSummary
 from api.http.views import document_view
 from payments.queries import payments_summary_for_trainee
 from remuneration.cases.models import Case
-from remuneration.db.base import as_utc
 from remuneration.db.models import Decision, Dossier, Trainee, Training, TrainingOrganisation
 from remuneration.domain.masking import mask_iban
+from remuneration.domain.timezone import as_utc
 from remuneration.services.context import ServiceContext
 from remuneration.services.documents import get_documents
 

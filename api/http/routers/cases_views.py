@@ -21,8 +21,8 @@ from api.http.schemas.cases import (
 from remuneration.cases.domain import ClockResult
 from remuneration.cases.models import Case, CaseEntry, CaseEvent, CaseTeam
 from remuneration.cases.services import CaseContext, case_clocks, list_entries, list_events
-from remuneration.db.base import as_utc
 from remuneration.db.models import Trainee, User
+from remuneration.domain.timezone import as_utc, as_utc_or_none
 from remuneration.services.context import ServiceContext
 
 __all__ = ["case_list_items", "case_view"]
@@ -40,10 +40,6 @@ _MILESTONES = (
     "closed_at",
     "merged_at",
 )
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    return None if moment is None else as_utc(moment)
 
 
 def _seconds(duration: timedelta) -> int:
@@ -107,9 +103,9 @@ def _event_view(event: CaseEvent, names: Mapping[uuid.UUID, str]) -> EventView:
 
 def _flags(case: Case, now: datetime) -> tuple[bool, bool]:
     """(breached, at risk) at ``now``, as the queue's views define them."""
-    due = _utc(case.due_at)
+    due = as_utc_or_none(case.due_at)
     breached = case.sla_breached or (due is not None and due < now)
-    risk = _utc(case.at_risk_at)
+    risk = as_utc_or_none(case.at_risk_at)
     return breached, not breached and risk is not None and risk <= now
 
 
@@ -153,9 +149,9 @@ def case_view(ctx: ServiceContext, case: Case, *, warnings: Sequence[str] = ()) 
         assignee=_agent(names, case.assignee_id),
         created_by=_agent(names, case.created_by),
         team=None if team is None else team.name,
-        milestones={name: _utc(getattr(case, name)) for name in _MILESTONES},
-        reminder_at=_utc(case.reminder_at),
-        due_at=_utc(case.due_at),
+        milestones={name: as_utc_or_none(getattr(case, name)) for name in _MILESTONES},
+        reminder_at=as_utc_or_none(case.reminder_at),
+        due_at=as_utc_or_none(case.due_at),
         breached=breached,
         at_risk=at_risk,
         clocks=[_clock_view(clock) for clock in shown],
@@ -190,7 +186,7 @@ def case_list_items(ctx: ServiceContext, cases: Sequence[Case]) -> list[CaseList
                 trainee_id=case.trainee_id,
                 trainee_name=trainees.get(case.trainee_id) if case.trainee_id else None,
                 assignee=_agent(names, case.assignee_id),
-                due_at=_utc(case.due_at),
+                due_at=as_utc_or_none(case.due_at),
                 at_risk=at_risk,
                 breached=breached,
                 created_at=as_utc(case.created_at),

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from api.http.deps import require
 from api.http.routers._common import PROBLEM_RESPONSES
 from api.http.schemas.evaluations import EVALUATION_REQUEST_SCHEMA, EXAMPLE_REQUEST
-from api.rules_door import PARIS, parameter_store
+from api.rules_door import parameter_store
+from remuneration.domain.timezone import paris_day
 from remuneration.services.context import ServiceContext
 from rules import evaluate, loads, result_to_json
 
@@ -55,6 +56,6 @@ async def post_evaluation(
     """No database is touched: the body is read raw so that the rules package checks it and all
     three doors (library, command line, API) answer the same bytes."""
     raw = await request.body()
-    today = ctx.now.astimezone(PARIS).date()
+    today = paris_day(ctx.now)
     result = evaluate(loads(raw), today=today, parameters=parameter_store())
     return Response(result_to_json(result), media_type="application/json")

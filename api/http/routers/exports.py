@@ -13,15 +13,14 @@ import uuid
 from collections.abc import Iterator
 from typing import IO, Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from api.http.deps import require
-from api.http.routers._common import PROBLEM_RESPONSES, problem_doc
+from api.http.routers._common import PROBLEM_RESPONSES, MonthPath, month_of_path, problem_doc
 from api.http.schemas.exports import ReconciliationView, StateLineView, SummaryLineView
 from api.http.schemas.payments import money
-from exports.finance import NATURE_LABELS
-from exports.finance_exports import (
+from exports.finance.files import (
     ExportFile,
     ExportFormat,
     payment_run_export,
@@ -32,14 +31,14 @@ from exports.finance_exports import (
     recovery_orders_export,
     write_export,
 )
-from payments import DebtStatus
+from exports.finance.reconciliation import NATURE_LABELS
+from payments import OverpaymentStatus
 from remuneration.services.context import ServiceContext
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/exports", tags=["exports"], responses=PROBLEM_RESPONSES)
 
-Month = Annotated[str, Path(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="AAAA-MM")]
 Format = Annotated[ExportFormat, Query(description="csv (Excel français) ou xlsx")]
 _FILE: dict[int | str, dict[str, Any]] = {
     200: {
@@ -104,11 +103,11 @@ def run_export(
     summary="Les paies d'un mois (paie mensuelle et avances), ligne par ligne",
 )
 def month_export(
-    month: Month,
+    month: MonthPath,
     ctx: Annotated[ServiceContext, Depends(require("exports.read"))],
     format: Format = ExportFormat.CSV,
 ) -> StreamingResponse:
-    return _file(ctx, period_export(ctx.session, month), format)
+    return _file(ctx, period_export(ctx.session, month_of_path(month)), format)
 
 
 @router.get(
@@ -118,11 +117,11 @@ def month_export(
     summary="Synthèse du mois par programme et par nature, rapprochée des lots au centime",
 )
 def month_summary(
-    month: Month,
+    month: MonthPath,
     ctx: Annotated[ServiceContext, Depends(require("exports.read"))],
     format: Format = ExportFormat.CSV,
 ) -> StreamingResponse:
-    return _file(ctx, period_summary_export(ctx.session, month), format)
+    return _file(ctx, period_summary_export(ctx.session, month_of_path(month)), format)
 
 
 @router.get(
@@ -131,9 +130,9 @@ def month_summary(
     summary="Rapprochement du mois : lignes, virements et sommes de contrôle des lots",
 )
 def month_reconciliation(
-    month: Month, ctx: Annotated[ServiceContext, Depends(require("exports.read"))]
+    month: MonthPath, ctx: Annotated[ServiceContext, Depends(require("exports.read"))]
 ) -> ReconciliationView:
-    found = period_check(ctx.session, month)
+    found = period_check(ctx.session, month_of_path(month))
     check = found.check
     return ReconciliationView(
         period=month,
@@ -175,7 +174,7 @@ def month_reconciliation(
 def recovery_orders(
     ctx: Annotated[ServiceContext, Depends(require("exports.read"))],
     format: Format = ExportFormat.CSV,
-    status: DebtStatus | None = None,
+    status: OverpaymentStatus | None = None,
 ) -> StreamingResponse:
     export = recovery_orders_export(
         ctx.session, status=status.value if status else None, today=ctx.today

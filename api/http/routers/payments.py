@@ -41,7 +41,7 @@ from payments import (
     release_batch,
     start_run,
 )
-from payments.batching import sepa_country_list
+from payments.batch_files import sepa_country_list
 from payments.models import PaymentRun
 from remuneration.domain.errors import NotFound
 from remuneration.services.context import ServiceContext

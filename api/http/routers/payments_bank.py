@@ -26,7 +26,7 @@ from api.http.schemas.payments import (
     PaymentList,
     Waiver,
 )
-from payments import DebtStatus, PaymentStatus, import_bank_file, waive_overpayment
+from payments import OverpaymentStatus, PaymentStatus, import_bank_file, waive_overpayment
 from payments.errors import BankFileRefused
 from payments.queries import list_overpayments, list_payments, payment_periods
 from remuneration.services.context import ServiceContext
@@ -101,7 +101,7 @@ def search_payments(
 def search_overpayments(
     *,
     ctx: Annotated[ServiceContext, Depends(require("overpayments.read"))],
-    status: DebtStatus | None = None,
+    status: OverpaymentStatus | None = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OverpaymentList:
@@ -109,7 +109,7 @@ def search_overpayments(
         ctx.session, status=status.value if status else None, page=page, page_size=page_size
     )
     return OverpaymentList(
-        items=[overpayment_view(debt) for debt in found.items],
+        items=[overpayment_view(overpayment) for overpayment in found.items],
         total=found.total,
         page=found.page,
         page_size=found.page_size,
@@ -117,19 +117,21 @@ def search_overpayments(
 
 
 @router.post(
-    "/v1/overpayments/{debt_id}/waiver",
+    "/v1/overpayments/{overpayment_id}/waiver",
     response_model=OverpaymentView,
     summary="Remise gracieuse d'un trop-perçu (encadrant : qui, quand, pourquoi)",
 )
 def waive(
     *,
     request: Request,
-    debt_id: uuid.UUID,
+    overpayment_id: uuid.UUID,
     body: Waiver,
     ctx: Annotated[ServiceContext, Depends(require("overpayments.waive"))],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     def produce() -> Response:
-        return json_response(overpayment_view(waive_overpayment(ctx, debt_id, reason=body.reason)))
+        return json_response(
+            overpayment_view(waive_overpayment(ctx, overpayment_id, reason=body.reason))
+        )
 
     return run_idempotent(request, ctx, idempotency_key, body, produce)

@@ -28,7 +28,7 @@ from payments import (
     prepare_corrected_batch,
     procedure_rules,
 )
-from payments.batching import sepa_country_list
+from payments.batch_files import sepa_country_list
 from remuneration.services.context import ServiceContext
 
 __all__ = ["router"]

@@ -4,7 +4,6 @@ settings, the mandatory Idempotency-Key, and the ORM → response conversions.""
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
 
 from sqlalchemy import select
 
@@ -22,9 +21,16 @@ from api.http.schemas.payments import (
     money,
 )
 from payments import prepared_by_system, read_header
-from payments.models import BankFile, BankReturnRecord, Debt, Payment, PaymentBatch, PaymentRun
+from payments.models import (
+    BankFile,
+    BankReturnRecord,
+    Overpayment,
+    Payment,
+    PaymentBatch,
+    PaymentRun,
+)
 from payments.queries import batches_of_run, revealed_payment_iban
-from remuneration.db.base import as_utc
+from remuneration.domain.timezone import as_utc, as_utc_or_none
 from remuneration.services.context import Role, ServiceContext
 from remuneration.services.idempotency import IdempotencyKeyRequired
 
@@ -38,10 +44,6 @@ __all__ = [
     "require_idempotency_key",
     "run_view",
 ]
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    return as_utc(moment) if moment is not None else None
 
 
 def require_idempotency_key(key: str | None) -> str:
@@ -73,12 +75,12 @@ def run_view(ctx: ServiceContext, run: PaymentRun) -> RunView:
         status=run.status,
         started_by=run.started_by,
         started_at=as_utc(run.started_at),
-        completed_at=_utc(run.completed_at),
+        completed_at=as_utc_or_none(run.completed_at),
         dossiers=run.dossiers_count,
         lines=run.lines_count,
         payments=run.payments_count,
         reissues=run.reissues_count,
-        debts=run.debts_count,
+        overpayments=run.overpayments_count,
         total_amount=money(run.total_amount),
         skipped={str(k): int(v) for k, v in run.skipped.items()},
         batches=batches,
@@ -98,7 +100,7 @@ def _flags(ctx: ServiceContext, batch: PaymentBatch) -> list[IbanChangeFlag]:
             trainee_id=payment.trainee_id,
             amount=money(payment.amount),
             iban=revealed_payment_iban(ctx.protector, payment),
-            iban_changed_at=_utc(payment.iban_changed_at),
+            iban_changed_at=as_utc_or_none(payment.iban_changed_at),
         )
         for payment in flagged
     ]
@@ -129,11 +131,11 @@ def batch_view(ctx: ServiceContext, batch: PaymentBatch) -> BatchView:
         prepared_at=as_utc(batch.prepared_at),
         needs_approval=prepared_by_system(ctx, batch),
         approved_by=batch.approved_by,
-        approved_at=_utc(batch.approved_at),
+        approved_at=as_utc_or_none(batch.approved_at),
         released_by=batch.released_by,
-        released_at=_utc(batch.released_at),
+        released_at=as_utc_or_none(batch.released_at),
         cancelled_by=batch.cancelled_by,
-        cancelled_at=_utc(batch.cancelled_at),
+        cancelled_at=as_utc_or_none(batch.cancelled_at),
         cancellation_reason=batch.cancellation_reason,
         replaces_batch_id=batch.replaces_batch_id,
         iban_change_flags=_flags(ctx, batch),
@@ -153,9 +155,9 @@ def batch_summary_view(ctx: ServiceContext, batch: PaymentBatch) -> BatchSummary
         prepared_by=batch.prepared_by,
         prepared_at=as_utc(batch.prepared_at),
         approved_by=batch.approved_by,
-        approved_at=_utc(batch.approved_at),
+        approved_at=as_utc_or_none(batch.approved_at),
         released_by=batch.released_by,
-        released_at=_utc(batch.released_at),
+        released_at=as_utc_or_none(batch.released_at),
         cancelled_by=batch.cancelled_by,
         replaces_batch_id=batch.replaces_batch_id,
     )
@@ -181,29 +183,29 @@ def payment_view(ctx: ServiceContext, payment: Payment, periods: Collection[str]
         reissue_of=payment.reissue_of,
         return_kind=payment.return_kind,
         return_reason_code=payment.return_reason_code,
-        returned_at=_utc(payment.returned_at),
+        returned_at=as_utc_or_none(payment.returned_at),
         created_at=as_utc(payment.created_at),
-        released_at=_utc(payment.released_at),
+        released_at=as_utc_or_none(payment.released_at),
     )
     if ctx.actor.role is Role.FINANCE:
         view.iban = revealed_payment_iban(ctx.protector, payment)
     return view
 
 
-def overpayment_view(debt: Debt) -> OverpaymentView:
+def overpayment_view(overpayment: Overpayment) -> OverpaymentView:
     return OverpaymentView(
-        id=debt.id,
-        trainee_id=debt.trainee_id,
-        dossier_id=debt.dossier_id,
-        amount=money(debt.amount),
-        remaining=money(debt.remaining),
-        status=debt.status,
-        created_at=as_utc(debt.created_at),
-        recovery_order_at=_utc(debt.recovery_order_at),
-        recovery_order_reference=debt.recovery_order_reference,
-        waived_by=debt.waived_by,
-        waived_at=_utc(debt.waived_at),
-        waiver_reason=debt.waiver_reason,
+        id=overpayment.id,
+        trainee_id=overpayment.trainee_id,
+        dossier_id=overpayment.dossier_id,
+        amount=money(overpayment.amount),
+        remaining=money(overpayment.remaining),
+        status=overpayment.status,
+        created_at=as_utc(overpayment.created_at),
+        recovery_order_at=as_utc_or_none(overpayment.recovery_order_at),
+        recovery_order_reference=overpayment.recovery_order_reference,
+        waived_by=overpayment.waived_by,
+        waived_at=as_utc_or_none(overpayment.waived_at),
+        waiver_reason=overpayment.waiver_reason,
     )
 
 

@@ -7,11 +7,13 @@ that no input can reach the database and fail there.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from remuneration.domain.timezone import as_utc
 
 __all__ = [
     "BoundedDate",
@@ -49,11 +51,7 @@ def text(max_length: int, *, min_length: int = 1) -> object:
 Text = Annotated[str, text(200), AfterValidator(printable)]
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
 """A moment in UTC (SQLite hands back naive values stored in UTC)."""
 BoundedDate = Annotated[date, AfterValidator(_plausible)]
 Hours = Annotated[Decimal, Field(ge=0, le=Decimal("99999.99"), max_digits=7, decimal_places=2)]

@@ -34,7 +34,8 @@ class SummaryLineView(ResponseModel):
 
 
 class StateLineView(ResponseModel):
-    """Where euros of the month are: paid, held, rejected, returned, re-issued, offset, debts."""
+    """Where euros of the month are: paid, held, rejected, returned, re-issued, offset,
+    overpayments."""
 
     state: str
     label: str
@@ -43,7 +44,7 @@ class StateLineView(ResponseModel):
 
 
 class ReconciliationView(ResponseModel):
-    """A month's runs checked against their batches: lines − offsets + carried debts +
+    """A month's runs checked against their batches: lines − offsets + carried overpayments +
     re-issues = transfers = control sums, to the cent (amounts as strings, two decimals)."""
 
     period: str

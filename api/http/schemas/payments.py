@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
@@ -23,6 +22,7 @@ from api.http.schemas.common import (
     UtcDatetime,
 )
 from payments.vocabulary import RunKind
+from rules.money import format_money
 
 __all__ = [
     "BankFileUpload",
@@ -82,7 +82,7 @@ class RunView(ResponseModel):
     lines: int
     payments: int
     reissues: int
-    debts: int
+    overpayments: int
     total_amount: str
     skipped: dict[str, int]
     batches: list[BatchLink]
@@ -293,6 +293,5 @@ class Waiver(RequestModel):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500)]
 
 
-def money(value: Decimal) -> str:
-    """Two decimals, as the API writes every amount."""
-    return f"{value:.2f}"
+money = format_money
+"""Two decimals and a dot, as the API writes every amount: the contract's money text."""

@@ -44,7 +44,7 @@ Service levels (``service_levels``, ``history``, ``clocks``, ``alerts``)
 Automatic cases (``auto_cases``, loaded by ``load_auto_case_rules(on=)``)
     ``AutoCaseRule`` per ``AutoCaseTrigger``; ``CauseKey`` (``str()`` /
     ``CauseKey.parse``); ``decide_auto_case(rule, object_id=, existing=)`` →
-    ``OpenNewCase`` or ``AddEventToCase``; ``trigger_day``, ``month_end``,
+    ``OpenNewCase`` or ``AddEventToCase``; ``trigger_day``,
     ``iban_change_needs_case``.
 
 Work rules (``assignment``, ``macros``; ``load_work_rules``, ``load_macros``)
@@ -80,7 +80,6 @@ from .auto_cases import (
     OpenNewCase,
     decide_auto_case,
     iban_change_needs_case,
-    month_end,
     trigger_day,
 )
 from .business_calendar import BusinessCalendar, OpeningInterval
@@ -120,7 +119,6 @@ from .macros import (
     MacroPlan,
     PlannedTransition,
     apply_macro,
-    french_date,
     french_instant,
     status_path,
 )
@@ -267,7 +265,6 @@ __all__ = [
     "duplicate_warning",
     "escalated_priority",
     "format_case_reference",
-    "french_date",
     "french_instant",
     "iban_change_needs_case",
     "iso_week",
@@ -278,7 +275,6 @@ __all__ = [
     "load_work_rules",
     "metrics_to_csv",
     "metrics_to_json",
-    "month_end",
     "nearest_rank",
     "next_assignee",
     "parse_business_duration",

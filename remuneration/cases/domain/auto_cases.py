@@ -8,7 +8,6 @@ one case per problem, not one per nightly run of the job that detects it.
 
 from __future__ import annotations
 
-import calendar as gregorian
 import re
 import uuid
 from collections.abc import Iterable
@@ -30,7 +29,6 @@ __all__ = [
     "OpenNewCase",
     "decide_auto_case",
     "iban_change_needs_case",
-    "month_end",
     "trigger_day",
 ]
 
@@ -160,7 +158,7 @@ def trigger_day(rule: AutoCaseRule, *, reference_day: date, calendar: BusinessCa
     """The day from which the case is due: ``reference_day`` plus the rule's business days.
 
     For an incomplete dossier the reference day is the training start; for a missing
-    attendance statement it is the last day of the month (:func:`month_end`).
+    attendance statement it is the last day of the month (``rules.Month.last_day``).
     """
     return calendar.add_business_days(reference_day, rule.delay_business_days or 0)
 
@@ -173,8 +171,3 @@ def iban_change_needs_case(rule: AutoCaseRule, *, changed_on: date, payment_on: 
         )
     elapsed = payment_on - changed_on
     return timedelta(0) <= elapsed <= timedelta(days=rule.window_calendar_days)
-
-
-def month_end(year: int, month: int) -> date:
-    """The last day of a month (reference day of the attendance statement rule)."""
-    return date(year, month, gregorian.monthrange(year, month)[1])

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from string import Template
 from zoneinfo import ZoneInfo
 
-from rules.periods import MONTH_NAMES
+from rules.french import fr_date
 
 from ._instants import require_aware
 from .business_calendar import BusinessCalendar
@@ -29,7 +29,6 @@ __all__ = [
     "MacroPlan",
     "PlannedTransition",
     "apply_macro",
-    "french_date",
     "french_instant",
     "status_path",
 ]
@@ -124,7 +123,7 @@ def apply_macro(
     reminder_at = _reminder(macro, now, calendar)
     values = dict(context)
     if reminder_at is not None:
-        values[REMINDER_DATE_PLACEHOLDER] = french_date(reminder_at.date())
+        values[REMINDER_DATE_PLACEHOLDER] = fr_date(reminder_at.date())
     return MacroPlan(
         macro_key=macro.key,
         transitions=_planned_transitions(macro, status),
@@ -161,16 +160,10 @@ def status_path(
     return tuple(reversed(path))
 
 
-def french_date(day: date) -> str:
-    """A date in words, as letters to trainees write it: ``5 mars 2024``, ``1er mai 2024``."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTH_NAMES[day.month - 1]} {day.year}"
-
-
 def french_instant(instant: datetime, timezone: ZoneInfo) -> str:
     """A deadline in words, in local time: ``le 27 mai 2024 à 9 h 30``."""
     local = require_aware(instant).astimezone(timezone)
-    return f"le {french_date(local.date())} à {local.hour} h {local.minute:02d}"
+    return f"le {fr_date(local.date())} à {local.hour} h {local.minute:02d}"
 
 
 def _planned_transitions(macro: Macro, status: CaseStatus) -> tuple[PlannedTransition, ...]:

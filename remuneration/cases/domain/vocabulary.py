@@ -11,6 +11,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import NewType
 
+from remuneration.domain.ids import TraineeId
+
 __all__ = [
     "ACTIVE_STATUSES",
     "CATEGORY_LABELS",
@@ -35,8 +37,8 @@ __all__ = [
 CaseId = NewType("CaseId", uuid.UUID)
 AgentId = NewType("AgentId", uuid.UUID)
 """An agent is a user of the relation_usagers or supervisor role: the user's id."""
-TraineeId = NewType("TraineeId", uuid.UUID)
-# Random UUID keys, like every table of the project (remuneration.domain.ids).
+# Random UUID keys, like every table of the project; ``TraineeId`` is the one of
+# remuneration.domain.ids.
 
 
 class Category(StrEnum):

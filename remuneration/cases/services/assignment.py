@@ -30,7 +30,8 @@ from remuneration.cases.services.sla import configuration_of, refresh_sla
 from remuneration.cases.services.transitions import apply_transition
 from remuneration.db.models import User
 from remuneration.domain.errors import NotAllowed
-from remuneration.services.context import PARIS, Role
+from remuneration.domain.timezone import paris_day
+from remuneration.services.context import Role
 
 __all__ = [
     "AGENT_ROLES",
@@ -157,7 +158,7 @@ def _roster(cctx: CaseContext, team: CaseTeam) -> list[AgentLoad]:
     )
     ids = [agent.user_id for agent in agents]
     counts = open_case_counts(cctx, ids)
-    absent = _absent_today(cctx, ids, cctx.now.astimezone(PARIS).date())
+    absent = _absent_today(cctx, ids, paris_day(cctx.now))
     return [
         AgentLoad(
             agent_id=AgentId(agent.user_id),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import and_, exists, func, or_, select, update
 
@@ -32,7 +32,6 @@ from remuneration.cases.domain import (
     Channel,
     Contact,
     Priority,
-    month_end,
     trigger_day,
 )
 from remuneration.cases.models import Case
@@ -42,7 +41,6 @@ from remuneration.cases.services.history import EventAction, record_case_event
 from remuneration.cases.services.messages import add_note
 from remuneration.cases.services.sla import refresh_sla
 from remuneration.cases.services.teams import find_team
-from remuneration.db.base import as_utc
 from remuneration.db.models import (
     AttendanceStatement,
     CaseRequest,
@@ -51,9 +49,10 @@ from remuneration.db.models import (
     Exit,
     Training,
 )
+from remuneration.domain.timezone import as_utc, paris_day
 from remuneration.domain.vocabulary import DocumentKind, VerificationStatus
 from remuneration.services.case_requests import pending_case_requests
-from remuneration.services.context import PARIS
+from rules.periods import Month
 
 __all__ = [
     "AutomaticReport",
@@ -96,7 +95,7 @@ class Occurrence:
 
 
 def _config(now: datetime) -> CaseConfiguration:
-    return configuration_on(now.astimezone(PARIS).date())
+    return configuration_on(paris_day(now))
 
 
 def record_occurrence(cctx: CaseContext, occurrence: Occurrence) -> tuple[Case, bool]:
@@ -205,7 +204,7 @@ def detect_incomplete_dossiers(cctx: CaseContext) -> AutomaticReport:
     """Open a case for each dossier still incomplete N business days after its training start."""
     config = _config(cctx.now)
     rule = _rule(config, AutoCaseTrigger.DOSSIER_INCOMPLETE)
-    today = cctx.now.astimezone(PARIS).date()
+    today = paris_day(cctx.now)
     verified = (
         select(func.count())
         .where(
@@ -284,16 +283,13 @@ def _incomplete_occurrence(
     )
 
 
-def _months(training: Training, today: date) -> list[tuple[str, date, date]]:
-    months: list[tuple[str, date, date]] = []
-    cursor = date(training.start_date.year, training.start_date.month, 1)
-    while cursor <= training.end_date:
-        last = month_end(cursor.year, cursor.month)
-        if last >= today:
-            break
-        months.append((f"{cursor:%Y-%m}", cursor, last))
-        cursor = last + timedelta(days=1)
-    return months
+def _months(training: Training, today: date) -> list[Month]:
+    """The training's months already over on ``today``."""
+    return [
+        month
+        for month in Month.spanning(training.start_date, training.end_date)
+        if month.last_day < today
+    ]
 
 
 def _trainees_to_pay(cctx: CaseContext, training: Training, first: date) -> bool:
@@ -307,9 +303,9 @@ def _trainees_to_pay(cctx: CaseContext, training: Training, first: date) -> bool
     return cctx.session.scalar(query.limit(1)) is not None
 
 
-def _statement_exists(cctx: CaseContext, training: Training, month: str) -> bool:
+def _statement_exists(cctx: CaseContext, training: Training, month: Month) -> bool:
     query = select(AttendanceStatement.id).where(
-        AttendanceStatement.training_id == training.id, AttendanceStatement.month == month
+        AttendanceStatement.training_id == training.id, AttendanceStatement.month == str(month)
     )
     return cctx.session.scalar(query) is not None
 
@@ -318,7 +314,7 @@ def detect_missing_attendance(cctx: CaseContext) -> AutomaticReport:
     """Open a case (contact: the training organisation) per missing monthly statement."""
     config = _config(cctx.now)
     rule = _rule(config, AutoCaseTrigger.ATTENDANCE_STATEMENT_MISSING)
-    today = cctx.now.astimezone(PARIS).date()
+    today = paris_day(cctx.now)
     trainings = cctx.session.scalars(
         select(Training)
         .where(Training.approved_for_remuneration, Training.start_date <= today)
@@ -326,13 +322,13 @@ def detect_missing_attendance(cctx: CaseContext) -> AutomaticReport:
     )
     report = AutomaticReport()
     for training in list(trainings):
-        for month, first, last in _months(training, today):
-            if trigger_day(rule, reference_day=last, calendar=config.calendar) > today:
+        for month in _months(training, today):
+            if trigger_day(rule, reference_day=month.last_day, calendar=config.calendar) > today:
                 continue
             cause = CauseKey.for_rule(rule, f"{training.id}/{month}")
             if _case_since(cctx, cause, None) or _statement_exists(cctx, training, month):
                 continue
-            if not _trainees_to_pay(cctx, training, first):
+            if not _trainees_to_pay(cctx, training, month.first_day):
                 continue
             record_occurrence(cctx, _attendance_occurrence(rule, cause, training, month))
             report += AutomaticReport(opened=1)
@@ -340,9 +336,9 @@ def detect_missing_attendance(cctx: CaseContext) -> AutomaticReport:
 
 
 def _attendance_occurrence(
-    rule: AutoCaseRule, cause: CauseKey, training: Training, month: str
+    rule: AutoCaseRule, cause: CauseKey, training: Training, month: Month
 ) -> Occurrence:
-    year, number = month.split("-")
+    year, number = f"{month.year:04d}", f"{month.month:02d}"
     return Occurrence(
         cause=cause,
         priority=rule.priority,

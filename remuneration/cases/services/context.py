@@ -27,7 +27,7 @@ from remuneration.cases.domain import (
     load_service_levels,
     load_work_rules,
 )
-from remuneration.db.base import as_utc
+from remuneration.domain.timezone import as_utc
 from remuneration.services.context import Actor, ServiceContext
 
 __all__ = ["CaseConfiguration", "CaseContext", "configuration_on"]

@@ -27,7 +27,7 @@ from remuneration.cases.domain import (
 )
 from remuneration.cases.models import Case, CaseEvent
 from remuneration.cases.services.context import CaseContext
-from remuneration.db.base import as_utc
+from remuneration.domain.timezone import as_utc
 
 __all__ = [
     "EventAction",

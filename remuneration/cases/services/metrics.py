@@ -27,9 +27,8 @@ from remuneration.cases.models import Case, CaseTeam
 from remuneration.cases.services.context import CaseContext, configuration_on
 from remuneration.cases.services.history import histories_of
 from remuneration.cases.services.sla import configuration_of, targets_of
-from remuneration.db.base import as_utc
 from remuneration.db.models import User
-from remuneration.services.context import PARIS
+from remuneration.domain.timezone import as_utc, paris_day
 
 __all__ = ["MetricsReport", "queue_metrics"]
 
@@ -82,7 +81,7 @@ def queue_metrics(
         _snapshot(cctx, case, histories[case.id], teams.get(case.team_id) if case.team_id else None)
         for case in cases
     ]
-    calendar = configuration_on(cctx.now.astimezone(PARIS).date()).calendar
+    calendar = configuration_on(paris_day(cctx.now)).calendar
     metrics = compute_metrics(snapshots, calendar=calendar)
     assignees = {case.assignee_id for case in cases if case.assignee_id is not None}
     names = {

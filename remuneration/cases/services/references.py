@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from remuneration.cases.domain import format_case_reference, reference_year
 from remuneration.cases.models import CaseReferenceCounter
-from remuneration.services.context import PARIS
+from remuneration.domain.timezone import PARIS
 
 __all__ = ["allocate_reference"]
 

@@ -39,9 +39,8 @@ from remuneration.cases.models import Case, CaseSlaAlert
 from remuneration.cases.services.context import CaseConfiguration, CaseContext, configuration_on
 from remuneration.cases.services.entries import EntryKind, new_entry
 from remuneration.cases.services.history import EventAction, history_of, record_case_event
-from remuneration.db.base import as_utc
 from remuneration.domain.ids import new_id
-from remuneration.services.context import PARIS
+from remuneration.domain.timezone import as_utc, paris_day
 
 __all__ = [
     "SweepReport",
@@ -69,7 +68,7 @@ class SweepReport:
 
 def configuration_of(case: Case) -> CaseConfiguration:
     """The configuration that governs a case: the one in force on the day it was created."""
-    return configuration_on(as_utc(case.created_at).astimezone(PARIS).date())
+    return configuration_on(paris_day(case.created_at))
 
 
 def targets_of(case: Case, config: CaseConfiguration) -> SlaTargets:

@@ -36,8 +36,8 @@ from remuneration.cases.services.messages import add_note, record_message
 from remuneration.cases.services.sla import configuration_of, refresh_sla, targets_of
 from remuneration.cases.services.transitions import apply_transition, set_milestone
 from remuneration.contact import contact_line
-from remuneration.db.base import as_utc
 from remuneration.db.models import AuditEvent, Trainee
+from remuneration.domain.timezone import as_utc
 
 __all__ = ["apply_case_macro", "change_status", "merge_cases", "preview_case_macro"]
 

@@ -26,9 +26,9 @@ from remuneration.cases.domain import (
     decide_auto_case,
     iban_change_needs_case,
     load_auto_case_rules,
-    month_end,
     trigger_day,
 )
+from rules.periods import Month
 
 T = AutoCaseTrigger
 
@@ -139,10 +139,10 @@ def test_missing_attendance_trigger_day(
     rules: Mapping[AutoCaseTrigger, AutoCaseRule], calendar: BusinessCalendar
 ) -> None:
     rule = rules[T.ATTENDANCE_STATEMENT_MISSING]
-    assert month_end(2025, 4) == date(2025, 4, 30)
-    assert month_end(2024, 2) == date(2024, 2, 29)
+    assert Month(2025, 4).last_day == date(2025, 4, 30)
+    assert Month(2024, 2).last_day == date(2024, 2, 29)
     # April 2025 ends on Wednesday 30; 1 May and 8 May are holidays: 2, 5, 6, 7, 9 May.
-    day = trigger_day(rule, reference_day=month_end(2025, 4), calendar=calendar)
+    day = trigger_day(rule, reference_day=Month(2025, 4).last_day, calendar=calendar)
     assert day == date(2025, 5, 9)
 
 

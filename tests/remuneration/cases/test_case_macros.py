@@ -19,9 +19,9 @@ from remuneration.cases.domain import (
     PlannedTransition,
     ResolutionReason,
     apply_macro,
-    french_date,
     status_path,
 )
+from rules.french import fr_date
 
 PARIS = ZoneInfo("Europe/Paris")
 S = CaseStatus
@@ -187,4 +187,4 @@ def test_status_path() -> None:
     ],
 )
 def test_french_date(day: date, text: str) -> None:
-    assert french_date(day) == text
+    assert fr_date(day) == text

@@ -1,4 +1,4 @@
-"""Reading what finance exports are made of: a run's lines, offsets, carried debts, live
+"""Reading what finance exports are made of: a run's lines, offsets, carried overpayments, live
 transfers and batches; the runs of a month; the recovery orders.
 
 Money is summed in Python from the stored ``Decimal`` values, never with SQL ``SUM`` (SQLite
@@ -17,22 +17,28 @@ from decimal import Decimal
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from exports.finance import (
+from exports.finance.reconciliation import (
     BatchData,
-    CarriedDebt,
+    CarriedOverpayment,
     DossierInfo,
     OffsetData,
     RunData,
     RunLineData,
     Transfer,
 )
-from exports.finance_summary import RecoveryOrderData
-from payments.models import Debt, DebtOffset, Payment, PaymentBatch, PaymentLine, PaymentRun
+from exports.finance.summary import RecoveryOrderData
+from payments.models import (
+    Overpayment,
+    OverpaymentOffset,
+    Payment,
+    PaymentBatch,
+    PaymentLine,
+    PaymentRun,
+)
 from payments.vocabulary import BatchStatus, PaymentStatus
-from remuneration.db.base import as_utc
 from remuneration.db.models import Dossier, Exit, Trainee, Training
 from remuneration.domain.errors import NotFound
-from remuneration.services.context import PARIS
+from remuneration.domain.timezone import paris_day
 from rules import LineKind
 from rules.decisions import KIND_ORDER
 
@@ -163,31 +169,31 @@ def load_run(session: Session, run_id: uuid.UUID) -> RunData:
     offsets = [
         OffsetData(row.dossier_id, row.amount, row.payment_id)
         for row in session.execute(
-            select(Debt.dossier_id, DebtOffset.amount, DebtOffset.payment_id)
-            .join(Debt, Debt.id == DebtOffset.debt_id)
-            .where(DebtOffset.run_id == run_id)
-            .order_by(DebtOffset.id)
+            select(Overpayment.dossier_id, OverpaymentOffset.amount, OverpaymentOffset.payment_id)
+            .join(Overpayment, Overpayment.id == OverpaymentOffset.overpayment_id)
+            .where(OverpaymentOffset.run_id == run_id)
+            .order_by(OverpaymentOffset.id)
         )
     ]
-    debts = [
-        CarriedDebt(row.dossier_id, row.amount, row.status)
+    overpayments = [
+        CarriedOverpayment(row.dossier_id, row.amount, row.status)
         for row in session.execute(
-            select(Debt.dossier_id, Debt.amount, Debt.status)
-            .where(Debt.origin_run_id == run_id)
-            .order_by(Debt.id)
+            select(Overpayment.dossier_id, Overpayment.amount, Overpayment.status)
+            .where(Overpayment.origin_run_id == run_id)
+            .order_by(Overpayment.id)
         )
     ]
     lines = _lines(session, run_id)
     transfers, batches = _transfers(session, run_id)
     ids = {x.dossier_id for x in lines} | {x.dossier_id for x in offsets}
-    ids |= {x.dossier_id for x in debts} | {x.dossier_id for x in transfers}
+    ids |= {x.dossier_id for x in overpayments} | {x.dossier_id for x in transfers}
     return RunData(
         run_id=run.id,
         kind=run.kind,
         period=run.period,
         lines=tuple(lines),
         offsets=tuple(offsets),
-        debts=tuple(debts),
+        overpayments=tuple(overpayments),
         transfers=tuple(transfers),
         batches=tuple(batches),
         dossiers=_dossiers(session, ids),
@@ -208,7 +214,7 @@ def runs_of_period(session: Session, month: str) -> list[uuid.UUID]:
 
 
 def _paris_date(moment: datetime) -> date:
-    return as_utc(moment).astimezone(PARIS).date()
+    return paris_day(moment)
 
 
 def _reason(exit_date: date | None, exit_reason: str | None, regularised: bool) -> str:
@@ -220,20 +226,22 @@ def _reason(exit_date: date | None, exit_reason: str | None, regularised: bool) 
     return "Solde négatif non compensable, formation terminée"
 
 
-def _regularised(session: Session, debts: Iterable[Row[tuple[Debt]]]) -> set[uuid.UUID]:
-    """Debts whose origin lines include a regularisation (a revision of a paid month)."""
+def _regularised(
+    session: Session, overpayments: Iterable[Row[tuple[Overpayment]]]
+) -> set[uuid.UUID]:
+    """Overpayments whose origin lines include a regularisation (a revision of a paid month)."""
     found: set[uuid.UUID] = set()
-    for debt in debts:
+    for overpayment in overpayments:
         revised = session.scalar(
             select(PaymentLine.id).where(
-                PaymentLine.run_id == debt.origin_run_id,
-                PaymentLine.trainee_id == debt.trainee_id,
+                PaymentLine.run_id == overpayment.origin_run_id,
+                PaymentLine.trainee_id == overpayment.trainee_id,
                 PaymentLine.payment_id.is_(None),
                 PaymentLine.revision > 0,
             )
         )
         if revised is not None:
-            found.add(debt.id)
+            found.add(overpayment.id)
     return found
 
 
@@ -245,10 +253,11 @@ def _address(row: Row[tuple[object, ...]]) -> str:
 
 
 def load_recovery_orders(session: Session, *, status: str | None = None) -> list[RecoveryOrderData]:
-    """Every debt that became a recovery order (optionally in one status), oldest order first."""
+    """Every overpayment that became a recovery order (optionally in one status), oldest order
+    first."""
     query = (
         select(
-            Debt.__table__,
+            Overpayment.__table__,
             Trainee.last_name,
             Trainee.first_names,
             Trainee.street,
@@ -260,20 +269,20 @@ def load_recovery_orders(session: Session, *, status: str | None = None) -> list
             Exit.exit_date,
             Exit.reason.label("exit_reason"),
         )
-        .join(Dossier, Dossier.id == Debt.dossier_id)
-        .join(Trainee, Trainee.id == Debt.trainee_id)
+        .join(Dossier, Dossier.id == Overpayment.dossier_id)
+        .join(Trainee, Trainee.id == Overpayment.trainee_id)
         .join(Training, Training.id == Dossier.training_id)
         .outerjoin(Exit, Exit.dossier_id == Dossier.id)
-        .where(Debt.recovery_order_at.is_not(None))
-        .order_by(Debt.recovery_order_at, Debt.recovery_order_reference)
+        .where(Overpayment.recovery_order_at.is_not(None))
+        .order_by(Overpayment.recovery_order_at, Overpayment.recovery_order_reference)
     )
     if status is not None:
-        query = query.where(Debt.status == status)
+        query = query.where(Overpayment.status == status)
     rows = list(session.execute(query))
     regularised = _regularised(session, rows)
     return [
         RecoveryOrderData(
-            debt_id=row.id,
+            overpayment_id=row.id,
             reference=row.recovery_order_reference or "",
             trainee_id=row.trainee_id,
             debtor=f"{row.last_name} {row.first_names}",
@@ -285,7 +294,7 @@ def load_recovery_orders(session: Session, *, status: str | None = None) -> list
             amount=row.amount,
             remaining=row.remaining,
             status=row.status,
-            debt_date=_paris_date(row.created_at),
+            overpayment_date=_paris_date(row.created_at),
             order_date=_paris_date(row.recovery_order_at),
             waiver_date=_paris_date(row.waived_at) if row.waived_at else None,
         )

@@ -12,7 +12,7 @@ from decimal import Decimal
 from lxml import etree
 
 from payments.sepa.charset import first_invalid_character
-from payments.sepa.epc_rules import (
+from payments.sepa.epc_field_rules import (
     EpcViolation,
     IbanChecker,
     Problem,

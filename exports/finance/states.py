@@ -3,8 +3,8 @@
 A transfer is in exactly one state: paid (released to the bank, not refused), held (in a batch
 not released yet, or back to pay after the bank rejected its file), rejected (pain.002) or
 returned (camt.054) and not re-issued yet, or re-issued (refused, then sent again by a later
-transfer, where its euros now are). What the run kept back is offset against a debt; what it
-carried as a debt is, today, being offset, claimed by a recovery order, waived or settled.
+transfer, where its euros now are). What the run kept back is offset against an overpayment; what it
+carried as an overpayment is, today, being offset, claimed by a recovery order, waived or settled.
 
 The transfers' states add up to the transfers, hence to the batches' control sums; a transfer
 in a state this table does not know is a reconciliation problem, and the export is refused.
@@ -19,11 +19,11 @@ from decimal import Decimal
 from types import MappingProxyType
 
 __all__ = [
-    "DEBT_STATES",
+    "OVERPAYMENT_STATES",
     "STATE_LABELS",
     "TRANSFER_STATES",
     "StateTotals",
-    "debt_state",
+    "overpayment_state",
     "transfer_state",
 ]
 
@@ -46,7 +46,7 @@ STATE_LABELS: Mapping[str, str] = MappingProxyType(
 """State code → French label, in the order of the exports."""
 
 TRANSFER_STATES = ("paid", "held", "rejected", "returned", "reissued")
-DEBT_STATES = ("debt_open", "recovery_order", "debt_waived", "debt_settled")
+OVERPAYMENT_STATES = ("debt_open", "recovery_order", "debt_waived", "debt_settled")
 
 _BY_STATUS = {
     "released": "paid",
@@ -55,7 +55,7 @@ _BY_STATUS = {
     "rejected": "rejected",
     "returned": "returned",
 }
-_BY_DEBT_STATUS = {
+_BY_OVERPAYMENT_STATUS = {
     "open": "debt_open",
     "recovery_order": "recovery_order",
     "waived": "debt_waived",
@@ -71,9 +71,9 @@ def transfer_state(status: str, *, reissued: bool) -> str | None:
     return state
 
 
-def debt_state(status: str) -> str | None:
-    """The state of a carried debt today; None for an unknown status."""
-    return _BY_DEBT_STATUS.get(status)
+def overpayment_state(status: str) -> str | None:
+    """The state of a carried overpayment today; None for an unknown status."""
+    return _BY_OVERPAYMENT_STATUS.get(status)
 
 
 @dataclass(frozen=True, slots=True)

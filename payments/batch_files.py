@@ -37,7 +37,8 @@ from payments.sepa.model import default_payment_information_id
 from payments.transfers import PAYMENT_IBAN_CONTEXT, new_message_id
 from payments.vocabulary import BatchStatus
 from remuneration.domain.errors import FieldProblem
-from remuneration.services.context import PARIS, ServiceContext
+from remuneration.domain.timezone import PARIS
+from remuneration.services.context import ServiceContext
 from rules import default_store
 
 __all__ = ["build_file", "open_batch", "sepa_country_list"]

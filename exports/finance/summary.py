@@ -3,7 +3,7 @@ orders (ordres de reversement) finance issues for overpayments that can no longe
 
 The summary is a report, not a table to re-import: after the rows by programme and nature come
 a total and the control rows (transfers, batch control sums, difference, verdict), so that the
-file itself shows that it agrees with the batches sent to the bank. Pure, like ``finance``.
+file itself shows that it agrees with the batches sent to the bank. Pure, like ``reconciliation``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from exports.finance import NATURE_LABELS, FinanceRow, Reconciliation
-from exports.finance_states import TRANSFER_STATES
+from exports.finance.reconciliation import NATURE_LABELS, FinanceRow, Reconciliation
+from exports.finance.states import TRANSFER_STATES
 from exports.tabular import Column, ColumnKind
 
 __all__ = [
@@ -57,7 +57,7 @@ RECOVERY_ORDER_COLUMNS = (
     Column("waiver_date", "Date de la remise gracieuse", ColumnKind.DATE),
 )
 
-_DEBT_STATUS_LABELS = {
+_OVERPAYMENT_STATUS_LABELS = {
     "recovery_order": "à recouvrer",
     "waived": "remise gracieuse accordée",
     "settled": "soldé",
@@ -139,9 +139,9 @@ def summary_dicts(lines: Sequence[SummaryLine], check: Reconciliation) -> list[d
 
 @dataclass(frozen=True, slots=True)
 class RecoveryOrderData:
-    """One debt claimed by a recovery order, as finance issues the titre de recette."""
+    """One overpayment claimed by a recovery order, as finance issues the titre de recette."""
 
-    debt_id: uuid.UUID
+    overpayment_id: uuid.UUID
     reference: str
     trainee_id: uuid.UUID
     debtor: str
@@ -153,7 +153,7 @@ class RecoveryOrderData:
     amount: Decimal
     remaining: Decimal
     status: str
-    debt_date: date
+    overpayment_date: date
     order_date: date
     waiver_date: date | None
 
@@ -172,8 +172,8 @@ def recovery_order_dict(order: RecoveryOrderData) -> dict[str, object]:
         "amount": order.amount,
         "recovered": order.amount - order.remaining,
         "remaining": _ZERO if order.status == "waived" else order.remaining,
-        "debt_date": order.debt_date,
+        "debt_date": order.overpayment_date,
         "order_date": order.order_date,
-        "status": _DEBT_STATUS_LABELS.get(order.status, order.status),
+        "status": _OVERPAYMENT_STATUS_LABELS.get(order.status, order.status),
         "waiver_date": order.waiver_date,
     }

@@ -1,20 +1,21 @@
 """What finance receives about a payment run, and the proof that its figures agree.
 
 A run settles, for each trainee, the engine's lines (first payments and regularisations); the
-net is sent as one transfer, minus the debts it offsets, or, when negative, carried as a new
-debt. The run's batch also carries re-issues of transfers the bank refused. So, for every run:
+net is sent as one transfer, minus the overpayments it offsets, or, when negative, carried as a new
+overpayment. The run's batch also carries re-issues of transfers the bank refused. So, for every
+run:
 
-    lines − offsets + carried debts + re-issues = transfers = control sums of the batches
+    lines − offsets + carried overpayments + re-issues = transfers = control sums of the batches
 
 and, transfer by transfer, the rows attached to it add up to its amount; rows of a trainee who
-got no transfer add up to zero. Every euro is in exactly one state (``exports.finance_states``:
-paid, held, rejected, returned, re-issued; offset; carried debts being offset, claimed by a
+got no transfer add up to zero. Every euro is in exactly one state (``exports.finance.states``:
+paid, held, rejected, returned, re-issued; offset; carried overpayments being offset, claimed by a
 recovery order, waived or settled), and the transfers' states add up to the batches.
 ``reconcile`` checks all of it to the cent; an export whose
 check fails is refused (``exports.errors.ExportNotReconciled``), so that finance never holds a
 spreadsheet that contradicts the bank files.
 
-Pure: the data arrive as frozen snapshots (``exports.finance_data`` reads them), so that the
+Pure: the data arrive as frozen snapshots (``exports.finance.queries`` reads them), so that the
 rows, the check and the golden files are tested without a database.
 """
 
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from exports.finance_states import StateTotals, debt_state, transfer_state
+from exports.finance.states import StateTotals, overpayment_state, transfer_state
 from exports.tabular import Column, ColumnKind
 from exports.wording import amount_in_figures
 from payments.vocabulary import PAYMENT_STATUS_LABELS
@@ -36,7 +37,7 @@ __all__ = [
     "NATURE_LABELS",
     "RUN_COLUMNS",
     "BatchData",
-    "CarriedDebt",
+    "CarriedOverpayment",
     "DossierInfo",
     "FinanceRow",
     "OffsetData",
@@ -125,7 +126,8 @@ class RunLineData:
 
 @dataclass(frozen=True, slots=True)
 class OffsetData:
-    """Part of a debt taken from this run's net (the transfer it reduced, if one was sent)."""
+    """Part of an overpayment taken from this run's net (the transfer it reduced, if one was
+    sent)."""
 
     dossier_id: uuid.UUID
     amount: Decimal
@@ -133,8 +135,8 @@ class OffsetData:
 
 
 @dataclass(frozen=True, slots=True)
-class CarriedDebt:
-    """A debt this run recorded: the trainee's negative net, carried."""
+class CarriedOverpayment:
+    """An overpayment this run recorded: the trainee's negative net, carried."""
 
     dossier_id: uuid.UUID
     amount: Decimal
@@ -156,14 +158,15 @@ class BatchData:
 
 @dataclass(frozen=True, slots=True)
 class RunData:
-    """One run as stored: its lines, offsets, carried debts, live transfers and live batches."""
+    """One run as stored: its lines, offsets, carried overpayments, live transfers and live
+    batches."""
 
     run_id: uuid.UUID
     kind: str
     period: str
     lines: tuple[RunLineData, ...]
     offsets: tuple[OffsetData, ...]
-    debts: tuple[CarriedDebt, ...]
+    overpayments: tuple[CarriedOverpayment, ...]
     transfers: tuple[Transfer, ...]
     batches: tuple[BatchData, ...]
     dossiers: Mapping[uuid.UUID, DossierInfo]
@@ -231,7 +234,7 @@ def _dossier(run: RunData, dossier_id: uuid.UUID) -> DossierInfo:
 
 
 def run_rows(run: RunData) -> list[FinanceRow]:
-    """Lines, offsets, carried debts and re-issues, each tied to its transfer (if any)."""
+    """Lines, offsets, carried overpayments and re-issues, each tied to its transfer (if any)."""
     label = run_label(run.kind, run.period)
     by_origin = {t.origin_id: t for t in run.transfers if t.origin_id is not None}
     rows = [
@@ -260,7 +263,7 @@ def run_rows(run: RunData) -> list[FinanceRow]:
     ]
     rows += [
         FinanceRow(label, _dossier(run, x.dossier_id), None, "carried_debt", None, x.amount, None)
-        for x in run.debts
+        for x in run.overpayments
     ]
     rows += [
         FinanceRow(label, _dossier(run, t.dossier_id), None, "reissue", None, t.amount, t)
@@ -325,7 +328,7 @@ def _per_transfer(run: RunData, rows: Sequence[FinanceRow]) -> list[str]:
 
 
 def _states(run: RunData) -> tuple[StateTotals, list[str]]:
-    """Each transfer, offset and carried debt in its state; what has none is a problem."""
+    """Each transfer, offset and carried overpayment in its state; what has none is a problem."""
     label = run_label(run.kind, run.period)
     items: list[tuple[str, Decimal]] = [("offset", x.amount) for x in run.offsets]
     problems: list[str] = []
@@ -335,12 +338,14 @@ def _states(run: RunData) -> tuple[StateTotals, list[str]]:
             problems.append(f"{label} : le virement {t.end_to_end_id} a un état inconnu.")
         else:
             items.append((state, t.amount))
-    for debt in run.debts:
-        debt_code = debt_state(debt.status)
-        if debt_code is None:
-            problems.append(f"{label} : un trop-perçu reporté a un état inconnu ({debt.status}).")
+    for overpayment in run.overpayments:
+        overpayment_code = overpayment_state(overpayment.status)
+        if overpayment_code is None:
+            problems.append(
+                f"{label} : un trop-perçu reporté a un état inconnu ({overpayment.status})."
+            )
         else:
-            items.append((debt_code, debt.amount))
+            items.append((overpayment_code, overpayment.amount))
     totals = StateTotals.of(items)
     if totals.transfers_total() != _total(t.amount for t in run.transfers):
         problems.append(
@@ -361,7 +366,7 @@ def reconcile(run: RunData, rows: Sequence[FinanceRow] | None = None) -> Reconci
     result = Reconciliation(
         lines_total=_total(x.amount for x in run.lines),
         offsets_total=_total(x.amount for x in run.offsets),
-        carried_total=_total(x.amount for x in run.debts),
+        carried_total=_total(x.amount for x in run.overpayments),
         reissues_total=_total(t.amount for t in run.transfers if t.origin_id is None),
         rows_total=_total(row.amount for row in rows),
         transfers_count=len(run.transfers),

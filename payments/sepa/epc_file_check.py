@@ -18,17 +18,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from payments.sepa.epc import EndToEndRegistry
-from payments.sepa.epc_leaves import (
-    Leaves,
-    charset_problems,
-    collect,
-    first,
-    fixed_value_problems,
-    total_violations,
-    transaction_problems,
-)
-from payments.sepa.epc_rules import (
+from payments.sepa.epc_field_rules import (
     GROUPING_MESSAGE,
     EpcViolation,
     IbanChecker,
@@ -40,6 +30,16 @@ from payments.sepa.epc_rules import (
     name_problems,
     parse_amount,
 )
+from payments.sepa.epc_leaf_rules import (
+    Leaves,
+    charset_problems,
+    collect,
+    first,
+    fixed_value_problems,
+    total_violations,
+    transaction_problems,
+)
+from payments.sepa.epc_model_check import EndToEndRegistry
 from payments.sepa.model import Pain001Version
 from payments.sepa.validate import (
     Source,

@@ -1,6 +1,6 @@
 """The EPC rule layer on the model, before a file is written.
 
-The file check (``epc_file.check_file``) runs the same rules on the written bytes; this one
+The file check (``epc_file_check.check_file``) runs the same rules on the written bytes; this one
 runs them on the input so that a payment run can refuse a batch, with the offending
 transaction named, before anything is written or released. ``used_end_to_end_ids`` and
 ``used_message_ids`` let the caller bring in what the database already holds: an EndToEndId
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterator
 from datetime import date
 
-from payments.sepa.epc_rules import (
+from payments.sepa.epc_field_rules import (
     GROUPING_MESSAGE,
     EpcViolation,
     IbanChecker,

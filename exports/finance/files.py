@@ -19,9 +19,16 @@ from typing import IO
 from sqlalchemy.orm import Session
 
 from exports.errors import ExportNotReconciled
-from exports.finance import RUN_COLUMNS, FinanceRow, Reconciliation, reconcile, row_dict, run_rows
-from exports.finance_data import load_recovery_orders, load_run, runs_of_period
-from exports.finance_summary import (
+from exports.finance.queries import load_recovery_orders, load_run, runs_of_period
+from exports.finance.reconciliation import (
+    RUN_COLUMNS,
+    FinanceRow,
+    Reconciliation,
+    reconcile,
+    row_dict,
+    run_rows,
+)
+from exports.finance.summary import (
     RECOVERY_ORDER_COLUMNS,
     SUMMARY_COLUMNS,
     SummaryLine,
@@ -30,7 +37,7 @@ from exports.finance_summary import (
     summary_dicts,
 )
 from exports.tabular import Column, TabularSummary, write_csv, write_xlsx
-from remuneration.domain.errors import FieldProblem, InvalidFacts, NotFound
+from remuneration.domain.errors import FieldProblem, NotFound
 from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
 from rules import Month, format_money
@@ -106,13 +113,6 @@ def payment_run_export(session: Session, run_id: uuid.UUID) -> ExportFile:
     )
 
 
-def _month(month: str) -> str:
-    try:
-        return str(Month.parse(month))
-    except ValueError:
-        raise InvalidFacts("Le mois s'écrit AAAA-MM.", field="month") from None
-
-
 @dataclass(frozen=True, slots=True)
 class PeriodCheck:
     """A month's runs, rows and reconciliation, before any refusal (for the JSON report)."""
@@ -126,9 +126,9 @@ class PeriodCheck:
         return summarise(self.rows)
 
 
-def period_check(session: Session, month: str) -> PeriodCheck:
+def period_check(session: Session, month: Month) -> PeriodCheck:
     """Every run of the month, its rows and the reconciliation of each run, added up."""
-    runs = runs_of_period(session, _month(month))
+    runs = runs_of_period(session, str(month))
     if not runs:
         raise NotFound(f"Aucune paie pour la période {month}.")
     rows: list[FinanceRow] = []
@@ -141,13 +141,13 @@ def period_check(session: Session, month: str) -> PeriodCheck:
     return PeriodCheck(len(runs), tuple(rows), check)
 
 
-def _period(session: Session, month: str) -> tuple[Sequence[FinanceRow], Reconciliation]:
+def _period(session: Session, month: Month) -> tuple[Sequence[FinanceRow], Reconciliation]:
     found = period_check(session, month)
     _refuse_if_not_reconciled(found.check, f"La période {month}")
     return found.rows, found.check
 
 
-def period_export(session: Session, month: str) -> ExportFile:
+def period_export(session: Session, month: Month) -> ExportFile:
     """The rows of every run of a month (its monthly run and its advance runs)."""
     rows, check = _period(session, month)
     return ExportFile(
@@ -157,11 +157,11 @@ def period_export(session: Session, month: str) -> ExportFile:
         rows=[row_dict(row) for row in rows],
         total_label="Total",
         check=check,
-        audit={"period": month},
+        audit={"period": str(month)},
     )
 
 
-def period_summary_export(session: Session, month: str) -> ExportFile:
+def period_summary_export(session: Session, month: Month) -> ExportFile:
     """The month by programme and by nature, then the reconciliation with the batches."""
     rows, check = _period(session, month)
     return ExportFile(
@@ -171,7 +171,7 @@ def period_summary_export(session: Session, month: str) -> ExportFile:
         rows=summary_dicts(summarise(rows), check),
         total_label=None,
         check=check,
-        audit={"period": month},
+        audit={"period": str(month)},
     )
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from payments.batching import build_file, open_batch
+from payments.batch_files import build_file, open_batch
 from payments.config import SYSTEM_ACCOUNT, PayerAccount
 from payments.errors import (
     BatchFileUnavailable,
