@@ -1,6 +1,6 @@
 """The edge of remu, by door: `api.http` (the HTTP API), `api.cli` (the `remu` commands),
-`api.scheduler` (the scheduled jobs). They share `api.settings`, `api.logging`, `api.rules_door`
-and `api.tokens`; `api.composition` wires them (the console script's entry point).
+`api.scheduler` (the scheduled jobs). They share `api.settings` (configuration, clock, parameter
+set, bearer tokens); `api.composition` wires them (the console script's entry point).
 
 Nothing below `api/` imports this package.
 """

@@ -5,7 +5,7 @@
   the scheduler's (``scheduler``, ``jobs …``) and ``serve`` (the HTTP door, with the demo).
 
 The doors (`api.http`, `api.cli`, `api.scheduler`) never import one another nor this module;
-they share `api.settings`, `api.logging`, `api.rules_door` and `api.tokens`.
+they share `api.settings` (configuration, clock, parameter set, bearer tokens).
 """
 
 from __future__ import annotations
@@ -25,13 +25,12 @@ from api.cli import main as cli
 from api.cli.localsecrets import ensure_local_secrets
 from api.http.app import create_app as create_http_app
 from api.http.metrics import JobStateView
-from api.logging import configure_logging
-from api.rules_door import system_clock
 from api.scheduler import commands as scheduler_commands
 from api.scheduler.registry import build_registry
 from api.scheduler.status import job_states
-from api.settings import Settings, env_file, find_home, load_settings
+from api.settings import Settings, env_file, find_home, load_settings, system_clock
 from remuneration.db.migrate import upgrade
+from remuneration.logs import configure_logging
 
 __all__ = ["build_parser", "create_app", "main"]
 

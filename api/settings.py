@@ -8,32 +8,49 @@ Every door finds `var/` the same way, whatever the current directory: `$REMU_HOM
 `REMU_HOME` is set, else the nearest `var/remu.env` from the current directory upwards, else
 `./var`. Relative paths of the SQLite file and of the document store are taken from there too,
 so `remu jobs list` in `docs/` reads the same database as `make run` at the root.
+
+The doors share this module and nothing else of `api/` but the composition root: besides the
+configuration, it holds the clock (the doors' only way to read it: nothing below `api/` does),
+the parameter set in use, and the signing of bearer tokens (issued by the command line, checked
+by the HTTP door with the same secret).
 """
 
 from __future__ import annotations
 
 import os
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+import jwt
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from payments import PayerAccount
 from payments.sepa import Pain001Version
+from remuneration.db.models import User
+from remuneration.domain.timezone import PARIS
 from remuneration.services.protection import decode_master_key
+from rules import ParameterStore, default_store, load_parameters
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "HOME_VARIABLE",
+    "TOKEN_ALGORITHM",
     "ConfigurationError",
     "Settings",
     "describe_settings_error",
     "env_file",
     "find_home",
+    "issue_token",
     "load_settings",
+    "parameter_store",
     "payer_account",
+    "system_clock",
+    "today_in_paris",
 ]
 
 HOME_VARIABLE = "REMU_HOME"
@@ -236,3 +253,48 @@ def payer_account(settings: Settings) -> PayerAccount:
         category_purpose=settings.payer_category_purpose,
         pain_version=Pain001Version(settings.pain_version),
     )
+
+
+# The clock and the parameter set the doors share (nothing below api/ reads the clock).
+
+
+def system_clock() -> datetime:
+    """The real time, in UTC (the doors' only way to read the clock)."""
+    return datetime.now(UTC)
+
+
+def today_in_paris() -> date:
+    """The Region's current date: the default ``as_of`` of an evaluation."""
+    return datetime.now(PARIS).date()
+
+
+@lru_cache(maxsize=1)
+def parameter_store() -> ParameterStore:
+    """The parameter set: ``REMU_PARAMETERS_DIR`` when set, else the bundled one."""
+    directory = os.environ.get("REMU_PARAMETERS_DIR")
+    return load_parameters(Path(directory)) if directory else default_store()
+
+
+# Signed bearer tokens: issued by the command line, checked by the HTTP door.
+
+TOKEN_ALGORITHM = "HS256"
+
+
+def issue_token(
+    settings: Settings, *, user: User, now: datetime, ttl: timedelta | None = None
+) -> str:
+    """A signed bearer token for `user`, valid `ttl` (default: the configured lifetime)."""
+    lifetime = ttl or timedelta(minutes=settings.token_ttl_minutes)
+    claims = {
+        "sub": str(user.id),
+        "name": user.name,
+        "role": user.role,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+    if user.organisation_id is not None:
+        claims["org"] = str(user.organisation_id)
+    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm=TOKEN_ALGORITHM)

@@ -20,9 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.rules_door import system_clock
-from api.settings import Settings, load_settings
-from api.tokens import issue_token
+from api.settings import Settings, issue_token, load_settings, system_clock
 from remuneration.db.migrate import upgrade
 from remuneration.db.models import User
 from remuneration.db.session import engine_scope, make_session_factory

@@ -15,8 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.rules_door import system_clock
-from api.settings import load_settings
+from api.settings import load_settings, system_clock
 from remuneration.cases.services import (
     add_absence,
     create_team,

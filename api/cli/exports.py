@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from api.cli.accounts import cli_request_id
-from api.rules_door import parameter_store, system_clock
-from api.settings import load_settings
+from api.settings import load_settings, parameter_store, system_clock
 from exports.errors import ExportNotReconciled
 from exports.finance.files import (
     ExportFile,

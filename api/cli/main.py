@@ -18,9 +18,15 @@ from sqlalchemy import select
 
 from api.cli import accounts, cases, exports, keys, passwords, payments, privacy, rules
 from api.cli.localsecrets import ensure_local_secrets
-from api.rules_door import system_clock
-from api.settings import ConfigurationError, Settings, env_file, find_home, load_settings
-from api.tokens import issue_token
+from api.settings import (
+    ConfigurationError,
+    Settings,
+    env_file,
+    find_home,
+    issue_token,
+    load_settings,
+    system_clock,
+)
 from remuneration.db.migrate import upgrade
 from remuneration.db.models import User
 from remuneration.db.session import engine_scope, make_session_factory

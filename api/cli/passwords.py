@@ -12,8 +12,7 @@ import getpass
 import sys
 from typing import Any, TextIO
 
-from api.rules_door import system_clock
-from api.settings import ConfigurationError, load_settings
+from api.settings import ConfigurationError, load_settings, system_clock
 from remuneration.db.migrate import upgrade
 from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.demo.loader import demo_sign_ins

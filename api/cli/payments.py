@@ -17,8 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from api.cli.accounts import cli_request_id
-from api.rules_door import parameter_store, system_clock
-from api.settings import Settings, load_settings, payer_account
+from api.settings import Settings, load_settings, parameter_store, payer_account, system_clock
 from payments import (
     BatchStatus,
     RunKind,

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from api.cli.accounts import cli_request_id, operator_name
-from api.rules_door import system_clock
-from api.settings import Settings, load_settings
+from api.settings import Settings, load_settings, system_clock
 from payments.queries import payments_summary_for_trainee
 from remuneration.cases.services.export import anonymise_cases, cases_of_trainee
 from remuneration.db.session import engine_scope, make_session_factory

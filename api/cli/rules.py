@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from api.rules_door import parameter_store, today_in_paris
+from api.settings import parameter_store, today_in_paris
 from remuneration.problems import problem_of
 from rules import InputError, ParameterError, evaluate, load_parameters, loads, result_to_json
 

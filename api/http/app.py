@@ -31,8 +31,7 @@ from api.http.routers import (
     payments_batches,
     people,
 )
-from api.rules_door import system_clock
-from api.settings import Settings
+from api.settings import Settings, system_clock
 from remuneration.db.session import make_engine, make_session_factory
 from remuneration.services.document_store import DocumentStore
 from remuneration.services.protection import FieldProtector, decode_master_key

@@ -18,9 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.http.errors import Forbidden, PreconditionRequired, StaleVersion, Unauthenticated
 from api.http.security import PERMISSIONS, authenticate
-from api.logging import REQUEST_ID
-from api.rules_door import parameter_store
-from api.settings import Settings
+from api.settings import Settings, parameter_store
+from remuneration.logs import REQUEST_ID
 from remuneration.services.context import ServiceContext
 from remuneration.services.document_store import DocumentStore
 from remuneration.services.protection import FieldProtector

@@ -20,7 +20,6 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.logging import REQUEST_ID
 from remuneration.domain.errors import (
     DomainError,
     FieldProblem,
@@ -29,6 +28,7 @@ from remuneration.domain.errors import (
     StaleVersion,
     Unauthenticated,
 )
+from remuneration.logs import REQUEST_ID
 from remuneration.problems import PROBLEM_TYPE_BASE, SITUATIONS, Problem, problem_of
 from rules import InputError, ParameterError
 

@@ -21,9 +21,9 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.errors import situation_response
-from api.logging import REQUEST_ID
 from remuneration.domain.errors import FieldProblem
 from remuneration.domain.masking import redact_text
+from remuneration.logs import REQUEST_ID
 from rules import InputError
 from rules.json_input import bounded_loads
 

@@ -13,17 +13,16 @@ import sys
 from datetime import date, datetime
 from typing import Any
 
-from api.logging import configure_logging
-from api.rules_door import system_clock
 from api.scheduler.config_check import check_migrations, run_checks
 from api.scheduler.registry import build_registry
 from api.scheduler.runner import JobRunner, Outcome
 from api.scheduler.scheduling import run_scheduler
 from api.scheduler.simulation import simulate
 from api.scheduler.status import job_states
-from api.settings import Settings, load_settings
+from api.settings import Settings, load_settings, system_clock
 from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.domain.timezone import PARIS, paris_day
+from remuneration.logs import configure_logging
 from remuneration.services.protection import FieldProtector, decode_master_key
 
 __all__ = ["register"]

@@ -16,8 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.rules_door import parameter_store
-from api.settings import Settings
+from api.settings import Settings, parameter_store
 from payments.run_calendar import policy_payment_run_date
 from remuneration.db.migrate import alembic_config
 from remuneration.operations import load_operations_policy

@@ -29,10 +29,9 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from api.rules_door import parameter_store
 from api.scheduler.slots import CronSchedule, MonthlyBusinessDaySchedule, Schedule
 from api.scheduler.work import case_queue_job
-from api.settings import Settings, payer_account
+from api.settings import Settings, parameter_store, payer_account
 from payments.jobs import advance_run_job, monthly_payment_run_job
 from payments.run_calendar import policy_payment_run_date
 from remuneration.cases.services.export import anonymise_cases

@@ -30,12 +30,12 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.logging import REQUEST_ID
 from api.scheduler.registry import JobSpec, registry_by_name
 from api.scheduler.slots import due_slots, local_instant
 from remuneration.db.models import JobLease, JobRun
 from remuneration.domain.masking import redact_text
 from remuneration.domain.timezone import as_utc, aware_utc, paris_day
+from remuneration.logs import REQUEST_ID
 
 __all__ = [
     "JobRunner",

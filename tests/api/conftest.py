@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.composition import create_app
-from api.tokens import issue_token
+from api.settings import issue_token
 from remuneration.db.session import make_engine, make_session_factory
 from remuneration.services.context import Role
 from remuneration.services.users import create_user

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from api.cli.main import load_demo_data
-from api.tokens import issue_token
+from api.settings import issue_token
 from remuneration.db.models import User
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from api.tokens import issue_token
+from api.settings import issue_token
 from exports.letters import find_full_identifiers
 from remuneration.cases.services import run_case_jobs
 from remuneration.services.context import Role

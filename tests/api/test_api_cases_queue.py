@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.tokens import issue_token
+from api.settings import issue_token
 from remuneration.cases.services import create_team, run_case_jobs, set_agent
 from remuneration.db.models import User
 from remuneration.services.case_requests import request_case

@@ -68,7 +68,7 @@ def _organisation_token(api: Any, organisation_id: str) -> dict[str, str]:
     """The organisation role for this organisation (created by the admin's command-line tool)."""
     import uuid
 
-    from api.tokens import issue_token
+    from api.settings import issue_token
     from remuneration.services.context import Role
     from remuneration.services.users import create_user
 

@@ -20,10 +20,10 @@ from tests.dbsupport import (
 def test_the_door_refuses_oversized_bodies_and_unsafe_request_ids(tmp_path: Path) -> None:
     url = database_url_for(tmp_path)
     fresh_database(url)
-    settings = make_settings(url, tmp_path, max_upload_bytes=1024)
+    settings = make_settings(url, tmp_path, max_upload_bytes=2048, max_body_bytes=1024)
     app = create_app(settings, clock=MutableClock(default_now()))
     with client_class()(app, raise_server_exceptions=False) as client:
-        limit = settings.max_upload_bytes * 2 + 64 * 1024
+        limit = settings.max_body_bytes + 1
         big = client.post(
             "/v1/evaluations",
             content=b"{" + b" " * limit + b"}",

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from api.composition import main
-from api.tokens import issue_token
+from api.settings import issue_token
 from payments.models import PaymentBatch
 from remuneration.db.models import AuditEvent, User
 from tests.api.builders import check, create_training, ready_dossier

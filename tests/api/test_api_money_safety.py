@@ -23,9 +23,7 @@ from sqlalchemy import select
 
 from api.cli.main import load_demo_data
 from api.composition import main
-from api.rules_door import parameter_store
-from api.settings import payer_account
-from api.tokens import issue_token
+from api.settings import issue_token, parameter_store, payer_account
 from payments.jobs import advance_run_job
 from payments.models import (
     BankDetailsBlock,

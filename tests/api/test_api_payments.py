@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from api.tokens import issue_token
+from api.settings import issue_token
 from payments import file_chunks
 from payments.models import Overpayment, Payment, PaymentRun
 from payments.sepa import check_file, validate_pain001

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.logging import configure_logging
 from remuneration.db.models import AuditEvent, Decision, Document
+from remuneration.logs import configure_logging
 from tests.api.builders import check, create_training, ready_dossier
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

@@ -10,7 +10,7 @@ import jwt
 import pytest
 from sqlalchemy import select
 
-from api.tokens import issue_token
+from api.settings import issue_token
 from remuneration.db.models import User
 from tests.api.builders import check, create_training, ready_dossier
 

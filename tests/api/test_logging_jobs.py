@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.logging import configure_logging
 from api.scheduler.registry import JobSpec
 from api.scheduler.runner import JobRunner
 from api.scheduler.slots import CronSchedule
 from remuneration.db.models import JobRun
 from remuneration.db.session import make_engine, make_session_factory
 from remuneration.demo.data import make_iban, make_nir
+from remuneration.logs import configure_logging
 from tests.dbsupport import database_url_for, fresh_database
 
 RNG = random.Random(4)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from api.rules_door import parameter_store
 from api.scheduler.work import case_queue_job
-from api.settings import payer_account
+from api.settings import parameter_store, payer_account
 from payments.jobs import monthly_payment_run_job
 from payments.queries import payments_summary_for_trainee
 from remuneration.cases.services.export import cases_of_trainee

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from api.rules_door import parameter_store
 from api.scheduler.work import case_queue_job
-from api.settings import payer_account
+from api.settings import parameter_store, payer_account
 from payments.jobs import advance_run_job, monthly_payment_run_job, previous_month
 from payments.models import PaymentRun
 from remuneration.cases.models import Case

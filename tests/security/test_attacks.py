@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import select
 
 from api.http.middleware import BodyLimits, RequestContextMiddleware
-from api.logging import configure_logging
-from api.tokens import issue_token
+from api.settings import issue_token
 from remuneration.db.models import AuditEvent, Document, DocumentVersion, User
+from remuneration.logs import configure_logging
 from remuneration.services.users import create_api_key
 from tests.api.builders import check, create_training, ready_dossier, trainee_body
 from tests.security.catalogue_check import assert_catalogued

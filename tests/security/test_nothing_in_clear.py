@@ -17,7 +17,7 @@ from sqlalchemy import MetaData, select
 from sqlalchemy.engine import make_url
 
 from api.cli.main import load_demo_data
-from api.tokens import issue_token
+from api.settings import issue_token
 from remuneration.db.models import Document, User
 from remuneration.services.context import Role
 from remuneration.services.protection import FieldProtector, decode_master_key

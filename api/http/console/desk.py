@@ -19,9 +19,9 @@ from fastapi import Depends, Request
 from api.http.console.sessions import SESSION_COOKIE, ActiveSession, resume_session
 from api.http.deps import SessionDep, get_state
 from api.http.security import PERMISSIONS
-from api.logging import REQUEST_ID
-from api.rules_door import parameter_store
+from api.settings import parameter_store
 from remuneration.db.models import User
+from remuneration.logs import REQUEST_ID
 from remuneration.services.context import Actor, Role, ServiceContext
 
 __all__ = [

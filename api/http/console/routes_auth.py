@@ -19,8 +19,8 @@ from api.http.console.desk import CONSOLE_ROLES, Desk, desk
 from api.http.console.rendering import render
 from api.http.console.sessions import LOGIN_COOKIE, SESSION_COOKIE, end_session, open_session
 from api.http.deps import SessionDep, get_state
-from api.logging import REQUEST_ID
 from remuneration.db.models import AuditEvent, User
+from remuneration.logs import REQUEST_ID
 from remuneration.services.context import Role
 from remuneration.services.passwords import SignInOutcome, check_sign_in
 

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from api.http.deps import require
 from api.http.routers._common import PROBLEM_RESPONSES
 from api.http.schemas.evaluations import EVALUATION_REQUEST_SCHEMA, EXAMPLE_REQUEST
-from api.rules_door import parameter_store
+from api.settings import parameter_store
 from remuneration.domain.timezone import paris_day
 from remuneration.services.context import ServiceContext
 from rules import evaluate, loads, result_to_json

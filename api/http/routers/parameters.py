@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 
 from api.http.deps import require
 from api.http.routers._common import PROBLEM_RESPONSES
-from api.rules_door import parameter_store
+from api.settings import parameter_store
 from remuneration.services.context import ServiceContext
 
 __all__ = ["router"]
