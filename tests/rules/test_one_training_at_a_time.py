@@ -55,7 +55,11 @@ def test_no_history_given_means_no_overlap_check_and_an_empty_list_grants() -> N
 @pytest.mark.parametrize(
     ("others", "path", "code"),
     [
-        ([{"start_date": "2024-05-01"}], "history.remunerated_trainings[0]", "required"),
+        (
+            [{"start_date": "2024-05-01"}],
+            "history.remunerated_trainings[0].end_date",
+            "required",
+        ),
         (
             [{"start_date": "2024-05-01", "end_date": "2024-04-01"}],
             "history.remunerated_trainings[0]",
