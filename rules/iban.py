@@ -1,4 +1,4 @@
-"""IBAN validation for the RIB check (rules.md section 2.1): check digits, country format and
+"""IBAN validation for the RIB check (docs/rules.md, the RIB): check digits, country format and
 national key.
 
 schwifty is the reference (``IBAN(iban, validate_bban=True)``); it costs some 20 µs of CPU an

@@ -46,9 +46,6 @@ def _lines() -> tuple[NoticeLine, ...]:
             ),
         ),
         NoticeLine(
-            "advance_recovery", Month(2024, 3), Decimal("-200.00"), "Récupération de l'avance."
-        ),
-        NoticeLine(
             "mobility",
             Month(2024, 3),
             Decimal("63.23"),

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -148,7 +148,7 @@ def granted_dossier(
             ctx,
             last_name=last_name,
             first_names="Zoé Anaïs",
-            birth_date=date(1990, 5, 17),
+            birth_date=date(1990, 5, 17) + timedelta(days=next(_BIRTHS)),
             sex="F",
             street="12 rue de la République",
             postcode="14200",

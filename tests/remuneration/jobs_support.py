@@ -3,7 +3,6 @@ document has an uploaded file (built by `tests/builders.py`), and the back-datin
 
 from __future__ import annotations
 
-import itertools
 import random
 from datetime import date, datetime
 
@@ -14,7 +13,6 @@ from remuneration.services.document_store import DocumentStore
 from tests.builders import PDF, Built, build_trainee, trainee_with_dossier
 from tests.builders import build_training as _build_training
 
-_BIRTHS = itertools.count()
 """Each person built here is another person (the duplicate check refuses a second record)."""
 
 __all__ = ["AGENT", "PDF", "Built", "build_dossier", "build_training"]

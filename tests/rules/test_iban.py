@@ -1,4 +1,4 @@
-"""The fast path of the IBAN check answers exactly as schwifty does (rules.md section 2.1).
+"""The fast path of the IBAN check answers exactly as schwifty does (docs/rules.md, the RIB).
 
 The fast path may only accept: every French or Monegasque IBAN it accepts, schwifty accepts
 too, and every other answer comes from schwifty itself. Checked on generated valid IBANs and

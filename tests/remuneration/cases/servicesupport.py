@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -80,7 +80,7 @@ def trainee_with_dossier(
             ctx,
             last_name="Dupont",
             first_names="Marie Claire",
-            birth_date=date(1990, 5, 17),
+            birth_date=date(1990, 5, 17) + timedelta(days=next(_BIRTHS)),
             sex="F",
         ),
         facts={"trainee_status": "job_seeker", "france_travail_registered": True},
