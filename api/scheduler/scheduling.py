@@ -1,26 +1,29 @@
 """`remu scheduler`: the process that runs the scheduled jobs (the only APScheduler import).
 
-APScheduler (3.x, BlockingScheduler, in-memory) only wakes the process up: one cron trigger per
+APScheduler (3.x, BackgroundScheduler, in-memory) only wakes the process up: one cron trigger per
 job in Europe/Paris, plus a catch-up tick every minute and one at start. Which slot is due, and
 whether it already ran, is decided by `api.scheduler.runner` from the database, so several scheduler
 processes, restarts after downtime (missed slots within their grace run once) and
 daylight-saving days (APScheduler fires a 02:30 trigger twice on the autumn change day; the slot
 runs once) all give one run per slot. SIGTERM and SIGINT stop the scheduler gracefully: no new
 run starts, running jobs finish and commit, then the process exits.
+
+No work is done in a signal handler. The two signals are blocked before any thread starts (the
+scheduler's threads inherit the mask) and the main thread waits for them with `signal.sigwait`;
+a signal that comes during the start-up catch-up stays pending and is taken right after it. A
+handler that stopped the scheduler itself could deadlock: it runs on the main thread, which may
+hold the very lock the stop needs.
 """
 
 from __future__ import annotations
 
 import logging
 import signal
-import threading
 from collections.abc import Callable
 from datetime import datetime
-from types import FrameType
 
-from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -49,11 +52,12 @@ def _due(runner: JobRunner, name: str, clock: Callable[[], datetime]) -> Callabl
     return lambda: runner.run_due(name, clock())
 
 
-def build_scheduler(
-    runner: JobRunner, clock: Callable[[], datetime], stop: threading.Event | None = None
-) -> BlockingScheduler:
+_STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT})
+
+
+def build_scheduler(runner: JobRunner, clock: Callable[[], datetime]) -> BackgroundScheduler:
     """One cron trigger per job plus the catch-up tick, in Europe/Paris."""
-    scheduler = BlockingScheduler(
+    scheduler = BackgroundScheduler(
         timezone=PARIS, executors={"default": ThreadPoolExecutor(max_workers=4)}
     )
     for spec in runner.jobs.values():
@@ -66,15 +70,8 @@ def build_scheduler(
             coalesce=True,
             max_instances=1,
         )
-
-    def catch_up() -> None:
-        if stop is not None and stop.is_set():
-            scheduler.shutdown(wait=False)  # a signal came before the scheduler was running
-            return
-        runner.tick(clock())
-
     scheduler.add_job(
-        _safe(catch_up, "le rattrapage"),
+        _safe(lambda: runner.tick(clock()), "le rattrapage"),
         IntervalTrigger(seconds=CATCH_UP_SECONDS, timezone=PARIS),
         id="catch-up",
         name="catch-up",
@@ -86,27 +83,16 @@ def build_scheduler(
 
 def run_scheduler(runner: JobRunner, clock: Callable[[], datetime]) -> None:
     """Catch up, then run until SIGTERM or SIGINT."""
-    stop_requested = threading.Event()
-    scheduler = build_scheduler(runner, clock, stop_requested)
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        _log.info("signal %s reçu : arrêt après les tâches en cours", signal.Signals(signum).name)
-        stop_requested.set()
-        if scheduler.running:
-            scheduler.shutdown(wait=True)
-
-    def started(_event: object) -> None:
-        _log.info("planificateur démarré : %s", ", ".join(runner.jobs))
-
-    scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    scheduler = build_scheduler(runner, clock)
     try:
         _safe(lambda: runner.tick(clock()), "le rattrapage au démarrage")()
-        if not stop_requested.is_set():
-            scheduler.start()
+        scheduler.start()
+        _log.info("planificateur démarré : %s", ", ".join(runner.jobs))
+        received = signal.sigwait(_STOP_SIGNALS)
+        _log.info("signal %s reçu : arrêt après les tâches en cours", signal.Signals(received).name)
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=True)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
         _log.info("planificateur arrêté")

@@ -138,7 +138,10 @@ def test_two_scheduler_processes_run_every_job_of_a_day_once(tmp_path: Path) -> 
     assert by_job["case_queue"] == 23 * 12  # every five minutes, 23 hours
 
 
-def test_the_scheduler_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_the_scheduler_stops_gracefully_on_a_stop_signal(
+    tmp_path: Path, stop_signal: signal.Signals
+) -> None:
     url = database_url_for(tmp_path)
     fresh_database(url)
     process = subprocess.Popen(
@@ -156,14 +159,15 @@ def test_the_scheduler_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
         while "planificateur démarré" not in started and time.monotonic() < deadline:
             started += process.stderr.readline()
         assert "planificateur démarré" in started
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop_signal)
         _, rest = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
+            process.communicate()  # reaps the process and closes its pipes
     assert process.returncode == 0
     lines = [json.loads(line) for line in (started + rest).splitlines() if line.startswith("{")]
     messages = [line["message"] for line in lines]
-    assert any("SIGTERM" in message for message in messages)
+    assert any(stop_signal.name in message for message in messages)
     assert messages[-1] == "planificateur arrêté"
     assert all(line["time"].endswith("+00:00") for line in lines)
