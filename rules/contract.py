@@ -7,7 +7,7 @@ that add up, months and exit inside the training, one statement per month).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -31,9 +31,20 @@ from rules.facts import (
 )
 from rules.json_input import bounded_loads
 from rules.periods import Month
-from rules.reader import Reader
+from rules.reader import (
+    Reader,
+    ValueReader,
+    enum_reader,
+    join,
+    read_boolean,
+    read_day,
+    read_money,
+    read_month,
+    read_number,
+    read_text,
+)
 
-__all__ = ["Item", "loads", "parse_request", "read_object"]
+__all__ = ["Item", "ObjectReader", "compile_object", "loads", "parse_request"]
 
 
 def loads(raw: bytes | str) -> Any:
@@ -51,63 +62,88 @@ class Item(NamedTuple):
     clean: bool
 
 
-def _scalar(r: Reader, data: Mapping[str, Any], f: Field, path: str) -> Any:
+ObjectReader = Callable[[Reader, object, str], "dict[str, Any] | None"]
+"""Reads an object field at ``path``: one value per field (``None`` when unknown, a list as its
+``Item``s, an absent field as its default), every problem with its path; ``None`` when the raw
+value is null or not an object."""
+
+_SCALARS: dict[Kind, ValueReader] = {
+    Kind.TEXT: read_text,
+    Kind.BOOLEAN: read_boolean,
+    Kind.DATE: read_day,
+    Kind.MONTH: read_month,
+    Kind.NUMBER: read_number,
+    Kind.MONEY: read_money,
+}
+
+
+def _list_reader(f: Field) -> ValueReader:
+    read_item = compile_object(f)
+    item_message, item_technical = f.item
+
+    def read_list(r: Reader, raw: object, path: str, key: str) -> list[Item]:
+        where = join(path, key)
+        items: list[Item] = []
+        for index, item in enumerate(r.items(raw, where)):
+            at, before = f"{where}[{index}]", len(r.problems)
+            if item is None:
+                r.problem(at, "required", item_message, item_technical)
+                values = None
+            else:
+                values = read_item(r, item, at)
+            items.append(Item(index, values, len(r.problems) == before))
+        return items
+
+    return read_list
+
+
+def _object_reader(f: Field) -> ValueReader:
+    read = compile_object(f)
+
+    def read_field(r: Reader, raw: object, path: str, key: str) -> dict[str, Any] | None:
+        return read(r, raw, join(path, key))
+
+    return read_field
+
+
+def _value_reader(f: Field) -> ValueReader:
+    if f.kind is Kind.OBJECT:
+        return _object_reader(f)
+    if f.kind is Kind.LIST:
+        return _list_reader(f)
     if f.kind is Kind.CHOICE:
         assert f.choices is not None
-        return r.enum(data, f.name, path, f.choices)
-    readers = {
-        Kind.TEXT: r.text,
-        Kind.BOOLEAN: r.boolean,
-        Kind.DATE: r.day,
-        Kind.MONTH: r.month,
-        Kind.NUMBER: r.number,
-        Kind.MONEY: r.money,
-    }
-    return readers[f.kind](data, f.name, path)
+        return enum_reader(f.choices)
+    return _SCALARS[f.kind]
 
 
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+def compile_object(spec: Field) -> ObjectReader:
+    """The reader of the object ``spec`` describes, built once from the field table: each field
+    gets its own value reader, so a request is read without interpreting the table again."""
+    allowed = spec.names
+    steps = tuple((f.name, _value_reader(f), f.required, f.default) for f in spec.fields)
+
+    def read_object(r: Reader, raw: object, path: str) -> dict[str, Any] | None:
+        if raw is None:
+            return None
+        data = r.obj(raw, path, allowed)
+        if data is None:
+            return None
+        values: dict[str, Any] = {}
+        for name, read_value, required, default in steps:
+            value = data.get(name)
+            if value is not None:
+                values[name] = read_value(r, value, path, name)
+                continue
+            if required:
+                r.problem(join(path, name), "required", "champ obligatoire", "required field")
+            values[name] = default
+        return values
+
+    return read_object
 
 
-def _items(r: Reader, raw: object, f: Field, path: str) -> list[Item] | None:
-    if raw is None:
-        return None
-    items: list[Item] = []
-    for index, item in enumerate(r.items(raw, path)):
-        where, before = f"{path}[{index}]", len(r.problems)
-        if item is None:
-            r.problem(where, "required", *f.item)
-            values = None
-        else:
-            values = read_object(r, item, f, where)
-        items.append(Item(index, values, len(r.problems) == before))
-    return items
-
-
-def read_object(r: Reader, raw: object, spec: Field, path: str) -> dict[str, Any] | None:
-    """Read ``raw`` as the object ``spec`` describes: one value per field (``None`` when
-    unknown, a list as its ``Item``s), every problem with its path; ``None`` when null or
-    not an object."""
-    data = r.obj(raw, path, spec.names)
-    if data is None:
-        return None
-    values: dict[str, Any] = {}
-    for f in spec.fields:
-        where = _join(path, f.name)
-        value: Any
-        if f.kind is Kind.OBJECT:
-            value = read_object(r, data.get(f.name), f, where)
-        elif f.kind is Kind.LIST:
-            value = _items(r, data.get(f.name), f, where)
-        else:
-            value = _scalar(r, data, f, path)
-        if value is None and data.get(f.name) is None:
-            if f.required:
-                r.problem(where, "required", "champ obligatoire", "required field")
-            value = f.default
-        values[f.name] = value
-    return values
+_READ_REQUEST = compile_object(REQUEST)
 
 
 def _pick(values: Mapping[str, Any] | None, *names: str) -> dict[str, Any]:
@@ -249,7 +285,7 @@ def _history(r: Reader, values: Mapping[str, Any] | None) -> History:
 def parse_request(payload: object, *, today: date) -> EvaluationRequest:
     """Read a contract request; ``today`` is the default of ``as_of``. Raises ``InputError``."""
     r = Reader()
-    data = read_object(r, payload, REQUEST, "")
+    data = _READ_REQUEST(r, payload, "")
     if data is None:
         raise InputError.single("", "type", "un objet JSON est attendu", "an object is expected")
     trainee = _trainee(data["trainee"])

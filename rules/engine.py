@@ -23,6 +23,7 @@ from rules.exits import forfeit_line, outstanding_advance_line
 from rules.facts import EvaluationRequest, ExitReason, Status
 from rules.parameters import ParameterStore, ParameterValue, load_parameters
 from rules.periods import Month
+from rules.result_json import result_json
 from rules.remuneration import MonthContext, mobility_line, remuneration_line
 
 __all__ = [
@@ -206,11 +207,10 @@ def _json_default(value: Any) -> str:
 
 
 def result_to_json(result: EvaluationResult) -> bytes:
-    """The canonical bytes of a result: what all three doors answer."""
-    text = json.dumps(
-        result.to_dict(), ensure_ascii=False, separators=(",", ":"), default=_json_default
-    )
-    return (text + "\n").encode("utf-8")
+    """The canonical bytes of a result: what all three doors answer (``json.dumps`` of
+    ``result.to_dict()``, compact, not ASCII-escaped, and a newline; written directly by
+    ``rules.result_json``)."""
+    return result_json(result)
 
 
 def input_hash(payload: object) -> str:
