@@ -31,13 +31,25 @@ _NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
 _NIR_SEX = {"1": Sex.MALE, "2": Sex.FEMALE}
 
 
+def _strip_accents(text: str) -> str:
+    """Compatibility decomposition with the combining marks removed (``É`` → ``E``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# The same, character by character, for the Latin letters of names (U+0080 to U+024F), computed
+# once: decomposition is per character and only combining marks are reordered, and they are all
+# removed, so translating character by character gives the very same text.
+_LATIN = {code: _strip_accents(chr(code)) for code in range(0x80, 0x250)}
+
+
 def normalise_name(text: str) -> tuple[str, ...]:
     """Upper case, accents removed, punctuation as spaces, civilities dropped, as words."""
     plain = text.upper()
     if not plain.isascii():
-        plain = plain.replace("Œ", "OE").replace("Æ", "AE").replace("ß", "SS")
-        decomposed = unicodedata.normalize("NFKD", plain)
-        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+        plain = plain.replace("Œ", "OE").replace("Æ", "AE").replace("ß", "SS").translate(_LATIN)
+        if not plain.isascii():
+            plain = _strip_accents(plain)
     words = _NOT_ALNUM.sub(" ", plain).split()
     return tuple(word for word in words if word not in _CIVILITIES)
 

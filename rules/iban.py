@@ -32,21 +32,30 @@ _RIB_DIGITS = str.maketrans(
 )  # fmt: skip
 
 
+# The ISO 7064 number of a French or Monegasque IBAN is its BBAN, the country as digits, "00".
+_COUNTRY_TAIL = {"FR": 152700, "MC": 221200}
+
+
 def _french_ok(compact: str) -> bool:
     """True when a compact FR/MC IBAN passes format, ISO check digits and RIB key."""
     if not _FRENCH.fullmatch(compact):
         return False
-    bban = compact[4:]
-    iso = 98 - int((bban + compact[:2]).translate(_ISO_DIGITS) + "00") % 97
-    if f"{iso:02d}" != compact[2:4]:
+    bban, account = compact[4:], compact[14:25]
+    if account.isdigit():  # the usual case: no letter to convert, the numbers read directly
+        iso_number = int(bban) * 1_000_000 + _COUNTRY_TAIL[compact[:2]]
+        account_number = int(account)
+    else:
+        iso_number = int((bban + compact[:2]).translate(_ISO_DIGITS) + "00")
+        account_number = int(account.translate(_RIB_DIGITS))
+    if 98 - iso_number % 97 != int(compact[2:4]):
         return False
-    bank, branch, account = int(bban[:5]), int(bban[5:10]), int(bban[10:21].translate(_RIB_DIGITS))
-    return f"{97 - (89 * bank + 15 * branch + 3 * account) % 97:02d}" == bban[21:]
+    bank, branch = int(bban[:5]), int(bban[5:10])
+    return 97 - (89 * bank + 15 * branch + 3 * account_number) % 97 == int(bban[21:])
 
 
 def iban_country(iban: str) -> str | None:
     """The IBAN's country when it passes check digits, country format and national key."""
-    compact = _SPACES.sub("", iban).upper()
+    compact = (iban if iban.isalnum() else _SPACES.sub("", iban)).upper()
     if _french_ok(compact):
         return compact[:2]
     try:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
 
 from rules import Decision
@@ -146,6 +149,25 @@ def test_holder_matching(holder: str, last_name: str, matches: bool) -> None:
 
 def test_normalise_name() -> None:
     assert normalise_name("Mme  Œdipe-Straße, Noël") == ("OEDIPE", "STRASSE", "NOEL")
+
+
+def _plain_definition(text: str) -> tuple[str, ...]:
+    """Upper case, Œ Æ ß spelt out, NFKD without its combining marks, words, no civility."""
+    plain = text.upper().replace("Œ", "OE").replace("Æ", "AE").replace("ß", "SS")
+    decomposed = unicodedata.normalize("NFKD", plain)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = re.sub(r"[^A-Z0-9]+", " ", plain).split()
+    return tuple(word for word in words if word not in {"M", "MME", "MLLE", "MR", "MRS"})
+
+
+def test_normalise_name_is_the_plain_definition_for_every_character() -> None:
+    """The per-character table of Latin letters gives what the whole-text decomposition gives,
+    beside combining marks too (one character after another, not one alone)."""
+    for code in range(0x80, 0x3000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        for text in (f"Mme a{chr(code)}b Dupont", f"É{chr(code)}\u0301ç x"):
+            assert normalise_name(text) == _plain_definition(text), hex(code)
 
 
 def test_rib_holder_mismatch_and_unknowns() -> None:
