@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache
+from typing import NamedTuple
 
 from rules.context import Evaluation
 from rules.decisions import Line, LineKind, UsedParameter
@@ -21,6 +22,15 @@ def _explain_advance(*, start: date, amount: ParameterValue) -> str:
         f"Avance versée au démarrage de la formation le {fr_date(start)} : "
         f"{fr_money(amount.decimal)} ({cite(amount)})."
     )
+
+
+class _Text(NamedTuple):
+    """An explanation that depends only on the parameter set and a date: written once."""
+
+    text: str
+
+    def render(self) -> str:
+        return self.text
 
 
 def advance_line(ev: Evaluation, start: date) -> Line:
@@ -40,7 +50,7 @@ def advance_line(ev: Evaluation, start: date) -> Line:
         amount=round_money(amount.decimal),
         rule="advance",
         parameters=(UsedParameter.of(amount),),
-        render=partial(_explain_advance, start=start, amount=amount),
+        render=_Text(_explain_advance(start=start, amount=amount)).render,
     )
     ev.store.memo[key] = line
     return line
@@ -50,42 +60,43 @@ def recovery_parameter(ev: Evaluation, start: date) -> ParameterValue:
     return ev.param("advance.recoverable", start)
 
 
-def _explain_recovery(
-    *,
-    month: Month,
-    recovered: Decimal,
-    outstanding: Decimal,
-    remuneration: Decimal,
-    recoverable: ParameterValue,
-) -> str:
-    rest = outstanding - recovered
-    return (
-        f"Récupération de l'avance sur la rémunération {fr_of_month(month)} : le plus petit de "
-        f"l'avance restant due ({fr_money(outstanding)}) et de la rémunération du mois "
-        f"({fr_money(remuneration)}) = {fr_money(recovered)} ; reste dû après ce mois : "
-        f"{fr_money(rest)} ({cite(recoverable)})."
-    )
+class _RecoveryTrace(NamedTuple):
+    """The figures of one recovery line, turned into French only when asked."""
+
+    month: Month
+    recovered: Decimal
+    outstanding: Decimal
+    remuneration: Decimal
+    recoverable: ParameterValue
+
+    def render(self) -> str:
+        rest = self.outstanding - self.recovered
+        return (
+            f"Récupération de l'avance sur la rémunération {fr_of_month(self.month)} : le plus "
+            f"petit de l'avance restant due ({fr_money(self.outstanding)}) et de la rémunération "
+            f"du mois ({fr_money(self.remuneration)}) = {fr_money(self.recovered)} ; reste dû "
+            f"après ce mois : {fr_money(rest)} ({cite(self.recoverable)})."
+        )
 
 
 def recovery_line(
     *, month: Month, outstanding: Decimal, remuneration: Decimal, recoverable: ParameterValue
 ) -> Line | None:
     """``min(outstanding advance, R)`` as a negative line, or ``None`` when nothing is taken."""
-    recovered = min(outstanding, remuneration)
+    recovered = remuneration if remuneration < outstanding else outstanding
     if recovered <= 0:
         return None
+    trace = _RecoveryTrace(month, recovered, outstanding, remuneration, recoverable)
     return Line(
-        kind=LineKind.ADVANCE_RECOVERY,
-        period=month,
-        amount=-recovered,
-        rule="advance.recovery",
-        parameters=(UsedParameter.of(recoverable),),
-        render=partial(
-            _explain_recovery,
-            month=month,
-            recovered=recovered,
-            outstanding=outstanding,
-            remuneration=remuneration,
-            recoverable=recoverable,
-        ),
+        LineKind.ADVANCE_RECOVERY,
+        month,
+        -recovered,
+        "advance.recovery",
+        _used(recoverable),
+        trace.render,
     )
+
+
+@lru_cache(maxsize=64)
+def _used(recoverable: ParameterValue) -> tuple[UsedParameter, ...]:
+    return (UsedParameter.of(recoverable),)

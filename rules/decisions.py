@@ -124,8 +124,9 @@ class Line(NamedTuple):
     def explanation(self) -> str:
         return self.render()
 
-    def sort_key(self) -> tuple[Month, int]:
-        return (self.period, KIND_ORDER[self.kind])
+    def sort_key(self) -> int:
+        """Lines sort by month, then in the order of ``LineKind``."""
+        return self.period.ordinal * 8 + KIND_ORDER[self.kind]
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from rules.advance import advance_line, recovery_line, recovery_parameter
@@ -62,11 +63,7 @@ def _month_context(ev: Evaluation, req: EvaluationRequest, status: Status) -> Mo
     if last is None or training.start_date is None:
         return None
     return MonthContext(
-        status=status,
-        weekly_hours=training.weekly_hours,
-        first_day=training.start_date,
-        last_day=last,
-        distance_km=training.distance_km,
+        status, training.weekly_hours, training.start_date, last, training.distance_km
     )
 
 
@@ -152,6 +149,14 @@ def _exit_lines(req: EvaluationRequest, lines: list[Line], outstanding: Decimal)
     return []
 
 
+def _in_order(lines: list[Line]) -> list[Line]:
+    """The lines by month, then in the order of ``LineKind`` (already so, most of the time)."""
+    keys = [line.sort_key() for line in lines]
+    if all(a <= b for a, b in zip(keys, keys[1:], strict=False)):
+        return lines
+    return [line for _, line in sorted(zip(keys, lines, strict=True), key=itemgetter(0))]
+
+
 def granted_lines(req: EvaluationRequest, store: ParameterStore) -> tuple[Line, ...]:
     """The lines of a dossier already granted (what a payment run computes each month).
 
@@ -159,8 +164,8 @@ def granted_lines(req: EvaluationRequest, store: ParameterStore) -> tuple[Line, 
     are computed here. Explanation texts stay unrendered until asked for.
     """
     ev = Evaluation(store)
-    lines = [line for line in _remuneration_lines(ev, req) if line.amount != 0]
-    return tuple(sorted(lines, key=Line.sort_key))
+    lines = [line for line in _remuneration_lines(ev, req) if line.amount]
+    return tuple(_in_order(lines))
 
 
 def evaluate_request(req: EvaluationRequest, store: ParameterStore) -> EvaluationResult:
@@ -179,7 +184,7 @@ def evaluate_request(req: EvaluationRequest, store: ParameterStore) -> Evaluatio
         decision = Decision.GRANTED
     lines = _remuneration_lines(ev, req) if decision is Decision.GRANTED else []
     aid_decisions, aid_lines = decide_aids(ev, req, documents_ok=documents_ok)
-    lines = sorted((line for line in lines + aid_lines if line.amount != 0), key=Line.sort_key)
+    lines = _in_order([line for line in lines + aid_lines if line.amount])
     return EvaluationResult(
         decision=decision,
         reasons=tuple(ev.reasons),

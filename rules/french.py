@@ -12,6 +12,8 @@ from rules.periods import MONTH_NAMES, Month
 __all__ = ["cite", "fr_date", "fr_decimal", "fr_hours", "fr_money", "fr_of_month", "fr_rate"]
 
 _NBSP = "\u202f"
+# Below this in absolute value a figure has no thousands to group, even once rounded to the cent.
+_UNGROUPED = Decimal("999.99")
 
 
 def fr_decimal(value: Decimal, places: int | None = None) -> str:
@@ -24,6 +26,9 @@ def fr_decimal(value: Decimal, places: int | None = None) -> str:
 
 
 def fr_money(value: Decimal) -> str:
+    """``723,36 €`` (figures below a thousand, most of them, without the grouping step)."""
+    if -_UNGROUPED < value < _UNGROUPED:
+        return f"{value:.2f} €".replace(".", ",")
     return f"{fr_decimal(value, 2)} €"
 
 
@@ -33,6 +38,8 @@ def fr_rate(value: Decimal) -> str:
 
 
 def fr_hours(value: Decimal) -> str:
+    if value and -_UNGROUPED < value < _UNGROUPED:
+        return f"{value.normalize():f} h".replace(".", ",")
     return f"{fr_decimal(value)} h"
 
 
@@ -41,10 +48,19 @@ def fr_date(day: date) -> str:
     return f"{first} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
+_OF_MONTH: dict[int, str] = {}
+
+
 def fr_of_month(month: Month) -> str:
-    """``de mars 2024``, ``d'avril 2024``: the French elision before a vowel."""
-    name = month.french
-    return f"d'{name}" if name[0] in "aeiouy" else f"de {name}"
+    """``de mars 2024``, ``d'avril 2024``: the French elision before a vowel (each month's
+    words made once)."""
+    text = _OF_MONTH.get(month.ordinal)
+    if text is None:
+        name = month.french
+        text = f"d'{name}" if name[0] in "aeiouy" else f"de {name}"
+        if len(_OF_MONTH) < 100_000:
+            _OF_MONTH[month.ordinal] = text
+    return text
 
 
 @lru_cache(maxsize=1024)

@@ -32,13 +32,19 @@ class Month:
     year: int
     month: int
     _first: date = field(init=False, compare=False, repr=False)
+    _last: date = field(init=False, compare=False, repr=False)
     _days: int = field(init=False, compare=False, repr=False)
+    ordinal: int = field(init=False, compare=False, repr=False)
+    """Months since the start of year 1: one integer that sorts as the months do."""
 
     def __post_init__(self) -> None:
         if not (1 <= self.month <= 12 and self.year >= 1):
             raise ValueError(f"ce mois n'existe pas : {self.year:04d}-{self.month:02d}")
+        days = calendar.monthrange(self.year, self.month)[1]
         object.__setattr__(self, "_first", date(self.year, self.month, 1))
-        object.__setattr__(self, "_days", calendar.monthrange(self.year, self.month)[1])
+        object.__setattr__(self, "_last", date(self.year, self.month, days))
+        object.__setattr__(self, "_days", days)
+        object.__setattr__(self, "ordinal", self.year * 12 + self.month - 1)
 
     @classmethod
     def parse(cls, text: str) -> Month:
@@ -60,7 +66,7 @@ class Month:
 
     @property
     def last_day(self) -> date:
-        return self._first.replace(day=self._days)
+        return self._last
 
     @property
     def days(self) -> int:
@@ -69,9 +75,9 @@ class Month:
 
     def days_within(self, first: date, last: date) -> int:
         """``d``: days of this month between ``first`` and ``last``, both included."""
-        start = max(first, self._first)
-        end = min(last, self.last_day)
-        return max(0, (end - start).days + 1)
+        start = first if first > self._first else self._first
+        end = last if last < self._last else self._last
+        return (end - start).days + 1 if end >= start else 0
 
     def overlaps(self, first: date, last: date) -> bool:
         return self.days_within(first, last) > 0

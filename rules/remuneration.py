@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import NamedTuple
 
 from rules.context import Evaluation
@@ -21,8 +21,7 @@ __all__ = ["MonthContext", "mobility_line", "remuneration_line"]
 _ONE = Decimal(1)
 
 
-@dataclass(frozen=True, slots=True)
-class MonthContext:
+class MonthContext(NamedTuple):
     """What a month's lines need besides the statement: who, which days, which mode."""
 
     status: Status
@@ -56,6 +55,7 @@ class _MonthRates:
 
     monthly: ParameterValue
     hours_per_month: ParameterValue
+    monthly_amount: Decimal
     hourly: Decimal
     full_time_weekly_hours: Decimal
     used_insertion: tuple[UsedParameter, ...]
@@ -82,7 +82,7 @@ def _month_texts(
 
 
 def _month_rates(ev: Evaluation, month: Month) -> _MonthRates:
-    key = ("remuneration.month_rates", month)
+    key = ("remuneration.month_rates", month.ordinal)
     rates = ev.store.memo.get(key)
     if isinstance(rates, _MonthRates):
         return rates
@@ -94,6 +94,7 @@ def _month_rates(ev: Evaluation, month: Month) -> _MonthRates:
     rates = _MonthRates(
         monthly=monthly,
         hours_per_month=hours_per_month,
+        monthly_amount=monthly.decimal,
         hourly=hourly,
         full_time_weekly_hours=weekly.decimal,
         used_insertion=used,
@@ -160,31 +161,27 @@ def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> L
     """``R`` of docs/rules.md section 3, rounded once at the end."""
     month = s.month
     rates = _month_rates(ev, month)
-    monthly, hourly = rates.monthly, rates.hourly
+    hourly = rates.hourly
     d, big_d = month.days_within(ctx.first_day, ctx.last_day), month.days
-    prorata = monthly.decimal * d / big_d
+    prorata = rates.monthly_amount * d / big_d
     if ctx.status is Status.INSERTION_EMPLOYEE:
         mode, hours = "insertion", s.hours_outside_work or ZERO
         raw = min(hourly * hours, prorata)
+        used = rates.used_insertion
     elif ctx.weekly_hours is not None and ctx.weekly_hours >= rates.full_time_weekly_hours:
         mode, hours = "full_time", s.unjustified_absence_hours
         raw = prorata - hourly * hours
+        used = rates.used_job_seeker
     else:
         mode, hours = "part_time", s.attended_hours + s.justified_absence_hours
         raw = min(hourly * hours, prorata)
+        used = rates.used_job_seeker
     net = raw - s.daily_allowances
-    amount = round_money(max(ZERO, net))
+    amount = round_money(net) if net > 0 else ZERO
     trace = _RemunerationTrace(
         rates, mode, d, big_d, hours, s.daily_allowances, net < 0, amount, ctx.weekly_hours
     )
-    return Line(
-        kind=LineKind.REMUNERATION,
-        period=month,
-        amount=amount,
-        rule="remuneration.monthly",
-        parameters=rates.used_insertion if mode == "insertion" else rates.used_job_seeker,
-        render=trace.render,
-    )
+    return Line(LineKind.REMUNERATION, month, amount, "remuneration.monthly", used, trace.render)
 
 
 def _band(bands: tuple[Band, ...], distance: Decimal) -> Band:
@@ -204,30 +201,41 @@ def _band_texts(band: Band, source: ParameterValue) -> tuple[str, str]:
     )
 
 
-def _explain_mobility(
-    *,
-    month: Month,
-    band: Band,
-    distance: Decimal,
-    d: int,
-    big_d: int,
-    hours: Decimal,
-    scheduled: Decimal,
-    label: str,
-    amount: Decimal,
-    source: ParameterValue,
-) -> str:
-    ratio_text = (
-        f"{fr_hours(hours)} {label} / {fr_hours(scheduled)} prévues"
-        if hours < scheduled
-        else "1 (toutes les heures prévues)"
-    )
-    band_amount, closing = _band_texts(band, source)
-    return (
-        f"Aide à la mobilité {fr_of_month(month)} : {band_amount} × {d} jours / {big_d} "
-        f"jours × {ratio_text} = {fr_money(amount)}. Distance domicile – lieu de formation : "
-        f"{fr_decimal(distance)}{closing}"
-    )
+class _MobilityTrace(NamedTuple):
+    """The exact figures of one mobility line, turned into French only when asked."""
+
+    month: Month
+    band: Band
+    distance: Decimal
+    d: int
+    big_d: int
+    hours: Decimal
+    scheduled: Decimal
+    label: str
+    amount: Decimal
+    source: ParameterValue
+
+    def render(self) -> str:
+        ratio_text = (
+            f"{fr_hours(self.hours)} {self.label} / {fr_hours(self.scheduled)} prévues"
+            if self.hours < self.scheduled
+            else "1 (toutes les heures prévues)"
+        )
+        band_amount, closing = _band_texts(self.band, self.source)
+        return (
+            f"Aide à la mobilité {fr_of_month(self.month)} : {band_amount} × {self.d} jours / "
+            f"{self.big_d} jours × {ratio_text} = {fr_money(self.amount)}. Distance domicile – "
+            f"lieu de formation : {fr_decimal(self.distance)}{closing}"
+        )
+
+
+def _month_bands(ev: Evaluation, month: Month) -> ParameterValue:
+    """The mobility scale in force on the month's first day (looked up once per set)."""
+    key = ("mobility.month_bands", month.ordinal)
+    bands = ev.store.memo.get(key)
+    if not isinstance(bands, ParameterValue):
+        bands = ev.store.memo[key] = ev.param("mobility.bands", month.first_day)
+    return bands
 
 
 def mobility_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line | None:
@@ -235,7 +243,7 @@ def mobility_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line 
     if ctx.distance_km is None or s.scheduled_hours == 0:
         return None
     month = s.month
-    bands = ev.param("mobility.bands", month.first_day)
+    bands = _month_bands(ev, month)
     band = _band(bands.bands, ctx.distance_km)
     if band.amount == 0:
         return None
@@ -245,28 +253,21 @@ def mobility_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line 
     else:
         hours = s.attended_hours
         label = "de présence"
-    ratio = min(_ONE, hours / s.scheduled_hours)
+    ratio = hours / s.scheduled_hours
+    if ratio > _ONE:
+        ratio = _ONE
     d, big_d = month.days_within(ctx.first_day, ctx.last_day), month.days
     amount = round_money(band.amount * d / big_d * ratio)
     if amount == 0:
         return None
+    trace = _MobilityTrace(
+        month, band, ctx.distance_km, d, big_d, hours, s.scheduled_hours, label, amount, bands
+    )
     return Line(
-        kind=LineKind.MOBILITY,
-        period=month,
-        amount=amount,
-        rule="mobility.monthly",
-        parameters=(UsedParameter.of(bands, band=band),),
-        render=partial(
-            _explain_mobility,
-            month=month,
-            band=band,
-            distance=ctx.distance_km,
-            d=d,
-            big_d=big_d,
-            hours=hours,
-            scheduled=s.scheduled_hours,
-            label=label,
-            amount=amount,
-            source=bands,
-        ),
+        LineKind.MOBILITY,
+        month,
+        amount,
+        "mobility.monthly",
+        (UsedParameter.of(bands, band=band),),
+        trace.render,
     )

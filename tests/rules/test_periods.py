@@ -1,8 +1,10 @@
+import random
+from decimal import Decimal
 from datetime import date
 
 import pytest
 
-from rules.french import fr_date, fr_decimal, fr_money, fr_of_month
+from rules.french import fr_date, fr_decimal, fr_hours, fr_money, fr_of_month
 from rules.periods import Month, age_on, days_between_inclusive
 
 
@@ -39,7 +41,6 @@ def test_age_on_birthday_and_the_day_before() -> None:
 
 
 def test_french_formats() -> None:
-    from decimal import Decimal
 
     assert fr_money(Decimal("1406.5")) == "1\u202f406,50 €"
     assert fr_decimal(Decimal("3.50")) == "3,5"
@@ -70,3 +71,17 @@ def test_months_spanning_two_days() -> None:
 def test_a_month_that_does_not_exist_cannot_be_made(year: int, number: int) -> None:
     with pytest.raises(ValueError, match="ce mois n'existe pas"):
         Month(year, number)
+
+
+def test_french_figures_below_a_thousand_as_the_general_form() -> None:
+    """``fr_money`` and ``fr_hours`` skip the grouping below 999.99: same text as with it."""
+    rng = random.Random(1000)
+    values = [Decimal(f"{sign}{whole}.{cents}") for sign in ("", "-")
+              for whole in (0, 1, 99, 998, 999, 1000, 12345) for cents in ("0", "985", "994",
+              "995", "9949", "99", "999", "5")]  # fmt: skip
+    values += [Decimal(rng.randrange(-200_000, 200_000)) / rng.choice([1, 7, 100, 1000])
+               for _ in range(2000)]  # fmt: skip
+    values += [Decimal("1E+2"), Decimal("-0"), Decimal("0.000"), Decimal("12.5000")]
+    for value in values:
+        assert fr_money(value) == f"{fr_decimal(value, 2)} €", value
+        assert fr_hours(value) == f"{fr_decimal(value)} h", value
