@@ -4,6 +4,8 @@ unreadable key is left out of the path rather than guessed."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from rules import InputError
@@ -60,3 +62,16 @@ def test_many_shallow_containers_read_whole() -> None:
 
 def test_a_number_too_long_then_overwritten_by_a_repeated_key_is_still_refused() -> None:
     assert _problem('{"a": ' + "1" * 50 + ', "a": 1}') == ("", "number_too_long")
+
+
+def test_a_byte_order_mark_is_unreadable_json_as_json_loads_says() -> None:
+    for raw in ("\ufeff{}", "\ufeff{}".encode()):
+        with pytest.raises(InputError) as raised:
+            bounded_loads(raw)
+        assert raised.value.problems[0].code == "json"
+        assert "BOM" in raised.value.summary
+
+
+def test_a_decimal_too_long_is_refused_and_the_next_document_is_read() -> None:
+    assert _problem('{"a": 1.' + "5" * 45 + "}") == ("a", "number_too_long")
+    assert bounded_loads('{"a": 1.5, "b": -12}') == {"a": Decimal("1.5"), "b": -12}
