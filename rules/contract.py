@@ -7,11 +7,13 @@ that add up, months and exit inside the training, one statement per month).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, NamedTuple
+from operator import itemgetter
+from typing import Any
 
-from rules.contract_fields import REQUEST, Field, Kind
+from rules.contract_fields import REQUEST
+from rules.contract_reader import Item, compile_object
 from rules.errors import InputError
 from rules.facts import (
     AidRequest,
@@ -31,116 +33,15 @@ from rules.facts import (
 )
 from rules.json_input import bounded_loads
 from rules.periods import Month
-from rules.reader import (
-    Reader,
-    ValueReader,
-    enum_reader,
-    join,
-    read_boolean,
-    read_day,
-    read_money,
-    read_month,
-    read_number,
-    read_text,
-)
+from rules.reader import Reader
 
-__all__ = ["Item", "ObjectReader", "compile_object", "loads", "parse_request"]
+__all__ = ["loads", "parse_request"]
 
 
 def loads(raw: bytes | str) -> Any:
     """Parse JSON keeping every number exact, with bounded depth and number size
     (``rules.json_input``); raises ``InputError`` with the JSON path."""
     return bounded_loads(raw)
-
-
-class Item(NamedTuple):
-    """One item of a list field: its values (``None`` when it is not an object) and whether
-    reading it found no problem."""
-
-    position: int
-    values: dict[str, Any] | None
-    clean: bool
-
-
-ObjectReader = Callable[[Reader, object, str], "dict[str, Any] | None"]
-"""Reads an object field at ``path``: one value per field (``None`` when unknown, a list as its
-``Item``s, an absent field as its default), every problem with its path; ``None`` when the raw
-value is null or not an object."""
-
-_SCALARS: dict[Kind, ValueReader] = {
-    Kind.TEXT: read_text,
-    Kind.BOOLEAN: read_boolean,
-    Kind.DATE: read_day,
-    Kind.MONTH: read_month,
-    Kind.NUMBER: read_number,
-    Kind.MONEY: read_money,
-}
-
-
-def _list_reader(f: Field) -> ValueReader:
-    read_item = compile_object(f)
-    item_message, item_technical = f.item
-
-    def read_list(r: Reader, raw: object, path: str, key: str) -> list[Item]:
-        where = join(path, key)
-        items: list[Item] = []
-        for index, item in enumerate(r.items(raw, where)):
-            at, before = f"{where}[{index}]", len(r.problems)
-            if item is None:
-                r.problem(at, "required", item_message, item_technical)
-                values = None
-            else:
-                values = read_item(r, item, at)
-            items.append(Item(index, values, len(r.problems) == before))
-        return items
-
-    return read_list
-
-
-def _object_reader(f: Field) -> ValueReader:
-    read = compile_object(f)
-
-    def read_field(r: Reader, raw: object, path: str, key: str) -> dict[str, Any] | None:
-        return read(r, raw, join(path, key))
-
-    return read_field
-
-
-def _value_reader(f: Field) -> ValueReader:
-    if f.kind is Kind.OBJECT:
-        return _object_reader(f)
-    if f.kind is Kind.LIST:
-        return _list_reader(f)
-    if f.kind is Kind.CHOICE:
-        assert f.choices is not None
-        return enum_reader(f.choices)
-    return _SCALARS[f.kind]
-
-
-def compile_object(spec: Field) -> ObjectReader:
-    """The reader of the object ``spec`` describes, built once from the field table: each field
-    gets its own value reader, so a request is read without interpreting the table again."""
-    allowed = spec.names
-    steps = tuple((f.name, _value_reader(f), f.required, f.default) for f in spec.fields)
-
-    def read_object(r: Reader, raw: object, path: str) -> dict[str, Any] | None:
-        if raw is None:
-            return None
-        data = r.obj(raw, path, allowed)
-        if data is None:
-            return None
-        values: dict[str, Any] = {}
-        for name, read_value, required, default in steps:
-            value = data.get(name)
-            if value is not None:
-                values[name] = read_value(r, value, path, name)
-                continue
-            if required:
-                r.problem(join(path, name), "required", "champ obligatoire", "required field")
-            values[name] = default
-        return values
-
-    return read_object
 
 
 _READ_REQUEST = compile_object(REQUEST)
@@ -151,15 +52,28 @@ def _pick(values: Mapping[str, Any] | None, *names: str) -> dict[str, Any]:
     return {name: None if values is None else values[name] for name in names}
 
 
+# The values read for the fields of a named tuple of facts, in its order (its fields are the
+# table's fields of the same object).
+_TRAINEE_VALUES = itemgetter(*Trainee._fields)
+_TRAINING_VALUES = itemgetter(*Training._fields)
+_HISTORY_VALUES = itemgetter(*History._fields)
+_STATEMENT_VALUES = itemgetter(*MonthStatement._fields[1:])  # after its position
+
+
 def _trainee(values: Mapping[str, Any] | None) -> Trainee:
-    data = _pick(values, *Trainee._fields)
-    insertion = data["insertion"]
-    data["insertion"] = None if insertion is None else Insertion(**insertion)
-    return Trainee(**data)
+    if values is None:
+        return Trainee(*[None] * len(Trainee._fields))
+    trainee = Trainee._make(_TRAINEE_VALUES(values))
+    if trainee.insertion is None:
+        return trainee
+    return trainee._replace(insertion=Insertion(**trainee.insertion))
 
 
 def _training(r: Reader, values: Mapping[str, Any] | None) -> Training:
-    training = Training(**_pick(values, *Training._fields))
+    if values is None:
+        training = Training(*[None] * len(Training._fields))
+    else:
+        training = Training._make(_TRAINING_VALUES(values))
     if training.start_date and training.end_date and training.end_date < training.start_date:
         r.problem(
             "training.end_date",
@@ -220,12 +134,12 @@ def _months(
     r: Reader, items: list[Item] | None, training: Training, trainee: Trainee
 ) -> tuple[MonthStatement, ...]:
     statements: list[MonthStatement] = []
-    seen: set[Month] = set()
+    seen: set[int] = set()
     for item in items or ():
         if item.values is None or not item.clean:
             continue
-        statement = MonthStatement(position=item.position, **item.values)
-        if statement.month in seen:
+        statement = MonthStatement(item.position, *_STATEMENT_VALUES(item.values))
+        if statement.month.ordinal in seen:
             r.problem(
                 f"months[{item.position}].month",
                 "duplicate_month",
@@ -233,10 +147,12 @@ def _months(
                 "two statements for the same month",
             )
             continue
-        seen.add(statement.month)
+        seen.add(statement.month.ordinal)
         _check_month(r, statement, training, trainee)
         statements.append(statement)
-    return tuple(sorted(statements, key=lambda s: s.month))
+    if len(statements) < 2:
+        return tuple(statements)
+    return tuple(sorted(statements, key=lambda s: s.month.ordinal))
 
 
 def _exit(r: Reader, values: Mapping[str, Any] | None, training: Training) -> Exit | None:
@@ -265,8 +181,10 @@ def _aids(items: list[Item] | None) -> tuple[AidRequest, ...]:
 def _history(r: Reader, values: Mapping[str, Any] | None) -> History:
     """The person's past as the caller knows it; an absent list of other remunerated trainings
     stays unknown (no overlap check), an empty one says there is none."""
-    data = _pick(values, *History._fields)
-    items: list[Item] | None = data["remunerated_trainings"]
+    if values is None:
+        return History(None, None, None)
+    history = History._make(_HISTORY_VALUES(values))
+    items: list[Item] | None = history.remunerated_trainings  # type: ignore[assignment]
     if items is not None:
         periods: list[OtherRemuneration] = []
         for item in items:
@@ -278,8 +196,8 @@ def _history(r: Reader, values: Mapping[str, Any] | None) -> History:
                 r.problem(where, "end_before_start", "la fin précède le début", "end before start")
             else:
                 periods.append(OtherRemuneration(start, end))
-        data["remunerated_trainings"] = tuple(periods)
-    return History(**data)
+        return history._replace(remunerated_trainings=tuple(periods))
+    return history
 
 
 def parse_request(payload: object, *, today: date) -> EvaluationRequest:

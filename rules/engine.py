@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
 from rules.advance import advance_line, recovery_line, recovery_parameter
@@ -144,17 +143,23 @@ def _exit_lines(req: EvaluationRequest, lines: list[Line], outstanding: Decimal)
             )
         ]
     end = req.training.end_date
-    if end is not None and any(s.month == Month.of(end) for s in req.months):
-        return [outstanding_advance_line(month=Month.of(end), outstanding=outstanding, exit_=None)]
+    if end is None:
+        return []
+    last = Month.of(end)
+    if any(s.month.ordinal == last.ordinal for s in req.months):
+        return [outstanding_advance_line(month=last, outstanding=outstanding, exit_=None)]
     return []
 
 
 def _in_order(lines: list[Line]) -> list[Line]:
     """The lines by month, then in the order of ``LineKind`` (already so, most of the time)."""
-    keys = [line.sort_key() for line in lines]
-    if all(a <= b for a, b in zip(keys, keys[1:], strict=False)):
-        return lines
-    return [line for _, line in sorted(zip(keys, lines, strict=True), key=itemgetter(0))]
+    previous = -1
+    for line in lines:
+        key = line.sort_key()
+        if key < previous:
+            return sorted(lines, key=Line.sort_key)
+        previous = key
+    return lines
 
 
 def granted_lines(req: EvaluationRequest, store: ParameterStore) -> tuple[Line, ...]:
