@@ -32,7 +32,6 @@ from rules.facts import (
     VitaleDocument,
 )
 from rules.json_input import bounded_loads
-from rules.periods import Month
 from rules.reader import Reader
 
 __all__ = ["loads", "parse_request"]
@@ -64,9 +63,10 @@ def _trainee(values: Mapping[str, Any] | None) -> Trainee:
     if values is None:
         return Trainee(*[None] * len(Trainee._fields))
     trainee = Trainee._make(_TRAINEE_VALUES(values))
-    if trainee.insertion is None:
+    insertion: Mapping[str, Any] | None = values["insertion"]
+    if insertion is None:
         return trainee
-    return trainee._replace(insertion=Insertion(**trainee.insertion))
+    return trainee._replace(insertion=Insertion(**insertion))
 
 
 def _training(r: Reader, values: Mapping[str, Any] | None) -> Training:

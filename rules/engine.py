@@ -23,8 +23,8 @@ from rules.exits import forfeit_line, outstanding_advance_line
 from rules.facts import EvaluationRequest, ExitReason, Status
 from rules.parameters import ParameterStore, ParameterValue, load_parameters
 from rules.periods import Month
-from rules.result_json import result_json
 from rules.remuneration import MonthContext, mobility_line, remuneration_line
+from rules.result_json import result_json
 
 __all__ = [
     "RULES_VERSION",
@@ -125,11 +125,14 @@ def _remuneration_lines(ev: Evaluation, req: EvaluationRequest) -> list[Line]:
         return lines
     lines.extend(_month_lines(ev, req, ctx, advance))
     if status is Status.INSERTION_EMPLOYEE or ctx.weekly_hours is not None:
-        lines.extend(_exit_lines(req, lines, advance.outstanding))
+        lines.extend(_exit_lines(req, lines, advance.outstanding, ctx.last_day))
     return lines
 
 
-def _exit_lines(req: EvaluationRequest, lines: list[Line], outstanding: Decimal) -> list[Line]:
+def _exit_lines(
+    req: EvaluationRequest, lines: list[Line], outstanding: Decimal, last_day: date
+) -> list[Line]:
+    """Overpayments when the trainee leaves; ``last_day`` is the exit's, else the training's end."""
     exit_ = req.exit
     if exit_ is not None and exit_.reason is not ExitReason.LEGITIMATE:
         forfeit = forfeit_line(exit_, lines)
@@ -142,10 +145,7 @@ def _exit_lines(req: EvaluationRequest, lines: list[Line], outstanding: Decimal)
                 month=Month.of(exit_.date), outstanding=outstanding, exit_=exit_
             )
         ]
-    end = req.training.end_date
-    if end is None:
-        return []
-    last = Month.of(end)
+    last = Month.of(last_day)  # the training's end month: there is no exit
     if any(s.month.ordinal == last.ordinal for s in req.months):
         return [outstanding_advance_line(month=last, outstanding=outstanding, exit_=None)]
     return []

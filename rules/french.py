@@ -48,19 +48,17 @@ def fr_date(day: date) -> str:
     return f"{first} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
-_OF_MONTH: dict[int, str] = {}
-
-
 def fr_of_month(month: Month) -> str:
-    """``de mars 2024``, ``d'avril 2024``: the French elision before a vowel (each month's
-    words made once)."""
-    text = _OF_MONTH.get(month.ordinal)
-    if text is None:
-        name = month.french
-        text = f"d'{name}" if name[0] in "aeiouy" else f"de {name}"
-        if len(_OF_MONTH) < 100_000:
-            _OF_MONTH[month.ordinal] = text
-    return text
+    """``de mars 2024``, ``d'avril 2024``: the French elision before a vowel."""
+    return _of_month(month.ordinal)
+
+
+@lru_cache(maxsize=4096)
+def _of_month(ordinal: int) -> str:
+    """Each month's words made once (``ordinal``: ``Month.ordinal``)."""
+    year, index = divmod(ordinal, 12)
+    name = f"{MONTH_NAMES[index]} {year}"
+    return f"d'{name}" if name[0] in "aeiouy" else f"de {name}"
 
 
 @lru_cache(maxsize=1024)

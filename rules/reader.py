@@ -99,7 +99,10 @@ def read_day(r: Reader, value: object, path: str, key: str) -> date | None:
         except ValueError:
             pass
     r.problem(
-        join(path, key), "date", "date au format AAAA-MM-JJ attendue", "a date YYYY-MM-DD is expected"
+        join(path, key),
+        "date",
+        "date au format AAAA-MM-JJ attendue",
+        "a date YYYY-MM-DD is expected",
     )
     return None
 

@@ -254,8 +254,7 @@ def mobility_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line 
         hours = s.attended_hours
         label = "de présence"
     ratio = hours / s.scheduled_hours
-    if ratio > _ONE:
-        ratio = _ONE
+    ratio = min(ratio, _ONE)
     d, big_d = month.days_within(ctx.first_day, ctx.last_day), month.days
     amount = round_money(band.amount * d / big_d * ratio)
     if amount == 0:

@@ -211,7 +211,9 @@ def _answer(body: bytes) -> bytes:
         return json.dumps(error.to_dict(), ensure_ascii=False).encode()
     answer = result_to_json(evaluate_request(request, store))
     lines = granted_lines(request, store)
-    month = [(line.kind.value, str(line.period), str(line.amount), line.explanation) for line in lines]
+    month = [
+        (line.kind.value, str(line.period), str(line.amount), line.explanation) for line in lines
+    ]
     return answer + json.dumps(month, ensure_ascii=False).encode()
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 
-from rules import InputError, evaluate, loads
+from rules import InputError, evaluate, loads, result_to_json
+from rules.reader import Reader, read_boolean, read_text
 
 from .builders import TODAY, month, request
 
@@ -164,3 +166,36 @@ def test_hours_as_strings_and_decimals_are_accepted() -> None:
 def test_as_of_defaults_to_today() -> None:
     result = evaluate(request(as_of=...), today=TODAY)
     assert result.as_of == "2024-06-15"
+
+
+@pytest.mark.parametrize("value", [10**12, 10**13 + 1, "1E+12", "1234567890123.5"])
+def test_hours_of_thirteen_digits_are_too_large(value: object) -> None:
+    assert problems(request(training__total_hours=value)) == [("training.total_hours", "too_large")]
+
+
+def test_a_request_of_mappings_that_are_not_dicts_reads_as_dicts() -> None:
+    """The library door takes any mapping: read field by field like a dict, unknown names too."""
+    data = request(months=[month("2024-03", 10, 10)])
+    as_mappings = MappingProxyType(
+        {key: MappingProxyType(value) if isinstance(value, dict) else value
+         for key, value in data.items()}
+    )  # fmt: skip
+    assert result_to_json(evaluate(as_mappings, today=TODAY)) == result_to_json(
+        evaluate(data, today=TODAY)
+    )
+    data["trainee"]["nickname"] = "Jo"
+    strange = MappingProxyType({**data, "trainee": MappingProxyType(data["trainee"])})
+    assert problems(strange) == [("trainee.nickname", "unknown_field")]
+
+
+def test_typed_readers_alone() -> None:
+    """What the generated reader decides in one test, the typed readers decide the same."""
+
+    class Name(str):
+        __slots__ = ()
+
+    r = Reader()
+    assert read_text(r, Name("Dupont"), "trainee", "last_name") == "Dupont"
+    assert read_boolean(r, False, "trainee", "france_travail_registered") is False
+    assert read_boolean(r, 0, "trainee", "france_travail_registered") is None
+    assert [(p.path, p.code) for p in r.problems] == [("trainee.france_travail_registered", "type")]

@@ -1,6 +1,6 @@
 import random
-from decimal import Decimal
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
