@@ -16,10 +16,12 @@ with its path. What the function does, field by field, in the table's order:
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from rules.contract_fields import Field, Kind
 from rules.reader import (
+    INT_LIMIT,
     Reader,
     ValueReader,
     enum_reader,
@@ -56,11 +58,14 @@ _SCALARS: dict[Kind, ValueReader] = {
     Kind.NUMBER: read_number,
     Kind.MONEY: read_money,
 }
-# A value of these kinds that passes this test is the value read (the typed reader would
-# return it unchanged); any other goes to the typed reader.
-_ALREADY_READ = {
-    Kind.TEXT: "{v}.__class__ is str",
-    Kind.BOOLEAN: "{v} is True or {v} is False",
+# A value of these kinds that passes the test is read by the statement beside it, as the typed
+# reader would read it (a text, a boolean: unchanged; an integer number of hours: its decimal; a
+# choice: its member); any other value goes to the typed reader, which names the problem.
+_USUAL = {
+    Kind.TEXT: ("{v}.__class__ is str", "pass"),
+    Kind.BOOLEAN: ("{v} is True or {v} is False", "pass"),
+    Kind.NUMBER: ("{v}.__class__ is int and 0 <= {v} < INT_LIMIT", "{v} = Decimal({v})"),
+    Kind.CHOICE: ("{v}.__class__ is str and {v} in members{i}", "{v} = members{i}[{v}]"),
 }
 
 
@@ -104,8 +109,12 @@ def _field_source(index: int, f: Field) -> list[str]:
             '"required field")'
         )
     lines.append(f"        {v} = default{index}")
-    if f.kind in _ALREADY_READ:
-        lines += [f"    elif {_ALREADY_READ[f.kind].format(v=v)}:", "        pass"]
+    if f.kind in _USUAL:
+        test, statement = _USUAL[f.kind]
+        lines += [
+            f"    elif {test.format(v=v, i=index)}:",
+            f"        {statement.format(v=v, i=index)}",
+        ]
     if f.kind is Kind.OBJECT:
         inner = f"path + {'.' + f.name!r} if path else {name}"
         lines += ["    else:", f"        {v} = read{index}(r, {v}, {inner})"]
@@ -116,7 +125,12 @@ def _field_source(index: int, f: Field) -> list[str]:
 
 def compile_object(spec: Field) -> ObjectReader:
     """The reader of the object ``spec`` describes, written out once from the field table."""
-    namespace: dict[str, Any] = {"join": join, "allowed": spec.names}
+    namespace: dict[str, Any] = {
+        "join": join,
+        "allowed": spec.names,
+        "Decimal": Decimal,
+        "INT_LIMIT": INT_LIMIT,
+    }
     body = [
         "def read_object(r, raw, path):",
         "    if raw is None:",
@@ -130,6 +144,8 @@ def compile_object(spec: Field) -> ObjectReader:
     for index, f in enumerate(spec.fields):
         namespace[f"read{index}"] = _value_reader(f)
         namespace[f"default{index}"] = f.default
+        if f.choices is not None:
+            namespace[f"members{index}"] = {member.value: member for member in f.choices}
         body += _field_source(index, f)
     values = ", ".join(f"{f.name!r}: v{index}" for index, f in enumerate(spec.fields))
     body.append(f"    return {{{values}}}")

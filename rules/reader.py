@@ -18,6 +18,7 @@ from rules.errors import InputProblem
 from rules.periods import Month
 
 __all__ = [
+    "INT_LIMIT",
     "MAX_MAGNITUDE_DIGITS",
     "Reader",
     "ValueReader",
@@ -35,7 +36,8 @@ _CENT = Decimal("0.01")
 MAX_MAGNITUDE_DIGITS = 12
 """Hours and kilometres have at most 12 digits before the point (money: `_MONEY_DIGITS`)."""
 _MONEY_DIGITS = 15  # above, quantizing to the cent leaves the decimal context: never a 500
-_INT_LIMIT = 10**MAX_MAGNITUDE_DIGITS  # an integer at or above has 13 digits or more
+INT_LIMIT = 10**MAX_MAGNITUDE_DIGITS
+"""An integer at or above has 13 digits or more (``too_large`` for hours and distances)."""
 
 
 def join(path: str, key: str) -> str:
@@ -139,7 +141,7 @@ def enum_reader(kind: type[StrEnum]) -> ValueReader:
 
 def read_number(r: Reader, value: object, path: str, key: str) -> Decimal | None:
     """Hours and distances: a JSON number or a string holding a decimal, never negative."""
-    if type(value) is int and 0 <= value < _INT_LIMIT:
+    if type(value) is int and 0 <= value < INT_LIMIT:
         return Decimal(value)
     return _decimal(r, value, path, key, money=False)
 

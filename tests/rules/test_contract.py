@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from rules import InputError, evaluate, loads, result_to_json
-from rules.reader import Reader, read_boolean, read_text
+from rules.facts import Status
+from rules.reader import Reader, enum_reader, read_boolean, read_number, read_text
 
 from .builders import TODAY, month, request
 
@@ -198,4 +199,6 @@ def test_typed_readers_alone() -> None:
     assert read_text(r, Name("Dupont"), "trainee", "last_name") == "Dupont"
     assert read_boolean(r, False, "trainee", "france_travail_registered") is False
     assert read_boolean(r, 0, "trainee", "france_travail_registered") is None
+    assert enum_reader(Status)(r, "job_seeker", "trainee", "status") is Status.JOB_SEEKER
+    assert read_number(r, 35, "training", "weekly_hours") == Decimal(35)
     assert [(p.path, p.code) for p in r.problems] == [("trainee.france_travail_registered", "type")]
