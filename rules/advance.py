@@ -14,7 +14,7 @@ from rules.money import round_money
 from rules.parameters import ParameterValue
 from rules.periods import Month
 
-__all__ = ["advance_line", "recovery_line", "recovery_parameter"]
+__all__ = ["AdvanceTerms", "advance_line", "advance_terms", "recovery_line"]
 
 
 def _explain_advance(*, start: date, amount: ParameterValue) -> str:
@@ -37,14 +37,10 @@ def advance_line(ev: Evaluation, start: date) -> Line:
     """The advance, in the month of the training start, at the amount in force that day.
 
     A line is immutable and depends only on the start date and the parameter set: it is built
-    once per set and start date.
+    once per set and start date (``advance_terms``).
     """
-    key = ("advance.line", start)
-    known = ev.store.memo.get(key)
-    if isinstance(known, Line):
-        return known
     amount = ev.param("advance.amount", start)
-    line = Line(
+    return Line(
         kind=LineKind.ADVANCE,
         period=Month.of(start),
         amount=round_money(amount.decimal),
@@ -52,12 +48,27 @@ def advance_line(ev: Evaluation, start: date) -> Line:
         parameters=(UsedParameter.of(amount),),
         render=_Text(_explain_advance(start=start, amount=amount)).render,
     )
-    ev.store.memo[key] = line
-    return line
 
 
-def recovery_parameter(ev: Evaluation, start: date) -> ParameterValue:
-    return ev.param("advance.recoverable", start)
+class AdvanceTerms(NamedTuple):
+    """The advance of a training started on a day, and whether it is recovered (the parameter
+    that says so): depends only on the day and the parameter set, looked up once."""
+
+    line: Line
+    recoverable: ParameterValue
+    recovered: bool
+
+
+def advance_terms(ev: Evaluation, start: date) -> AdvanceTerms:
+    key = ("advance.terms", start)
+    known = ev.store.memo.get(key)
+    if isinstance(known, AdvanceTerms):
+        return known
+    line = advance_line(ev, start)
+    recoverable = ev.param("advance.recoverable", start)
+    terms = AdvanceTerms(line, recoverable, recoverable.boolean)
+    ev.store.memo[key] = terms
+    return terms
 
 
 class _RecoveryTrace(NamedTuple):

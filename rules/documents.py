@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from itertools import filterfalse
 
 from stdnum.fr import nir as stdnum_nir
 
@@ -27,7 +28,7 @@ __all__ = [
 ]
 
 _CIVILITIES = frozenset({"M", "MME", "MLLE", "MR", "MRS"})
-_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
+_WORDS = re.compile(r"[A-Z0-9]+")
 _NIR_SEX = {"1": Sex.MALE, "2": Sex.FEMALE}
 
 
@@ -50,8 +51,7 @@ def normalise_name(text: str) -> tuple[str, ...]:
         plain = plain.replace("Œ", "OE").replace("Æ", "AE").replace("ß", "SS").translate(_LATIN)
         if not plain.isascii():
             plain = _strip_accents(plain)
-    words = _NOT_ALNUM.sub(" ", plain).split()
-    return tuple(word for word in words if word not in _CIVILITIES)
+    return tuple(filterfalse(_CIVILITIES.__contains__, _WORDS.findall(plain)))
 
 
 def holder_matches(holder: str, last_name: str) -> bool:

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from rules.advance import advance_line, recovery_line, recovery_parameter
+from rules.advance import advance_terms, recovery_line
 from rules.aids import decide_aids
 from rules.context import Evaluation
 from rules.contract import parse_request
@@ -114,12 +114,12 @@ def _remuneration_lines(ev: Evaluation, req: EvaluationRequest) -> list[Line]:
     lines: list[Line] = []
     advance = _Advance(Decimal("0.00"), None)
     if status is Status.JOB_SEEKER:
-        line = advance_line(ev, start)
+        terms = advance_terms(ev, start)
         if not req.history.advance_received:
-            lines.append(line)
-        advance.recoverable = recovery_parameter(ev, start)
-        if advance.recoverable.boolean:
-            advance.outstanding = line.amount
+            lines.append(terms.line)
+        advance.recoverable = terms.recoverable
+        if terms.recovered:
+            advance.outstanding = terms.line.amount
     ctx = _month_context(ev, req, status)
     if ctx is None:
         return lines

@@ -229,13 +229,21 @@ class _MobilityTrace(NamedTuple):
         )
 
 
-def _month_bands(ev: Evaluation, month: Month) -> ParameterValue:
-    """The mobility scale in force on the month's first day (looked up once per set)."""
-    key = ("mobility.month_bands", month.ordinal)
-    bands = ev.store.memo.get(key)
-    if not isinstance(bands, ParameterValue):
-        bands = ev.store.memo[key] = ev.param("mobility.bands", month.first_day)
-    return bands
+class _Scale(NamedTuple):
+    """The mobility scale in force on a month's first day and its bands."""
+
+    value: ParameterValue
+    bands: tuple[Band, ...]
+
+
+def _month_scale(ev: Evaluation, month: Month) -> _Scale:
+    """Looked up once per parameter set and month."""
+    key = ("mobility.month_scale", month.ordinal)
+    scale = ev.store.memo.get(key)
+    if not isinstance(scale, _Scale):
+        value = ev.param("mobility.bands", month.first_day)
+        scale = ev.store.memo[key] = _Scale(value, value.bands)
+    return scale
 
 
 def mobility_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line | None:
@@ -243,8 +251,8 @@ def mobility_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line 
     if ctx.distance_km is None or s.scheduled_hours == 0:
         return None
     month = s.month
-    bands = _month_bands(ev, month)
-    band = _band(bands.bands, ctx.distance_km)
+    bands, scale = _month_scale(ev, month)
+    band = _band(scale, ctx.distance_km)
     if band.amount == 0:
         return None
     if ctx.status is Status.INSERTION_EMPLOYEE:
