@@ -16,6 +16,7 @@ with its path. What the function does, field by field, in the table's order:
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -58,14 +59,19 @@ _SCALARS: dict[Kind, ValueReader] = {
     Kind.NUMBER: read_number,
     Kind.MONEY: read_money,
 }
-# A value of these kinds that passes the test is read by the statement beside it, as the typed
+# A value of these kinds that passes the test is read by the statements beside it, as the typed
 # reader would read it (a text, a boolean: unchanged; an integer number of hours: its decimal; a
-# choice: its member); any other value goes to the typed reader, which names the problem.
+# choice: its member; a date: ``date.fromisoformat``); any other value goes to the typed reader
+# (``{read}``), which names the problem.
 _USUAL = {
-    Kind.TEXT: ("{v}.__class__ is str", "pass"),
-    Kind.BOOLEAN: ("{v} is True or {v} is False", "pass"),
-    Kind.NUMBER: ("{v}.__class__ is int and 0 <= {v} < INT_LIMIT", "{v} = Decimal({v})"),
-    Kind.CHOICE: ("{v}.__class__ is str and {v} in members{i}", "{v} = members{i}[{v}]"),
+    Kind.TEXT: ("{v}.__class__ is str", ["pass"]),
+    Kind.BOOLEAN: ("{v} is True or {v} is False", ["pass"]),
+    Kind.NUMBER: ("{v}.__class__ is int and 0 <= {v} < INT_LIMIT", ["{v} = Decimal({v})"]),
+    Kind.CHOICE: ("{v}.__class__ is str and {v} in members{i}", ["{v} = members{i}[{v}]"]),
+    Kind.DATE: (
+        "{v}.__class__ is str and len({v}) == 10",
+        ["try:", "    {v} = fromisoformat({v})", "except ValueError:", "    {v} = {read}"],
+    ),
 }
 
 
@@ -109,17 +115,15 @@ def _field_source(index: int, f: Field) -> list[str]:
             '"required field")'
         )
     lines.append(f"        {v} = default{index}")
-    if f.kind in _USUAL:
-        test, statement = _USUAL[f.kind]
-        lines += [
-            f"    elif {test.format(v=v, i=index)}:",
-            f"        {statement.format(v=v, i=index)}",
-        ]
     if f.kind is Kind.OBJECT:
-        inner = f"path + {'.' + f.name!r} if path else {name}"
-        lines += ["    else:", f"        {v} = read{index}(r, {v}, {inner})"]
+        read = f"read{index}(r, {v}, path + {'.' + f.name!r} if path else {name})"
     else:
-        lines += ["    else:", f"        {v} = read{index}(r, {v}, path, {name})"]
+        read = f"read{index}(r, {v}, path, {name})"
+    if f.kind in _USUAL:
+        test, statements = _USUAL[f.kind]
+        lines.append(f"    elif {test.format(v=v, i=index)}:")
+        lines += [f"        {line.format(v=v, i=index, read=read)}" for line in statements]
+    lines += ["    else:", f"        {v} = {read}"]
     return lines
 
 
@@ -129,6 +133,7 @@ def compile_object(spec: Field) -> ObjectReader:
         "join": join,
         "allowed": spec.names,
         "Decimal": Decimal,
+        "fromisoformat": date.fromisoformat,
         "INT_LIMIT": INT_LIMIT,
     }
     body = [
