@@ -28,6 +28,9 @@ def fr_decimal(value: Decimal, places: int | None = None) -> str:
 def fr_money(value: Decimal) -> str:
     """``723,36 €`` (figures below a thousand, most of them, without the grouping step)."""
     if -_UNGROUPED < value < _UNGROUPED:
+        text = str(value)
+        if text[-3:-2] == ".":  # already to the cent: its plain text, the comma for the dot
+            return f"{text[:-3]},{text[-2:]} €"
         return f"{value:.2f} €".replace(".", ",")
     return f"{fr_decimal(value, 2)} €"
 

@@ -21,7 +21,12 @@ def round_money(value: Decimal) -> Decimal:
 
 def format_money(value: Decimal) -> str:
     """The contract's money string: two decimals, a dot, no grouping (``"473.33"``)."""
-    return f"{value.quantize(CENT):f}" if value != 0 else "0.00"
+    if not value:
+        return "0.00"
+    text = str(value)
+    if text[-3:-2] == ".":  # already to the cent (every rounded amount): its plain text is it
+        return text
+    return f"{value.quantize(CENT):f}"
 
 
 def parse_money(text: str) -> Decimal:

@@ -43,11 +43,18 @@ def _object(data: dict[str, str]) -> str:
     return "{" + ",".join(f"{_string(key)}:{_string(value)}" for key, value in data.items()) + "}"
 
 
+@lru_cache(maxsize=4096)
+def _period(ordinal: int) -> str:
+    """A month's ``AAAA-MM`` (``Month.ordinal``), written once."""
+    year, index = divmod(ordinal, 12)
+    return f"{year:04d}-{index + 1:02d}"
+
+
 def _line(line: Line) -> str:
     return (
-        f'{_KINDS[line.kind]}{line.period}","amount":"{format_money(line.amount)}","rule":'
-        f'{_string(line.rule)},"explanation":{_string(line.render())},"parameters":'
-        f"{_parameters(line.parameters)}}}"
+        f'{_KINDS[line.kind]}{_period(line.period.ordinal)}","amount":"'
+        f'{format_money(line.amount)}","rule":{_string(line.rule)},"explanation":'
+        f'{_string(line.render())},"parameters":{_parameters(line.parameters)}}}'
     )
 
 

@@ -1,3 +1,4 @@
+import random
 from decimal import Decimal
 
 import pytest
@@ -40,3 +41,16 @@ def test_parse_money() -> None:
         parse_money("abc")
     with pytest.raises(ValueError):
         parse_money("NaN")
+
+
+def test_format_money_is_the_quantized_plain_text() -> None:
+    """The shortcut for amounts already to the cent gives the text of the plain definition."""
+    rng = random.Random(22)
+    values = [Decimal(text) for text in ("5", "-0.00", "0", "0.10", "1E+2", "12.3E-1", "-7.005",
+              "1234567.891", "0.001", "99.99", "-1.5", "1E-7", "100.000")]  # fmt: skip
+    values += [
+        Decimal(rng.randrange(-(10**9), 10**9)).scaleb(-rng.randrange(0, 5)) for _ in range(3000)
+    ]
+    for value in values:
+        expected = f"{value.quantize(Decimal('0.01')):f}" if value != 0 else "0.00"
+        assert format_money(value) == expected, value
