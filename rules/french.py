@@ -19,6 +19,8 @@ _UNGROUPED = Decimal("999.99")
 def fr_decimal(value: Decimal, places: int | None = None) -> str:
     """``Decimal("1234.5")`` → ``1 234,5``; ``places`` fixes the decimals shown (display only)."""
     if places is None:
+        if value and -_UNGROUPED < value < _UNGROUPED:  # nothing to group: one step less
+            return f"{value.normalize():f}".replace(".", ",")
         text = f"{value.normalize():,f}" if value else "0"
     else:
         text = f"{value:,.{places}f}"

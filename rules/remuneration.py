@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from typing import NamedTuple
 
 from rules.context import Evaluation
@@ -184,28 +183,20 @@ def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> L
     return Line(LineKind.REMUNERATION, month, amount, "remuneration.monthly", used, trace.render)
 
 
-def _band(bands: tuple[Band, ...], distance: Decimal) -> Band:
-    chosen = bands[0]
-    for band in bands:
+def _band(bands: tuple[Band, ...], distance: Decimal) -> int:
+    """The position of the band the distance falls in."""
+    chosen = 0
+    for index, band in enumerate(bands):
         if distance >= band.lower:
-            chosen = band
+            chosen = index
     return chosen
-
-
-@lru_cache(maxsize=256)
-def _band_texts(band: Band, source: ParameterValue) -> tuple[str, str]:
-    """A band's amount and its closing words, formatted once per parameter set."""
-    return (
-        fr_money(band.amount),
-        f" km, tranche à partir de {fr_decimal(band.lower)} km ({cite(source)}).",
-    )
 
 
 class _MobilityTrace(NamedTuple):
     """The exact figures of one mobility line, turned into French only when asked."""
 
     month: Month
-    band: Band
+    band_texts: tuple[str, str]
     distance: Decimal
     d: int
     big_d: int
@@ -213,7 +204,6 @@ class _MobilityTrace(NamedTuple):
     scheduled: Decimal
     label: str
     amount: Decimal
-    source: ParameterValue
 
     def render(self) -> str:
         ratio_text = (
@@ -221,7 +211,7 @@ class _MobilityTrace(NamedTuple):
             if self.hours < self.scheduled
             else "1 (toutes les heures prévues)"
         )
-        band_amount, closing = _band_texts(self.band, self.source)
+        band_amount, closing = self.band_texts
         return (
             f"Aide à la mobilité {fr_of_month(self.month)} : {band_amount} × {self.d} jours / "
             f"{self.big_d} jours × {ratio_text} = {fr_money(self.amount)}. Distance domicile – "
@@ -230,19 +220,28 @@ class _MobilityTrace(NamedTuple):
 
 
 class _Scale(NamedTuple):
-    """The mobility scale in force on a month's first day and its bands."""
+    """The mobility scale in force on a month's first day, its bands and, for each band, its
+    amount and closing words in French."""
 
     value: ParameterValue
     bands: tuple[Band, ...]
+    texts: tuple[tuple[str, str], ...]
 
 
 def _month_scale(ev: Evaluation, month: Month) -> _Scale:
-    """Looked up once per parameter set and month."""
+    """Looked up and formatted once per parameter set and month."""
     key = ("mobility.month_scale", month.ordinal)
     scale = ev.store.memo.get(key)
     if not isinstance(scale, _Scale):
         value = ev.param("mobility.bands", month.first_day)
-        scale = ev.store.memo[key] = _Scale(value, value.bands)
+        texts = tuple(
+            (
+                fr_money(band.amount),
+                f" km, tranche à partir de {fr_decimal(band.lower)} km ({cite(value)}).",
+            )
+            for band in value.bands
+        )
+        scale = ev.store.memo[key] = _Scale(value, value.bands, texts)
     return scale
 
 
@@ -251,8 +250,9 @@ def mobility_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line 
     if ctx.distance_km is None or s.scheduled_hours == 0:
         return None
     month = s.month
-    bands, scale = _month_scale(ev, month)
-    band = _band(scale, ctx.distance_km)
+    scale = _month_scale(ev, month)
+    index = _band(scale.bands, ctx.distance_km)
+    band = scale.bands[index]
     if band.amount == 0:
         return None
     if ctx.status is Status.INSERTION_EMPLOYEE:
@@ -261,20 +261,27 @@ def mobility_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line 
     else:
         hours = s.attended_hours
         label = "de présence"
-    ratio = hours / s.scheduled_hours
-    ratio = min(ratio, _ONE)
+    ratio = min(_ONE, hours / s.scheduled_hours)
     d, big_d = month.days_within(ctx.first_day, ctx.last_day), month.days
     amount = round_money(band.amount * d / big_d * ratio)
     if amount == 0:
         return None
     trace = _MobilityTrace(
-        month, band, ctx.distance_km, d, big_d, hours, s.scheduled_hours, label, amount, bands
+        month,
+        scale.texts[index],
+        ctx.distance_km,
+        d,
+        big_d,
+        hours,
+        s.scheduled_hours,
+        label,
+        amount,
     )
     return Line(
         LineKind.MOBILITY,
         month,
         amount,
         "mobility.monthly",
-        (UsedParameter.of(bands, band=band),),
+        (UsedParameter.of(scale.value, band=band),),
         trace.render,
     )

@@ -73,8 +73,18 @@ def test_a_month_that_does_not_exist_cannot_be_made(year: int, number: int) -> N
         Month(year, number)
 
 
+def _grouped(value: Decimal, places: int | None = None) -> str:
+    """The general form: grouped by thousands with a narrow space, a decimal comma."""
+    if places is None:
+        text = f"{value.normalize():,f}" if value else "0"
+    else:
+        text = f"{value:,.{places}f}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
 def test_french_figures_below_a_thousand_as_the_general_form() -> None:
-    """``fr_money`` and ``fr_hours`` skip the grouping below 999.99: same text as with it."""
+    """``fr_money``, ``fr_hours`` and ``fr_decimal`` skip the grouping below 999.99: same text
+    as with it."""
     rng = random.Random(1000)
     values = [Decimal(f"{sign}{whole}.{cents}") for sign in ("", "-")
               for whole in (0, 1, 99, 998, 999, 1000, 12345) for cents in ("0", "985", "994",
@@ -83,5 +93,6 @@ def test_french_figures_below_a_thousand_as_the_general_form() -> None:
                for _ in range(2000)]  # fmt: skip
     values += [Decimal("1E+2"), Decimal("-0"), Decimal("0.000"), Decimal("12.5000")]
     for value in values:
-        assert fr_money(value) == f"{fr_decimal(value, 2)} €", value
-        assert fr_hours(value) == f"{fr_decimal(value)} h", value
+        assert fr_money(value) == f"{_grouped(value, 2)} €", value
+        assert fr_hours(value) == f"{_grouped(value)} h", value
+        assert fr_decimal(value) == _grouped(value), value
