@@ -46,11 +46,6 @@ def loads(raw: bytes | str) -> Any:
 _READ_REQUEST = compile_object(REQUEST)
 
 
-def _pick(values: Mapping[str, Any] | None, *names: str) -> dict[str, Any]:
-    """The named values (all unknown when the object is)."""
-    return {name: None if values is None else values[name] for name in names}
-
-
 # The values read for the fields of a named tuple of facts, in its order (its fields are the
 # table's fields of the same object).
 _TRAINEE_VALUES = itemgetter(*Trainee._fields)
@@ -85,12 +80,13 @@ def _training(r: Reader, values: Mapping[str, Any] | None) -> Training:
 
 
 def _documents(values: Mapping[str, Any] | None) -> Documents:
-    data = _pick(values, "identity", "vitale", "rib")
-    identity, vitale, rib = data["identity"], data["vitale"], data["rib"]
+    if values is None:
+        return Documents(None, None, None)
+    identity, vitale, rib = values["identity"], values["vitale"], values["rib"]
     return Documents(
-        identity=None if identity is None else IdentityDocument(identity["expiry_date"]),
-        vitale=None if vitale is None else VitaleDocument(vitale["nir"]),
-        rib=None if rib is None else RibDocument(iban=rib["iban"], holder=rib["holder"]),
+        None if identity is None else IdentityDocument(identity["expiry_date"]),
+        None if vitale is None else VitaleDocument(vitale["nir"]),
+        None if rib is None else RibDocument(rib["iban"], rib["holder"]),
     )
 
 
@@ -214,12 +210,12 @@ def parse_request(payload: object, *, today: date) -> EvaluationRequest:
     if r.problems:
         raise InputError(r.problems)
     return EvaluationRequest(
-        as_of=data["as_of"] or today,
-        trainee=trainee,
-        training=training,
-        documents=_documents(data["documents"]),
-        months=months,
-        exit=exit_,
-        aid_requests=_aids(data["aid_requests"]),
-        history=history,
+        data["as_of"] or today,
+        trainee,
+        training,
+        _documents(data["documents"]),
+        months,
+        exit_,
+        _aids(data["aid_requests"]),
+        history,
     )

@@ -9,7 +9,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from rules.money import format_money
+from rules.money import ZERO, format_money
 from rules.parameters.schema import Band, ParameterValue
 from rules.periods import Month
 
@@ -172,7 +172,7 @@ class EvaluationResult:
 
     @property
     def total(self) -> Decimal:
-        return sum((line.amount for line in self.lines), Decimal("0.00"))
+        return sum([line.amount for line in self.lines], ZERO)
 
     def to_dict(self) -> dict[str, Any]:
         return {

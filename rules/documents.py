@@ -72,7 +72,10 @@ def compact_nir(nir: str) -> str:
 def nir_is_valid(nir: str) -> bool:
     """Format and key of a NIR: 15 characters, digits but Corsica's 2A/2B, key checked by
     python-stdnum (97 − first 13 digits mod 97, 2A → 19, 2B → 18)."""
-    number = compact_nir(nir)
+    return _compact_nir_is_valid(compact_nir(nir))
+
+
+def _compact_nir_is_valid(number: str) -> bool:
     if len(number) != 15 or not number.isascii():
         return False
     department = number[5:7]
@@ -131,7 +134,8 @@ def _vitale(ev: Evaluation, vitale: VitaleDocument | None, trainee: Trainee) -> 
     if vitale.nir is None:
         ev.need("documents.vitale.nir")
         return
-    if not nir_is_valid(vitale.nir):
+    number = compact_nir(vitale.nir)
+    if not _compact_nir_is_valid(number):
         ev.fail(
             ReasonCode.NIR_INVALID,
             "documents.vitale",
@@ -139,7 +143,7 @@ def _vitale(ev: Evaluation, vitale: VitaleDocument | None, trainee: Trainee) -> 
             "et clé de contrôle).",
         )
         return
-    problems, unknown = _nir_contradictions(compact_nir(vitale.nir), trainee)
+    problems, unknown = _nir_contradictions(number, trainee)
     for path in unknown:
         ev.need(path)
     if problems:
