@@ -207,7 +207,8 @@ def run_payments(url: str, data_key: str, n: int) -> dict[str, Any]:
             now=NOW,
             protector=protector,
         )
-        outcome = start_run(ctx, RunRequest(RunKind.MONTHLY, PERIOD, EXECUTION), payer=payer)
+        request = RunRequest(RunKind.MONTHLY, PERIOD, EXECUTION)
+        outcome = _profiled(lambda: start_run(ctx, request, payer=payer))
         run = outcome.run
         assert run is not None  # a monthly run is always recorded
         batch = session.query(PaymentBatch).filter_by(run_id=run.id).one()
@@ -226,6 +227,20 @@ def run_payments(url: str, data_key: str, n: int) -> dict[str, Any]:
     return {"side": "remu", "n": n, "run_s": elapsed, "per_dossier_ms": elapsed / n * 1000,
             "cpu_s": cpu, "per_dossier_cpu_ms": cpu / n * 1000,
             "peak_mb": _maxrss_mb(), "baseline_mb": baseline, **figures}  # fmt: skip
+
+
+def _profiled(step: Any) -> Any:
+    """``step()``, under cProfile (CPU clock) when REMU_BENCH_PROFILE names a file to write the
+    profile to (keep it out of the repository); plainly otherwise."""
+    target = os.environ.get("REMU_BENCH_PROFILE")
+    if not target:
+        return step()
+    import cProfile
+
+    profile = cProfile.Profile(time.process_time)
+    value = profile.runcall(step)
+    profile.dump_stats(target)
+    return value
 
 
 def _check_run(engine: Any, figures: dict[str, Any], protector: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterator
 from datetime import date
 
+from payments.sepa.charset import first_invalid_character
 from payments.sepa.epc_field_rules import (
     GROUPING_MESSAGE,
     EpcViolation,
@@ -34,7 +35,12 @@ from payments.sepa.model import (
     PaymentInstruction,
 )
 
-__all__ = ["EndToEndRegistry", "check_message"]
+__all__ = [
+    "EndToEndRegistry",
+    "check_message",
+    "message_violations",
+    "transfer_problems",
+]
 
 _NONE: frozenset[str] = frozenset()
 
@@ -76,28 +82,38 @@ def _instruction_violations(
         yield from _tag(text_problems(key.debtor.bic, "DbtrAgt"), f"{path}/DbtrAgt")
 
 
-def _transfer_problems(
-    transfer: CreditTransfer, ibans: IbanChecker
-) -> Iterator[tuple[str, Problem]]:
-    yield from (
+def transfer_problems(transfer: CreditTransfer, ibans: IbanChecker) -> list[tuple[str, Problem]]:
+    """Every EPC rule of one transfer, with the relative path of what breaks it.
+
+    The character set is judged once on all the texts together (the common case: nothing
+    outside the set), field by field only when something is."""
+    found = [
         ("PmtId/EndToEndId", p) for p in identifier_problems(transfer.end_to_end_id, "EndToEndId")
-    )
+    ]
     if transfer.instruction_id is not None:
-        yield from (
+        found += [
             ("PmtId/InstrId", p) for p in identifier_problems(transfer.instruction_id, "InstrId")
-        )
-    yield from (("Amt/InstdAmt", p) for p in amount_problems(transfer.amount))
-    yield from (("Cdtr/Nm", p) for p in name_problems(transfer.creditor_name, "Cdtr/Nm"))
+        ]
+    found += [("Amt/InstdAmt", p) for p in amount_problems(transfer.amount)]
+    name = transfer.creditor_name
+    found += [("Cdtr/Nm", p) for p in name_problems(name, "Cdtr/Nm", charset=False)]
     address = transfer.creditor_address
     lines = list(address.address_lines)
-    yield from (("Cdtr/PstlAdr", p) for p in address_problems(address.town, address.country, lines))
-    parts = [address.street_name, address.building_number, address.post_code, address.town, *lines]
-    for part in parts:
-        yield from (("Cdtr/PstlAdr", p) for p in text_problems(part or "", "PstlAdr"))
-    yield from (("CdtrAcct/Id/IBAN", p) for p in ibans.problems(transfer.creditor_iban, "CdtrAcct"))
-    if transfer.creditor_bic is not None:
-        yield from (("CdtrAgt", p) for p in text_problems(transfer.creditor_bic, "CdtrAgt"))
-    yield from (("RmtInf/Ustrd", p) for p in remittance_problems(transfer.remittance_information))
+    found += [("Cdtr/PstlAdr", p) for p in address_problems(address.town, address.country, lines)]
+    found += [("CdtrAcct/Id/IBAN", p) for p in ibans.problems(transfer.creditor_iban, "CdtrAcct")]
+    remittance = transfer.remittance_information
+    found += [("RmtInf/Ustrd", p) for p in remittance_problems(remittance, charset=False)]
+    parts = [address.street_name, address.building_number, address.post_code, address.town]
+    texts = [
+        ("Cdtr/Nm", "Cdtr/Nm", name),
+        *(("Cdtr/PstlAdr", "PstlAdr", part or "") for part in [*parts, *lines]),
+        ("CdtrAgt", "CdtrAgt", transfer.creditor_bic or ""),
+        ("RmtInf/Ustrd", "Ustrd", remittance),
+    ]
+    if first_invalid_character(" ".join([text for _, _, text in texts])) is not None:
+        for path, element, text in texts:
+            found += [(path, p) for p in text_problems(text, element)]
+    return found
 
 
 class EndToEndRegistry:
@@ -146,6 +162,20 @@ def _grouping_violations(message: CreditTransferMessage) -> Iterator[EpcViolatio
         ids.add(instruction.payment_information_id)
 
 
+def message_violations(
+    message: CreditTransferMessage,
+    today: date,
+    used_message_ids: Container[str],
+    ibans: IbanChecker,
+) -> list[EpcViolation]:
+    """The rules of the group header and of every ``PmtInf`` header (not their transfers)."""
+    violations = list(_header_violations(message.header, used_message_ids))
+    violations += _grouping_violations(message)
+    for p_index, instruction in enumerate(message.instructions, start=1):
+        violations += _instruction_violations(instruction, f"PmtInf[{p_index}]", today, ibans)
+    return violations
+
+
 def check_message(
     message: CreditTransferMessage,
     *,
@@ -160,18 +190,16 @@ def check_message(
     judged on the file by ``check_file``.
     """
     ibans = iban_checker or IbanChecker(on=today)
-    violations = list(_header_violations(message.header, used_message_ids))
-    violations += _grouping_violations(message)
+    violations = message_violations(message, today, used_message_ids, ibans)
     registry = EndToEndRegistry(used_end_to_end_ids)
     for p_index, instruction in enumerate(message.instructions, start=1):
         path = f"PmtInf[{p_index}]"
-        violations += _instruction_violations(instruction, path, today, ibans)
         for t_index, transfer in enumerate(instruction.transfers, start=1):
             tx_path = f"{path}/CdtTrfTxInf[{t_index}]"
             e2e = transfer.end_to_end_id
             violations += registry.violations(e2e, tx_path)
             violations += (
                 EpcViolation(code, text, f"{tx_path}/{where}", e2e)
-                for where, (code, text) in _transfer_problems(transfer, ibans)
+                for where, (code, text) in transfer_problems(transfer, ibans)
             )
     return violations

@@ -147,14 +147,23 @@ def histories(
     others, by_nir = _people_dossiers(
         session, {trainee for trainee, _ in own.values()}, set(nirs.values())
     )
+    # Indexed once per chunk: scanning every other dossier for each one was quadratic in the
+    # chunk (a tenth of a millisecond a dossier in the monthly run).
+    by_trainee: dict[uuid.UUID, list[_Other]] = {}
+    by_dossier: dict[uuid.UUID, list[_Other]] = {}
+    for other in others:
+        by_trainee.setdefault(other.trainee_id, []).append(other)
+        by_dossier.setdefault(other.dossier_id, []).append(other)
     result: dict[uuid.UUID, dict[str, Any]] = {}
     for dossier_id, (trainee_id, training_id) in own.items():
         same_nir = by_nir.get(nirs.get(dossier_id, ""), set())
-        person = [
-            other
-            for other in others
-            if other.dossier_id != dossier_id
-            and (other.trainee_id == trainee_id or other.dossier_id in same_nir)
+        person = [o for o in by_trainee.get(trainee_id, ()) if o.dossier_id != dossier_id]
+        person += [
+            o
+            for same in same_nir
+            if same != dossier_id
+            for o in by_dossier.get(same, ())
+            if o.trainee_id != trainee_id
         ]
         periods = sorted({(o.start, o.end) for o in person if o.granted})
         result[dossier_id] = {
