@@ -82,37 +82,46 @@ def _instruction_violations(
         yield from _tag(text_problems(key.debtor.bic, "DbtrAgt"), f"{path}/DbtrAgt")
 
 
+def _at(found: list[tuple[str, Problem]], path: str, problems: list[Problem]) -> None:
+    found += [(path, problem) for problem in problems]
+
+
 def transfer_problems(transfer: CreditTransfer, ibans: IbanChecker) -> list[tuple[str, Problem]]:
     """Every EPC rule of one transfer, with the relative path of what breaks it.
 
-    The character set is judged once on all the texts together (the common case: nothing
-    outside the set), field by field only when something is."""
-    found = [
-        ("PmtId/EndToEndId", p) for p in identifier_problems(transfer.end_to_end_id, "EndToEndId")
-    ]
-    if transfer.instruction_id is not None:
-        found += [
-            ("PmtId/InstrId", p) for p in identifier_problems(transfer.instruction_id, "InstrId")
-        ]
-    found += [("Amt/InstdAmt", p) for p in amount_problems(transfer.amount)]
+    Run once per transfer written (100 000 in a national run), hence its shape: a rule's
+    problems are tagged only when there are some, and the character set is judged once on all
+    the texts together (the common case: nothing outside the set), field by field only when
+    something is."""
+    found: list[tuple[str, Problem]] = []
+    if problems := identifier_problems(transfer.end_to_end_id, "EndToEndId"):
+        _at(found, "PmtId/EndToEndId", problems)
+    instruction_id = transfer.instruction_id
+    if instruction_id is not None and (problems := identifier_problems(instruction_id, "InstrId")):
+        _at(found, "PmtId/InstrId", problems)
+    if problems := amount_problems(transfer.amount):
+        _at(found, "Amt/InstdAmt", problems)
     name = transfer.creditor_name
-    found += [("Cdtr/Nm", p) for p in name_problems(name, "Cdtr/Nm", charset=False)]
+    if problems := name_problems(name, "Cdtr/Nm", charset=False):
+        _at(found, "Cdtr/Nm", problems)
     address = transfer.creditor_address
     lines = list(address.address_lines)
-    found += [("Cdtr/PstlAdr", p) for p in address_problems(address.town, address.country, lines)]
-    found += [("CdtrAcct/Id/IBAN", p) for p in ibans.problems(transfer.creditor_iban, "CdtrAcct")]
+    if problems := address_problems(address.town, address.country, lines):
+        _at(found, "Cdtr/PstlAdr", problems)
+    if problems := ibans.problems(transfer.creditor_iban, "CdtrAcct"):
+        _at(found, "CdtrAcct/Id/IBAN", problems)
     remittance = transfer.remittance_information
-    found += [("RmtInf/Ustrd", p) for p in remittance_problems(remittance, charset=False)]
+    if problems := remittance_problems(remittance, charset=False):
+        _at(found, "RmtInf/Ustrd", problems)
     parts = [address.street_name, address.building_number, address.post_code, address.town]
-    texts = [
-        ("Cdtr/Nm", "Cdtr/Nm", name),
-        *(("Cdtr/PstlAdr", "PstlAdr", part or "") for part in [*parts, *lines]),
-        ("CdtrAgt", "CdtrAgt", transfer.creditor_bic or ""),
-        ("RmtInf/Ustrd", "Ustrd", remittance),
-    ]
-    if first_invalid_character(" ".join([text for _, _, text in texts])) is not None:
-        for path, element, text in texts:
-            found += [(path, p) for p in text_problems(text, element)]
+    parts += lines
+    bic = transfer.creditor_bic or ""
+    if first_invalid_character(" ".join([name, remittance, bic, *(p or "" for p in parts)])):
+        _at(found, "Cdtr/Nm", text_problems(name, "Cdtr/Nm"))
+        for part in parts:
+            _at(found, "Cdtr/PstlAdr", text_problems(part or "", "PstlAdr"))
+        _at(found, "CdtrAgt", text_problems(bic, "CdtrAgt"))
+        _at(found, "RmtInf/Ustrd", text_problems(remittance, "Ustrd"))
     return found
 
 
