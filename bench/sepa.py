@@ -4,6 +4,11 @@ remu (streaming lxml writer, streaming libxml2 validation, streaming EPC rule la
 sepaxml 2.7.0 (whole tree in memory, pure-Python xmlschema validation). Each side runs in its
 own subprocess so that peak memory (``ru_maxrss``) belongs to it alone.
 
+Two remu paths: the payment run's (``write_checked_pain001``: the EPC rules judged on the values
+being written, the XSD validated by a worker process on the other core; the file is then checked
+again, untimed, by ``check_file``) and a file of unknown origin's (build, then XSD, then EPC by
+parsing the file back, separately and in one pass).
+
     .venv/bin/python bench/sepa.py                 # 100 000 transfers, results in bench/results
     .venv/bin/python bench/sepa.py --n 2000 --sepaxml-small-n 1000   # quick run
 
