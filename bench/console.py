@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import platform
 import re
 import secrets
@@ -105,8 +106,8 @@ def _pages(clients: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def _on_demand() -> list[tuple[str, str, str]]:
-    """Computations an agent asks for by a button, outside the pages' target: the month's
-    reconciliation to the cent recomputes every line of the month."""
+    """Computations an agent asks for by a button, reported apart but held to the same
+    target: the month's reconciliation to the cent reads and checks every line of the month."""
     return [
         (
             "finance",
@@ -165,12 +166,14 @@ def main() -> int:
             for role, path, label in _on_demand()
         }
         app.state.engine.dispose()
-    slow = {label: r["p95_ms"] for label, r in results.items() if r["p95_ms"] > TARGET_P95_MS}
+    measured = {**results, **on_demand}  # the page asked for by a button has the same target
+    slow = {label: r["p95_ms"] for label, r in measured.items() if r["p95_ms"] > TARGET_P95_MS}
     report = {
         "target_p95_ms": TARGET_P95_MS,
         "trainees": args.trainees,
         "requests_per_page": args.requests,
         "python": platform.python_version(),
+        "load_average": os.getloadavg(),
         "pages": results,
         "on_demand": on_demand,
         "over_target": slow,

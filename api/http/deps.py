@@ -8,7 +8,7 @@ response was built, but before anything is sent, so a failed commit becomes an e
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -103,11 +103,15 @@ def _context(
     )
 
 
-def require(permission: str) -> Callable[..., ServiceContext]:
-    """A dependency giving the service context when the caller's role holds `permission`."""
+def require(permission: str) -> Callable[..., Awaitable[ServiceContext]]:
+    """A dependency giving the service context when the caller's role holds `permission`.
+
+    The role check touches nothing but the context: it runs on the event loop (``async``), not
+    in the thread pool, which saves one hop between threads on every request.
+    """
     roles = PERMISSIONS[permission]
 
-    def dependency(ctx: Annotated[ServiceContext, Depends(_context)]) -> ServiceContext:
+    async def dependency(ctx: Annotated[ServiceContext, Depends(_context)]) -> ServiceContext:
         if ctx.actor.role not in roles:
             raise Forbidden("Votre rôle ne permet pas cette action.")
         return ctx

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from remuneration.db.models import Document, Dossier
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services.context import ServiceContext
-from remuneration.services.evaluation_input import build_request, document_part
+from remuneration.services.evaluation_input import build_request, document_part, documents_part
 from rules import EvaluationResult, InputError, evaluate
 
 __all__ = ["DocumentCheck", "check_documents"]
@@ -38,21 +39,30 @@ class DocumentCheck:
     message: str
 
 
-def _other_people(ctx: ServiceContext, dossier: Dossier, document: Document) -> int:
-    column = Document.nir_hash if document.kind == DocumentKind.VITALE else Document.iban_hash
-    value = document.nir_hash if document.kind == DocumentKind.VITALE else document.iban_hash
-    if value is None:
-        return 0
-    others = ctx.session.scalars(
+def _others_query(kind: DocumentKind) -> Select[tuple[Any]]:
+    column = Document.nir_hash if kind is DocumentKind.VITALE else Document.iban_hash
+    return (
         select(Dossier.trainee_id)
         .join(Document, Document.dossier_id == Dossier.id)
         .where(
-            Document.kind == document.kind,
-            column == value,
-            Dossier.trainee_id != dossier.trainee_id,
+            Document.kind == kind.value,
+            column == bindparam("value"),
+            Dossier.trainee_id != bindparam("trainee_id"),
         )
         .distinct()
     )
+
+
+# Built once: run for each NIR and IBAN of every dossier view.
+_OTHERS = {kind: _others_query(kind) for kind in (DocumentKind.VITALE, DocumentKind.RIB)}
+
+
+def _other_people(ctx: ServiceContext, dossier: Dossier, document: Document) -> int:
+    kind = DocumentKind(document.kind)
+    value = document.nir_hash if kind is DocumentKind.VITALE else document.iban_hash
+    if value is None:
+        return 0
+    others = ctx.session.scalars(_OTHERS[kind], {"value": value, "trainee_id": dossier.trainee_id})
     return len(list(others))
 
 
@@ -94,9 +104,10 @@ def check_documents(
     """What the rules say of each stored document now (one evaluation for all), by kind."""
     if not documents:
         return {}
-    payload = build_request(ctx, dossier, as_of=ctx.today)
+    parts = documents_part(())  # every stored document, verified or not, read once
     for document in documents:
-        payload["documents"][document.kind] = document_part(ctx, document, verified_only=False)
+        parts[document.kind] = document_part(ctx, document, verified_only=False)
+    payload = build_request(ctx, dossier, as_of=ctx.today, documents=parts)
     result: EvaluationResult | None
     try:
         result = evaluate(payload, today=ctx.today, parameters=ctx.parameters)

@@ -244,15 +244,16 @@ def _keep_previous(ctx: ServiceContext, document: Document) -> None:
         setattr(document, name, None)
 
 
+_HISTORY_OF = (
+    select(DocumentVersion)
+    .where(DocumentVersion.document_id == bindparam("document_id"))
+    .order_by(DocumentVersion.number)
+)  # built once: read for each document of every dossier view
+
+
 def document_history(ctx: ServiceContext, document: Document) -> list[DocumentVersion]:
     """The earlier versions of a document, oldest first."""
-    return list(
-        ctx.session.scalars(
-            select(DocumentVersion)
-            .where(DocumentVersion.document_id == document.id)
-            .order_by(DocumentVersion.number)
-        )
-    )
+    return list(ctx.session.scalars(_HISTORY_OF, {"document_id": document.id}))
 
 
 def _load_or_create(
