@@ -46,6 +46,7 @@ from remuneration.services.decisions import Comparison, latest_decision
 from remuneration.services.document_checks import DocumentCheck, check_documents
 from remuneration.services.documents import (
     document_history,
+    earlier_versions,
     get_documents,
     revealed_iban,
     revealed_nir,
@@ -100,8 +101,10 @@ def document_view(
     document: Document,
     checks: list[DocumentCheck] | None = None,
     names: Mapping[uuid.UUID, str] | None = None,
+    versions: Mapping[uuid.UUID, int] | None = None,
 ) -> DocumentView:
-    """A document as the caller's role may see it (``names``: the verifiers' names, if read)."""
+    """A document as the caller's role may see it (``names``: the verifiers' names and
+    ``versions``: the count of earlier versions, when read for the whole dossier)."""
     nir = revealed_nir(ctx, document)
     iban = revealed_iban(ctx, document)
     fields: dict[str, Any] = {
@@ -126,7 +129,11 @@ def document_view(
         ),
         "verified_on": document.verified_on,
         "refusal_reason": document.refusal_reason,
-        "previous_versions": len(document_history(ctx, document)),
+        "previous_versions": (
+            len(document_history(ctx, document))
+            if versions is None
+            else versions.get(document.id, 0)
+        ),
     }
     if checks is not None:
         fields["checks"] = [
@@ -142,7 +149,8 @@ def documents_view(ctx: ServiceContext, dossier: Dossier) -> list[DocumentView]:
     documents = get_documents(ctx, dossier)
     checks = check_documents(ctx, dossier, documents)
     names = user_names(ctx, (d.verified_by for d in documents))
-    return [document_view(ctx, d, checks.get(d.kind), names) for d in documents]
+    versions = earlier_versions(ctx, dossier)
+    return [document_view(ctx, d, checks.get(d.kind), names, versions) for d in documents]
 
 
 def _trainee_summary(trainee: Trainee) -> TraineeSummary:
