@@ -51,7 +51,8 @@ Modifier un dossier exige l'en-tête `If-Match` (ETag du GET) ; les POST de cré
 
 def settle_heap() -> None:
     """Take what the process has built before serving (modules, routes, templates, parameter
-    sets: about 230 000 objects) out of the cyclic garbage collector's full passes.
+    sets: about 230 000 objects in the console bench's process) out of the cyclic garbage
+    collector's full passes.
 
     Without it, every few hundred requests a full collection walked them all, about 130 ms of
     CPU landing on whichever request was running (measured on the month's reconciliation page:
