@@ -69,7 +69,7 @@ def _months(data: dict[str, Any], rng: random.Random) -> None:
 def _insertion(data: dict[str, Any], rng: random.Random) -> None:
     data["trainee"]["status"] = "insertion_employee"
     data["trainee"]["insertion"] = {
-        "contract": rng.choice(["CDDI", "ACI", "AI", "EI", "CUI"]),
+        "contract": rng.choice(["PEC", "SIAE", "CDDI", "EBE_CDI", "CUI"]),
         "are_complement": rng.random() < 0.1,
         "training_hours_outside_work": rng.choice([0, 12, "40.5", None]),
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .output_digest import digest
 
-PINNED_400 = "3aae0c6c59ac88418180da410352a8903b60f7084653e5d7b7d0e4d4c3f4692c"
+PINNED_400 = "c1a26ef6be2d6d93cc0c12bbde6cf849383e0385b1a853f0b60b6a2108c88cf7"
 
 
 def test_output_digest() -> None:
