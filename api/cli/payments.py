@@ -17,7 +17,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from api.cli.accounts import cli_request_id
-from api.settings import Settings, load_settings, parameter_store, payer_account, system_clock
+from api.settings import (
+    Settings,
+    load_settings,
+    new_batch_terms,
+    parameter_store,
+    payer_account,
+    system_clock,
+)
 from payments import (
     BatchStatus,
     RunKind,
@@ -29,12 +36,10 @@ from payments import (
     list_batches,
     list_runs,
     prepare_corrected_batch,
-    procedure_rules,
     release_batch,
     start_run,
     user_names,
 )
-from payments.batch_files import sepa_country_list
 from payments.jobs import finance_actor
 from payments.models import PaymentBatch
 from remuneration.db.migrate import upgrade
@@ -195,9 +200,7 @@ def _correct(args: argparse.Namespace) -> int:
             ctx,
             uuid.UUID(args.batch),
             execution_date=date.fromisoformat(args.execution_date),
-            payer=payer_account(settings),
-            countries=sepa_country_list(ctx, ctx.today),
-            alert_days=procedure_rules(ctx.today).iban_change_alert_days,
+            **new_batch_terms(settings, ctx),
         )
         print(
             f"Lot corrigé {corrected.message_id} préparé : une autre personne doit le libérer.",

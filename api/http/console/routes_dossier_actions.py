@@ -18,13 +18,13 @@ from api.http.console.labels import IDENTITY_TYPES
 from api.http.console.rendering import render
 from api.http.console.routes_dossiers import dossier_page_response
 from api.http.deps import get_state
+from api.http.routers.letters import letter_response
 from exports.letters.produce import dossier_letter_job, render_job
 from exports.letters.sources import LetterSetup
 from remuneration.db.models import Dossier
 from remuneration.domain.errors import DomainError, NotFound
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services import decisions
-from remuneration.services.audit import record_event
 from remuneration.services.documents import DocumentRequest, put_document
 from remuneration.services.inputs import IdentityInput, RibInput, UploadedFile, VitaleInput
 
@@ -83,27 +83,7 @@ def decision_letter(
         context = {"desk": agent, "title": "Lettre indisponible", "message": error.message}
         status = 404 if isinstance(error, NotFound) else 409
         return render(request, "erreur.html", context, status=status)
-    record_event(
-        ctx,
-        action="letter.downloaded",
-        entity_type=letter.job.kind,
-        entity_id=letter.job.subject_id,
-        dossier_id=letter.dossier_id,
-        after={
-            "kind": letter.job.kind,
-            "template_version": letter.template_version,
-            "sha256": letter.sha256,
-        },
-    )
-    return Response(
-        content=letter.data,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{letter.job.file_name}"',
-            "Cache-Control": "no-store",
-            "X-Content-SHA256": letter.sha256,
-        },
-    )
+    return letter_response(ctx, letter, inline=True)
 
 
 def _store_document(
