@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from rules import InputError, evaluate, loads
-
-from .builders import TODAY, month, request
+from tests.builders import TODAY, month, request
 
 
 def problems(data: Any) -> list[tuple[str, str]]:
