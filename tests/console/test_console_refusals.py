@@ -60,7 +60,10 @@ def test_queue_forms_refused_with_a_message_beside_the_field(demo: DemoConsole) 
     before = _audit_count(demo)
 
     refusals = {
-        "statut": ({"version": str(case.version), "to": "envolee"}, "Choisissez le nouveau statut."),
+        "statut": (
+            {"version": str(case.version), "to": "envolee"},
+            "Choisissez le nouveau statut.",
+        ),
         "note": ({"body": "   "}, "Écrivez la note."),
         "message": ({"body": ""}, "Écrivez le message."),
         "fusion": (
