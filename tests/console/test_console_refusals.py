@@ -11,10 +11,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from payments.models import PaymentRun
 from remuneration.cases.models import Case
-from remuneration.db.models import AuditEvent, Decision, Dossier, Trainee
+from remuneration.db.models import AuditEvent, ConsoleSession, Decision, Dossier, Trainee
+from remuneration.services.users import deactivate_user
 from tests.console.conftest import DemoConsole
-from tests.console.support import csrf_of
+from tests.console.support import csrf_of, sign_in
 
 UNKNOWN = uuid.UUID("00000000-0000-4000-8000-000000000000")
 
@@ -200,3 +202,31 @@ def test_waiving_an_overpayment_is_for_a_supervisor(demo: DemoConsole) -> None:
     assert forbidden.status_code == 403
     supervisor = demo.agent("demo-supervisor")
     assert _post(supervisor, path, {"reason": "Remise gracieuse"}).status_code == 404
+
+
+def test_a_deactivated_agent_is_signed_out_at_the_next_page(demo: DemoConsole) -> None:
+    desk = demo.agent("demo-admin")
+    assert desk.get("/").status_code == 200
+    with demo.session() as session, session.begin():
+        deactivate_user(session, "demo-admin")
+    page = desk.get("/", follow_redirects=False)
+    assert page.status_code in (302, 303)
+    assert page.headers["location"].startswith("/connexion")
+    with demo.session() as session:
+        ended = session.scalars(
+            select(ConsoleSession.end_reason).where(ConsoleSession.ended_at.is_not(None))
+        ).all()
+    assert "user_inactive" in ended
+    # Another agent signs in at the same desk: the ended session's cookie is simply replaced.
+    assert sign_in(desk, "demo-instructor", "remu-demo-instructor").status_code == 303
+    assert desk.get("/").status_code == 200
+
+
+def test_paying_with_a_mistyped_execution_date(demo: DemoConsole) -> None:
+    finance = demo.agent("demo-finance")
+    form = {"kind": "monthly", "period": "2026-11", "execution_date": "le 2 décembre"}
+    refused = _post(finance, "/finance/paies", form)
+    assert refused.status_code == 422
+    assert "Saisissez une date valide (jj/mm/aaaa)." in _text(refused)
+    with demo.session() as session:
+        assert session.scalar(select(func.count()).select_from(PaymentRun)) == 0
