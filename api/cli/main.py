@@ -126,6 +126,10 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
     except ConfigurationError as error:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
+    except OSError as error:  # a path of the configuration that cannot be created or read
+        where = f" : {error.filename}" if error.filename else ""
+        print(f"Fichier ou dossier inaccessible{where} ({error.strerror}).", file=sys.stderr)
+        return EXIT_USAGE
     except (DomainError, InputError, ParameterError) as error:
         problem = problem_of(error)  # the problem catalogue, as for the HTTP door
         assert problem is not None

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from api.composition import main
+from remuneration.db.session import sqlite_file_url
 from tests.dbsupport import database_url_for, fresh_database
 
 PARAMETERS = Path(__file__).resolve().parents[2] / "rules" / "parameters" / "data"
@@ -199,3 +200,32 @@ def test_an_operators_refused_commands(
     assert status != 0 and out == ""
     assert "introuvable" in err
     assert not target.exists()
+
+
+def test_check_config_names_what_is_wrong(
+    operator: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`remu check-config` on an unreachable database and a document store that cannot be
+    written: each failure on its own line, exit status 2."""
+    blocked = operator / "un-fichier"
+    blocked.write_text("pas un dossier", encoding="utf-8")
+    monkeypatch.setenv("REMU_DOCUMENT_STORE_DIR", str(blocked / "pieces"))
+    monkeypatch.setenv("REMU_METRICS_TOKEN", secrets.token_urlsafe(32))
+    monkeypatch.setenv("DATABASE_URL", sqlite_file_url(operator / "neuve.sqlite3"))
+    status, out, _ = _run(capsys, "check-config")
+    assert status == 2
+    assert "ÉCHEC migrations : schéma en retard : lancez « remu migrate »" in out
+    monkeypatch.setenv("DATABASE_URL", sqlite_file_url(operator / "absente.sqlite3"))
+    (operator / "absente.sqlite3").mkdir()  # a folder where the database file should be
+    status, out, _ = _run(capsys, "check-config")
+    assert status == 2
+    assert "ÉCHEC base : base injoignable (OperationalError)" in out
+    assert "migrations" not in out  # not read when the database does not answer
+    assert "ÉCHEC documents : dossier des pièces non inscriptible" in out
+    assert "ok    métriques : /metrics protégé par jeton" in out
+    assert "Configuration valide." not in out
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_file_url(blocked / "remu.sqlite3"))
+    status, out, err = _run(capsys, "check-config")
+    assert (status, out) == (2, "")
+    assert err.startswith(f"Fichier ou dossier inaccessible : {blocked}")
