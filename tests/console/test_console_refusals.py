@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from payments.models import PaymentRun
 from remuneration.cases.models import Case
-from remuneration.db.models import AuditEvent, ConsoleSession, Decision, Dossier, Trainee
+from remuneration.db.models import AuditEvent, ConsoleSession, Decision, Dossier, Trainee, User
 from remuneration.services.users import deactivate_user
 from tests.console.conftest import DemoConsole
 from tests.console.support import csrf_of, sign_in
@@ -230,3 +230,40 @@ def test_paying_with_a_mistyped_execution_date(demo: DemoConsole) -> None:
     assert "Saisissez une date valide (jj/mm/aaaa)." in _text(refused)
     with demo.session() as session:
         assert session.scalar(select(func.count()).select_from(PaymentRun)) == 0
+
+
+def test_search_links_to_nothing_or_to_another_role(demo: DemoConsole) -> None:
+    agent = demo.agent("demo-relation_usagers")
+    for slug, label in (("virement", "Virement"), ("demande", "Demande"), ("dossier", "Dossier")):
+        answer = agent.get(f"/recherche/{slug}/{UNKNOWN}")
+        assert answer.status_code == 404, slug
+        assert f"{label} introuvable." in _text(answer)
+    assert agent.get(f"/recherche/facture/{UNKNOWN}").status_code == 404
+    finance = demo.agent("demo-finance")  # finance searches, but does not work the queue
+    refused = finance.get(f"/recherche/demande/{UNKNOWN}")
+    assert refused.status_code == 403
+    assert "Votre rôle ne donne pas accès à cette page." in _text(refused)
+
+
+def test_supervision_forms_refused(demo: DemoConsole) -> None:
+    supervisor = demo.agent("demo-supervisor")
+    with demo.session() as session:
+        worker = session.scalar(select(User.id).where(User.name == "demo-relation_usagers"))
+    refusals = (
+        ("equipes", {"team_name": " ", "team_label": "Accueil"}, "Donnez le code et le nom"),
+        ("agents", {"user": "quelqu'un"}, "Choisissez l'agent."),
+        ("agents", {"user": str(worker), "team": "accueil"}, "Choisissez l'équipe."),
+        ("agents", {"user": str(worker), "cap": "dix"}, "Saisissez un nombre entier"),
+        ("absences", {"absent": "", "first_day": "2026-12-01"}, "Choisissez l'agent absent."),
+        (
+            "absences",
+            {"absent": str(worker), "first_day": "lundi", "last_day": "2026-12-04"},
+            "Saisissez une date valide",
+        ),
+    )
+    before = _audit_count(demo)
+    for path, form, message in refusals:
+        refused = _post(supervisor, f"/file/supervision/{path}", form)
+        assert refused.status_code == 422, (path, form)
+        assert message in _text(refused), (path, form)
+    assert _audit_count(demo) == before
