@@ -1,13 +1,18 @@
-"""The words the queue shows for a service-level clock: the text says it all (the colour only
-repeats it, RGAA), durations in business hours and minutes."""
+"""The words the console shows: a service-level clock (the text says it all, the colour only
+repeats it, RGAA), durations in business hours and minutes, amounts and dates in French with
+an unknown value said so."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from api.http.console.queue_labels import duration_text, sla_label
+from api.http.console.rendering import euros, french_date, french_datetime
+from exports.wording import amount_in_figures
+from rules.french import fr_date
 
 
 @pytest.mark.parametrize(
@@ -44,3 +49,14 @@ def test_a_service_level_clock_in_words(
     state: str, remaining: timedelta, at_risk: bool, expected: tuple[str, str]
 ) -> None:
     assert sla_label(state, remaining, at_risk) == expected
+
+
+def test_unknown_amounts_and_dates_are_said_so() -> None:
+    assert euros(None) == "inconnu"
+    assert euros("1234.5") == amount_in_figures(Decimal("1234.50"))
+    assert french_date(None) == "—"
+    assert french_datetime(None) == "—"
+    # 23:30 UTC on 31 December is already New Year's Day in Paris.
+    late = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    assert french_date(late) == fr_date(date(2027, 1, 1))
+    assert french_datetime(late) == f"{fr_date(date(2027, 1, 1))} à 0 h 30"
