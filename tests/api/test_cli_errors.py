@@ -19,7 +19,7 @@ PARAMETERS = Path(__file__).resolve().parents[2] / "rules" / "parameters" / "dat
 
 
 def _copy_of_parameters(tmp_path: Path) -> Path:
-    directory = tmp_path / "parametres"
+    directory = tmp_path / "parameters-copy"
     shutil.copytree(PARAMETERS, directory)
     return directory
 
