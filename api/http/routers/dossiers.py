@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel
 
 from api.http.deps import etag, expected_version, require, require_version
 from api.http.idempotency import run_idempotent
@@ -64,6 +65,24 @@ def _change(
     dossiers.check_version(dossier, expected_version(if_match))
     change(dossier)
     return _dossier_response(ctx, dossier_id, status=status)
+
+
+def _keyed_addition(
+    request: Request,
+    ctx: ServiceContext,
+    dossier_id: uuid.UUID,
+    *,
+    if_match: str | None,
+    idempotency_key: str | None,
+    body: BaseModel,
+    change: Callable[[Dossier], object],
+) -> Response:
+    """Something added to the dossier (an exit, an aid request): 201, once per Idempotency-Key."""
+
+    def produce() -> Response:
+        return _change(ctx, dossier_id, if_match, change, status=201)
+
+    return run_idempotent(request, ctx, idempotency_key, body, produce)
 
 
 @router.post("", status_code=201, response_model=DossierView, summary="Ouvrir un dossier")
@@ -181,17 +200,15 @@ def record_exit(
     if_match: IfMatch = None,
 ) -> Response:
     exit_ = ExitInput(exit_date=body.date, reason=body.reason)
-
-    def produce() -> Response:
-        return _change(
-            ctx,
-            dossier_id,
-            if_match,
-            lambda dossier: dossiers.record_exit(ctx, dossier, exit_),
-            status=201,
-        )
-
-    return run_idempotent(request, ctx, idempotency_key, body, produce)
+    return _keyed_addition(
+        request,
+        ctx,
+        dossier_id,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+        body=body,
+        change=lambda dossier: dossiers.record_exit(ctx, dossier, exit_),
+    )
 
 
 @router.post(
@@ -213,14 +230,12 @@ def request_aid(
     data = body.model_dump()
     data["request_date"] = data.pop("date")
     aid = AidRequestInput(**data)
-
-    def produce() -> Response:
-        return _change(
-            ctx,
-            dossier_id,
-            if_match,
-            lambda dossier: dossiers.add_aid_request(ctx, dossier, aid),
-            status=201,
-        )
-
-    return run_idempotent(request, ctx, idempotency_key, body, produce)
+    return _keyed_addition(
+        request,
+        ctx,
+        dossier_id,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+        body=body,
+        change=lambda dossier: dossiers.add_aid_request(ctx, dossier, aid),
+    )
