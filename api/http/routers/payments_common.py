@@ -1,5 +1,6 @@
-"""What the payment routers and the payment commands share: the paying account from the
-settings, the mandatory Idempotency-Key, and the ORM → response conversions."""
+"""What the payment routers share: the mandatory Idempotency-Key, a batch action answered
+once per key (``answer_with_batch``, ``confirm_totals`` for the four eyes), and the ORM →
+response conversions (also used by the console's finance pages)."""
 
 from __future__ import annotations
 
