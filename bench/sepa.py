@@ -4,6 +4,11 @@ remu (streaming lxml writer, streaming libxml2 validation, streaming EPC rule la
 sepaxml 2.7.0 (whole tree in memory, pure-Python xmlschema validation). Each side runs in its
 own subprocess so that peak memory (``ru_maxrss``) belongs to it alone.
 
+Two remu paths: the payment run's (``write_checked_pain001``: the EPC rules judged on the values
+being written, the XSD validated by a worker process on the other core; the file is then checked
+again, untimed, by ``check_file``) and a file of unknown origin's (build, then XSD, then EPC by
+parsing the file back, separately and in one pass).
+
     .venv/bin/python bench/sepa.py                 # 100 000 transfers, results in bench/results
     .venv/bin/python bench/sepa.py --n 2000 --sepaxml-small-n 1000   # quick run
 
@@ -73,6 +78,12 @@ def remu_message(data: list[tuple[int, str, Decimal]]) -> Any:
     )
 
     class Transfers:
+        """Re-iterable, and knowing its count and sum as the run's query does (from the
+        amounts alone, one pass here as a ``SELECT amount`` there)."""
+
+        def totals(self) -> tuple[int, Decimal]:
+            return len(data), sum((amount for _, _, amount in data), Decimal(0))
+
         def __iter__(self) -> Iterator[CreditTransfer]:
             for index, iban, amount in data:
                 address = PostalAddress(
@@ -108,6 +119,54 @@ def _timed(step: Any, label: str = "") -> tuple[float, Any]:
     if label:
         _CPU[label] = time.process_time() - cpu_start
     return time.perf_counter() - start, value
+
+
+def run_checked(path: Path, data: list[tuple[int, str, Decimal]], **options: Any) -> Any:
+    """The payment run's path: written and judged in one pass (EPC rules on the values being
+    written, header totals against the transfers written, XSD on the bytes in a worker)."""
+    from payments.sepa import IbanChecker, write_checked_pain001
+
+    verified = IbanChecker(on=TODAY, already_verified={iban for _, iban, _ in data})
+    with path.open("w+b") as output:
+        return write_checked_pain001(
+            remu_message(data), output, today=TODAY, iban_checker=verified, **options
+        )
+
+
+def run_remu_checked(n: int, workdir: Path) -> dict[str, Any]:
+    """The run's path alone in its process (its peak memory is its own): wall and CPU time,
+    the worker's CPU time and peak memory read when it has been waited for."""
+    from payments.sepa import check_file
+
+    data = rows(n)
+    path = workdir / "remu.xml"
+    baseline = _maxrss_mb()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start, cpu_start = time.perf_counter(), time.process_time()
+    usage: dict[str, Any] = {}
+    result, violations = run_checked(path, data, worker_usage=usage)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    peak = _maxrss_mb()
+    assert not violations, violations[:3]
+    assert usage["answered"], "the XSD worker did not answer: validated in process instead"
+    # Untimed: the file written is judged again by the full check of a file of unknown origin.
+    again = check_file(path, today=TODAY, with_xsd=True)
+    assert not again, again[:3]
+    return {
+        "side": "remu-checked",
+        "n": n,
+        "write_and_check_s": wall,
+        "cpu_s": cpu,
+        "worker_cpu_s": worker_cpu,
+        "peak_mb": peak,
+        "worker_peak_mb": usage["peak_kb"] / 1024,
+        "baseline_mb": baseline,
+        "file_bytes": result.size,
+        "sha256": result.sha256,
+        "control_sum": str(result.control_sum),
+    }
 
 
 def run_remu(n: int, workdir: Path) -> dict[str, Any]:
@@ -225,7 +284,8 @@ def run_sepaxml(n: int, workdir: Path) -> dict[str, Any]:
 
 def child(side: str, n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        runner = run_remu if side == "remu" else run_sepaxml
+        runners = {"remu": run_remu, "remu-checked": run_remu_checked, "sepaxml": run_sepaxml}
+        runner = runners[side]
         print(json.dumps(runner(n, Path(tmp))))
 
 
@@ -276,6 +336,14 @@ def print_table(runs: list[dict[str, Any]]) -> None:
         if run.get("crashed"):
             print(f"{run['side']:>10} | {run['n']:>10} | crashed: {run['stderr'][-200:]}")
             continue
+        if run["side"] == "remu-checked":
+            print(
+                f"{'checked':>10} | {run['n']:>10} | write + EPC + XSD (worker) in one pass: "
+                f"{run['write_and_check_s']:.2f} s wall, {run['cpu_s']:.2f} s CPU here + "
+                f"{run['worker_cpu_s']:.2f} s in the worker, peak {run['peak_mb']:.0f} MB "
+                f"(worker {run['worker_peak_mb']:.0f} MB)"
+            )
+            continue
         status = "ok" if run.get("validate_ok", run.get("xsd_errors") == 0) else "FAILED"
         print(" | ".join(f"{_fmt(run.get(c)):>10}" for c in columns) + f" | {status:>10}")
 
@@ -292,13 +360,15 @@ def main() -> None:
         help="second sepaxml run at a size its validator can handle",
     )
     parser.add_argument("--skip-sepaxml", action="store_true")
-    parser.add_argument("--child", choices=["remu", "sepaxml"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=["remu", "remu-checked", "sepaxml"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.n)
         return
-    runs = [spawn("remu", args.n)]
+    runs = [spawn("remu", args.n), spawn("remu-checked", args.n)]
     if not args.skip_sepaxml:
         runs.append(spawn("sepaxml", args.n))
         if args.sepaxml_small_n and args.sepaxml_small_n < args.n:
@@ -344,6 +414,14 @@ def build_report(n: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
         ),
         "memory_target_met": remu.get("peak_mb", float("inf")) <= TARGET_MB,
     }
+    checked = next((r for r in runs if r.get("side") == "remu-checked"), None)
+    if checked is not None and not checked.get("crashed"):
+        summary["checked_path"] = {
+            key: checked[key]
+            for key in ("write_and_check_s", "cpu_s", "worker_cpu_s", "peak_mb", "worker_peak_mb")
+        }
+        summary["time_target_met_checked_path"] = checked["write_and_check_s"] <= TARGET_SECONDS
+        summary["memory_target_met_checked_path"] = checked["peak_mb"] <= TARGET_MB
     ok = [r for r in runs if not r.get("crashed")]
     summary["ratios_remu_over_sepaxml"] = [
         compare(r, o)

@@ -1,5 +1,6 @@
 """A batch and its file: the batch freezes its payments; its pain.001 is written in streaming,
-XSD-validated and checked by every EPC rule, then stored with its SHA-256.
+judged by every EPC rule while it is written and XSD-validated (on the other core for a big
+file), then stored with its SHA-256.
 
 Nothing of a refused file is kept: the error carries every violation (element path, EPC rule
 code, French message) and the caller's transaction is rolled back.
@@ -30,8 +31,7 @@ from payments.sepa import (
     PaymentInstruction,
     PostalAddress,
     WriteResult,
-    check_file,
-    write_pain001,
+    write_checked_pain001,
 )
 from payments.sepa.model import default_payment_information_id
 from payments.transfers import PAYMENT_IBAN_CONTEXT, new_message_id
@@ -182,9 +182,8 @@ def build_file(
     header = MessageHeader(batch.message_id, ctx.now.astimezone(PARIS), payer.initiating_party)
     message = CreditTransferMessage(header, (PaymentInstruction(pmtinf_id, key, transfers),))
     with tempfile.TemporaryFile() as spool:
-        result = write_pain001(message, spool, version=payer.pain_version)
-        spool.seek(0)
-        violations = check_file(
+        result, violations = write_checked_pain001(
+            message,
             spool,
             today=ctx.today,
             used_end_to_end_ids=_used_end_to_end_ids(ctx.session, batch.id),
@@ -192,7 +191,7 @@ def build_file(
             iban_checker=IbanChecker(
                 on=ctx.today, already_verified=transfers.ibans, countries=countries
             ),
-            with_xsd=True,
+            version=payer.pain_version,
         )
         if violations:
             raise _refusal(violations)

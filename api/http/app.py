@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -36,7 +37,7 @@ from remuneration.db.session import make_engine, make_session_factory
 from remuneration.services.document_store import DocumentStore
 from remuneration.services.protection import FieldProtector, decode_master_key
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "settle_heap"]
 
 _DESCRIPTION = """
 API du moteur de rémunération des stagiaires de la formation professionnelle.
@@ -46,6 +47,20 @@ Les erreurs sont au format `application/problem+json` (champ `errors` : chemins 
 Modifier un dossier exige l'en-tête `If-Match` (ETag du GET) ; les POST de création acceptent
 `Idempotency-Key`. Le NIR et l'IBAN sont toujours masqués (l'IBAN complet : rôle finance).
 """
+
+
+def settle_heap() -> None:
+    """Take what the process has built before serving (modules, routes, templates, parameter
+    sets: about 230 000 objects in the console bench's process) out of the cyclic garbage
+    collector's full passes.
+
+    Without it, every few hundred requests a full collection walked them all, about 130 ms of
+    CPU landing on whichever request was running (measured on the month's reconciliation page:
+    CPU p50 36 ms, max 174 ms; frozen: max 45 ms). Reference counting still frees these objects;
+    the lifespan unfreezes them when the application stops.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(
@@ -61,8 +76,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+        settle_heap()
+        try:
+            yield
+        finally:
+            gc.unfreeze()
+            engine.dispose()
 
     app = FastAPI(
         lifespan=lifespan,

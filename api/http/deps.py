@@ -8,7 +8,7 @@ response was built, but before anything is sent, so a failed commit becomes an e
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -68,6 +68,16 @@ def get_session(request: Request) -> Iterator[Session]:
     """One session per request; reads use a deferred transaction, writes an immediate one."""
     state = get_state(request)
     factory = state.read_sessions if request.method in ("GET", "HEAD") else state.write_sessions
+    yield from _session_of(request, factory)
+
+
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A deferred (reading) transaction whatever the method: for a POST that writes nothing
+    (the stateless evaluation), so that it does not queue behind SQLite's writer lock."""
+    yield from _session_of(request, get_state(request).read_sessions)
+
+
+def _session_of(request: Request, factory: sessionmaker[Session]) -> Iterator[Session]:
     session = factory()
     try:
         yield session
@@ -81,12 +91,24 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
+Authorization = Annotated[str | None, Header(include_in_schema=False)]
 
 
 def _context(
-    request: Request,
-    session: SessionDep,
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    request: Request, session: SessionDep, authorization: Authorization = None
+) -> ServiceContext:
+    return _service_context(request, session, authorization)
+
+
+def _read_context(
+    request: Request, session: ReadSessionDep, authorization: Authorization = None
+) -> ServiceContext:
+    return _service_context(request, session, authorization)
+
+
+def _service_context(
+    request: Request, session: Session, authorization: str | None
 ) -> ServiceContext:
     state = get_state(request)
     now = state.clock()
@@ -103,17 +125,33 @@ def _context(
     )
 
 
-def require(permission: str) -> Callable[..., ServiceContext]:
-    """A dependency giving the service context when the caller's role holds `permission`."""
+def require(
+    permission: str, *, reads_only: bool = False
+) -> Callable[..., Awaitable[ServiceContext]]:
+    """A dependency giving the service context when the caller's role holds `permission`
+    (``reads_only``: the route writes nothing, whatever its method; its session only reads).
+
+    The role check touches nothing but the context: it runs on the event loop (``async``), not
+    in the thread pool, which saves one hop between threads on every request.
+    """
     roles = PERMISSIONS[permission]
 
-    def dependency(ctx: Annotated[ServiceContext, Depends(_context)]) -> ServiceContext:
+    def allowed(ctx: ServiceContext) -> ServiceContext:
         if ctx.actor.role not in roles:
             raise Forbidden("Votre rôle ne permet pas cette action.")
         return ctx
 
-    dependency.__name__ = f"require_{permission.replace('.', '_')}"
-    return dependency
+    # Two functions, not one with a variable in its annotation: FastAPI reads the annotations
+    # as text (``from __future__ import annotations``) in this module's names.
+    async def dependency(ctx: Annotated[ServiceContext, Depends(_context)]) -> ServiceContext:
+        return allowed(ctx)
+
+    async def reading(ctx: Annotated[ServiceContext, Depends(_read_context)]) -> ServiceContext:
+        return allowed(ctx)
+
+    chosen = reading if reads_only else dependency
+    chosen.__name__ = f"require_{permission.replace('.', '_')}"
+    return chosen
 
 
 def _parse_etag(value: str) -> int | None:

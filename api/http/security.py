@@ -10,9 +10,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from types import MappingProxyType
 
 import jwt
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from api.settings import Settings
@@ -94,14 +96,24 @@ def _valid_times(claims: Mapping[str, object], now: datetime) -> bool:
     return issued <= moment + _CLOCK_SKEW_SECONDS and moment < expires
 
 
-def _from_jwt(session: Session, settings: Settings, token: str, now: datetime) -> Actor | None:
+@lru_cache(maxsize=1024)
+def _signed_claims(
+    token: str, secret: str, audience: str, issuer: str
+) -> Mapping[str, object] | None:
+    """The claims of a token whose signature, audience and issuer hold; None otherwise.
+
+    Kept per token string (bounded): a token's signature does not change, and checking it
+    (HMAC, JSON, claim checks) is the dearer part of authentication. Whatever can change is
+    checked again on every request: the times against the clock, and the account (active, role)
+    read from the database, so a deactivated account is refused on its very next request.
+    """
     try:
         claims = jwt.decode(
             token,
-            settings.jwt_secret.get_secret_value(),
+            secret,
             algorithms=["HS256"],
-            audience=settings.jwt_audience,
-            issuer=settings.jwt_issuer,
+            audience=audience,
+            issuer=issuer,
             options={
                 "require": ["exp", "iat", "sub", "iss", "aud"],
                 "verify_exp": False,
@@ -110,15 +122,34 @@ def _from_jwt(session: Session, settings: Settings, token: str, now: datetime) -
         )
     except jwt.InvalidTokenError:
         return None
-    if not _valid_times(claims, now):
+    return MappingProxyType(claims)
+
+
+# Built once: read on every request (a statement built per call costs as much as running it).
+_ACCOUNT = select(User.id, User.name, User.role, User.organisation_id, User.active).where(
+    User.id == bindparam("user_id")
+)
+
+
+def _from_jwt(session: Session, settings: Settings, token: str, now: datetime) -> Actor | None:
+    claims = _signed_claims(
+        token, settings.jwt_secret.get_secret_value(), settings.jwt_audience, settings.jwt_issuer
+    )
+    if claims is None or not _valid_times(claims, now):
         return None
     try:
-        user = session.get(User, uuid.UUID(str(claims["sub"])))
+        user_id = uuid.UUID(str(claims["sub"]))
     except ValueError:
         return None
-    if user is None or not user.active or user.role != claims.get("role"):
+    account = session.execute(_ACCOUNT, {"user_id": user_id}).one_or_none()
+    if account is None or not account.active or account.role != claims.get("role"):
         return None
-    return _actor_of(user)
+    return Actor(
+        user_id=account.id,
+        name=account.name,
+        role=Role(account.role),
+        organisation_id=account.organisation_id,
+    )
 
 
 def authenticate(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -45,6 +46,7 @@ from remuneration.services.decisions import Comparison, latest_decision
 from remuneration.services.document_checks import DocumentCheck, check_documents
 from remuneration.services.documents import (
     document_history,
+    earlier_versions,
     get_documents,
     revealed_iban,
     revealed_nir,
@@ -75,18 +77,34 @@ def _file_view(document: Document) -> FileView | None:
     )
 
 
+_NAMES = select(User.id, User.display_name).where(
+    User.id.in_(bindparam("user_ids", expanding=True))
+)  # built once: read on every dossier view
+
+
+def user_names(ctx: ServiceContext, user_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    """The display names of user ids, in one query (agents read names, not ids)."""
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    rows = ctx.session.execute(_NAMES, {"user_ids": list(wanted)}).tuples()
+    return {user_id: name for user_id, name in rows}
+
+
 def user_name(ctx: ServiceContext, user_id: uuid.UUID | None) -> str | None:
-    """The display name of a user id (agents read names, not ids)."""
-    if user_id is None:
-        return None
-    user = ctx.session.get(User, user_id)
-    return user.display_name if user is not None else None
+    """The display name of a user id."""
+    return user_names(ctx, [user_id]).get(user_id) if user_id is not None else None
 
 
 def document_view(
-    ctx: ServiceContext, document: Document, checks: list[DocumentCheck] | None = None
+    ctx: ServiceContext,
+    document: Document,
+    checks: list[DocumentCheck] | None = None,
+    names: Mapping[uuid.UUID, str] | None = None,
+    versions: Mapping[uuid.UUID, int] | None = None,
 ) -> DocumentView:
-    """A document as the caller's role may see it."""
+    """A document as the caller's role may see it (``names``: the verifiers' names and
+    ``versions``: the count of earlier versions, when read for the whole dossier)."""
     nir = revealed_nir(ctx, document)
     iban = revealed_iban(ctx, document)
     fields: dict[str, Any] = {
@@ -102,10 +120,20 @@ def document_view(
         "iban_changed_at": as_utc(document.iban_changed_at) if document.iban_changed_at else None,
         "file": _file_view(document),
         "verified_by": document.verified_by,
-        "verified_by_name": user_name(ctx, document.verified_by),
+        "verified_by_name": (
+            user_name(ctx, document.verified_by)
+            if names is None
+            else names.get(document.verified_by)
+            if document.verified_by
+            else None
+        ),
         "verified_on": document.verified_on,
         "refusal_reason": document.refusal_reason,
-        "previous_versions": len(document_history(ctx, document)),
+        "previous_versions": (
+            len(document_history(ctx, document))
+            if versions is None
+            else versions.get(document.id, 0)
+        ),
     }
     if checks is not None:
         fields["checks"] = [
@@ -120,7 +148,9 @@ def documents_view(ctx: ServiceContext, dossier: Dossier) -> list[DocumentView]:
     """The documents of a dossier with their checks."""
     documents = get_documents(ctx, dossier)
     checks = check_documents(ctx, dossier, documents)
-    return [document_view(ctx, d, checks.get(d.kind)) for d in documents]
+    names = user_names(ctx, (d.verified_by for d in documents))
+    versions = earlier_versions(ctx, dossier)
+    return [document_view(ctx, d, checks.get(d.kind), names, versions) for d in documents]
 
 
 def _trainee_summary(trainee: Trainee) -> TraineeSummary:

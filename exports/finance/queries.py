@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Row, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Row, String, select, type_coerce
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from exports.finance.reconciliation import (
     BatchData,
@@ -39,7 +41,6 @@ from payments.vocabulary import BatchStatus, PaymentStatus
 from remuneration.db.models import Dossier, Exit, Trainee, Training
 from remuneration.domain.errors import NotFound
 from remuneration.domain.timezone import paris_day
-from rules import LineKind
 from rules.decisions import KIND_ORDER
 
 __all__ = ["load_recovery_orders", "load_run", "runs_of_period"]
@@ -51,11 +52,43 @@ _EXIT_REASONS = {
 }
 
 
-def _dossiers(session: Session, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, DossierInfo]:
+class _Ids:
+    """Identifiers as read, each turned into a ``uuid.UUID`` once per load.
+
+    A month has thousands of lines but a few hundred dossiers and transfers: converting every
+    identifier cell (SQLAlchemy's ``Uuid`` type on SQLite) was the largest cost of reading a
+    run. Columns are read through ``_raw`` (text on SQLite; PostgreSQL's driver already gives
+    ``uuid.UUID`` objects, kept as they are).
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, uuid.UUID] = {}
+
+    def __call__(self, value: object) -> uuid.UUID:
+        if isinstance(value, uuid.UUID):
+            return value
+        text = str(value)
+        found = self._seen.get(text)
+        if found is None:
+            found = self._seen[text] = uuid.UUID(text)
+        return found
+
+    def optional(self, value: object) -> uuid.UUID | None:
+        return None if value is None else self(value)
+
+
+def _raw(column: QueryableAttribute[Any], name: str) -> ColumnElement[Any]:
+    return type_coerce(column, String()).label(name)
+
+
+def _dossiers(
+    session: Session, ids: Collection[uuid.UUID], uuids: _Ids | None = None
+) -> dict[uuid.UUID, DossierInfo]:
+    as_uuid = uuids or _Ids()
     rows = session.execute(
         select(
-            Dossier.id,
-            Dossier.trainee_id,
+            _raw(Dossier.id, "id"),
+            _raw(Dossier.trainee_id, "trainee_id"),
             Trainee.last_name,
             Trainee.first_names,
             Training.programme,
@@ -64,15 +97,19 @@ def _dossiers(session: Session, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, D
         .join(Training, Training.id == Dossier.training_id)
         .where(Dossier.id.in_(list(ids)))
     )
-    return {
-        row.id: DossierInfo(
-            row.id, row.trainee_id, f"{row.last_name} {row.first_names}", row.programme
+    infos = (
+        DossierInfo(
+            as_uuid(row.id),
+            as_uuid(row.trainee_id),
+            f"{row.last_name} {row.first_names}",
+            row.programme,
         )
         for row in rows
-    }
+    )
+    return {info.dossier_id: info for info in infos}
 
 
-def _origins(payments: dict[uuid.UUID, Row[tuple[Payment]]]) -> dict[uuid.UUID, uuid.UUID | None]:
+def _origins(payments: dict[uuid.UUID, _Payment]) -> dict[uuid.UUID, uuid.UUID | None]:
     """Live transfer → the first transfer of its chain (None: a re-issue of a refused one)."""
     origins: dict[uuid.UUID, uuid.UUID | None] = {}
     for payment_id, payment in payments.items():
@@ -91,7 +128,50 @@ def _origins(payments: dict[uuid.UUID, Row[tuple[Payment]]]) -> dict[uuid.UUID, 
 _REFUSED = (PaymentStatus.REJECTED.value, PaymentStatus.RETURNED.value)
 
 
-def _batch_data(batch: PaymentBatch, payments: list[Row[tuple[Payment]]]) -> BatchData:
+@dataclass(frozen=True, slots=True)
+class _Payment:
+    """What the exports read of a transfer."""
+
+    id: uuid.UUID
+    batch_id: uuid.UUID | None
+    dossier_id: uuid.UUID
+    reissue_of: uuid.UUID | None
+    amount: Decimal
+    status: str
+    end_to_end_id: str
+    iban_masked: str
+
+
+def _payments(session: Session, run_id: uuid.UUID, as_uuid: _Ids) -> dict[uuid.UUID, _Payment]:
+    rows = session.execute(
+        select(
+            _raw(Payment.id, "id"),
+            _raw(Payment.batch_id, "batch_id"),
+            _raw(Payment.dossier_id, "dossier_id"),
+            _raw(Payment.reissue_of, "reissue_of"),
+            Payment.amount,
+            Payment.status,
+            Payment.end_to_end_id,
+            Payment.iban_masked,
+        ).where(Payment.run_id == run_id)
+    )
+    payments = (
+        _Payment(
+            as_uuid(row.id),
+            as_uuid.optional(row.batch_id),
+            as_uuid(row.dossier_id),
+            as_uuid.optional(row.reissue_of),
+            row.amount,
+            row.status,
+            row.end_to_end_id,
+            row.iban_masked,
+        )
+        for row in rows
+    )
+    return {payment.id: payment for payment in payments}
+
+
+def _batch_data(batch: PaymentBatch, payments: list[_Payment]) -> BatchData:
     """A live batch, with the transfers a corrected batch took from it (cancelled here)."""
     withdrawn = [p.amount for p in payments if p.status == PaymentStatus.CANCELLED.value]
     return BatchData(
@@ -104,15 +184,14 @@ def _batch_data(batch: PaymentBatch, payments: list[Row[tuple[Payment]]]) -> Bat
     )
 
 
-def _transfers(session: Session, run_id: uuid.UUID) -> tuple[list[Transfer], list[BatchData]]:
+def _transfers(
+    session: Session, run_id: uuid.UUID, uuids: _Ids | None = None
+) -> tuple[list[Transfer], list[BatchData]]:
     batches = {
         batch.id: batch
         for batch in session.scalars(select(PaymentBatch).where(PaymentBatch.run_id == run_id))
     }
-    payments = {
-        row.id: row
-        for row in session.execute(select(Payment.__table__).where(Payment.run_id == run_id))
-    }
+    payments = _payments(session, run_id, uuids or _Ids())
     refused = [p.id for p in payments.values() if p.status in _REFUSED]
     reissued = set(
         session.scalars(select(Payment.reissue_of).where(Payment.reissue_of.in_(refused)))
@@ -143,21 +222,29 @@ def _transfers(session: Session, run_id: uuid.UUID) -> tuple[list[Transfer], lis
     return sorted(transfers, key=lambda t: t.end_to_end_id), live
 
 
-def _lines(session: Session, run_id: uuid.UUID) -> list[RunLineData]:
+_KIND_RANK = {kind.value: rank for kind, rank in KIND_ORDER.items()}
+
+
+def _lines(session: Session, run_id: uuid.UUID, uuids: _Ids | None = None) -> list[RunLineData]:
+    as_uuid = uuids or _Ids()
     rows = session.execute(
         select(
-            PaymentLine.dossier_id,
+            _raw(PaymentLine.dossier_id, "dossier_id"),
             PaymentLine.period,
             PaymentLine.kind,
             PaymentLine.revision,
             PaymentLine.amount,
-            PaymentLine.payment_id,
+            _raw(PaymentLine.payment_id, "payment_id"),
         ).where(PaymentLine.run_id == run_id)
     )
-    lines = [RunLineData(*row) for row in rows]
+    lines = [
+        RunLineData(
+            as_uuid(dossier_id), period, kind, revision, amount, as_uuid.optional(payment_id)
+        )
+        for dossier_id, period, kind, revision, amount, payment_id in rows.tuples()
+    ]
     return sorted(
-        lines,
-        key=lambda x: (str(x.dossier_id), x.period, KIND_ORDER[LineKind(x.kind)], x.revision),
+        lines, key=lambda x: (str(x.dossier_id), x.period, _KIND_RANK[x.kind], x.revision)
     )
 
 
@@ -183,8 +270,9 @@ def load_run(session: Session, run_id: uuid.UUID) -> RunData:
             .order_by(Overpayment.id)
         )
     ]
-    lines = _lines(session, run_id)
-    transfers, batches = _transfers(session, run_id)
+    uuids = _Ids()
+    lines = _lines(session, run_id, uuids)
+    transfers, batches = _transfers(session, run_id, uuids)
     ids = {x.dossier_id for x in lines} | {x.dossier_id for x in offsets}
     ids |= {x.dossier_id for x in overpayments} | {x.dossier_id for x in transfers}
     return RunData(
@@ -196,7 +284,7 @@ def load_run(session: Session, run_id: uuid.UUID) -> RunData:
         overpayments=tuple(overpayments),
         transfers=tuple(transfers),
         batches=tuple(batches),
-        dossiers=_dossiers(session, ids),
+        dossiers=_dossiers(session, ids, uuids),
     )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -270,22 +270,32 @@ def run_rows(run: RunData) -> list[FinanceRow]:
         for t in run.transfers
         if t.origin_id is None
     ]
-    return sorted(rows, key=_row_order)
+    return sorted(rows, key=_row_order(run))
 
 
 _NATURE_ORDER = {code: index for index, code in enumerate(NATURE_LABELS)}
 
 
-def _row_order(row: FinanceRow) -> tuple[str, str, str, str, int, int]:
-    """By trainee (name, then id), dossier, month, nature, revision: stable and readable."""
-    return (
-        row.dossier.trainee_name,
-        str(row.dossier.trainee_id),
-        str(row.dossier.dossier_id),
-        row.period or "9999-99",
-        _NATURE_ORDER[row.nature],
-        row.revision or 0,
-    )
+def _row_order(run: RunData) -> Callable[[FinanceRow], tuple[str, str, str, str, int, int]]:
+    """By trainee (name, then id), dossier, month, nature, revision: stable and readable (each
+    dossier's part of the key written once, not once per row)."""
+    people = {
+        info.dossier_id: (info.trainee_name, str(info.trainee_id), str(info.dossier_id))
+        for info in run.dossiers.values()
+    }
+
+    def order(row: FinanceRow) -> tuple[str, str, str, str, int, int]:
+        name, trainee, dossier = people[row.dossier.dossier_id]
+        return (
+            name,
+            trainee,
+            dossier,
+            row.period or "9999-99",
+            _NATURE_ORDER[row.nature],
+            row.revision or 0,
+        )
+
+    return order
 
 
 def _total(values: Iterable[Decimal]) -> Decimal:

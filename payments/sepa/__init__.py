@@ -10,6 +10,7 @@ from payments.sepa.charset import (
     transliterate,
     truncate,
 )
+from payments.sepa.checked_writer import write_checked_pain001
 from payments.sepa.epc_field_rules import EpcViolation, IbanChecker, RuleCode
 from payments.sepa.epc_file_check import check_file
 from payments.sepa.epc_model_check import check_message
@@ -79,5 +80,6 @@ __all__ = [
     "truncate",
     "validate_pain001",
     "validate_xsd",
+    "write_checked_pain001",
     "write_pain001",
 ]

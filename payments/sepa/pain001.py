@@ -21,7 +21,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import BinaryIO, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from lxml import etree
 
@@ -36,8 +36,10 @@ __all__ = [
     "CountedTransfers",
     "InstructionTotals",
     "SepaWriteError",
+    "Writable",
     "WriteResult",
     "compute_totals",
+    "format_amount",
     "render_pain001",
     "write_pain001",
 ]
@@ -114,10 +116,16 @@ def compute_totals(message: CreditTransferMessage) -> tuple[InstructionTotals, .
     return tuple(_instruction_totals(instruction) for instruction in message.instructions)
 
 
+class Writable(Protocol):
+    """Where the writer's bytes go: a binary file, or any sink with a ``write`` of bytes."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+
 class _HashingWriter:
     """File-like sink that hashes and counts every byte on its way to the real output."""
 
-    def __init__(self, output: BinaryIO) -> None:
+    def __init__(self, output: Writable) -> None:
         self._output = output
         self.digest = hashlib.sha256()
         self.size = 0
@@ -273,7 +281,7 @@ def _write_transactions(
 
 def write_pain001(
     message: CreditTransferMessage,
-    output: BinaryIO,
+    output: Writable,
     *,
     version: Pain001Version = Pain001Version.V09,
 ) -> WriteResult:

@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO
 
 from lxml import etree
 
 from payments.sepa.model import Pain001Version
+from payments.sepa.xsd_stream import DOCTYPE_REFUSED, has_doctype, log_entries, stream_errors
 
 __all__ = [
     "DOCTYPE_REFUSED",
@@ -43,15 +43,8 @@ __all__ = [
 ]
 
 LOCATE_MAX_BYTES = 8 * 1024 * 1024
-_PROLOG_BYTES = 4096
 
 Source = bytes | str | os.PathLike[str] | BinaryIO
-
-
-DOCTYPE_REFUSED = (
-    "Fichier refusé : il contient une déclaration DOCTYPE ou ENTITY, interdite dans un message "
-    "ISO 20022 (protection contre les attaques XXE et « billion laughs »)."
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,60 +95,15 @@ def _size(source: Source) -> int | None:
     return None
 
 
-def has_doctype(prolog: bytes) -> bool:
-    """True when the start of a document declares a DTD or an entity."""
-    return b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog
-
-
-def _stream_errors(stream: BinaryIO, schema: etree.XMLSchema, record_tag: str | None) -> list[str]:
-    """Validate while parsing; the records (``record_tag``) are dropped once read."""
-    if has_doctype(stream.read(_PROLOG_BYTES)):
-        return [DOCTYPE_REFUSED]
-    stream.seek(0)
-    etree.clear_error_log()
-    events = etree.iterparse(
-        stream,
-        events=("end",),
-        tag=record_tag,
-        schema=schema,
-        resolve_entities="internal",
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-    )
-    try:
-        for _, element in events:
-            if record_tag is not None:
-                _drop(element)
-    except etree.XMLSyntaxError as error:
-        messages = [entry.message for entry in _entries(events.error_log)] or [str(error)]
-        return list(dict.fromkeys(messages))
-    return []
-
-
-def _entries(log: object) -> list[etree._LogEntry]:
-    """The entries of an lxml error log (the stubs do not declare it iterable)."""
-    return list(cast(Iterable[etree._LogEntry], log))
-
-
-def _drop(element: etree._Element) -> None:
-    """Free a record already read, and the empty records before it."""
-    element.clear()
-    parent = element.getparent()
-    if parent is not None:
-        while element.getprevious() is not None:
-            del parent[0]
-
-
 def _located_errors(data: bytes, schema: etree.XMLSchema) -> list[XsdError]:
     etree.clear_error_log()
     try:
         tree = etree.parse(io.BytesIO(data), safe_parser())
     except etree.XMLSyntaxError as error:
-        return [_error(entry.line, entry.message) for entry in _entries(error.error_log)]
+        return [_error(entry.line, entry.message) for entry in log_entries(error.error_log)]
     if schema.validate(tree):
         return []
-    return [_error(entry.line, entry.message) for entry in _entries(schema.error_log)]
+    return [_error(entry.line, entry.message) for entry in log_entries(schema.error_log)]
 
 
 def _error(line: int | None, detail: str) -> XsdError:
@@ -176,7 +124,7 @@ def validate_xsd(
     """
     stream = open_source(source)
     try:
-        messages = _stream_errors(stream, schema, record_tag)
+        messages = stream_errors(stream, schema, record_tag)
     finally:
         if stream is not source:
             stream.close()

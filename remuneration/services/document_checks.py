@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, or_, select
 
 from remuneration.db.models import Document, Dossier
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services.context import ServiceContext
-from remuneration.services.evaluation_input import build_request, document_part
+from remuneration.services.evaluation_input import build_request, document_part, documents_part
 from rules import EvaluationResult, InputError, evaluate
 
 __all__ = ["DocumentCheck", "check_documents"]
@@ -38,26 +38,44 @@ class DocumentCheck:
     message: str
 
 
-def _other_people(ctx: ServiceContext, dossier: Dossier, document: Document) -> int:
-    column = Document.nir_hash if document.kind == DocumentKind.VITALE else Document.iban_hash
-    value = document.nir_hash if document.kind == DocumentKind.VITALE else document.iban_hash
-    if value is None:
-        return 0
-    others = ctx.session.scalars(
-        select(Dossier.trainee_id)
-        .join(Document, Document.dossier_id == Dossier.id)
-        .where(
-            Document.kind == document.kind,
-            column == value,
-            Dossier.trainee_id != dossier.trainee_id,
-        )
-        .distinct()
+# Built once: run on every dossier view. A kind is named when its NIR (vitale) or IBAN (RIB)
+# hash is also held by a document of another person's dossier.
+_SHARED_ELSEWHERE = (
+    select(Document.kind)
+    .join(Dossier, Dossier.id == Document.dossier_id)
+    .where(
+        Dossier.trainee_id != bindparam("trainee_id"),
+        or_(
+            and_(
+                Document.kind == DocumentKind.VITALE.value,
+                Document.nir_hash == bindparam("nir_hash"),
+            ),
+            and_(
+                Document.kind == DocumentKind.RIB.value,
+                Document.iban_hash == bindparam("iban_hash"),
+            ),
+        ),
     )
-    return len(list(others))
+    .distinct()
+)
+
+
+def _shared_elsewhere(
+    ctx: ServiceContext, dossier: Dossier, documents: Sequence[Document]
+) -> set[str]:
+    """The kinds (vitale, rib) whose NIR or IBAN another person's dossier also holds."""
+    hashes = {
+        "nir_hash": next((d.nir_hash for d in documents if d.kind == DocumentKind.VITALE), None),
+        "iban_hash": next((d.iban_hash for d in documents if d.kind == DocumentKind.RIB), None),
+    }
+    if hashes["nir_hash"] is None and hashes["iban_hash"] is None:
+        return set()
+    found = ctx.session.scalars(_SHARED_ELSEWHERE, {"trainee_id": dossier.trainee_id, **hashes})
+    return set(found)
 
 
 def _checks_of(
-    ctx: ServiceContext, dossier: Dossier, document: Document, result: EvaluationResult | None
+    document: Document, result: EvaluationResult | None, shared: set[str]
 ) -> list[DocumentCheck]:
     kind = DocumentKind(document.kind)
     if result is None:
@@ -73,7 +91,7 @@ def _checks_of(
         for path in result.missing
         if path.startswith(scope)
     ]
-    if kind is not DocumentKind.IDENTITY and _other_people(ctx, dossier, document):
+    if kind is not DocumentKind.IDENTITY and kind.value in shared:
         what = "Ce NIR" if kind is DocumentKind.VITALE else "Cet IBAN"
         checks.append(
             DocumentCheck(
@@ -94,12 +112,14 @@ def check_documents(
     """What the rules say of each stored document now (one evaluation for all), by kind."""
     if not documents:
         return {}
-    payload = build_request(ctx, dossier, as_of=ctx.today)
+    parts = documents_part(())  # every stored document, verified or not, read once
     for document in documents:
-        payload["documents"][document.kind] = document_part(ctx, document, verified_only=False)
+        parts[document.kind] = document_part(ctx, document, verified_only=False)
+    payload = build_request(ctx, dossier, as_of=ctx.today, documents=parts)
     result: EvaluationResult | None
     try:
         result = evaluate(payload, today=ctx.today, parameters=ctx.parameters)
     except InputError:
         result = None
-    return {d.kind: _checks_of(ctx, dossier, d, result) for d in documents}
+    shared = _shared_elsewhere(ctx, dossier, documents)
+    return {d.kind: _checks_of(d, result, shared) for d in documents}

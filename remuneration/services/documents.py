@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,7 @@ from remuneration.services.inputs import IdentityInput, RibInput, UploadedFile, 
 __all__ = [
     "DocumentRequest",
     "document_history",
+    "earlier_versions",
     "get_document",
     "get_documents",
     "put_document",
@@ -244,15 +246,29 @@ def _keep_previous(ctx: ServiceContext, document: Document) -> None:
         setattr(document, name, None)
 
 
+_HISTORY_OF = (
+    select(DocumentVersion)
+    .where(DocumentVersion.document_id == bindparam("document_id"))
+    .order_by(DocumentVersion.number)
+)  # built once: read for each document of every dossier view
+
+
+_VERSIONS_OF_DOSSIER = (
+    select(DocumentVersion.document_id, func.count())
+    .where(DocumentVersion.dossier_id == bindparam("dossier_id"))
+    .group_by(DocumentVersion.document_id)
+)
+
+
+def earlier_versions(ctx: ServiceContext, dossier: Dossier) -> dict[uuid.UUID, int]:
+    """How many earlier versions each document of a dossier has (one query for all)."""
+    rows = ctx.session.execute(_VERSIONS_OF_DOSSIER, {"dossier_id": dossier.id}).tuples()
+    return {document_id: count for document_id, count in rows}
+
+
 def document_history(ctx: ServiceContext, document: Document) -> list[DocumentVersion]:
     """The earlier versions of a document, oldest first."""
-    return list(
-        ctx.session.scalars(
-            select(DocumentVersion)
-            .where(DocumentVersion.document_id == document.id)
-            .order_by(DocumentVersion.number)
-        )
-    )
+    return list(ctx.session.scalars(_HISTORY_OF, {"document_id": document.id}))
 
 
 def _load_or_create(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Select, bindparam, select
 
 from remuneration.db.models import Document, Dossier, Trainee, Training
 from remuneration.domain.errors import DuplicatePerson, FieldProblem, InvalidFacts
@@ -47,24 +47,24 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
 
 
-def _by_identity(ctx: ServiceContext, key: str) -> list[Trainee]:
-    return list(
-        ctx.session.scalars(
-            select(Trainee)
-            .where(Trainee.identity_key == key, Trainee.merged_into_id.is_(None))
-            .order_by(Trainee.created_at, Trainee.id)
-        )
-    )
+# The statements are built once, with bind parameters: they run on every dossier view (the
+# overlap warnings), where building them per call cost more than running them.
+_BY_IDENTITY = (
+    select(Trainee)
+    .where(Trainee.identity_key == bindparam("key"), Trainee.merged_into_id.is_(None))
+    .order_by(Trainee.created_at, Trainee.id)
+)
 
 
-def _by_hash(ctx: ServiceContext, trainee_id: uuid.UUID, kind: DocumentKind) -> list[Trainee]:
+def _by_hash_query(kind: DocumentKind) -> Select[tuple[Trainee]]:
     column = Document.nir_hash if kind is DocumentKind.VITALE else Document.iban_hash
+    trainee_id: BindParameter[uuid.UUID] = bindparam("trainee_id")
     own = (
         select(column)
         .join(Dossier, Dossier.id == Document.dossier_id)
         .where(Dossier.trainee_id == trainee_id, Document.kind == kind.value, column.is_not(None))
     )
-    query = (
+    return (
         select(Trainee)
         .join(Dossier, Dossier.trainee_id == Trainee.id)
         .join(Document, Document.dossier_id == Dossier.id)
@@ -76,7 +76,32 @@ def _by_hash(ctx: ServiceContext, trainee_id: uuid.UUID, kind: DocumentKind) -> 
         )
         .distinct()
     )
-    return list(ctx.session.scalars(query))
+
+
+_BY_HASH = {kind: _by_hash_query(kind) for kind in (DocumentKind.VITALE, DocumentKind.RIB)}
+_DATES_OF = select(Training.start_date, Training.end_date).where(
+    Training.id == bindparam("training_id")
+)
+_OVERLAPPING = (
+    select(Dossier, Training)
+    .join(Training, Training.id == Dossier.training_id)
+    .where(
+        Dossier.trainee_id.in_(bindparam("trainee_ids", expanding=True)),
+        Dossier.id != bindparam("dossier_id"),
+        Dossier.status != "closed",
+        Training.start_date <= bindparam("end_date"),
+        Training.end_date >= bindparam("start_date"),
+    )
+    .order_by(Training.start_date, Dossier.id)
+)
+
+
+def _by_identity(ctx: ServiceContext, key: str) -> list[Trainee]:
+    return list(ctx.session.scalars(_BY_IDENTITY, {"key": key}))
+
+
+def _by_hash(ctx: ServiceContext, trainee_id: uuid.UUID, kind: DocumentKind) -> list[Trainee]:
+    return list(ctx.session.scalars(_BY_HASH[kind], {"trainee_id": trainee_id}))
 
 
 def possible_duplicates(ctx: ServiceContext, trainee: Trainee) -> list[Candidate]:
@@ -140,20 +165,17 @@ def overlap_warnings(ctx: ServiceContext, dossier: Dossier) -> list[str]:
     """What an agent should know when opening this dossier: the same person (this record or a
     possible duplicate) has another dossier in a training whose dates overlap this one's."""
     trainee = ctx.session.get_one(Trainee, dossier.trainee_id)
-    training = ctx.session.get_one(Training, dossier.training_id)
+    training = ctx.session.execute(_DATES_OF, {"training_id": dossier.training_id}).one()
     candidates = possible_duplicates(ctx, trainee)
     people = {trainee.id: "ce stagiaire", **{c.trainee.id: "une autre fiche" for c in candidates}}
     rows = ctx.session.execute(
-        select(Dossier, Training)
-        .join(Training, Training.id == Dossier.training_id)
-        .where(
-            Dossier.trainee_id.in_(people),
-            Dossier.id != dossier.id,
-            Dossier.status != "closed",
-            Training.start_date <= training.end_date,
-            Training.end_date >= training.start_date,
-        )
-        .order_by(Training.start_date, Dossier.id)
+        _OVERLAPPING,
+        {
+            "trainee_ids": list(people),
+            "dossier_id": dossier.id,
+            "start_date": training.start_date,
+            "end_date": training.end_date,
+        },
     ).tuples()
     return [
         f"Attention : {people[other.trainee_id]} a aussi le dossier {other.reference} sur "

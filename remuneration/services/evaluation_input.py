@@ -9,11 +9,12 @@ bulk reader of ``payments.facts`` (same requests, one query per table).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, bindparam, select
 
 from remuneration.db.models import (
     AidRequest,
@@ -202,8 +203,26 @@ def request_of(
     return emit(REQUEST, {"as_of": as_of, **parts, "exit": exit_part, "history": history})
 
 
+# Built once, with bind parameters: read on every dossier view (document checks) and decision;
+# building a statement per call costs about as much as running it.
+_DOSSIER: BindParameter[uuid.UUID] = bindparam("dossier_id")
+_DOCUMENTS_OF = select(Document).where(Document.dossier_id == _DOSSIER)
+_MONTHS_OF = (
+    select(AttendanceStatement.month, AttendanceStatementLine)
+    .join(AttendanceStatement, AttendanceStatement.id == AttendanceStatementLine.statement_id)
+    .where(AttendanceStatementLine.dossier_id == _DOSSIER)
+    .order_by(AttendanceStatement.month)
+)
+_AIDS_OF = (
+    select(AidRequest)
+    .where(AidRequest.dossier_id == _DOSSIER)
+    .order_by(AidRequest.created_at, AidRequest.request_date, AidRequest.id)
+)
+_EXIT_OF = select(Exit).where(Exit.dossier_id == _DOSSIER)
+
+
 def _documents_part(ctx: ServiceContext, dossier: Dossier) -> dict[str, Any]:
-    documents = ctx.session.scalars(select(Document).where(Document.dossier_id == dossier.id))
+    documents = ctx.session.scalars(_DOCUMENTS_OF, {"dossier_id": dossier.id})
     return documents_part(
         verified_document_part(ctx.protector, document)
         for document in documents
@@ -212,34 +231,32 @@ def _documents_part(ctx: ServiceContext, dossier: Dossier) -> dict[str, Any]:
 
 
 def _months_part(ctx: ServiceContext, dossier: Dossier) -> list[dict[str, Any]]:
-    rows = ctx.session.execute(
-        select(AttendanceStatement.month, AttendanceStatementLine)
-        .join(AttendanceStatement, AttendanceStatement.id == AttendanceStatementLine.statement_id)
-        .where(AttendanceStatementLine.dossier_id == dossier.id)
-        .order_by(AttendanceStatement.month)
-    )
+    rows = ctx.session.execute(_MONTHS_OF, {"dossier_id": dossier.id})
     insertion = dossier.trainee_status == TraineeStatus.INSERTION_EMPLOYEE
     return [month_part(month, line, insertion=insertion) for month, line in rows.tuples()]
 
 
 def _aids_part(ctx: ServiceContext, dossier: Dossier) -> list[dict[str, Any]]:
-    requests = ctx.session.scalars(
-        select(AidRequest)
-        .where(AidRequest.dossier_id == dossier.id)
-        .order_by(AidRequest.created_at, AidRequest.request_date, AidRequest.id)
-    )
+    requests = ctx.session.scalars(_AIDS_OF, {"dossier_id": dossier.id})
     return [aid_part(aid) for aid in requests]
 
 
-def build_request(ctx: ServiceContext, dossier: Dossier, *, as_of: date) -> dict[str, Any]:
-    """The contract request for `dossier` as it is stored now, decided on `as_of`."""
+def build_request(
+    ctx: ServiceContext,
+    dossier: Dossier,
+    *,
+    as_of: date,
+    documents: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The contract request for `dossier` as it is stored now, decided on `as_of`
+    (``documents``: the request's documents part, when the caller has built it)."""
     trainee = ctx.session.get_one(Trainee, dossier.trainee_id)
     training = ctx.session.get_one(Training, dossier.training_id)
-    exit_row = ctx.session.scalar(select(Exit).where(Exit.dossier_id == dossier.id))
+    exit_row = ctx.session.scalar(_EXIT_OF, {"dossier_id": dossier.id})
     parts = {
         "trainee": trainee_part(dossier, trainee),
         "training": training_part(dossier, training),
-        "documents": _documents_part(ctx, dossier),
+        "documents": _documents_part(ctx, dossier) if documents is None else documents,
         "months": _months_part(ctx, dossier),
         "aid_requests": _aids_part(ctx, dossier),
     }

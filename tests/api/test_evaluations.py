@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from rules import InputError, evaluate, result_to_json
 
@@ -162,3 +163,20 @@ def test_parameters_directory_from_the_environment_changes_results(tmp_path: Pat
     assert done.returncode == 0
     lines = json.loads(done.stdout)["lines"]
     assert lines[0]["kind"] == "advance" and lines[0]["amount"] == "300.00"
+
+
+def test_an_evaluation_does_not_wait_for_the_writer(api: Any) -> None:
+    """The stateless evaluation writes nothing: its transaction only reads, so it is answered
+    while another request holds SQLite's writer lock (a writing transaction would queue behind
+    it until the busy timeout)."""
+    example = json.loads(EXAMPLES[0].read_text(encoding="utf-8"))
+    body = json.dumps(example["request"]).encode()
+    headers = {
+        "Authorization": f"Bearer {api.tokens['instructor']}",
+        "Content-Type": "application/json",
+    }
+    with api.session() as session, session.begin():
+        session.execute(text("SELECT 1"))  # SQLite: BEGIN IMMEDIATE, the writer lock is held
+        answered = api.client.post("/v1/evaluations", content=body, headers=headers)
+    assert answered.status_code == 200, answered.text
+    assert answered.content == library_bytes(example["request"])

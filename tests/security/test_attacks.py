@@ -243,6 +243,47 @@ def test_a_deactivated_user_is_refused_at_once(api: Any) -> None:
         assert_catalogued(refused)
 
 
+def test_a_token_checked_once_is_still_checked_on_every_request(api: Any) -> None:
+    """The token's signature is verified once per token string (kept in memory), but what can
+    change is read again on every request: the account's role and state, and the clock."""
+    with api.session() as session, session.begin():
+        user = User(
+            id=uuid.uuid4(),
+            name=f"mover-{uuid.uuid4().hex[:6]}",
+            display_name="Mover",
+            role="instructor",
+            organisation_id=None,
+            active=True,
+            created_at=api.clock.now,
+        )
+        session.add(user)
+        session.flush()
+        token = issue_token(api.settings, user=user, now=api.clock.now, ttl=timedelta(hours=1))
+        user_id = user.id
+    header = {"Authorization": f"Bearer {token}"}
+    assert api.client.get("/v1/dossiers", headers=header).status_code == 200
+    # The same token with one character of its signature changed is another string: refused.
+    forged = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+    refused = api.client.get("/v1/dossiers", headers={"Authorization": f"Bearer {forged}"})
+    assert refused.status_code == 401
+    # The role named by the token no longer matches the account: refused at once.
+    with api.session() as session, session.begin():
+        session.get_one(User, user_id).role = "finance"
+    assert api.client.get("/v1/dossiers", headers=header).status_code == 401
+    with api.session() as session, session.begin():
+        session.get_one(User, user_id).role = "instructor"
+    assert api.client.get("/v1/dossiers", headers=header).status_code == 200
+    # Expiry is checked against the clock on every request, not when the token was first seen.
+    start = api.clock.now
+    try:
+        api.clock.now = start + timedelta(hours=1, seconds=1)
+        expired = api.client.get("/v1/dossiers", headers=header)
+        assert expired.status_code == 401
+        assert_catalogued(expired)
+    finally:
+        api.clock.now = start
+
+
 def test_nir_reveal_is_audited(api: Any) -> None:
     training = create_training(api, api.organisation_id)
     dossier = ready_dossier(api, training)

@@ -51,7 +51,7 @@ _BODY_DOC: dict[str, Any] = {
 )
 async def post_evaluation(
     request: Request,
-    ctx: Annotated[ServiceContext, Depends(require("evaluations.create"))],
+    ctx: Annotated[ServiceContext, Depends(require("evaluations.create", reads_only=True))],
 ) -> Response:
     """No database is touched: the body is read raw so that the rules package checks it and all
     three doors (library, command line, API) answer the same bytes."""
