@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from api.cli import main as cli
 from api.cli.localsecrets import ensure_local_secrets
+from api.cli.passwords import DEFAULT_HOST, DEFAULT_PORT, console_url
 from api.http.app import create_app as create_http_app
 from api.http.metrics import JobStateView
 from api.scheduler import commands as scheduler_commands
@@ -71,7 +72,7 @@ def _serve(args: argparse.Namespace) -> int:
     configure_logging(json_lines=settings.log_json)
     upgrade(settings.database_url)
     if args.demo:
-        cli.load_demo_if_needed(settings)
+        cli.load_demo_if_needed(settings, console_url=console_url(args.host, args.port))
     uvicorn.run(
         create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
     )
@@ -80,8 +81,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _register_serve(subparsers: Any) -> None:
     serve = subparsers.add_parser("serve", help="servir l'API (crée et migre la base au besoin)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--demo", action="store_true", help="charger les données de démonstration")
     serve.set_defaults(handler=_serve)
 

@@ -22,17 +22,19 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict
 
 import jwt
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-from payments import PayerAccount
+from payments import PayerAccount, procedure_rules
+from payments.batch_files import sepa_country_list
 from payments.sepa import Pain001Version
 from remuneration.db.models import User
 from remuneration.domain.timezone import PARIS
+from remuneration.services.context import ServiceContext
 from remuneration.services.protection import decode_master_key
 from rules import ParameterStore, default_store, load_parameters
 
@@ -41,12 +43,14 @@ __all__ = [
     "HOME_VARIABLE",
     "TOKEN_ALGORITHM",
     "ConfigurationError",
+    "NewBatchTerms",
     "Settings",
     "describe_settings_error",
     "env_file",
     "find_home",
     "issue_token",
     "load_settings",
+    "new_batch_terms",
     "parameter_store",
     "payer_account",
     "system_clock",
@@ -252,6 +256,25 @@ def payer_account(settings: Settings) -> PayerAccount:
         bic=settings.payer_bic,
         category_purpose=settings.payer_category_purpose,
         pain_version=Pain001Version(settings.pain_version),
+    )
+
+
+class NewBatchTerms(TypedDict):
+    """What freezing transfers into a new batch needs besides the transfers (a cancelled
+    batch's replacement, a rejected batch's correction): the paying account, the SEPA countries
+    and the IBAN-change alert window in force today."""
+
+    payer: PayerAccount
+    countries: tuple[str, ...]
+    alert_days: int
+
+
+def new_batch_terms(settings: Settings, ctx: ServiceContext) -> NewBatchTerms:
+    """The terms of a new batch prepared today, for every door (``**new_batch_terms(...)``)."""
+    return NewBatchTerms(
+        payer=payer_account(settings),
+        countries=sepa_country_list(ctx, ctx.today),
+        alert_days=procedure_rules(ctx.today).iban_change_alert_days,
     )
 
 

@@ -1,21 +1,26 @@
-"""The one builder of "a trainee with a dossier", through the real remuneration services.
+"""The one builder module of the tests: evaluation requests, and "a trainee with a dossier"
+through the real remuneration services.
 
-Every test that needs a training, a trainee, a dossier and its three documents builds them here,
-the way the API and the demo do (catalogue, dossiers and documents services), so a change of the
-services' inputs is made once. Tests of the HTTP door build through the API instead
-(`tests/api/builders.py`); the pure rules tests build evaluation requests
-(`tests/rules/builders.py`).
+The pure rules tests build evaluation requests here (``request``, ``month``, ``run``): the
+contract's documented example (``EXAMPLE_REQUEST``, the one shown by the OpenAPI document)
+without months or aids, changed field by field. Every test that needs a training, a trainee, a
+dossier and its three documents builds them here too, the way the API and the demo do
+(catalogue, dossiers and documents services), so a change of the services' inputs is made once.
+Tests of the HTTP door send the same data through the API (`tests/api/builders.py`).
 """
 
 from __future__ import annotations
 
+import copy
 import itertools
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
+from api.http.schemas.evaluations import EXAMPLE_REQUEST
 from remuneration.db.models import Dossier, Trainee, Training
 from remuneration.demo.data import make_iban, make_nir, make_siret
 from remuneration.domain.vocabulary import DocumentKind
@@ -33,18 +38,101 @@ from remuneration.services.inputs import (
     UploadedFile,
     VitaleInput,
 )
+from rules import EvaluationResult, evaluate
 
 __all__ = [
+    "BASE",
     "JOB_SEEKER",
     "PDF",
+    "TODAY",
     "Built",
+    "amounts",
     "build_trainee",
     "build_training",
+    "codes",
     "draft_dossier",
     "holder_of",
+    "iban_with_check",
+    "month",
+    "nir_with_key",
+    "request",
+    "run",
     "trainee_with_dossier",
     "verify_documents",
 ]
+
+# Evaluation requests, for the pure rules tests.
+
+#: The day the rules tests evaluate on (the example's ``as_of``).
+TODAY = date(2024, 6, 15)
+#: A granted request: the contract's example without its month and its aid.
+BASE: dict[str, Any] = {**copy.deepcopy(EXAMPLE_REQUEST), "months": [], "aid_requests": []}
+
+
+def request(**changes: Any) -> dict[str, Any]:
+    """A copy of BASE; ``changes`` use ``__`` for nesting (``trainee__sex="M"``).
+
+    A value of ``...`` (Ellipsis) removes the field: it becomes unknown.
+    """
+    data = copy.deepcopy(BASE)
+    for key, value in changes.items():
+        *parents, leaf = key.split("__")
+        node = data
+        for parent in parents:
+            node = node[parent]
+        if value is ...:
+            node.pop(leaf, None)
+        else:
+            node[leaf] = value
+    return data
+
+
+def month(
+    text: str,
+    scheduled: Any,
+    attended: Any,
+    justified: Any = 0,
+    unjustified: Any = 0,
+    allowances: str = "0.00",
+    outside: Any = None,
+) -> dict[str, Any]:
+    return {
+        "month": text,
+        "scheduled_hours": scheduled,
+        "attended_hours": attended,
+        "justified_absence_hours": justified,
+        "unjustified_absence_hours": unjustified,
+        "daily_allowances": allowances,
+        "hours_outside_work": outside,
+    }
+
+
+def run(data: dict[str, Any], **kwargs: Any) -> EvaluationResult:
+    return evaluate(data, today=TODAY, **kwargs)
+
+
+def amounts(result: EvaluationResult) -> list[tuple[str, str, str]]:
+    return [(line.kind.value, str(line.period), f"{line.amount:f}") for line in result.lines]
+
+
+def codes(result: EvaluationResult) -> list[tuple[str, str]]:
+    return [(reason.code, reason.scope) for reason in result.reasons]
+
+
+def nir_with_key(first13: str) -> str:
+    """A NIR with its correct key (Corsica: 2A counts as 19, 2B as 18)."""
+    digits = first13.replace("2A", "19").replace("2B", "18")
+    return f"{first13}{97 - int(digits) % 97:02d}"
+
+
+def iban_with_check(country: str, bban: str) -> str:
+    """An IBAN whose ISO 13616 check digits are right (whatever the national key says)."""
+    rearranged = bban + country + "00"
+    numeric = "".join(str(int(c, 36)) for c in rearranged)
+    return f"{country}{98 - int(numeric) % 97:02d}{bban}"
+
+
+# A trainee with a dossier, through the services.
 
 #: The facts of a job seeker registered with France Travail and not indemnified: eligible.
 JOB_SEEKER: Mapping[str, object] = {

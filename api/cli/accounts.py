@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.cli.arguments import identifier
 from api.settings import Settings, issue_token, load_settings, system_clock
 from remuneration.db.migrate import upgrade
 from remuneration.db.models import User
@@ -99,7 +100,7 @@ def _users_create(args: argparse.Namespace) -> int:
             role=Role(args.role),
             now=ctx.now,
             display_name=args.display_name,
-            organisation_id=uuid.UUID(args.organisation) if args.organisation else None,
+            organisation_id=args.organisation,
         )
         _audit(ctx, "user.created", user.id, name=user.name, role=user.role)
         print(user.id)
@@ -149,7 +150,7 @@ def _tokens_create(args: argparse.Namespace) -> int:
     with _unit("tokens-create") as (ctx, settings):
         ttl = _checked_ttl(settings, args.ttl_minutes)
         user = find_user(ctx.session, args.user)
-        organisation = uuid.UUID(args.organisation) if args.organisation else None
+        organisation = args.organisation
         if not user.active:
             raise NotAllowed(f"L'utilisateur {user.name} est désactivé.", field="user")
         if (args.role and user.role != args.role) or (
@@ -212,7 +213,9 @@ def _add_users(subparsers: Any, roles: list[str]) -> Any:
     create = users.add_parser("create", help="créer un utilisateur (affiche son identifiant)")
     create.add_argument("--name", required=True)
     create.add_argument("--role", required=True, choices=roles)
-    create.add_argument("--organisation", help="identifiant de l'organisme (rôle organisation)")
+    create.add_argument(
+        "--organisation", type=identifier, help="identifiant de l'organisme (rôle organisation)"
+    )
     create.add_argument("--display-name")
     create.set_defaults(handler=_users_create)
     deactivate = users.add_parser("deactivate", help="désactiver (jetons et clés refusés)")
@@ -233,7 +236,9 @@ def register(subparsers: Any) -> Any:
     token = tokens.add_parser("create", help="jeton signé d'un utilisateur actif (seul affiché)")
     token.add_argument("--user", required=True)
     token.add_argument("--role", choices=roles, help="vérifie le rôle de l'utilisateur")
-    token.add_argument("--organisation", help="vérifie l'organisme de l'utilisateur")
+    token.add_argument(
+        "--organisation", type=identifier, help="vérifie l'organisme de l'utilisateur"
+    )
     token.add_argument("--ttl-minutes", type=int, help="durée (au plus REMU_TOKEN_TTL_MINUTES)")
     token.set_defaults(handler=_tokens_create)
     keys = subparsers.add_parser("api-keys", help="clés d'API des systèmes des organismes")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.cli.arguments import day
 from api.settings import load_settings, system_clock
 from remuneration.cases.services import (
     add_absence,
@@ -114,8 +115,8 @@ def _absence(args: argparse.Namespace) -> int:
         add_absence(
             session,
             user_id=user.id,
-            first_day=date.fromisoformat(args.first_day),
-            last_day=date.fromisoformat(args.last_day),
+            first_day=args.first_day,
+            last_day=args.last_day,
             now=_now(),
         )
         return f"Absence de « {args.user} » enregistrée."
@@ -143,6 +144,6 @@ def register(subparsers: Any) -> None:
     agent.set_defaults(handler=_agent)
     absence = cases.add_parser("absence", help="enregistrer une absence (AAAA-MM-JJ)")
     absence.add_argument("user")
-    absence.add_argument("first_day")
-    absence.add_argument("last_day")
+    absence.add_argument("first_day", type=day, help="premier jour d'absence (AAAA-MM-JJ)")
+    absence.add_argument("last_day", type=day, help="dernier jour d'absence (AAAA-MM-JJ)")
     absence.set_defaults(handler=_absence)

@@ -18,14 +18,13 @@ import argparse
 import hashlib
 import os
 import sys
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from api.cli.accounts import cli_request_id
+from api.cli.arguments import day, identifier
 from api.settings import load_settings, parameter_store, system_clock
 from exports.errors import ExportNotReconciled
 from exports.finance.files import (
@@ -96,11 +95,11 @@ def _letters_run(args: argparse.Namespace) -> int:
     directory = Path(args.output)
     with _unit(args.user, _LETTER_ROLES) as ctx:
         if args.payment_run:
-            run_id = uuid.UUID(args.payment_run)
+            run_id = args.payment_run
             jobs = payment_run_jobs(ctx, run_id)
             source = {"payment_run": str(run_id)}
         else:
-            since = date.fromisoformat(args.decisions_since)
+            since = args.decisions_since
             jobs = decision_jobs(ctx, since)
             source = {"decisions_since": since.isoformat()}
         print(f"{len(jobs)} lettre(s) à écrire dans {directory}", file=sys.stderr, flush=True)
@@ -166,7 +165,7 @@ def _month(text: str) -> Month:
 
 def _build(ctx: ServiceContext, args: argparse.Namespace) -> ExportFile:
     if args.what == "payment-run":
-        return payment_run_export(ctx.session, uuid.UUID(args.run))
+        return payment_run_export(ctx.session, args.run)
     if args.what == "period":
         return period_export(ctx.session, _month(args.period))
     if args.what == "summary":
@@ -188,8 +187,10 @@ def register(subparsers: Any) -> None:
         "run", help="écrire les lettres d'une paie ou des décisions récentes (PDF + manifeste)"
     )
     source = run.add_mutually_exclusive_group(required=True)
-    source.add_argument("--payment-run", help="identifiant de la paie")
-    source.add_argument("--decisions-since", help="AAAA-MM-JJ : décisions prises depuis ce jour")
+    source.add_argument("--payment-run", type=identifier, help="identifiant de la paie")
+    source.add_argument(
+        "--decisions-since", type=day, help="AAAA-MM-JJ : décisions prises depuis ce jour"
+    )
     run.add_argument("-o", "--output", required=True, help="répertoire des lettres")
     run.add_argument("--user", help="agent (instructeur, encadrant, relation usagers)")
     run.set_defaults(handler=_letters_run)
@@ -197,7 +198,7 @@ def register(subparsers: Any) -> None:
     export = subparsers.add_parser("export", help="fichiers pour les finances (CSV, XLSX)")
     kinds = export.add_subparsers(dest="export_kind", required=True)
     by_run = kinds.add_parser("payment-run", help="une paie, ligne par ligne")
-    by_run.add_argument("run", help="identifiant de la paie")
+    by_run.add_argument("run", type=identifier, help="identifiant de la paie")
     _export_options(by_run, "payment-run")
     period = kinds.add_parser("period", help="les paies d'un mois, ligne par ligne")
     period.add_argument("--period", required=True, help="AAAA-MM")

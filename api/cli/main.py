@@ -77,14 +77,15 @@ def load_demo_data(settings: Settings, *, trainees: int, seed: int, now: datetim
     return load_demo(settings.database_url, protector, store, trainees=trainees, seed=seed, now=now)
 
 
-def load_demo_if_needed(settings: Settings) -> None:
-    """``remu serve --demo``: the data set unless already loaded, then the tokens."""
+def load_demo_if_needed(settings: Settings, *, console_url: str) -> None:
+    """``remu serve --demo``: the data set unless already loaded, then the tokens and the
+    console's sign-ins at ``console_url`` (the address actually served)."""
     if not demo_loaded(settings.database_url):
         print(
             load_demo_data(settings, trainees=300, seed=2024, now=system_clock()), file=sys.stderr
         )
     print_tokens(settings, now=system_clock())
-    passwords.print_sign_ins(file=sys.stderr)
+    passwords.print_sign_ins(file=sys.stderr, url=console_url)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -96,7 +97,8 @@ def _demo(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     print_tokens(settings, now=system_clock())
-    passwords.print_sign_ins(file=sys.stderr)
+    # `remu demo` serves nothing: the address `remu serve` uses when given no option.
+    passwords.print_sign_ins(file=sys.stderr, url=passwords.console_url())
     return EXIT_OK
 
 
@@ -123,6 +125,10 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
         status: int = args.handler(args)
     except ConfigurationError as error:
         print(str(error), file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:  # a path of the configuration that cannot be created or read
+        where = f" : {error.filename}" if error.filename else ""
+        print(f"Fichier ou dossier inaccessible{where} ({error.strerror}).", file=sys.stderr)
         return EXIT_USAGE
     except (DomainError, InputError, ParameterError) as error:
         problem = problem_of(error)  # the problem catalogue, as for the HTTP door

@@ -20,7 +20,7 @@ from remuneration.services.context import Role
 from remuneration.services.passwords import set_password
 from remuneration.services.users import find_user
 
-__all__ = ["print_sign_ins", "register"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "console_url", "print_sign_ins", "register"]
 
 EXIT_OK = 0
 
@@ -65,8 +65,21 @@ def register(users: Any) -> None:
     command.set_defaults(handler=_set_password)
 
 
-def print_sign_ins(*, file: TextIO) -> None:
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
+_ANY_ADDRESS = {"0.0.0.0", "::", ""}  # noqa: S104 (read, not bound: "every address")
+
+
+def console_url(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
+    """The address an agent types to reach the console served on ``host:port`` (a server
+    listening on every address is reached locally)."""
+    shown = "127.0.0.1" if host in _ANY_ADDRESS else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+def print_sign_ins(*, file: TextIO, url: str) -> None:
     """One console sign-in per role of the demo (name and public demo password), on `file`."""
-    print("Console des agents : ouvrez http://127.0.0.1:8000/ et connectez-vous avec", file=file)
+    print(f"Console des agents : ouvrez {url} et connectez-vous avec", file=file)
     for role, name, password in demo_sign_ins():
         print(f"  {role:<17} identifiant {name:<22} mot de passe {password}", file=file)

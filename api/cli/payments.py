@@ -12,12 +12,19 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from api.cli.accounts import cli_request_id
-from api.settings import Settings, load_settings, parameter_store, payer_account, system_clock
+from api.cli.arguments import day, identifier, readable_file
+from api.settings import (
+    Settings,
+    load_settings,
+    new_batch_terms,
+    parameter_store,
+    payer_account,
+    system_clock,
+)
 from payments import (
     BatchStatus,
     RunKind,
@@ -29,12 +36,10 @@ from payments import (
     list_batches,
     list_runs,
     prepare_corrected_batch,
-    procedure_rules,
     release_batch,
     start_run,
     user_names,
 )
-from payments.batch_files import sepa_country_list
 from payments.jobs import finance_actor
 from payments.models import PaymentBatch
 from remuneration.db.migrate import upgrade
@@ -77,7 +82,7 @@ def _progress(done: int, total: int) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    request = RunRequest(RunKind(args.kind), args.period, date.fromisoformat(args.execution_date))
+    request = RunRequest(RunKind(args.kind), args.period, args.execution_date)
     with _unit(args) as (ctx, settings):
         outcome = start_run(
             ctx,
@@ -106,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _file(args: argparse.Namespace) -> int:
     with _unit(args) as (ctx, _settings_used):
-        batch = downloadable_batch(ctx, uuid.UUID(args.batch), to="command line")
+        batch = downloadable_batch(ctx, args.batch, to="command line")
         written = 0
         with Path(args.output).open("wb") as output:
             for chunk in file_chunks(ctx.session, batch.id, ctx.protector):
@@ -165,9 +170,7 @@ def _totals(args: argparse.Namespace) -> tuple[int, Decimal]:
 def _approve(args: argparse.Namespace) -> int:
     count, total = _totals(args)
     with _unit(args) as (ctx, _settings_used):
-        batch = approve_batch(
-            ctx, uuid.UUID(args.batch), number_of_transactions=count, control_sum=total
-        )
+        batch = approve_batch(ctx, args.batch, number_of_transactions=count, control_sum=total)
         print(
             f"Lot {batch.message_id} approuvé : une autre personne doit le libérer.",
             file=sys.stderr,
@@ -179,9 +182,7 @@ def _approve(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     count, total = _totals(args)
     with _unit(args) as (ctx, _settings_used):
-        batch = release_batch(
-            ctx, uuid.UUID(args.batch), number_of_transactions=count, control_sum=total
-        )
+        batch = release_batch(ctx, args.batch, number_of_transactions=count, control_sum=total)
         print(f"Lot {batch.message_id} libéré.", file=sys.stderr)
         print(
             f"{batch.id}\t{batch.status}\t{batch.number_of_transactions}\t{batch.control_sum:.2f} €"
@@ -193,11 +194,9 @@ def _correct(args: argparse.Namespace) -> int:
     with _unit(args) as (ctx, settings):
         corrected = prepare_corrected_batch(
             ctx,
-            uuid.UUID(args.batch),
-            execution_date=date.fromisoformat(args.execution_date),
-            payer=payer_account(settings),
-            countries=sepa_country_list(ctx, ctx.today),
-            alert_days=procedure_rules(ctx.today).iban_change_alert_days,
+            args.batch,
+            execution_date=args.execution_date,
+            **new_batch_terms(settings, ctx),
         )
         print(
             f"Lot corrigé {corrected.message_id} préparé : une autre personne doit le libérer.",
@@ -211,10 +210,10 @@ def _correct(args: argparse.Namespace) -> int:
 
 
 def _bank_import(args: argparse.Namespace) -> int:
-    content = Path(args.file).read_bytes()
+    content = args.file.read_bytes()
     print(f"Import de {args.file} ({len(content)} octets)…", file=sys.stderr, flush=True)
     with _unit(args) as (ctx, _settings_used):
-        outcome = import_bank_file(ctx, content, file_name=Path(args.file).name)
+        outcome = import_bank_file(ctx, content, file_name=args.file.name)
         bank_file = outcome.bank_file
         if not outcome.created:
             print("Fichier déjà importé : rien n'a changé.", file=sys.stderr)
@@ -232,7 +231,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run = actions.add_parser("run", help="lancer une paie (avances ou mois échu)")
     run.add_argument("--kind", required=True, choices=[kind.value for kind in RunKind])
     run.add_argument("--period", required=True, help="AAAA-MM (mensuelle) ou AAAA-MM-JJ")
-    run.add_argument("--execution-date", required=True, help="AAAA-MM-JJ, jour ouvré TARGET2")
+    run.add_argument(
+        "--execution-date", required=True, type=day, help="AAAA-MM-JJ, jour ouvré TARGET2"
+    )
     run.add_argument("--user", help="utilisateur finance qui prépare le lot")
     run.add_argument("--chunk-size", type=int, default=500, help=argparse.SUPPRESS)
     run.set_defaults(handler=_run)
@@ -246,24 +247,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ("release", _release, "libérer un lot (une autre personne que celle qui l'a préparé)"),
     ):
         command = actions.add_parser(name, help=text)
-        command.add_argument("batch", help="identifiant du lot")
+        command.add_argument("batch", type=identifier, help="identifiant du lot")
         command.add_argument("--user", required=True, help="utilisateur finance (vous)")
         command.add_argument("--transactions", required=True, help="nombre de virements vus")
         command.add_argument("--control-sum", required=True, help="montant total vu (12.34)")
         command.set_defaults(handler=handler)
     correct = actions.add_parser("correct", help="lot corrigé d'un lot rejeté par la banque")
-    correct.add_argument("batch", help="identifiant du lot rejeté")
-    correct.add_argument("--execution-date", required=True, help="AAAA-MM-JJ, jour ouvré TARGET2")
+    correct.add_argument("batch", type=identifier, help="identifiant du lot rejeté")
+    correct.add_argument(
+        "--execution-date", required=True, type=day, help="AAAA-MM-JJ, jour ouvré TARGET2"
+    )
     correct.add_argument("--user", required=True, help="utilisateur finance (vous)")
     correct.set_defaults(handler=_correct)
     file = actions.add_parser("file", help="écrire le fichier pain.001 d'un lot libéré")
-    file.add_argument("batch", help="identifiant du lot")
+    file.add_argument("batch", type=identifier, help="identifiant du lot")
     file.add_argument("-o", "--output", required=True, help="fichier à écrire")
     file.add_argument("--user", help="utilisateur finance")
     file.set_defaults(handler=_file)
     bank = subparsers.add_parser("bank", help="fichiers de la banque")
     bank_actions = bank.add_subparsers(dest="action", required=True)
     imported = bank_actions.add_parser("import", help="importer un pain.002 ou un camt.054")
-    imported.add_argument("file")
+    imported.add_argument("file", type=readable_file, help="le fichier reçu de la banque")
     imported.add_argument("--user", help="utilisateur finance")
     imported.set_defaults(handler=_bank_import)

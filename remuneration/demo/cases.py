@@ -48,12 +48,14 @@ def _demo_timeline(session: Session, agent: User, dossiers: list[Dossier], now: 
     """A few cases agents opened over the last days, in various states."""
     start = now - timedelta(days=6)
 
-    def ctx(hours: float) -> CaseContext:
-        return CaseContext(session=session, now=start + timedelta(hours=hours), actor=_actor(agent))
+    def ctx(minutes: int) -> CaseContext:
+        """The agent's context ``minutes`` after the timeline's start."""
+        moment = start + timedelta(minutes=minutes)
+        return CaseContext(session=session, now=moment, actor=_actor(agent))
 
-    def opened(index: int, hours: float, category: Category, channel: Channel, text: str) -> Any:
+    def opened(index: int, minutes: int, category: Category, channel: Channel, text: str) -> Any:
         return create_case(
-            ctx(hours),
+            ctx(minutes),
             CaseInput(
                 category=category,
                 channel=channel,
@@ -64,22 +66,24 @@ def _demo_timeline(session: Session, agent: User, dossiers: list[Dossier], now: 
             ),
         ).case
 
-    answered = opened(0, 1, Category.PAYMENT_MISSING, Channel.PHONE, "Paiement du mois non reçu")
-    claim_case(ctx(1.5), answered.id)
+    answered = opened(0, 60, Category.PAYMENT_MISSING, Channel.PHONE, "Paiement du mois non reçu")
+    claim_case(ctx(90), answered.id)
     record_message(
-        ctx(2),
+        ctx(120),
         answered,
         direction=MessageDirection.OUTBOUND,
         channel=Channel.PHONE,
         body="Le paiement est parti hier ; il arrive sous trois jours ouvrés.",
     )
-    change_status(ctx(2), answered, CaseStatus.RESOLVED, reason=Reason.ANSWERED)
-    rib = opened(1, 25, Category.BANK_DETAILS_CHANGE, Channel.EMAIL, "Changement de banque")
-    claim_case(ctx(26), rib.id)
-    apply_case_macro(ctx(26), rib, "rib_requested", values={})
-    opened(2, 49, Category.COMPLAINT, Channel.MAIL, "Réclamation sur le montant versé")
-    info = opened(3, 73, Category.INFORMATION, Channel.COUNTER, "Question sur l'aide au permis")
-    claim_case(ctx(74), info.id)
+    change_status(ctx(120), answered, CaseStatus.RESOLVED, reason=Reason.ANSWERED)
+    rib = opened(1, 25 * 60, Category.BANK_DETAILS_CHANGE, Channel.EMAIL, "Changement de banque")
+    claim_case(ctx(26 * 60), rib.id)
+    apply_case_macro(ctx(26 * 60), rib, "rib_requested", values={})
+    opened(2, 49 * 60, Category.COMPLAINT, Channel.MAIL, "Réclamation sur le montant versé")
+    info = opened(
+        3, 73 * 60, Category.INFORMATION, Channel.COUNTER, "Question sur l'aide au permis"
+    )
+    claim_case(ctx(74 * 60), info.id)
     return 4
 
 

@@ -354,7 +354,7 @@ def test_a_merge_is_refused_when_both_records_hold_a_dossier_in_one_training(
 
 def test_the_evaluation_door_reads_the_same_history(api: Any) -> None:
     from rules import evaluate, result_to_json
-    from tests.rules.builders import TODAY, request
+    from tests.builders import TODAY, request
 
     body = request(
         history__remunerated_trainings=[{"start_date": "2024-04-01", "end_date": "2024-05-31"}]

@@ -226,9 +226,18 @@ def test_forged_expired_and_stale_tokens_are_refused(api: Any, world: dict[str, 
         api.settings.jwt_secret.get_secret_value(),
         algorithm="HS256",
     )
-    for token in (expired, forged, unsigned, promoted, "remu_abc_def", "garbage"):
+    secret = api.settings.jwt_secret.get_secret_value()
+    # Signed with the right secret, but not naming a user by its id, or with an unreadable expiry.
+    by_name = jwt.encode({**claims, "sub": "test-instructor"}, secret, algorithm="HS256")
+    odd_expiry = jwt.encode({**claims, "exp": "demain"}, secret, algorithm="HS256")
+    tokens = (expired, forged, unsigned, promoted, by_name, odd_expiry, "remu_abc_def", "garbage")
+    for token in tokens:
         response = api.client.get(path, headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401, token
+    for header in ("Basic dGVzdC1pbnN0cnVjdG9yOnNlY3JldA==", "Bearer ", "Bearer"):
+        response = api.client.get(path, headers={"Authorization": header})
+        assert response.status_code == 401, header
+        assert response.headers["www-authenticate"] == "Bearer"
     assert api.client.get(path, headers=api.headers("instructor")).status_code == 200
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from api.cli.passwords import print_sign_ins
+from api.cli.passwords import console_url, print_sign_ins
 from api.composition import main
 from api.http.app import create_app
 from api.settings import Settings
@@ -53,9 +53,9 @@ def test_set_password_then_sign_in(
 
 def test_the_demo_prints_one_sign_in_per_agent_role() -> None:
     out = io.StringIO()
-    print_sign_ins(file=out)
+    print_sign_ins(file=out, url=console_url(port=8123))
     text = out.getvalue()
-    assert "http://127.0.0.1:8000/" in text
+    assert "ouvrez http://127.0.0.1:8123/ et connectez-vous" in text
     for role, name, password in demo_sign_ins():
         assert name in text and password in text, role
         assert password == demo_password(name)
@@ -67,3 +67,11 @@ def test_the_demo_prints_one_sign_in_per_agent_role() -> None:
         "supervisor",
         "admin",
     }
+
+
+def test_the_console_address_is_the_one_served() -> None:
+    assert console_url() == "http://127.0.0.1:8000/"
+    assert console_url("0.0.0.0", 8123) == "http://127.0.0.1:8123/"
+    assert console_url("::", 9000) == "http://127.0.0.1:9000/"
+    assert console_url("::1", 9000) == "http://[::1]:9000/"
+    assert console_url("remu.region.test", 443) == "http://remu.region.test:443/"

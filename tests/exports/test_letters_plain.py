@@ -11,7 +11,7 @@ import pytest
 from exports.letters.plain import detail_for_annex, hours_in_words, plain_sentence
 from rules import evaluate
 from rules.periods import MONTH_NAMES
-from tests.rules.builders import TODAY
+from tests.builders import TODAY
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "rules" / "examples"
 

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from rules import Decision
-
-from .builders import request, run
+from tests.builders import request, run
 
 
 def equipment(day: str = "2024-04-02", invoice: str | None = "320.00") -> dict[str, Any]:

@@ -11,8 +11,7 @@ import pytest
 from rules import InputError, evaluate, loads, result_to_json
 from rules.facts import Status
 from rules.reader import Reader, enum_reader, read_boolean, read_number, read_text
-
-from .builders import TODAY, month, request
+from tests.builders import TODAY, month, request
 
 
 def problems(data: Any) -> list[tuple[str, str]]:

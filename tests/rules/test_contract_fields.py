@@ -30,8 +30,7 @@ from rules.contract_fields import (
 )
 from rules.contract_schema import request_schema
 from rules.periods import Month
-
-from .builders import BASE, TODAY, month, request
+from tests.builders import BASE, TODAY, month, request
 
 
 def _validator() -> jsonschema_rs.Draft202012Validator:

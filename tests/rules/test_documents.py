@@ -9,8 +9,7 @@ import pytest
 
 from rules import Decision
 from rules.documents import holder_matches, nir_is_valid, normalise_name
-
-from .builders import codes, iban_with_check, nir_with_key, request, run
+from tests.builders import codes, iban_with_check, nir_with_key, request, run
 
 
 def test_identity_missing_or_expired() -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rules import Decision
-
-from .builders import codes, month, nir_with_key, request, run
+from tests.builders import codes, month, nir_with_key, request, run
 
 
 def test_base_request_is_granted() -> None:

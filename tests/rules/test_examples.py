@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from rules import InputError, evaluate, result_to_json
-
-from .builders import TODAY
+from tests.builders import TODAY
 
 EXAMPLES = sorted((Path(__file__).parent / "examples").glob("*.json"))
 

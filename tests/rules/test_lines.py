@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from rules import Decision
-
-from .builders import amounts, month, nir_with_key, request, run
+from tests.builders import amounts, month, nir_with_key, request, run
 
 
 def test_full_time_deducts_unjustified_absence_at_the_hourly_rate() -> None:

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from rules import Decision, InputError
-
-from .builders import codes, month, request, run
+from tests.builders import codes, month, request, run
 
 
 def _with_others(*periods: tuple[str, str], **changes: Any) -> dict[str, Any]:

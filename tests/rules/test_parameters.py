@@ -13,8 +13,7 @@ import yaml
 from rules import ParameterError, evaluate, load_parameters
 from rules.parameters import DEFAULT_DIRECTORY, REQUIRED_PARAMETERS, parse_parameter
 from rules.parameters.schema import ParameterKind, ParameterValue
-
-from .builders import TODAY, month, request
+from tests.builders import TODAY, month, request
 
 
 def raw(**changes: object) -> dict[str, object]:

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from rules import Decision, Month, evaluate, result_to_json
 from rules.money import round_money
-
-from .builders import TODAY, request
+from tests.builders import TODAY, request
 
 STORE_MONTHLY = {
     (2024, 3): Decimal("723.36"),

@@ -13,8 +13,7 @@ from rules.errors import ResultError
 from rules.facts import AidKind
 from rules.periods import Month
 from rules.recorded import read_result
-
-from .builders import TODAY, month, request
+from tests.builders import TODAY, month, request
 
 
 def _stored() -> dict[str, Any]:

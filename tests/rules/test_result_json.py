@@ -14,8 +14,8 @@ from rules import (
     parse_request,
     result_to_json,
 )
+from tests.builders import TODAY, request
 
-from .builders import TODAY, request
 from .output_digest import varied_requests
 
 

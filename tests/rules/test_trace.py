@@ -9,8 +9,7 @@ import pytest
 
 from rules import UsedParameter, input_hash, load_parameters
 from rules.parameters import parse_parameter
-
-from .builders import TODAY, request, run
+from tests.builders import TODAY, request, run
 
 
 def test_used_parameter_shows_each_kind() -> None:
@@ -75,8 +74,7 @@ def test_a_nir_with_non_ascii_digits_is_invalid() -> None:
 
 def test_granted_lines_are_the_evaluation_lines_without_aids() -> None:
     from rules import default_store, granted_lines, parse_request
-
-    from .builders import month
+    from tests.builders import month
 
     data = request(
         months=[month("2024-03", 105, 98, 3.5, 3.5)],

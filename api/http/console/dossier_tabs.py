@@ -146,7 +146,7 @@ def _payments(agent: Desk, dossier: Dossier) -> dict[str, Any]:
             .order_by(Overpayment.created_at)
         )
     )
-    return {"payments": payments, "debts": overpayments}
+    return {"payments": payments, "overpayments": overpayments}
 
 
 def _cases(agent: Desk, dossier: Dossier) -> dict[str, Any]:

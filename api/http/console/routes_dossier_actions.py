@@ -13,18 +13,18 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from api.http.console.desk import Desk, desk
-from api.http.console.forms import FormError, Problem, parse_day, problems_of
+from api.http.console.forms import FormError, parse_day, problems_of
 from api.http.console.labels import IDENTITY_TYPES
 from api.http.console.rendering import render
-from api.http.console.routes_dossiers import dossier_page_response
+from api.http.console.routes_dossiers import dossier_at_version, dossier_page_response
 from api.http.deps import get_state
+from api.http.routers.letters import letter_response
 from exports.letters.produce import dossier_letter_job, render_job
 from exports.letters.sources import LetterSetup
 from remuneration.db.models import Dossier
 from remuneration.domain.errors import DomainError, NotFound
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services import decisions
-from remuneration.services.audit import record_event
 from remuneration.services.documents import DocumentRequest, put_document
 from remuneration.services.inputs import IdentityInput, RibInput, UploadedFile, VitaleInput
 
@@ -37,8 +37,18 @@ _STALE = (
 )
 
 
-def _stale(dossier: Dossier, version: str) -> list[Problem]:
-    return [] if version == str(dossier.version) else [{"field": "version", "message": _STALE}]
+def _at_version(
+    request: Request, agent: Desk, dossier_id: uuid.UUID, tab: str, version: str
+) -> Dossier | Response:
+    return dossier_at_version(
+        request,
+        agent,
+        dossier_id,
+        tab,
+        typed=version,
+        version_of=lambda dossier: dossier.version,
+        stale=_STALE,
+    )
 
 
 @router.post("/{dossier_id}/decision")
@@ -48,12 +58,9 @@ def decide(
     agent: Annotated[Desk, Depends(desk("decisions.create"))],
     version: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
-    dossier = agent.ctx.session.get(Dossier, dossier_id)
-    if dossier is None:
-        return dossier_page_response(request, agent, dossier_id, "calcul")
-    stale = _stale(dossier, version)
-    if stale:
-        return dossier_page_response(request, agent, dossier_id, "calcul", errors=stale, status=409)
+    dossier = _at_version(request, agent, dossier_id, "calcul", version)
+    if not isinstance(dossier, Dossier):
+        return dossier
     try:
         decisions.take_decision(agent.ctx, dossier, as_of=None)
     except DomainError as error:
@@ -83,27 +90,7 @@ def decision_letter(
         context = {"desk": agent, "title": "Lettre indisponible", "message": error.message}
         status = 404 if isinstance(error, NotFound) else 409
         return render(request, "erreur.html", context, status=status)
-    record_event(
-        ctx,
-        action="letter.downloaded",
-        entity_type=letter.job.kind,
-        entity_id=letter.job.subject_id,
-        dossier_id=letter.dossier_id,
-        after={
-            "kind": letter.job.kind,
-            "template_version": letter.template_version,
-            "sha256": letter.sha256,
-        },
-    )
-    return Response(
-        content=letter.data,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{letter.job.file_name}"',
-            "Cache-Control": "no-store",
-            "X-Content-SHA256": letter.sha256,
-        },
-    )
+    return letter_response(ctx, letter, inline=True)
 
 
 def _store_document(
@@ -114,15 +101,14 @@ def _store_document(
     build: Callable[[bytes], DocumentRequest],
     *,
     fichier: UploadFile | None,
-    form: dict[str, str],
+    done: str,
+    form: dict[str, str] | None = None,
 ) -> Response:
-    """Record one document (file and/or data) through the same service as the API."""
-    dossier = agent.ctx.session.get(Dossier, dossier_id)
-    if dossier is None:
-        return dossier_page_response(request, agent, dossier_id, "pieces")
-    stale = _stale(dossier, version)
-    if stale:
-        return dossier_page_response(request, agent, dossier_id, "pieces", errors=stale, status=409)
+    """Record one document (file and/or data) through the same service as the API; ``done``
+    names it in the confirmation and in the file field of a refusal."""
+    dossier = _at_version(request, agent, dossier_id, "pieces", version)
+    if not isinstance(dossier, Dossier):
+        return dossier
     state = get_state(request)
     try:
         content = fichier.file.read(state.settings.max_upload_bytes + 1) if fichier else b""
@@ -136,27 +122,43 @@ def _store_document(
         agent.ctx.session.flush()
     except (FormError, DomainError) as error:
         agent.ctx.session.rollback()
-        kind = form.get("_done", "rib")
+        file_field = f"fichier-{done}"
         problems = (
-            error.problems
-            if isinstance(error, FormError)
-            else problems_of(error, f"fichier-{kind}")
+            error.problems if isinstance(error, FormError) else problems_of(error, file_field)
         )
         for problem in problems:
             if problem["field"] in _FILE_FIELDS:
-                problem["field"] = f"fichier-{kind}"
+                problem["field"] = file_field
+        typed = {**(form or {}), "_done": done}  # the refused form is the one left open
         return dossier_page_response(
-            request, agent, dossier_id, "pieces", errors=problems, form=form, status=422
+            request, agent, dossier_id, "pieces", errors=problems, form=typed, status=422
         )
-    done = form.get("_done", "piece")
     return RedirectResponse(f"/dossiers/{dossier_id}?onglet=pieces&fait={done}", status_code=303)
 
 
 _FILE_FIELDS = frozenset({"file", "file_base64", "upload", "content", "fichier"})
 
 
-def _checked(verified: str, refusal: str) -> tuple[bool, str | None]:
-    return verified == "oui", refusal.strip() or None
+def _document(
+    kind: DocumentKind,
+    content: bytes,
+    *,
+    verified: str,
+    refusal_reason: str,
+    identity: IdentityInput | None = None,
+    vitale: VitaleInput | None = None,
+    rib: RibInput | None = None,
+) -> DocumentRequest:
+    """What every kind carries (the file, verified or refused), then the kind's own data."""
+    return DocumentRequest(
+        kind=kind,
+        verified=verified == "oui",
+        refusal_reason=refusal_reason.strip() or None,
+        identity=identity,
+        vitale=vitale,
+        rib=rib,
+        upload=UploadedFile(content=content) if content else None,
+    )
 
 
 @router.post("/{dossier_id}/pieces/rib")
@@ -179,23 +181,19 @@ def record_rib(
             raise FormError(
                 [{"field": "iban", "message": "Joignez le RIB ou saisissez au moins l'IBAN."}]
             )
-        ok, refusal = _checked(verified, refusal_reason)
-        return DocumentRequest(
-            kind=DocumentKind.RIB,
-            verified=ok,
-            refusal_reason=refusal,
-            rib=RibInput(
-                iban=iban.strip() or None,
-                bic=bic.strip() or None,
-                holder=holder.strip() or None,
-                change_reason=change_reason.strip() or None,
-            ),
-            upload=UploadedFile(content=content) if content else None,
+        rib = RibInput(
+            iban=iban.strip() or None,
+            bic=bic.strip() or None,
+            holder=holder.strip() or None,
+            change_reason=change_reason.strip() or None,
+        )
+        return _document(
+            DocumentKind.RIB, content, verified=verified, refusal_reason=refusal_reason, rib=rib
         )
 
     form = {"iban": iban, "bic": bic, "holder": holder, "change_reason": change_reason}
     return _store_document(
-        request, agent, dossier_id, version, build, fichier=fichier, form={**form, "_done": "rib"}
+        request, agent, dossier_id, version, build, fichier=fichier, done="rib", form=form
     )
 
 
@@ -217,28 +215,20 @@ def record_identity(
         if identity_type and identity_type not in IDENTITY_TYPES:
             raise FormError([{"field": "identity_type", "message": "Type de pièce inconnu."}])
         day = parse_day(expiry_date, "expiry_date") if expiry_date.strip() else None
-        ok, refusal = _checked(verified, refusal_reason)
-        return DocumentRequest(
-            kind=DocumentKind.IDENTITY,
-            verified=ok,
-            refusal_reason=refusal,
-            identity=IdentityInput(
-                identity_type=identity_type or None,
-                expiry_date=day,
-                number=number.strip() or None,
-            ),
-            upload=UploadedFile(content=content) if content else None,
+        identity = IdentityInput(
+            identity_type=identity_type or None, expiry_date=day, number=number.strip() or None
+        )
+        return _document(
+            DocumentKind.IDENTITY,
+            content,
+            verified=verified,
+            refusal_reason=refusal_reason,
+            identity=identity,
         )
 
     form = {"identity_type": identity_type, "expiry_date": expiry_date, "number": number}
     return _store_document(
-        request,
-        agent,
-        dossier_id,
-        version,
-        build,
-        fichier=fichier,
-        form={**form, "_done": "identite"},
+        request, agent, dossier_id, version, build, fichier=fichier, done="identite", form=form
     )
 
 
@@ -255,21 +245,16 @@ def record_vitale(
     fichier: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     def build(content: bytes) -> DocumentRequest:
-        ok, refusal = _checked(verified, refusal_reason)
-        return DocumentRequest(
-            kind=DocumentKind.VITALE,
-            verified=ok,
-            refusal_reason=refusal,
-            vitale=VitaleInput(nir=nir.replace(" ", "") or None),
-            upload=UploadedFile(content=content) if content else None,
+        vitale = VitaleInput(nir=nir.replace(" ", "") or None)
+        return _document(
+            DocumentKind.VITALE,
+            content,
+            verified=verified,
+            refusal_reason=refusal_reason,
+            vitale=vitale,
         )
 
+    # the NIR typed is never shown again: no form to fill back
     return _store_document(
-        request,
-        agent,
-        dossier_id,
-        version,
-        build,
-        fichier=fichier,
-        form={"_done": "vitale"},  # the NIR typed is never shown again
+        request, agent, dossier_id, version, build, fichier=fichier, done="vitale"
     )

@@ -5,6 +5,7 @@ historique). Actions are in `routes_dossier_actions`."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -21,7 +22,7 @@ from api.http.console.rendering import render
 from api.http.console.routes_finance import not_found
 from remuneration.db.models import Dossier, Training, TrainingOrganisation
 
-__all__ = ["STATUS_LABELS", "dossier_page_response", "router"]
+__all__ = ["STATUS_LABELS", "dossier_at_version", "dossier_page_response", "router"]
 
 router = APIRouter(prefix="/dossiers", include_in_schema=False)
 _PAGE_SIZE = 25
@@ -109,6 +110,31 @@ def dossier_list(
         },
         block="resultats",
     )
+
+
+def dossier_at_version(
+    request: Request,
+    agent: Desk,
+    dossier_id: uuid.UUID,
+    tab: str,
+    *,
+    typed: str,
+    version_of: Callable[[Dossier], int],
+    stale: str,
+    form: dict[str, Any] | None = None,
+) -> Dossier | HTMLResponse:
+    """The dossier a form acts on, if the form's version (``typed``) is still that of the record
+    it changes (``version_of``): else the page to show instead, not found (404) or the record as
+    it now stands with the ``stale`` message (409), as `If-Match` does for the API."""
+    dossier = agent.ctx.session.get(Dossier, dossier_id)
+    if dossier is None:
+        return dossier_page_response(request, agent, dossier_id, tab)
+    if typed != str(version_of(dossier)):
+        problems: list[Problem] = [{"field": "version", "message": stale}]
+        return dossier_page_response(
+            request, agent, dossier_id, tab, errors=problems, form=form, status=409
+        )
+    return dossier
 
 
 def dossier_page_response(

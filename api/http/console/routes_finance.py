@@ -28,18 +28,16 @@ from api.http.console.forms import (
 from api.http.console.rendering import render
 from api.http.deps import get_state
 from api.http.routers.payments_common import batch_view, run_view
-from api.settings import payer_account
+from api.settings import new_batch_terms, payer_account
 from payments import (
     RunKind,
     RunRequest,
     cancel_batch,
     file_chunks,
     get_batch,
-    procedure_rules,
     release_batch,
     start_run,
 )
-from payments.batch_files import sepa_country_list
 from payments.models import Payment, PaymentBatch, PaymentRun
 from payments.vocabulary import BatchStatus
 from remuneration.domain.errors import DomainError, NotFound
@@ -292,15 +290,12 @@ def cancel(
         if not reason.strip():
             raise FormError([{"field": "reason", "message": "Indiquez le motif de l'annulation."}])
         day = parse_day(execution_date, "execution_date") if execution_date.strip() else None
-        ctx = agent.ctx
         replacement = cancel_batch(
-            ctx,
+            agent.ctx,
             batch_id,
             reason=reason.strip(),
             execution_date=day,
-            payer=payer_account(get_state(request).settings),
-            countries=sepa_country_list(ctx, ctx.today),
-            alert_days=procedure_rules(ctx.today).iban_change_alert_days,
+            **new_batch_terms(get_state(request).settings, agent.ctx),
         )
     except (FormError, DomainError) as error:
         agent.ctx.session.rollback()

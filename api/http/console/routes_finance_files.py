@@ -272,7 +272,7 @@ def _overpayments_page(
             "desk": agent,
             "title": "Trop-perçus",
             "current": "indus",
-            "debts": found.items,
+            "overpayments": found.items,
             "total": found.total,
             "states": OVERPAYMENT_STATES,
             "status": wanted,

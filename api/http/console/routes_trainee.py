@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from api.http.console.desk import Desk, desk
 from api.http.console.forms import Problem, problems_of
-from api.http.console.routes_dossiers import dossier_page_response
+from api.http.console.routes_dossiers import dossier_at_version, dossier_page_response
 from api.http.errors import validation_message
 from api.http.schemas.people import TraineePatch
 from remuneration.db.models import Dossier, Trainee
@@ -71,6 +71,10 @@ def _validated(changes: dict[str, str]) -> dict[str, Any]:
     return patch.model_dump(exclude_none=True)
 
 
+def _trainee_of(agent: Desk, dossier: Dossier) -> Trainee:
+    return agent.ctx.session.get_one(Trainee, dossier.trainee_id)
+
+
 class _Refused(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(problems[0]["message"])
@@ -101,15 +105,19 @@ def update_trainee(
             strict=True,
         )
     )
-    dossier = agent.ctx.session.get(Dossier, dossier_id)
-    if dossier is None:
-        return dossier_page_response(request, agent, dossier_id, "donnees")
-    trainee = agent.ctx.session.get_one(Trainee, dossier.trainee_id)
-    if version != str(trainee.version):
-        problems: list[Problem] = [{"field": "version", "message": _STALE}]
-        return dossier_page_response(
-            request, agent, dossier_id, "donnees", errors=problems, form=typed, status=409
-        )
+    dossier = dossier_at_version(
+        request,
+        agent,
+        dossier_id,
+        "donnees",
+        typed=version,
+        version_of=lambda found: _trainee_of(agent, found).version,
+        stale=_STALE,
+        form=typed,
+    )
+    if not isinstance(dossier, Dossier):
+        return dossier
+    trainee = _trainee_of(agent, dossier)
     try:
         outcome = trainees.update_trainee(agent.ctx, trainee, _validated(_changes(trainee, typed)))
         agent.ctx.session.flush()

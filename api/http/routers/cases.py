@@ -106,13 +106,22 @@ def _answer(
     )
 
 
-def _checked(case: Case, if_match: str | None) -> Case:
+def _case_at(
+    ctx: ServiceContext, case_id: str, if_match: str | None, *, required: bool
+) -> tuple[CaseContext, Case]:
+    """The case named in the path, at the version the caller read: If-Match is ``required``
+    for the moves that change its status or owner, checked when given for the others."""
+    cctx = CaseContext.of(ctx)
+    case = find_case(cctx, case_id)
+    if required:
+        require_version(if_match, case.version)
+        return cctx, case
     expected = expected_version(if_match)
     if expected is not None and expected != case.version:
         raise StaleVersion(
             "Le dossier a été modifié depuis votre lecture ; relisez-le avant de recommencer."
         )
-    return case
+    return cctx, case
 
 
 @router.post(
@@ -249,8 +258,7 @@ def read_case(case_id: CaseKeyPath, ctx: Reader) -> Response:
     summary="Prendre le dossier en charge (un seul gagnant)",
 )
 def claim(case_id: CaseKeyPath, ctx: Worker, if_match: IfMatch = None) -> Response:
-    cctx = CaseContext.of(ctx)
-    case = _checked(find_case(cctx, case_id), if_match)
+    cctx, case = _case_at(ctx, case_id, if_match, required=False)
     return _answer(ctx, claim_case(cctx, case.id))
 
 
@@ -263,9 +271,7 @@ def claim(case_id: CaseKeyPath, ctx: Worker, if_match: IfMatch = None) -> Respon
 def assign(
     case_id: CaseKeyPath, body: CaseAssign, ctx: Assigner, if_match: IfMatch = None
 ) -> Response:
-    cctx = CaseContext.of(ctx)
-    case = find_case(cctx, case_id)
-    require_version(if_match, case.version)
+    cctx, case = _case_at(ctx, case_id, if_match, required=True)
     if body.round_robin and body.team_id is not None:
         assign_round_robin(cctx, case, body.team_id)
         refresh_sla(cctx, case)
@@ -283,9 +289,7 @@ def assign(
 def transition(
     case_id: CaseKeyPath, body: CaseTransition, ctx: Worker, if_match: IfMatch = None
 ) -> Response:
-    cctx = CaseContext.of(ctx)
-    case = find_case(cctx, case_id)
-    require_version(if_match, case.version)
+    cctx, case = _case_at(ctx, case_id, if_match, required=True)
     change_status(cctx, case, body.to, reason=body.reason)
     return _answer(ctx, case)
 
@@ -299,8 +303,7 @@ def transition(
 def note(
     case_id: CaseKeyPath, body: CaseNoteCreate, ctx: Worker, if_match: IfMatch = None
 ) -> Response:
-    cctx = CaseContext.of(ctx)
-    case = _checked(find_case(cctx, case_id), if_match)
+    cctx, case = _case_at(ctx, case_id, if_match, required=False)
     add_note(cctx, case, body.body)
     refresh_sla(cctx, case, fire_alerts=False)
     return _answer(ctx, case, status=201)
@@ -315,8 +318,7 @@ def note(
 def message(
     case_id: CaseKeyPath, body: CaseMessageCreate, ctx: Worker, if_match: IfMatch = None
 ) -> Response:
-    cctx = CaseContext.of(ctx)
-    case = _checked(find_case(cctx, case_id), if_match)
+    cctx, case = _case_at(ctx, case_id, if_match, required=False)
     record_message(
         cctx, case, direction=body.direction, channel=Channel(body.channel), body=body.body
     )
@@ -330,9 +332,7 @@ def message(
     summary="Fusionner ce dossier dans un autre (définitif) ; renvoie le dossier conservé",
 )
 def merge(case_id: CaseKeyPath, body: CaseMerge, ctx: Worker, if_match: IfMatch = None) -> Response:
-    cctx = CaseContext.of(ctx)
-    case = find_case(cctx, case_id)
-    require_version(if_match, case.version)
+    cctx, case = _case_at(ctx, case_id, if_match, required=True)
     into = find_case(cctx, body.into)
     merge_cases(cctx, case, into, note=body.note)
     return _answer(ctx, into)
@@ -351,8 +351,6 @@ def macro(
     ctx: Worker,
     if_match: IfMatch = None,
 ) -> Response:
-    cctx = CaseContext.of(ctx)
-    case = find_case(cctx, case_id)
-    require_version(if_match, case.version)
+    cctx, case = _case_at(ctx, case_id, if_match, required=True)
     apply_case_macro(cctx, case, macro, values=body.values, channel=Channel(body.channel))
     return _answer(ctx, case)

@@ -20,6 +20,7 @@ from api.http.routers._common import (
     problem_doc,
 )
 from api.http.schemas.dossiers import (
+    DocumentPut,
     DocumentView,
     IdentityDocumentPut,
     RibDocumentPut,
@@ -73,8 +74,24 @@ def _store(
     ctx: ServiceContext,
     dossier_id: uuid.UUID,
     if_match: str | None,
-    document: DocumentRequest,
+    body: DocumentPut,
+    *,
+    kind: DocumentKind,
+    identity: IdentityInput | None = None,
+    vitale: VitaleInput | None = None,
+    rib: RibInput | None = None,
 ) -> Response:
+    """Store one document of the dossier read at ``if_match``: what every kind carries (the
+    file, verified or refused) from ``body``, the kind's own data from the keywords."""
+    document = DocumentRequest(
+        kind=kind,
+        verified=body.verified,
+        identity=identity,
+        vitale=vitale,
+        rib=rib,
+        refusal_reason=body.refusal_reason,
+        upload=_upload(body.file_base64),
+    )
     if ctx.actor.role is Role.RELATION_USAGERS and document.kind is not DocumentKind.RIB:
         raise NotAllowed("La relation usagers ne peut enregistrer qu'un nouveau RIB.")
     dossier = dossiers.get_dossier(ctx, dossier_id)
@@ -112,14 +129,9 @@ def put_identity(
     identity = IdentityInput(
         identity_type=body.identity_type, expiry_date=body.expiry_date, number=body.number
     )
-    document = DocumentRequest(
-        kind=DocumentKind.IDENTITY,
-        verified=body.verified,
-        identity=identity,
-        refusal_reason=body.refusal_reason,
-        upload=_upload(body.file_base64),
+    return _store(
+        request, ctx, dossier_id, if_match, body, kind=DocumentKind.IDENTITY, identity=identity
     )
-    return _store(request, ctx, dossier_id, if_match, document)
 
 
 @router.put(
@@ -136,14 +148,8 @@ def put_vitale(
     ctx: Annotated[ServiceContext, Depends(require("documents.write"))],
     if_match: IfMatch = None,
 ) -> Response:
-    document = DocumentRequest(
-        kind=DocumentKind.VITALE,
-        verified=body.verified,
-        vitale=VitaleInput(nir=body.nir),
-        refusal_reason=body.refusal_reason,
-        upload=_upload(body.file_base64),
-    )
-    return _store(request, ctx, dossier_id, if_match, document)
+    vitale = VitaleInput(nir=body.nir)
+    return _store(request, ctx, dossier_id, if_match, body, kind=DocumentKind.VITALE, vitale=vitale)
 
 
 @router.put(
@@ -163,14 +169,7 @@ def put_rib(
     rib = RibInput(
         iban=body.iban, bic=body.bic, holder=body.holder, change_reason=body.change_reason
     )
-    document = DocumentRequest(
-        kind=DocumentKind.RIB,
-        verified=body.verified,
-        rib=rib,
-        refusal_reason=body.refusal_reason,
-        upload=_upload(body.file_base64),
-    )
-    return _store(request, ctx, dossier_id, if_match, document)
+    return _store(request, ctx, dossier_id, if_match, body, kind=DocumentKind.RIB, rib=rib)
 
 
 @router.post(

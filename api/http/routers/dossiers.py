@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel
 
 from api.http.deps import etag, expected_version, require, require_version
 from api.http.idempotency import run_idempotent
@@ -27,6 +29,7 @@ from api.http.schemas.dossiers import (
     ExitCreate,
 )
 from api.http.views import dossier_list_item, dossier_view
+from remuneration.db.models import Dossier
 from remuneration.domain.states import DossierStatus
 from remuneration.services import dossiers
 from remuneration.services.context import ServiceContext
@@ -46,6 +49,40 @@ def _dossier_response(
     return json_response(
         dossier_view(ctx, dossier), status=status, location=location, etag=etag(dossier.version)
     )
+
+
+def _change(
+    ctx: ServiceContext,
+    dossier_id: uuid.UUID,
+    if_match: str | None,
+    change: Callable[[Dossier], object],
+    *,
+    status: int = 200,
+) -> Response:
+    """A change made to the dossier at the version the caller read (If-Match, when given),
+    answered with the dossier as it now stands."""
+    dossier = dossiers.get_dossier(ctx, dossier_id)
+    dossiers.check_version(dossier, expected_version(if_match))
+    change(dossier)
+    return _dossier_response(ctx, dossier_id, status=status)
+
+
+def _keyed_addition(
+    request: Request,
+    ctx: ServiceContext,
+    dossier_id: uuid.UUID,
+    *,
+    if_match: str | None,
+    idempotency_key: str | None,
+    body: BaseModel,
+    change: Callable[[Dossier], object],
+) -> Response:
+    """Something added to the dossier (an exit, an aid request): 201, once per Idempotency-Key."""
+
+    def produce() -> Response:
+        return _change(ctx, dossier_id, if_match, change, status=201)
+
+    return run_idempotent(request, ctx, idempotency_key, body, produce)
 
 
 @router.post("", status_code=201, response_model=DossierView, summary="Ouvrir un dossier")
@@ -129,10 +166,7 @@ def submit_dossier(
     ctx: Annotated[ServiceContext, Depends(require("dossiers.update"))],
     if_match: IfMatch = None,
 ) -> Response:
-    dossier = dossiers.get_dossier(ctx, dossier_id)
-    dossiers.check_version(dossier, expected_version(if_match))
-    dossiers.submit_dossier(ctx, dossier)
-    return _dossier_response(ctx, dossier_id)
+    return _change(ctx, dossier_id, if_match, lambda dossier: dossiers.submit_dossier(ctx, dossier))
 
 
 @router.post(
@@ -146,10 +180,7 @@ def close_dossier(
     ctx: Annotated[ServiceContext, Depends(require("dossiers.update"))],
     if_match: IfMatch = None,
 ) -> Response:
-    dossier = dossiers.get_dossier(ctx, dossier_id)
-    dossiers.check_version(dossier, expected_version(if_match))
-    dossiers.close_dossier(ctx, dossier)
-    return _dossier_response(ctx, dossier_id)
+    return _change(ctx, dossier_id, if_match, lambda dossier: dossiers.close_dossier(ctx, dossier))
 
 
 @router.post(
@@ -168,13 +199,16 @@ def record_exit(
     idempotency_key: IdempotencyKey = None,
     if_match: IfMatch = None,
 ) -> Response:
-    def produce() -> Response:
-        dossier = dossiers.get_dossier(ctx, dossier_id)
-        dossiers.check_version(dossier, expected_version(if_match))
-        dossiers.record_exit(ctx, dossier, ExitInput(exit_date=body.date, reason=body.reason))
-        return _dossier_response(ctx, dossier_id, status=201)
-
-    return run_idempotent(request, ctx, idempotency_key, body, produce)
+    exit_ = ExitInput(exit_date=body.date, reason=body.reason)
+    return _keyed_addition(
+        request,
+        ctx,
+        dossier_id,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+        body=body,
+        change=lambda dossier: dossiers.record_exit(ctx, dossier, exit_),
+    )
 
 
 @router.post(
@@ -193,12 +227,15 @@ def request_aid(
     idempotency_key: IdempotencyKey = None,
     if_match: IfMatch = None,
 ) -> Response:
-    def produce() -> Response:
-        dossier = dossiers.get_dossier(ctx, dossier_id)
-        dossiers.check_version(dossier, expected_version(if_match))
-        data = body.model_dump()
-        data["request_date"] = data.pop("date")
-        dossiers.add_aid_request(ctx, dossier, AidRequestInput(**data))
-        return _dossier_response(ctx, dossier_id, status=201)
-
-    return run_idempotent(request, ctx, idempotency_key, body, produce)
+    data = body.model_dump()
+    data["request_date"] = data.pop("date")
+    aid = AidRequestInput(**data)
+    return _keyed_addition(
+        request,
+        ctx,
+        dossier_id,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+        body=body,
+        change=lambda dossier: dossiers.add_aid_request(ctx, dossier, aid),
+    )

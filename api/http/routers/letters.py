@@ -12,6 +12,7 @@ from api.http.deps import require
 from api.http.routers._common import PROBLEM_RESPONSES, problem_doc
 from api.http.schemas.exports import DossierLetterKind
 from exports.letters.produce import (
+    LetterJob,
     RenderedLetter,
     dossier_letter_job,
     new_rib_request_job,
@@ -23,7 +24,7 @@ from remuneration.services import dossiers
 from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
 
-__all__ = ["router"]
+__all__ = ["letter_response", "router"]
 
 router = APIRouter(tags=["lettres"], responses=PROBLEM_RESPONSES)
 
@@ -33,7 +34,11 @@ _PDF: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _pdf(ctx: ServiceContext, letter: RenderedLetter) -> Response:
+def letter_response(
+    ctx: ServiceContext, letter: RenderedLetter, *, inline: bool = False
+) -> Response:
+    """A rendered letter as a PDF answer, its download audited (kind, template, digest): an
+    attachment for the API, ``inline`` for the console (the browser's viewer)."""
     record_event(
         ctx,
         action="letter.downloaded",
@@ -46,15 +51,21 @@ def _pdf(ctx: ServiceContext, letter: RenderedLetter) -> Response:
             "sha256": letter.sha256,
         },
     )
+    disposition = "inline" if inline else "attachment"
     return Response(
         content=letter.data,
         media_type="application/pdf",
         headers={
-            "Content-Disposition": f'attachment; filename="{letter.job.file_name}"',
+            "Content-Disposition": f'{disposition}; filename="{letter.job.file_name}"',
             "Cache-Control": "no-store",
             "X-Content-SHA256": letter.sha256,
         },
     )
+
+
+def _rendered(ctx: ServiceContext, job: LetterJob) -> Response:
+    letter = render_job(ctx, job, setup=LetterSetup.packaged(), letter_date=ctx.today)
+    return letter_response(ctx, letter)
 
 
 @router.get(
@@ -70,7 +81,9 @@ def dossier_letter(
 ) -> Response:
     dossier = dossiers.get_dossier(ctx, dossier_id)
     job = dossier_letter_job(ctx, dossier, kind.value)
-    return _pdf(ctx, render_job(ctx, job, setup=LetterSetup.packaged(), letter_date=ctx.today))
+    return letter_response(
+        ctx, render_job(ctx, job, setup=LetterSetup.packaged(), letter_date=ctx.today)
+    )
 
 
 @router.get(
@@ -84,7 +97,9 @@ def payment_notice(
     ctx: Annotated[ServiceContext, Depends(require("payment_notices.read"))],
 ) -> Response:
     job = payment_notice_job(ctx, payment_id)
-    return _pdf(ctx, render_job(ctx, job, setup=LetterSetup.packaged(), letter_date=ctx.today))
+    return letter_response(
+        ctx, render_job(ctx, job, setup=LetterSetup.packaged(), letter_date=ctx.today)
+    )
 
 
 @router.get(
@@ -98,4 +113,6 @@ def new_rib_request(
     ctx: Annotated[ServiceContext, Depends(require("letters.read"))],
 ) -> Response:
     job = new_rib_request_job(ctx, payment_id)
-    return _pdf(ctx, render_job(ctx, job, setup=LetterSetup.packaged(), letter_date=ctx.today))
+    return letter_response(
+        ctx, render_job(ctx, job, setup=LetterSetup.packaged(), letter_date=ctx.today)
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
@@ -17,7 +17,10 @@ from api.http.deps import get_state, require
 from api.http.idempotency import run_idempotent
 from api.http.routers._common import PROBLEM_RESPONSES, IdempotencyKey, json_response, problem_doc
 from api.http.routers.payments_common import (
+    KEYED,
+    answer_with_batch,
     batch_view,
+    confirm_totals,
     require_idempotency_key,
     run_view,
 )
@@ -29,7 +32,7 @@ from api.http.schemas.payments import (
     RunCreate,
     RunView,
 )
-from api.settings import payer_account
+from api.settings import new_batch_terms, payer_account
 from payments import (
     RunKind,
     RunRequest,
@@ -37,11 +40,9 @@ from payments import (
     downloadable_batch,
     file_chunks,
     get_batch,
-    procedure_rules,
     release_batch,
     start_run,
 )
-from payments.batch_files import sepa_country_list
 from payments.models import PaymentRun
 from remuneration.domain.errors import NotFound
 from remuneration.services.context import ServiceContext
@@ -49,7 +50,6 @@ from remuneration.services.context import ServiceContext
 __all__ = ["router"]
 
 router = APIRouter(tags=["paiements"], responses=PROBLEM_RESPONSES)
-_KEYED: dict[int | str, dict[str, Any]] = {400: problem_doc("En-tête Idempotency-Key manquant")}
 
 
 @router.post(
@@ -57,7 +57,7 @@ _KEYED: dict[int | str, dict[str, Any]] = {400: problem_doc("En-tête Idempotenc
     status_code=201,
     response_model=RunView,
     responses={
-        **_KEYED,
+        **KEYED,
         200: {"description": "Paie déjà faite (la première) ; ou rien à payer (NoRunView)"},
     },
     summary="Lancer une paie (avances du jour ou mois échu) ; la relancer rend la première",
@@ -124,7 +124,7 @@ def read_batch(
 @router.post(
     "/v1/payment-batches/{batch_id}/release",
     response_model=BatchView,
-    responses=_KEYED,
+    responses=KEYED,
     summary="Libérer un lot (une autre personne que celle qui l'a préparé)",
 )
 def release(
@@ -135,25 +135,16 @@ def release(
     ctx: Annotated[ServiceContext, Depends(require("payment_batches.release"))],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    key = require_idempotency_key(idempotency_key)
-
-    def produce() -> Response:
-        batch = release_batch(
-            ctx,
-            batch_id,
-            number_of_transactions=body.number_of_transactions,
-            control_sum=body.control_sum,
-        )
-        return json_response(batch_view(ctx, batch))
-
-    return run_idempotent(request, ctx, key, body, produce)
+    return confirm_totals(
+        request, ctx, batch_id, body, idempotency_key=idempotency_key, act=release_batch
+    )
 
 
 @router.post(
     "/v1/payment-batches/{batch_id}/cancellation",
     status_code=201,
     response_model=BatchView,
-    responses=_KEYED,
+    responses=KEYED,
     summary="Annuler un lot non libéré (motif) ; ses virements passent dans un nouveau lot",
 )
 def cancel(
@@ -164,26 +155,21 @@ def cancel(
     ctx: Annotated[ServiceContext, Depends(require("payment_batches.cancel"))],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    key = require_idempotency_key(idempotency_key)
     settings = get_state(request).settings
-
-    def produce() -> Response:
-        replacement = cancel_batch(
+    return answer_with_batch(
+        request,
+        ctx,
+        idempotency_key=idempotency_key,
+        body=body,
+        act=lambda: cancel_batch(
             ctx,
             batch_id,
             reason=body.reason,
             execution_date=body.execution_date,
-            payer=payer_account(settings),
-            countries=sepa_country_list(ctx, ctx.today),
-            alert_days=procedure_rules(ctx.today).iban_change_alert_days,
-        )
-        return json_response(
-            batch_view(ctx, replacement),
-            status=201,
-            location=f"/v1/payment-batches/{replacement.id}",
-        )
-
-    return run_idempotent(request, ctx, key, body, produce)
+            **new_batch_terms(settings, ctx),
+        ),
+        new=True,
+    )
 
 
 def _stream(request: Request, batch_id: uuid.UUID) -> Iterator[bytes]:

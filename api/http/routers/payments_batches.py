@@ -4,21 +4,21 @@ prepared (approval), and the corrected batch after a file-level or technical ban
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.http.deps import get_state, require
-from api.http.idempotency import run_idempotent
-from api.http.routers._common import PROBLEM_RESPONSES, IdempotencyKey, json_response, problem_doc
+from api.http.routers._common import PROBLEM_RESPONSES, IdempotencyKey
 from api.http.routers.payments_common import (
+    KEYED,
+    answer_with_batch,
     batch_summary_view,
-    batch_view,
-    require_idempotency_key,
+    confirm_totals,
     run_view,
 )
 from api.http.schemas.payments import BatchCorrection, BatchList, BatchRelease, BatchView, RunList
-from api.settings import payer_account
+from api.settings import new_batch_terms
 from payments import (
     BatchStatus,
     RunKind,
@@ -26,15 +26,12 @@ from payments import (
     list_batches,
     list_runs,
     prepare_corrected_batch,
-    procedure_rules,
 )
-from payments.batch_files import sepa_country_list
 from remuneration.services.context import ServiceContext
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["paiements"], responses=PROBLEM_RESPONSES)
-_KEYED: dict[int | str, dict[str, Any]] = {400: problem_doc("En-tête Idempotency-Key manquant")}
 
 
 @router.get("/v1/payment-runs", response_model=RunList, summary="Paies, la plus récente d'abord")
@@ -87,7 +84,7 @@ def search_batches(
 @router.post(
     "/v1/payment-batches/{batch_id}/approval",
     response_model=BatchView,
-    responses=_KEYED,
+    responses=KEYED,
     summary="Approuver un lot préparé par le compte système (une autre personne le libère)",
 )
 def approve(
@@ -98,25 +95,16 @@ def approve(
     ctx: Annotated[ServiceContext, Depends(require("payment_batches.release"))],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    key = require_idempotency_key(idempotency_key)
-
-    def produce() -> Response:
-        batch = approve_batch(
-            ctx,
-            batch_id,
-            number_of_transactions=body.number_of_transactions,
-            control_sum=body.control_sum,
-        )
-        return json_response(batch_view(ctx, batch))
-
-    return run_idempotent(request, ctx, key, body, produce)
+    return confirm_totals(
+        request, ctx, batch_id, body, idempotency_key=idempotency_key, act=approve_batch
+    )
 
 
 @router.post(
     "/v1/payment-batches/{batch_id}/correction",
     status_code=201,
     response_model=BatchView,
-    responses=_KEYED,
+    responses=KEYED,
     summary="Préparer le lot corrigé d'un lot rejeté par la banque (nouveau MsgId, EndToEndId)",
 )
 def correct(
@@ -127,20 +115,17 @@ def correct(
     ctx: Annotated[ServiceContext, Depends(require("payment_batches.cancel"))],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    key = require_idempotency_key(idempotency_key)
     settings = get_state(request).settings
-
-    def produce() -> Response:
-        corrected = prepare_corrected_batch(
+    return answer_with_batch(
+        request,
+        ctx,
+        idempotency_key=idempotency_key,
+        body=body,
+        act=lambda: prepare_corrected_batch(
             ctx,
             batch_id,
             execution_date=body.execution_date,
-            payer=payer_account(settings),
-            countries=sepa_country_list(ctx, ctx.today),
-            alert_days=procedure_rules(ctx.today).iban_change_alert_days,
-        )
-        return json_response(
-            batch_view(ctx, corrected), status=201, location=f"/v1/payment-batches/{corrected.id}"
-        )
-
-    return run_idempotent(request, ctx, key, body, produce)
+            **new_batch_terms(settings, ctx),
+        ),
+        new=True,
+    )

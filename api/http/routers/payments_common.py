@@ -1,16 +1,25 @@
-"""What the payment routers and the payment commands share: the paying account from the
-settings, the mandatory Idempotency-Key, and the ORM → response conversions."""
+"""What the payment routers share: the mandatory Idempotency-Key, a batch action answered
+once per key (``answer_with_batch``, ``confirm_totals`` for the four eyes), and the ORM →
+response conversions (also used by the console's finance pages)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import uuid
+from collections.abc import Callable, Collection
+from decimal import Decimal
+from typing import Any, Protocol
 
+from fastapi import Request, Response
+from pydantic import BaseModel
 from sqlalchemy import select
 
+from api.http.idempotency import run_idempotent
+from api.http.routers._common import json_response, problem_doc
 from api.http.schemas.payments import (
     BankFileView,
     BankReturnView,
     BatchLink,
+    BatchRelease,
     BatchSummary,
     BatchView,
     FileHeaderView,
@@ -35,10 +44,14 @@ from remuneration.services.context import Role, ServiceContext
 from remuneration.services.idempotency import IdempotencyKeyRequired
 
 __all__ = [
+    "KEYED",
     "IdempotencyKeyRequired",
+    "TotalsStep",
+    "answer_with_batch",
     "bank_file_view",
     "batch_summary_view",
     "batch_view",
+    "confirm_totals",
     "overpayment_view",
     "payment_view",
     "require_idempotency_key",
@@ -53,6 +66,72 @@ def require_idempotency_key(key: str | None) -> str:
             field="Idempotency-Key",
         )
     return key
+
+
+KEYED: dict[int | str, dict[str, Any]] = {400: problem_doc("En-tête Idempotency-Key manquant")}
+"""The OpenAPI note of the routes that require an Idempotency-Key."""
+
+
+def answer_with_batch(
+    request: Request,
+    ctx: ServiceContext,
+    *,
+    idempotency_key: str | None,
+    body: BaseModel,
+    act: Callable[[], PaymentBatch],
+    new: bool = False,
+) -> Response:
+    """Run a batch action once per Idempotency-Key and answer with the batch it returns: 200,
+    or 201 with its address when the action ``new``-ly prepared it (replacement, correction)."""
+    key = require_idempotency_key(idempotency_key)
+
+    def produce() -> Response:
+        batch = act()
+        if not new:
+            return json_response(batch_view(ctx, batch))
+        return json_response(
+            batch_view(ctx, batch), status=201, location=f"/v1/payment-batches/{batch.id}"
+        )
+
+    return run_idempotent(request, ctx, key, body, produce)
+
+
+class TotalsStep(Protocol):
+    """A four-eyes step on a batch, given the totals the person retyped."""
+
+    def __call__(
+        self,
+        ctx: ServiceContext,
+        batch_id: uuid.UUID,
+        *,
+        number_of_transactions: int,
+        control_sum: Decimal,
+    ) -> PaymentBatch: ...
+
+
+def confirm_totals(
+    request: Request,
+    ctx: ServiceContext,
+    batch_id: uuid.UUID,
+    body: BatchRelease,
+    *,
+    idempotency_key: str | None,
+    act: TotalsStep,
+) -> Response:
+    """A step of the four eyes (approval, release): ``act`` on the batch with the totals the
+    person retyped, once per Idempotency-Key."""
+    return answer_with_batch(
+        request,
+        ctx,
+        idempotency_key=idempotency_key,
+        body=body,
+        act=lambda: act(
+            ctx,
+            batch_id,
+            number_of_transactions=body.number_of_transactions,
+            control_sum=body.control_sum,
+        ),
+    )
 
 
 def run_view(ctx: ServiceContext, run: PaymentRun) -> RunView:

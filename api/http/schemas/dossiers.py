@@ -31,6 +31,7 @@ __all__ = [
     "DecisionSummary",
     "DecisionView",
     "DocumentCheckView",
+    "DocumentPut",
     "DocumentView",
     "DossierCreate",
     "DossierFacts",
@@ -147,7 +148,7 @@ class DocumentView(ResponseModel):
     previous_versions: int = 0
 
 
-class _DocumentPut(RequestModel):
+class DocumentPut(RequestModel):
     verified: bool = Field(
         default=False, description="Pièce vérifiée par l'agent (instructeurs uniquement)."
     )
@@ -157,7 +158,7 @@ class _DocumentPut(RequestModel):
     )
 
 
-class IdentityDocumentPut(_DocumentPut):
+class IdentityDocumentPut(DocumentPut):
     """The identity document: type, expiry date and number (stored masked)."""
 
     model_config = ConfigDict(
@@ -178,7 +179,7 @@ class IdentityDocumentPut(_DocumentPut):
     number: Annotated[str, text(40), AfterValidator(printable)] | None = None
 
 
-class VitaleDocumentPut(_DocumentPut):
+class VitaleDocumentPut(DocumentPut):
     """The carte Vitale attestation and its NIR (stored encrypted, shown masked)."""
 
     model_config = ConfigDict(
@@ -188,7 +189,7 @@ class VitaleDocumentPut(_DocumentPut):
     nir: Annotated[str, Field(pattern=r"^[0-9]{5}(?:[0-9]{2}|2[ABab])[0-9]{8}$")] | None = None
 
 
-class RibDocumentPut(_DocumentPut):
+class RibDocumentPut(DocumentPut):
     """The RIB (stored encrypted, shown masked except to finance); a change needs a reason."""
 
     model_config = ConfigDict(
