@@ -77,7 +77,14 @@ def _scheduler(args: argparse.Namespace) -> int:
         if args.simulate_from or args.simulate_until:
             if not (args.simulate_from and args.simulate_until):
                 return _usage("Indiquez --simulate-from et --simulate-until ensemble.")
-            ran = simulate(runner, _moment(args.simulate_from), _moment(args.simulate_until))
+            try:
+                start, end = _moment(args.simulate_from), _moment(args.simulate_until)
+            except ValueError:
+                return _usage(
+                    "Moment invalide pour --simulate-from ou --simulate-until "
+                    "(AAAA-MM-JJTHH:MM attendu, heure de Paris par défaut)."
+                )
+            ran = simulate(runner, start, end)
             report = [[r.job, r.scheduled_for.isoformat(), r.outcome.value] for r in ran]
             print(json.dumps({"holder": runner.holder, "ran": report}))
             return EXIT_OK

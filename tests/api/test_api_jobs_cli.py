@@ -79,6 +79,19 @@ def test_jobs_list_shows_every_job_and_a_failure(
     assert "failed" in line and "disque plein" in line
 
 
+def test_scheduler_simulation_refuses_a_malformed_moment(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = ["scheduler", "--simulate-from", "31/03/2026", "--simulate-until", "2026-04-01"]
+    assert main(arguments) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "Moment invalide pour --simulate-from ou --simulate-until" in err
+    assert "Traceback" not in err
+    assert main(["scheduler", "--simulate-from", "2026-03-31T08:00"]) == 2
+    assert "ensemble" in capsys.readouterr().err
+
+
 def test_jobs_run_now_and_for_a_day(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["jobs", "run", "idempotency_expiry"]) == 0
     assert "réussie" in capsys.readouterr().out
