@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Protocol
 
 import jwt
 from sqlalchemy import bindparam, select
@@ -81,7 +82,20 @@ PERMISSIONS: Mapping[str, frozenset[Role]] = MappingProxyType(
 """permission → roles that hold it (docs/security.md, "People and roles")."""
 
 
-def _actor_of(user: User) -> Actor:
+class _Account(Protocol):
+    """What an actor is made of: a `User` row, or the columns of one read alone."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def organisation_id(self) -> uuid.UUID | None: ...
+
+
+def _actor_of(user: _Account) -> Actor:
     return Actor(
         user_id=user.id, name=user.name, role=Role(user.role), organisation_id=user.organisation_id
     )
@@ -144,12 +158,7 @@ def _from_jwt(session: Session, settings: Settings, token: str, now: datetime) -
     account = session.execute(_ACCOUNT, {"user_id": user_id}).one_or_none()
     if account is None or not account.active or account.role != claims.get("role"):
         return None
-    return Actor(
-        user_id=account.id,
-        name=account.name,
-        role=Role(account.role),
-        organisation_id=account.organisation_id,
-    )
+    return _actor_of(account)
 
 
 def authenticate(
