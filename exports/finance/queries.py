@@ -43,9 +43,9 @@ from remuneration.domain.errors import NotFound
 from remuneration.domain.timezone import paris_day
 from rules.decisions import KIND_ORDER
 
-__all__ = ["load_recovery_orders", "load_run", "runs_of_period"]
+__all__ = ["EXIT_REASON_LABELS", "load_recovery_orders", "load_run", "runs_of_period"]
 
-_EXIT_REASONS = {
+EXIT_REASON_LABELS = {
     "legitimate": "sortie pour un motif légitime",
     "abandonment": "abandon sans motif légitime",
     "exclusion": "exclusion pour faute grave",
@@ -308,7 +308,7 @@ def _paris_date(moment: datetime) -> date:
 def _reason(exit_date: date | None, exit_reason: str | None, regularised: bool) -> str:
     if exit_date is not None and exit_reason is not None:
         when = exit_date.strftime("%d/%m/%Y")
-        return f"Sortie de formation le {when} ({_EXIT_REASONS.get(exit_reason, exit_reason)})"
+        return f"Sortie de formation le {when} ({EXIT_REASON_LABELS.get(exit_reason, exit_reason)})"
     if regularised:
         return "Régularisation de mois déjà payés, formation terminée"
     return "Solde négatif non compensable, formation terminée"

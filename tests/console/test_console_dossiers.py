@@ -9,8 +9,9 @@ import re
 
 from sqlalchemy import select
 
-from remuneration.db.models import AuditEvent, Decision, Dossier, Trainee
+from remuneration.db.models import AuditEvent, Decision, Dossier, Exit, Trainee
 from remuneration.demo.data import make_iban
+from rules.french import fr_decimal
 from tests.console.conftest import DemoConsole
 from tests.console.support import csrf_of
 
@@ -183,3 +184,24 @@ def test_identity_and_vitale_are_received_verified_or_refused(demo: DemoConsole)
     assert "Attestation illisible" in _plain(
         instructor.get(f"/dossiers/{dossier_id}?onglet=pieces")
     )
+
+
+def test_the_declared_situation_is_shown_in_french_words_and_figures(demo: DemoConsole) -> None:
+    """An agent reads « demandeur d'emploi », « 35 h », « 143 », never a stored code or `35.00`."""
+    instructor = demo.agent("demo-instructor")
+    with demo.session() as session:
+        dossier_id, distance = session.execute(
+            select(Dossier.id, Dossier.distance_km)
+            .join(Exit, Exit.dossier_id == Dossier.id)
+            .where(Dossier.trainee_status == "job_seeker", Dossier.distance_km.is_not(None))
+            .limit(1)
+        ).one()
+    page = _plain(instructor.get(f"/dossiers/{dossier_id}?onglet=donnees"))
+    assert "Statut du stagiairedemandeur d'emploi" in page  # header cell, then its value
+    assert "job_seeker" not in page
+    assert re.search(r"\(\d+(,\d+)? h par semaine\)", page)
+    assert ".00 h par semaine" not in page
+    assert fr_decimal(distance) in page
+    assert "Sortie de formation le" in page
+    assert "legitimate" not in page and "abandonment" not in page
+    assert "sortie pour un motif légitime" in page or "abandon sans motif légitime" in page

@@ -9,7 +9,9 @@ import re
 
 from sqlalchemy import select
 
+from api.http.console.labels import CASE_EVENTS
 from remuneration.cases.models import Case, CaseEntry
+from remuneration.cases.services.history import EventAction
 from tests.console.conftest import DemoConsole
 from tests.console.support import csrf_of
 
@@ -193,3 +195,20 @@ def test_the_supervisor_sees_teams_risks_and_metrics(demo: DemoConsole) -> None:
     ):
         assert heading in text, heading
     assert re.search(r"Indicateurs des 90 derniers jours \(\d+ demandes créées\)", text)
+
+
+def test_a_case_history_reads_in_french(demo: DemoConsole) -> None:
+    """Every event of a case's history has French words; none is shown as its stored code."""
+    codes = {
+        value
+        for name, value in vars(EventAction).items()
+        if name.isupper() and isinstance(value, str)
+    }
+    assert codes == set(CASE_EVENTS)
+    agent = demo.agent("demo-relation_usagers")
+    with demo.session() as session:
+        reference = session.scalar(select(Case.reference).order_by(Case.reference).limit(1))
+    page = html.unescape(agent.get(f"/file/demandes/{reference}").text)
+    history = page.split('id="historique"', 1)[1]
+    assert "Demande ouverte" in history
+    assert not any(f"— {code}" in history for code in codes)

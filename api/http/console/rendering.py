@@ -16,12 +16,13 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2_fragments import render_block
 
-from api.http.console.labels import WORDS
+from api.http.console.labels import FACT_VALUES, WORDS
 from api.http.console.navigation import menu_for
+from exports.finance.queries import EXIT_REASON_LABELS
 from exports.wording import amount_in_figures
 from remuneration.domain.timezone import PARIS, paris_day
 from remuneration.services.context import Role
-from rules.french import fr_date
+from rules.french import fr_date, fr_decimal, fr_hours
 
 __all__ = ["ROLE_LABELS", "environment", "euros", "render"]
 
@@ -62,6 +63,16 @@ def french_datetime(value: datetime | None) -> str:
     return f"{french_date(moment.date())} à {moment.hour} h {moment.minute:02d}"
 
 
+def french_number(value: Decimal | str | None) -> str:
+    """`143`, `12,5`, `1 234` (``rules.french.fr_decimal``); an unknown figure says so."""
+    return "inconnue" if value is None else fr_decimal(Decimal(value))
+
+
+def french_hours(value: Decimal | str | None) -> str:
+    """`35 h`, `17,5 h` (``rules.french.fr_hours``)."""
+    return "inconnues" if value is None else fr_hours(Decimal(value))
+
+
 def environment() -> Environment:
     """The console's template environment (autoescaped HTML, undefined names are errors)."""
     env = Environment(
@@ -74,8 +85,12 @@ def environment() -> Environment:
     env.filters["euros"] = euros
     env.filters["date_fr"] = french_date
     env.filters["datetime_fr"] = french_datetime
+    env.filters["nombre"] = french_number
+    env.filters["heures"] = french_hours
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["WORDS"] = WORDS
+    env.globals["FACT_VALUES"] = FACT_VALUES
+    env.globals["EXIT_REASONS"] = EXIT_REASON_LABELS
     env.globals["ROLE_LABELS_BY_VALUE"] = {role.value: label for role, label in ROLE_LABELS.items()}
     return env
 
