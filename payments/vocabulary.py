@@ -7,6 +7,7 @@ from enum import StrEnum
 
 __all__ = [
     "PAYMENT_STATUS_LABELS",
+    "RUN_KIND_LABELS",
     "BankReturnStatus",
     "BatchStatus",
     "OverpaymentStatus",
@@ -49,6 +50,12 @@ PAYMENT_STATUS_LABELS: dict[str, str] = {
     PaymentStatus.CANCELLED.value: "annulé",
 }
 """A transfer's status as agents and finance read it."""
+
+RUN_KIND_LABELS: dict[str, str] = {
+    RunKind.ADVANCE.value: "Avances",
+    RunKind.MONTHLY.value: "Paie mensuelle",
+}
+"""A payment run's kind as finance reads it (console and command line)."""
 
 
 class BatchStatus(StrEnum):

@@ -42,6 +42,7 @@ from payments import (
 )
 from payments.jobs import finance_actor
 from payments.models import PaymentBatch
+from payments.vocabulary import RUN_KIND_LABELS
 from remuneration.db.migrate import upgrade
 from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.services.context import ServiceContext
@@ -101,7 +102,8 @@ def _run(args: argparse.Namespace) -> int:
             print("rien à payer")
             return EXIT_OK
         word = "créée" if outcome.created else "déjà faite (rien de nouveau)"
-        print(f"Paie {run.kind} {run.period} {word}.", file=sys.stderr)
+        kind = RUN_KIND_LABELS.get(run.kind, run.kind).lower()
+        print(f"Paie {run.period} ({kind}) {word}.", file=sys.stderr)
         print(
             f"{run.id}\t{run.payments_count} virements\t{run.total_amount} €\t"
             f"{run.overpayments_count} trop-perçus\t{run.reissues_count} réémissions"

@@ -52,6 +52,7 @@ def test_a_monthly_run_its_file_and_a_bank_file_from_the_command_line(
     out, err = capsys.readouterr()
     run_id, transfers, total, *_ = out.strip().split("\t")
     assert "créée" in err and "dossiers traités" in err
+    assert f"Paie {period} (paie mensuelle) créée." in err  # French words, not the stored kind
     assert int(transfers.split()[0]) > 0 and Decimal(total.split()[0]) > 0
     assert main([*command, "--execution-date", execution]) == 0
     again, err = capsys.readouterr()

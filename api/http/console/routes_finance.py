@@ -39,7 +39,7 @@ from payments import (
     start_run,
 )
 from payments.models import Payment, PaymentBatch, PaymentRun
-from payments.vocabulary import BatchStatus
+from payments.vocabulary import RUN_KIND_LABELS, BatchStatus
 from remuneration.domain.errors import DomainError, NotFound
 from remuneration.services.audit import record_event
 
@@ -47,7 +47,7 @@ __all__ = ["BATCH_STATES", "not_found", "router"]
 
 router = APIRouter(prefix="/finance", include_in_schema=False)
 
-RUN_KINDS = {RunKind.ADVANCE.value: "Avances", RunKind.MONTHLY.value: "Paie mensuelle"}
+RUN_KINDS = RUN_KIND_LABELS
 BATCH_STATES = {
     BatchStatus.PREPARED.value: ("Préparé, à libérer", "attention"),
     BatchStatus.RELEASED.value: ("Libéré", "ok"),
