@@ -40,6 +40,11 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.http_load import Phase, build_get, build_post, calibrate, run_phase  # noqa: E402
+
 EXAMPLE = ROOT / "tests" / "rules" / "examples" / "01-granted-full-time-with-aids.json"
 TARGETS = {"evaluations_rps": 600.0, "dossier_rps": 500.0, "dossier_p95_ms": 60.0}
 CLIENTS = 20
@@ -177,10 +182,24 @@ def wrk_dossiers(base: str, token: str, ids: list[str], seconds: float) -> dict[
     return report
 
 
-def measured(
+def measured(server: subprocess.Popen[str], phase: Any, **bounds: Any) -> dict[str, Any]:
+    """One load phase with the lean client (``bench/http_load.py``), with the server's CPU time
+    per request and the load average after it."""
+    cpu_before = server_cpu_seconds(server.pid)
+    result = run_phase(phase, clients=CLIENTS, **bounds)
+    cpu_after = server_cpu_seconds(server.pid)
+    if cpu_before is not None and cpu_after is not None and result["requests"]:
+        result["server_cpu_ms_per_request"] = round(
+            (cpu_after - cpu_before) * 1000 / result["requests"], 3
+        )
+    result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    return result
+
+
+def measured_httpx(
     server: subprocess.Popen[str], base: str, token: str, worker: Any, **bounds: Any
 ) -> dict[str, Any]:
-    """One load phase, with the server's CPU time per request."""
+    """The same with the former client (httpx), for comparison."""
     cpu_before = server_cpu_seconds(server.pid)
     result = load(base, token, worker, clients=CLIENTS, **bounds)
     cpu_after = server_cpu_seconds(server.pid)
@@ -199,94 +218,145 @@ def _ratios(bare: dict[str, Any], routes: dict[str, dict[str, Any]]) -> dict[str
     }
 
 
-def run(seconds: float, requests: int) -> dict[str, Any]:
+def _phases(port: int, token: str, ids: list[str]) -> dict[str, Phase]:
+    """The three loads as prebuilt requests, calibrated (each answer's body length)."""
+    host = "127.0.0.1"
+    auth = {"Authorization": f"Bearer {token}"}
+    body = json.dumps(json.loads(EXAMPLE.read_text("utf-8"))["request"]).encode()
+    requests = {
+        "bare_endpoint": [build_get(host, port, "/health/live", auth)],
+        "post_evaluations": [
+            build_post(
+                host, port, "/v1/evaluations", {**auth, "Content-Type": "application/json"}, body
+            )
+        ],
+        "get_dossier": [build_get(host, port, f"/v1/dossiers/{i}", auth) for i in ids],
+    }
+    return {
+        name: Phase(host, port, built, calibrate(host, port, built))
+        for name, built in requests.items()
+    }
+
+
+def _httpx_workers(ids: list[str]) -> dict[str, Any]:
+    body = json.dumps(json.loads(EXAMPLE.read_text("utf-8"))["request"]).encode()
+    headers = {"Content-Type": "application/json"}
+    counter = iter(range(10**9))
+
+    async def bare(client: httpx.AsyncClient) -> int:
+        return (await client.get("/health/live")).status_code
+
+    async def evaluate(client: httpx.AsyncClient) -> int:
+        response = await client.post("/v1/evaluations", content=body, headers=headers)
+        return response.status_code
+
+    async def read_dossier(client: httpx.AsyncClient) -> int:
+        response = await client.get(f"/v1/dossiers/{ids[next(counter) % len(ids)]}")
+        return response.status_code
+
+    return {"bare_endpoint": bare, "post_evaluations": evaluate, "get_dossier": read_dossier}
+
+
+def _stop(server: subprocess.Popen[str], directory: Path) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def run(seconds: float, requests: int, *, processes: int, with_httpx: bool) -> dict[str, Any]:
     directory = Path(tempfile.mkdtemp(prefix="remu-bench-api-"))
     port = free_port()
+    load_before = [round(x, 2) for x in os.getloadavg()]
     server, tokens = start_server(directory, port)
     base = f"http://127.0.0.1:{port}"
     try:
         token = tokens["instructor"]
-        body = json.dumps(json.loads(EXAMPLE.read_text("utf-8"))["request"]).encode()
-        headers = {"Content-Type": "application/json"}
-
-        async def evaluate(client: httpx.AsyncClient) -> int:
-            response = await client.post("/v1/evaluations", content=body, headers=headers)
-            return response.status_code
-
         listing = httpx.get(
             f"{base}/v1/dossiers", headers={"Authorization": f"Bearer {token}"}, timeout=10
         ).json()
         ids = [item["id"] for item in listing["items"]]
-        counter = iter(range(10**9))
-
-        async def read_dossier(client: httpx.AsyncClient) -> int:
-            response = await client.get(f"/v1/dossiers/{ids[next(counter) % len(ids)]}")
-            return response.status_code
-
-        async def bare(client: httpx.AsyncClient) -> int:
-            response = await client.get("/health/live")
-            return response.status_code
-
-        for worker in (bare, evaluate, read_dossier):  # warm-up, not measured
-            load(base, token, worker, clients=CLIENTS, seconds=1.0, requests=200)
-        bounds = {"seconds": seconds, "requests": requests * 5}
-        bare_endpoint = measured(server, base, token, bare, **bounds)
-        evaluations = measured(server, base, token, evaluate, **bounds)
-        dossiers = measured(server, base, token, read_dossier, **bounds)
+        phases = _phases(port, token, ids)
+        for phase in phases.values():  # warm-up, not measured
+            run_phase(phase, clients=CLIENTS, seconds=1.0, requests=200)
+        bounds = {"seconds": seconds, "requests": requests * 5, "processes": processes}
+        results = {name: measured(server, phase, **bounds) for name, phase in phases.items()}
+        httpx_results = None
+        if with_httpx:
+            httpx_bounds = {"seconds": seconds, "requests": requests * 5}
+            httpx_results = {
+                name: measured_httpx(server, base, token, worker, **httpx_bounds)
+                for name, worker in _httpx_workers(ids).items()
+            }
         dossiers_wrk = wrk_dossiers(base, token, ids, seconds)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        shutil.rmtree(directory, ignore_errors=True)
+        _stop(server, directory)
+    bare_endpoint = results["bare_endpoint"]
+    evaluations, dossiers = results["post_evaluations"], results["get_dossier"]
     routes = {"post_evaluations": evaluations, "get_dossier": dossiers}
     return {
         "benchmark": "api",
         "server": "remu serve --demo (one uvicorn worker, SQLite)",
-        "client": f"httpx.AsyncClient, {CLIENTS} connections, same process for every route",
-        "bare_endpoint": bare_endpoint,
-        **routes,
+        "client": (
+            f"bench/http_load.py: raw asyncio streams, keep-alive HTTP/1.1, {CLIENTS} "
+            f"connections over {processes} process(es), same client for every route"
+        ),
+        **results,
         "ratio_to_bare_endpoint": _ratios(bare_endpoint, routes),
+        "httpx_client": httpx_results,
         "get_dossier_wrk": dossiers_wrk,
         "targets": TARGETS,
         "meets_targets": {
             "evaluations_rps": evaluations["requests_per_second"] >= TARGETS["evaluations_rps"],
             "dossier_rps": dossiers["requests_per_second"] >= TARGETS["dossier_rps"],
             "dossier_p95_ms": dossiers["p95_ms"] <= TARGETS["dossier_p95_ms"],
-            "no_error": all(e["errors"] == 0 for e in (bare_endpoint, evaluations, dossiers)),
+            "no_error": all(e["errors"] == 0 for e in results.values()),
         },
         "machine": {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
+            "load_average_before": load_before,
             "load_average": os.getloadavg(),
         },
     }
+
+
+def _print_line(name: str, entry: dict[str, Any], ratio: float) -> None:
+    print(
+        f"{name:18} {entry['requests']:>6} req {entry['requests_per_second']:>8.1f} req/s "
+        f"(× {ratio:.3f} du point nu) p50 {entry['p50_ms']:>6.1f} ms "
+        f"p95 {entry['p95_ms']:>6.1f} ms CPU serveur "
+        f"{entry.get('server_cpu_ms_per_request', float('nan')):.2f} ms/req "
+        f"client {entry.get('client_cpu_ms_per_request') or float('nan'):.2f} ms/req "
+        f"erreurs {entry['errors']}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--processes", type=int, default=1, help="client processes")
+    parser.add_argument("--httpx", action="store_true", help="also load with httpx")
     parser.add_argument("--out", default="bench/results/api.json")
     args = parser.parse_args()
-    report = run(args.seconds, args.requests)
+    report = run(args.seconds, args.requests, processes=args.processes, with_httpx=args.httpx)
     ratios = report["ratio_to_bare_endpoint"]
     for name in ("bare_endpoint", "post_evaluations", "get_dossier"):
-        entry = report[name]
-        ratio = ratios.get(name, 1.0)
-        print(
-            f"{name:18} {entry['requests']:>6} req {entry['requests_per_second']:>8.1f} req/s "
-            f"(× {ratio:.3f} du point nu) p50 {entry['p50_ms']:>6.1f} ms "
-            f"p95 {entry['p95_ms']:>6.1f} ms CPU serveur "
-            f"{entry.get('server_cpu_ms_per_request', float('nan')):.2f} ms/req "
-            f"erreurs {entry['errors']}"
-        )
+        _print_line(name, report[name], ratios.get(name, 1.0))
+    if report["httpx_client"]:
+        bare_rps = report["httpx_client"]["bare_endpoint"]["requests_per_second"]
+        for name, entry in report["httpx_client"].items():
+            _print_line(f"{name} (httpx)", entry, entry["requests_per_second"] / bare_rps)
     if report["get_dossier_wrk"]:
         print(f"get_dossier (wrk)  {report['get_dossier_wrk']}")
     print(f"cibles : {report['targets']} → {report['meets_targets']}")
+    print(
+        f"charge : {report['machine']['load_average_before']} → {report['machine']['load_average']}"
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2), encoding="utf-8")
