@@ -1,8 +1,10 @@
 """Request dependencies: the session (committed or rolled back at the edge), the caller, the clock.
 
 Endpoints are plain `def` functions run in the thread pool, with a synchronous session. The
-session dependency has `scope="function"`: it commits after the endpoint returned and its
-response was built, but before anything is sent, so a failed commit becomes an error response.
+session is opened and the caller authenticated by one dependency (`require`: one trip to the
+thread pool for both); it has `scope="function"`: it commits after the endpoint returned and
+its response was built, but before anything is sent, so a failed commit becomes an error
+response. A route that touches no data (`require_caller`) gets the caller alone.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from api.http.errors import Forbidden, PreconditionRequired, StaleVersion, Unaut
 from api.http.security import PERMISSIONS, authenticate
 from api.settings import Settings, parameter_store
 from remuneration.logs import REQUEST_ID
-from remuneration.services.context import ServiceContext
+from remuneration.services.context import Actor, Role, ServiceContext
 from remuneration.services.document_store import DocumentStore
 from remuneration.services.protection import FieldProtector
 
@@ -28,11 +30,13 @@ _log = logging.getLogger("remu.api")
 
 __all__ = [
     "AppState",
+    "Caller",
     "SessionDep",
     "etag",
     "expected_version",
     "get_state",
     "require",
+    "require_caller",
     "require_version",
 ]
 
@@ -47,6 +51,15 @@ class AppState:
     protector: FieldProtector
     document_store: DocumentStore
     clock: Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling and when, for a route that touches no data."""
+
+    actor: Actor
+    now: datetime
+    request_id: str | None
 
 
 def get_state(request: Request) -> AppState:
@@ -65,16 +78,14 @@ def _run_failure_callbacks(request: Request, session: Session) -> None:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; reads use a deferred transaction, writes an immediate one."""
+    """One session per request; reads use a deferred transaction, writes an immediate one (the
+    console's pages; the API's routes get theirs with the caller, from `require`)."""
+    yield from _session_of(request, _factory_for(request))
+
+
+def _factory_for(request: Request) -> sessionmaker[Session]:
     state = get_state(request)
-    factory = state.read_sessions if request.method in ("GET", "HEAD") else state.write_sessions
-    yield from _session_of(request, factory)
-
-
-def get_read_session(request: Request) -> Iterator[Session]:
-    """A deferred (reading) transaction whatever the method: for a POST that writes nothing
-    (the stateless evaluation), so that it does not queue behind SQLite's writer lock."""
-    yield from _session_of(request, get_state(request).read_sessions)
+    return state.read_sessions if request.method in ("GET", "HEAD") else state.write_sessions
 
 
 def _session_of(request: Request, factory: sessionmaker[Session]) -> Iterator[Session]:
@@ -91,20 +102,23 @@ def _session_of(request: Request, factory: sessionmaker[Session]) -> Iterator[Se
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 Authorization = Annotated[str | None, Header(include_in_schema=False)]
 
 
-def _context(
-    request: Request, session: SessionDep, authorization: Authorization = None
-) -> ServiceContext:
-    return _service_context(request, session, authorization)
+def _context(request: Request, authorization: Authorization = None) -> Iterator[ServiceContext]:
+    """The request's session and its authenticated caller, in one trip to the thread pool (the
+    session is opened and the account read together; committed or rolled back at the edge)."""
+    for session in _session_of(request, _factory_for(request)):
+        yield _service_context(request, session, authorization)
 
 
-def _read_context(
-    request: Request, session: ReadSessionDep, authorization: Authorization = None
-) -> ServiceContext:
-    return _service_context(request, session, authorization)
+def _caller(request: Request, authorization: Authorization = None) -> Caller:
+    """The authenticated caller of a route that touches no data: the account is read in a
+    reading transaction closed at once (one trip to the thread pool, never the writer lock)."""
+    with get_state(request).read_sessions() as session:
+        ctx = _service_context(request, session, authorization)
+        session.commit()
+    return Caller(actor=ctx.actor, now=ctx.now, request_id=ctx.request_id)
 
 
 def _service_context(
@@ -125,33 +139,41 @@ def _service_context(
     )
 
 
-def require(
-    permission: str, *, reads_only: bool = False
-) -> Callable[..., Awaitable[ServiceContext]]:
-    """A dependency giving the service context when the caller's role holds `permission`
-    (``reads_only``: the route writes nothing, whatever its method; its session only reads).
+def _allowed(roles: frozenset[Role], actor: Actor) -> None:
+    if actor.role not in roles:
+        raise Forbidden("Votre rôle ne permet pas cette action.")
+
+
+def require(permission: str) -> Callable[..., Awaitable[ServiceContext]]:
+    """A dependency giving the service context when the caller's role holds `permission`.
 
     The role check touches nothing but the context: it runs on the event loop (``async``), not
     in the thread pool, which saves one hop between threads on every request.
     """
     roles = PERMISSIONS[permission]
 
-    def allowed(ctx: ServiceContext) -> ServiceContext:
-        if ctx.actor.role not in roles:
-            raise Forbidden("Votre rôle ne permet pas cette action.")
+    async def dependency(
+        ctx: Annotated[ServiceContext, Depends(_context, scope="function")],
+    ) -> ServiceContext:
+        _allowed(roles, ctx.actor)
         return ctx
 
-    # Two functions, not one with a variable in its annotation: FastAPI reads the annotations
-    # as text (``from __future__ import annotations``) in this module's names.
-    async def dependency(ctx: Annotated[ServiceContext, Depends(_context)]) -> ServiceContext:
-        return allowed(ctx)
+    dependency.__name__ = f"require_{permission.replace('.', '_')}"
+    return dependency
 
-    async def reading(ctx: Annotated[ServiceContext, Depends(_read_context)]) -> ServiceContext:
-        return allowed(ctx)
 
-    chosen = reading if reads_only else dependency
-    chosen.__name__ = f"require_{permission.replace('.', '_')}"
-    return chosen
+def require_caller(permission: str) -> Callable[..., Awaitable[Caller]]:
+    """A dependency giving the caller (actor, clock value) when their role holds `permission`,
+    for routes that read and write no data (the stateless evaluation): no session stays open
+    during the route, and the request makes one trip to the thread pool instead of three."""
+    roles = PERMISSIONS[permission]
+
+    async def dependency(caller: Annotated[Caller, Depends(_caller)]) -> Caller:
+        _allowed(roles, caller.actor)
+        return caller
+
+    dependency.__name__ = f"require_caller_{permission.replace('.', '_')}"
+    return dependency
 
 
 def _parse_etag(value: str) -> int | None:

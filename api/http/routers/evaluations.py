@@ -7,12 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.http.deps import require
+from api.http.deps import Caller, require_caller
 from api.http.routers._common import PROBLEM_RESPONSES
 from api.http.schemas.evaluations import EVALUATION_REQUEST_SCHEMA, EXAMPLE_REQUEST
 from api.settings import parameter_store
 from remuneration.domain.timezone import paris_day
-from remuneration.services.context import ServiceContext
 from rules import evaluate, loads, result_to_json
 
 __all__ = ["router"]
@@ -51,11 +50,12 @@ _BODY_DOC: dict[str, Any] = {
 )
 async def post_evaluation(
     request: Request,
-    ctx: Annotated[ServiceContext, Depends(require("evaluations.create", reads_only=True))],
+    caller: Annotated[Caller, Depends(require_caller("evaluations.create"))],
 ) -> Response:
-    """No database is touched: the body is read raw so that the rules package checks it and all
-    three doors (library, command line, API) answer the same bytes."""
+    """No data is touched (the caller's account only, before the route): the body is read
+    raw so that the rules package checks it and all three doors (library, command line, API)
+    answer the same bytes."""
     raw = await request.body()
-    today = paris_day(ctx.now)
+    today = paris_day(caller.now)
     result = evaluate(loads(raw), today=today, parameters=parameter_store())
     return Response(result_to_json(result), media_type="application/json")
