@@ -53,6 +53,7 @@ from remuneration.services.documents import (
 )
 from remuneration.services.dossiers import FACT_FIELDS
 from remuneration.services.duplicates import overlap_warnings
+from remuneration.services.evaluation_input import StoredRows
 
 __all__ = [
     "attendance_view",
@@ -144,10 +145,13 @@ def document_view(
     return DocumentView(**fields)
 
 
-def documents_view(ctx: ServiceContext, dossier: Dossier) -> list[DocumentView]:
-    """The documents of a dossier with their checks."""
+def documents_view(
+    ctx: ServiceContext, dossier: Dossier, stored: StoredRows | None = None
+) -> list[DocumentView]:
+    """The documents of a dossier with their checks (``stored``: its exit and aid requests,
+    already read by the caller)."""
     documents = get_documents(ctx, dossier)
-    checks = check_documents(ctx, dossier, documents)
+    checks = check_documents(ctx, dossier, documents, stored)
     names = user_names(ctx, (d.verified_by for d in documents))
     versions = earlier_versions(ctx, dossier)
     return [document_view(ctx, d, checks.get(d.kind), names, versions) for d in documents]
@@ -217,18 +221,16 @@ def _aid_view(aid: AidRequest) -> AidRequestView:
 # Built once, with bind parameters: building a statement per read costs about as much as
 # running it (expression construction and cache key).
 _EXIT_OF = select(Exit).where(Exit.dossier_id == bindparam("dossier_id"))
-_AIDS_OF = (
-    select(AidRequest)
-    .where(AidRequest.dossier_id == bindparam("dossier_id"))
-    .order_by(AidRequest.created_at, AidRequest.id)
-)
+_AIDS_OF = select(AidRequest).where(AidRequest.dossier_id == bindparam("dossier_id"))
 
 
 def dossier_view(ctx: ServiceContext, dossier: Dossier) -> DossierView:
-    """The whole dossier, for the caller's role."""
+    """The whole dossier, for the caller's role. The exit and the aid requests are read once,
+    for the view and for the document checks' evaluation request."""
     trainee = ctx.session.get_one(Trainee, dossier.trainee_id)
     exit_row = ctx.session.scalar(_EXIT_OF, {"dossier_id": dossier.id})
-    aids = ctx.session.scalars(_AIDS_OF, {"dossier_id": dossier.id})
+    stored = StoredRows(exit_row, list(ctx.session.scalars(_AIDS_OF, {"dossier_id": dossier.id})))
+    aids = sorted(stored.aids, key=lambda aid: (aid.created_at, aid.id))
     return DossierView(
         id=dossier.id,
         reference=dossier.reference,
@@ -237,7 +239,7 @@ def dossier_view(ctx: ServiceContext, dossier: Dossier) -> DossierView:
         trainee=_trainee_summary(trainee),
         training_id=dossier.training_id,
         facts=_facts(dossier),
-        documents=documents_view(ctx, dossier),
+        documents=documents_view(ctx, dossier, stored),
         exit=ExitView(
             date=exit_row.exit_date,
             reason=exit_row.reason,

@@ -17,7 +17,13 @@ from sqlalchemy import and_, bindparam, or_, select
 from remuneration.db.models import Document, Dossier
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services.context import ServiceContext
-from remuneration.services.evaluation_input import build_request, document_part, documents_part
+from remuneration.services.evaluation_input import (
+    StoredRows,
+    build_request,
+    document_part,
+    documents_part,
+)
+from remuneration.services.person_history import history_of
 from rules import EvaluationResult, InputError, evaluate
 
 __all__ = ["DocumentCheck", "check_documents"]
@@ -107,15 +113,33 @@ def _checks_of(
 
 
 def check_documents(
-    ctx: ServiceContext, dossier: Dossier, documents: Sequence[Document]
+    ctx: ServiceContext,
+    dossier: Dossier,
+    documents: Sequence[Document],
+    stored: StoredRows | None = None,
 ) -> dict[str, list[DocumentCheck]]:
-    """What the rules say of each stored document now (one evaluation for all), by kind."""
+    """What the rules say of each stored document now (one evaluation for all), by kind.
+
+    ``stored``: the dossier's exit and aid requests, when the caller has read them along with
+    *every* document of the dossier in ``documents`` (the dossier view): the person's history
+    then takes the NIR hash from them instead of reading it again."""
     if not documents:
         return {}
     parts = documents_part(())  # every stored document, verified or not, read once
     for document in documents:
         parts[document.kind] = document_part(ctx, document, verified_only=False)
-    payload = build_request(ctx, dossier, as_of=ctx.today, documents=parts)
+    person = None
+    if stored is not None:  # `documents` is then every document of the dossier
+        person = history_of(
+            ctx.session,
+            dossier_id=dossier.id,
+            trainee_id=dossier.trainee_id,
+            training_id=dossier.training_id,
+            nir_hash=next((d.nir_hash for d in documents if d.kind == DocumentKind.VITALE), None),
+        )
+    payload = build_request(
+        ctx, dossier, as_of=ctx.today, documents=parts, stored=stored, person=person
+    )
     result: EvaluationResult | None
     try:
         result = evaluate(payload, today=ctx.today, parameters=ctx.parameters)

@@ -10,7 +10,8 @@ bulk reader of ``payments.facts`` (same requests, one query per table).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -49,7 +50,9 @@ from rules.contract_fields import (
 __all__ = [
     "IBAN_CONTEXT",
     "NIR_CONTEXT",
+    "StoredRows",
     "aid_part",
+    "aids_in_request_order",
     "build_request",
     "document_part",
     "documents_part",
@@ -241,24 +244,48 @@ def _aids_part(ctx: ServiceContext, dossier: Dossier) -> list[dict[str, Any]]:
     return [aid_part(aid) for aid in requests]
 
 
+@dataclass(frozen=True, slots=True)
+class StoredRows:
+    """What the dossier view has already read of a dossier, so that its document checks do not
+    read it again: the exit (or none) and the aid requests (in any order)."""
+
+    exit_row: Exit | None
+    aids: Sequence[AidRequest]
+
+
+def aids_in_request_order(aids: Iterable[AidRequest]) -> list[AidRequest]:
+    """The aid requests in the request's order (creation, request date, id), as `_AIDS_OF`
+    reads them."""
+    return sorted(aids, key=lambda aid: (aid.created_at, aid.request_date, aid.id))
+
+
 def build_request(
     ctx: ServiceContext,
     dossier: Dossier,
     *,
     as_of: date,
     documents: dict[str, Any] | None = None,
+    stored: StoredRows | None = None,
+    person: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The contract request for `dossier` as it is stored now, decided on `as_of`
-    (``documents``: the request's documents part, when the caller has built it)."""
+    (``documents``: the request's documents part, when the caller has built it; ``stored``:
+    the rows the caller has already read; ``person``: the history facts, when known)."""
     trainee = ctx.session.get_one(Trainee, dossier.trainee_id)
     training = ctx.session.get_one(Training, dossier.training_id)
-    exit_row = ctx.session.scalar(_EXIT_OF, {"dossier_id": dossier.id})
+    if stored is None:
+        exit_row = ctx.session.scalar(_EXIT_OF, {"dossier_id": dossier.id})
+        aids = _aids_part(ctx, dossier)
+    else:
+        exit_row = stored.exit_row
+        aids = [aid_part(aid) for aid in aids_in_request_order(stored.aids)]
+    if person is None:
+        person = histories(ctx.session, [dossier.id])[dossier.id]
     parts = {
         "trainee": trainee_part(dossier, trainee),
         "training": training_part(dossier, training),
         "documents": _documents_part(ctx, dossier) if documents is None else documents,
         "months": _months_part(ctx, dossier),
-        "aid_requests": _aids_part(ctx, dossier),
+        "aid_requests": aids,
     }
-    person = histories(ctx.session, [dossier.id])[dossier.id]
     return request_of(dossier, as_of=as_of, parts=parts, exit_row=exit_row, person=person)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from remuneration.db.models import Decision, Document, Dossier, Exit, Training
 from remuneration.domain.vocabulary import DocumentKind
 
-__all__ = ["histories"]
+__all__ = ["histories", "history_of"]
 
 _PAYMENT_LINES = table("payment_lines", column("dossier_id"), column("kind"), column("amount"))
 
@@ -155,6 +155,28 @@ def histories(
         row[0]: (row[1], row[2])
         for row in session.execute(_OWN, {"dossier_ids": list(dossier_ids)}).tuples()
     }
+    return _histories(session, own, nirs)
+
+
+def history_of(
+    session: Session,
+    *,
+    dossier_id: uuid.UUID,
+    trainee_id: uuid.UUID,
+    training_id: uuid.UUID,
+    nir_hash: str | None,
+) -> dict[str, Any]:
+    """The ``history`` facts of one dossier whose row and NIR hash (its carte Vitale's, if any)
+    the caller already holds: what `histories` gives, two queries fewer (the dossier view)."""
+    nirs = {dossier_id: nir_hash} if nir_hash else {}
+    return _histories(session, {dossier_id: (trainee_id, training_id)}, nirs)[dossier_id]
+
+
+def _histories(
+    session: Session,
+    own: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]],
+    nirs: dict[uuid.UUID, str],
+) -> dict[uuid.UUID, dict[str, Any]]:
     others, by_nir = _people_dossiers(
         session, {trainee for trainee, _ in own.values()}, set(nirs.values())
     )
