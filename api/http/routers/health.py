@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,10 +14,15 @@ __all__ = ["router"]
 router = APIRouter(prefix="/health", tags=["santé"])
 
 
-@router.get("/live", summary="Le processus répond")
-def live() -> dict[str, str]:
+_LIVE = b'{"status":"ok"}'  # what FastAPI would encode from {"status": "ok"}
+
+
+@router.get("/live", summary="Le processus répond", response_model=dict[str, str])
+async def live() -> Response:
     """Always answers while the process runs; touches nothing else."""
-    return {"status": "ok"}
+    # On the event loop (no trip to the thread pool), its JSON written once: the bare endpoint
+    # of `bench/api.py`, the framework's own cost per request.
+    return Response(_LIVE, media_type="application/json")
 
 
 @router.get(
