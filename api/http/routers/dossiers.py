@@ -9,7 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
-from api.http.deps import etag, expected_version, require, require_version
+from api.http.deps import (
+    Authorization,
+    etag,
+    expected_version,
+    require,
+    require_version,
+    unit_of_work,
+)
 from api.http.idempotency import run_idempotent
 from api.http.routers._common import (
     PROBLEM_RESPONSES,
@@ -130,11 +137,12 @@ def search_dossiers(
     response_model_exclude_unset=True,
     summary="Lire un dossier (ETag)",
 )
-def read_dossier(
-    dossier_id: uuid.UUID,
-    ctx: Annotated[ServiceContext, Depends(require("dossiers.read"))],
+async def read_dossier(
+    request: Request, dossier_id: uuid.UUID, authorization: Authorization = None
 ) -> Response:
-    return _dossier_response(ctx, dossier_id)
+    return await unit_of_work(
+        request, authorization, "dossiers.read", lambda ctx: _dossier_response(ctx, dossier_id)
+    )
 
 
 @router.patch(
