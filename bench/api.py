@@ -2,21 +2,24 @@
 this second process.
 
 0. the bare endpoint of the same app, ``GET /health/live`` (constant JSON, no database, no
-   authentication, the same middleware stack: request context, metrics, error handlers);
+   authentication, on the event loop, the same middleware stack: request context, metrics,
+   security headers, error handlers);
 1. ``POST /v1/evaluations``;
 2. ``GET /v1/dossiers/{id}`` (token check, user lookup, dossier read, decryption, view).
 
-Each is loaded with the same client (httpx, 20 concurrent connections) for the same time, one
-after the other in the same run. Each route's throughput is also given as a ratio of the bare
-endpoint's: the load generator, the framework and the machine weigh on both alike, so the
-ratio is the figure that holds across machines and loads. The server's own CPU time per request
-(``/proc/<pid>/stat`` before and after each phase) is given too: it does not grow with the
-machine's load as wall-clock figures do.
+Each is loaded with the same client for the same time, one after the other in the same run:
+``bench/http_load.py``, raw asyncio streams with 20 keep-alive HTTP/1.1 connections, requests
+built once, every answer checked (status 200, body as long as the calibrated one). httpx, the
+former client, cost about as much CPU per request as the server's bare endpoint on the same two
+cores (``--httpx`` measures with it too, for comparison). Each route's throughput is also given
+as a ratio of the bare endpoint's, and the server's own CPU time per request (``/proc/<pid>/stat``
+before and after each phase) and the client's: CPU time does not grow with the machine's load
+as wall-clock figures do.
 
 The server is ``remu serve --demo`` in a temporary directory (its own SQLite file and secrets).
 Every loop is bounded in count and time, and the server is stopped at the end.
 
-Run: ``python bench/api.py [--seconds 10] [--requests 2000] [--out bench/results/api.json]``.
+Run: ``python bench/api.py [--seconds 10] [--processes 1] [--httpx] [--out FILE]``.
 """
 
 from __future__ import annotations

@@ -30,7 +30,15 @@ class RedactingFilter(logging.Filter):
             record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         record.request_id = REQUEST_ID.get()
+        record.remu_redacted = True
         return True
+
+
+def _redacted_message(record: logging.LogRecord) -> str:
+    """The record's message, masked: once only when `RedactingFilter` has already masked it (the
+    access log writes a line per request)."""
+    message = record.getMessage()
+    return message if getattr(record, "remu_redacted", False) else redact_text(message)
 
 
 class JsonFormatter(logging.Formatter):
@@ -41,7 +49,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
-            "message": redact_text(record.getMessage()),
+            "message": _redacted_message(record),
             "request_id": getattr(record, "request_id", None) or REQUEST_ID.get(),
         }
         if record.exc_text:

@@ -16,7 +16,9 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,7 +29,7 @@ from remuneration.logs import REQUEST_ID
 from rules import InputError
 from rules.json_input import bounded_loads
 
-__all__ = ["API_PREFIX", "BodyLimits", "RequestContextMiddleware"]
+__all__ = ["API_PREFIX", "BodyLimits", "RequestContextMiddleware", "parsed_body"]
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _JSON_TYPE = re.compile(r"^application/(?:[a-z0-9.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
@@ -118,11 +120,22 @@ def _body_refusal(scope: Scope, body: bytes) -> JSONResponse | None:
             "Le corps de la requête doit être du JSON (Content-Type: application/json).",
         )
     try:
-        bounded_loads(body)
+        parsed = bounded_loads(body)
     except InputError as error:
         problems = [FieldProblem(p.path, p.code, p.message) for p in error.problems]
         return situation_response("validation_error", error.detail, errors=problems)
+    scope.setdefault("state", {})[_PARSED] = parsed
     return None
+
+
+_PARSED = "remu_json_body"
+
+
+def parsed_body(request: Request, raw: bytes) -> Any:
+    """The request's JSON body as ``rules.json_input.bounded_loads`` reads `raw`: parsed once by
+    this middleware on the JSON API (the same bytes the route receives), else parsed here."""
+    state = request.scope.get("state") or {}
+    return state[_PARSED] if _PARSED in state else bounded_loads(raw)
 
 
 def _with_headers(send: Send, request_id: str, on_status: Callable[[int], None]) -> Send:

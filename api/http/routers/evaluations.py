@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from api.http.deps import Caller, require_caller
+from api.http.middleware import parsed_body
 from api.http.routers._common import PROBLEM_RESPONSES
 from api.http.schemas.evaluations import EVALUATION_REQUEST_SCHEMA, EXAMPLE_REQUEST
 from api.settings import parameter_store
 from remuneration.domain.timezone import paris_day
-from rules import evaluate, loads, result_to_json
+from rules import evaluate, result_to_json
 
 __all__ = ["router"]
 
@@ -57,5 +58,5 @@ async def post_evaluation(
     answer the same bytes."""
     raw = await request.body()
     today = paris_day(caller.now)
-    result = evaluate(loads(raw), today=today, parameters=parameter_store())
+    result = evaluate(parsed_body(request, raw), today=today, parameters=parameter_store())
     return Response(result_to_json(result), media_type="application/json")
