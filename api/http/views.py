@@ -222,12 +222,13 @@ def _aid_view(aid: AidRequest) -> AidRequestView:
 # running it (expression construction and cache key).
 _EXIT_OF = select(Exit).where(Exit.dossier_id == bindparam("dossier_id"))
 _AIDS_OF = select(AidRequest).where(AidRequest.dossier_id == bindparam("dossier_id"))
+_TRAINEE_BY_ID = select(Trainee).where(Trainee.id == bindparam("trainee_id"))  # not Session.get
 
 
 def dossier_view(ctx: ServiceContext, dossier: Dossier) -> DossierView:
     """The whole dossier, for the caller's role. The exit and the aid requests are read once,
     for the view and for the document checks' evaluation request."""
-    trainee = ctx.session.get_one(Trainee, dossier.trainee_id)
+    trainee = ctx.session.execute(_TRAINEE_BY_ID, {"trainee_id": dossier.trainee_id}).scalar_one()
     exit_row = ctx.session.scalar(_EXIT_OF, {"dossier_id": dossier.id})
     stored = StoredRows(exit_row, list(ctx.session.scalars(_AIDS_OF, {"dossier_id": dossier.id})))
     aids = sorted(stored.aids, key=lambda aid: (aid.created_at, aid.id))

@@ -222,6 +222,9 @@ _AIDS_OF = (
     .order_by(AidRequest.created_at, AidRequest.request_date, AidRequest.id)
 )
 _EXIT_OF = select(Exit).where(Exit.dossier_id == _DOSSIER)
+# Not `Session.get`, which builds its statement and cache key on each call missing the identity
+# map (about 0.1 ms more than a prebuilt one).
+_TRAINING_BY_ID = select(Training).where(Training.id == bindparam("training_id"))
 
 
 def _documents_part(ctx: ServiceContext, dossier: Dossier) -> dict[str, Any]:
@@ -272,7 +275,9 @@ def build_request(
     (``documents``: the request's documents part, when the caller has built it; ``stored``:
     the rows the caller has already read; ``person``: the history facts, when known)."""
     trainee = ctx.session.get_one(Trainee, dossier.trainee_id)
-    training = ctx.session.get_one(Training, dossier.training_id)
+    training = ctx.session.execute(
+        _TRAINING_BY_ID, {"training_id": dossier.training_id}
+    ).scalar_one()
     if stored is None:
         exit_row = ctx.session.scalar(_EXIT_OF, {"dossier_id": dossier.id})
         aids = _aids_part(ctx, dossier)
