@@ -78,7 +78,9 @@ class _RecoveryTrace(NamedTuple):
     remuneration: Decimal
     recoverable: ParameterValue
 
-    def render(self) -> str:
+    def __call__(self) -> str:
+        """The explanation in French (the trace is the line's ``render``: no bound method to
+        build for each line)."""
         rest = self.outstanding - self.recovered
         return (
             f"Récupération de l'avance sur la rémunération {fr_of_month(self.month)} : le plus "
@@ -101,7 +103,7 @@ def recovery_line(
     trace = new_tuple(_RecoveryTrace, (month, recovered, outstanding, remuneration, recoverable))
     return new_tuple(
         Line,
-        (_RECOVERY, month, -recovered, "advance.recovery", _used(recoverable), trace.render),
+        (_RECOVERY, month, -recovered, "advance.recovery", _used(recoverable), trace),
     )
 
 

@@ -139,7 +139,9 @@ class _RemunerationTrace(NamedTuple):
             f"justifiée et {prorata}"
         )
 
-    def render(self) -> str:
+    def __call__(self) -> str:
+        """The explanation in French (the trace is the line's ``render``: no bound method to
+        build for each line)."""
         deduction = (
             f" − {fr_money(self.allowances)} d'indemnités journalières" if self.allowances else ""
         )
@@ -181,9 +183,7 @@ def remuneration_line(
         _RemunerationTrace,
         (rates, mode, d, rates.days, hours, allowances, net < 0, amount, weekly_hours),
     )
-    return new_tuple(
-        Line, (_REMUNERATION, month, amount, "remuneration.monthly", used, trace.render)
-    )
+    return new_tuple(Line, (_REMUNERATION, month, amount, "remuneration.monthly", used, trace))
 
 
 class _MobilityTrace(NamedTuple):
@@ -199,7 +199,9 @@ class _MobilityTrace(NamedTuple):
     label: str
     amount: Decimal
 
-    def render(self) -> str:
+    def __call__(self) -> str:
+        """The explanation in French (the trace is the line's ``render``: no bound method to
+        build for each line)."""
         ratio_text = (
             f"{fr_hours(self.hours)} {self.label} / {fr_hours(self.scheduled)} prévues"
             if self.hours < self.scheduled
@@ -284,6 +286,4 @@ def mobility_line(
         _MobilityTrace,
         (month, scale.texts[index], distance, d, scale.days, hours, scheduled, label, amount),
     )
-    return new_tuple(
-        Line, (_MOBILITY, month, amount, "mobility.monthly", scale.used[index], trace.render)
-    )
+    return new_tuple(Line, (_MOBILITY, month, amount, "mobility.monthly", scale.used[index], trace))
