@@ -50,8 +50,8 @@ def test_every_literal_action_in_the_code_has_french_words() -> None:
 def test_actions_built_from_a_status_have_french_words() -> None:
     for status in VerificationStatus:
         assert f"document.{status.value}" in AUDIT_ACTIONS
-    for status in (PaymentStatus.REJECTED, PaymentStatus.RETURNED):
-        assert f"payment.{status.value}" in AUDIT_ACTIONS
+    for refused in (PaymentStatus.REJECTED, PaymentStatus.RETURNED):
+        assert f"payment.{refused.value}" in AUDIT_ACTIONS
     for role in ("kept", "merged"):
         assert f"trainee.merge_{role}" in AUDIT_ACTIONS
 
