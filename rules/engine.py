@@ -106,9 +106,10 @@ def _month_lines(
     *,
     into: list[Line],
 ) -> Decimal:
-    """Each statement's remuneration, recovery and mobility lines for the days from ``first``
-    to ``last``, added to ``lines``; ``advance`` is what is left of it to recover and whether it
-    is (the parameter that says so). Gives what is left once these months are paid."""
+    """Each statement's remuneration, recovery and mobility lines for the ``days`` from the
+    first to the last counted, added to ``into``; ``advance`` is what is left of it to recover
+    and whether it is (the parameter that says so). Gives what is left once these months are
+    paid."""
     (first, last), (outstanding, recoverable), lines = days, advance, into
     weekly_hours, distance = req.training.weekly_hours, req.training.distance_km
     payable = status is _INSERTION or weekly_hours is not None
