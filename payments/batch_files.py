@@ -41,7 +41,7 @@ from remuneration.domain.timezone import PARIS
 from remuneration.services.context import ServiceContext
 from rules import default_store
 
-__all__ = ["build_file", "open_batch", "sepa_country_list"]
+__all__ = ["batch_payment_information_id", "build_file", "open_batch", "sepa_country_list"]
 
 _YIELD = 2000
 # Only what a transfer needs: no identifier column to turn into a UUID object per row.
@@ -170,12 +170,17 @@ def _refusal(violations: list[EpcViolation]) -> PaymentFileRefused:
     )
 
 
+def batch_payment_information_id(batch: PaymentBatch) -> str:
+    """The ``PmtInfId`` of the batch's one payment information block."""
+    return default_payment_information_id(batch.message_id, 1)
+
+
 def build_file(
     ctx: ServiceContext, batch: PaymentBatch, payer: PayerAccount, *, countries: Collection[str]
 ) -> WriteResult:
     """Write, validate (XSD + EPC) and store the batch's pain.001; set its totals and hash."""
     transfers = _BatchTransfers(ctx, batch.id)
-    pmtinf_id = default_payment_information_id(batch.message_id, 1)
+    pmtinf_id = batch_payment_information_id(batch)
     key = GroupingKey(
         payer.debtor, batch.execution_date, payer.batch_booking, payer.category_purpose
     )
@@ -201,8 +206,15 @@ def build_file(
     batch.control_sum = result.control_sum
     batch.file_sha256 = result.sha256
     batch.file_size = size
+    # The run writer sets it when it inserts (rewriting 100 000 rows here cost PostgreSQL a
+    # second and a half per 30 000 payments); a re-issued or corrected batch's rows get it here.
     ctx.session.execute(
-        update(Payment).where(Payment.batch_id == batch.id).values(payment_information_id=pmtinf_id)
+        update(Payment)
+        .where(
+            Payment.batch_id == batch.id,
+            Payment.payment_information_id.is_distinct_from(pmtinf_id),
+        )
+        .values(payment_information_id=pmtinf_id)
     )
     ctx.session.flush()
     return result

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Uuid, bindparam, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from payments.facts import DossierFacts, load_facts
 from payments.lines import OverpaymentShare, PaidState
@@ -78,19 +79,38 @@ def evaluate_chunk(
     return chunk
 
 
+# The lines already paid, per dossier of the chunk. On PostgreSQL, one index lookup per dossier
+# whatever the statistics say: a run fills ``payment_lines`` within its own transaction, so the
+# planner has no statistics on it during a first run, takes an IN list of 500 identifiers for the
+# whole table and scans it for every chunk (quadratic in the run's size). The LATERAL subquery
+# with OFFSET 0 is not flattened into a join: it is run once per identifier, by the index on
+# (dossier_id, period, kind, revision).
+_PAID_COLUMNS = (
+    PaymentLine.dossier_id,
+    PaymentLine.period,
+    PaymentLine.kind,
+    PaymentLine.revision,
+    PaymentLine.amount,
+)
+_PAID = select(*_PAID_COLUMNS).where(PaymentLine.dossier_id.in_(bindparam("ids", expanding=True)))
+_PAID_POSTGRESQL = (
+    text(
+        "SELECT u.id AS dossier_id, pl.period, pl.kind, pl.revision, pl.amount "
+        "FROM unnest(CAST(:ids AS UUID[])) AS u(id) CROSS JOIN LATERAL ("
+        "SELECT period, kind, revision, amount FROM payment_lines "
+        "WHERE payment_lines.dossier_id = u.id OFFSET 0) AS pl"
+    )
+    .bindparams(bindparam("ids", type_=ARRAY(Uuid())))
+    .columns(*_PAID_COLUMNS)
+)
+
+
 def _paid(ctx: ServiceContext, dossier_ids: list[uuid.UUID]) -> dict[uuid.UUID, PaidByKey]:
     """Sums per (period, kind) computed in Python: SQLite would sum decimals as floats."""
-    rows = ctx.session.execute(
-        select(
-            PaymentLine.dossier_id,
-            PaymentLine.period,
-            PaymentLine.kind,
-            PaymentLine.revision,
-            PaymentLine.amount,
-        ).where(PaymentLine.dossier_id.in_(dossier_ids))
-    )
+    postgresql = ctx.session.get_bind().dialect.name == "postgresql"
+    rows = ctx.session.execute(_PAID_POSTGRESQL if postgresql else _PAID, {"ids": dossier_ids})
     paid: dict[uuid.UUID, dict[tuple[Month, LineKind], PaidState]] = {}
-    for dossier_id, period, kind, revision, amount in rows:
+    for dossier_id, period, kind, revision, amount in rows.tuples():
         key = (Month.parse(period), LineKind(kind))
         states = paid.setdefault(dossier_id, {})
         before = states.get(key, PaidState(Decimal("0.00"), -1))

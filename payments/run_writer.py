@@ -16,9 +16,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, update
 
-from payments.batch_files import open_batch
+from payments.batch_files import batch_payment_information_id, open_batch
+from payments.bulk_insert import insert_rows
 from payments.config import PayerAccount
 from payments.facts import BankDetails, DossierFacts
 from payments.lines import PayableLine
@@ -128,6 +129,8 @@ class RunWriter:
         row = payment_row(
             data, creditor, protector=self.ctx.protector, now=self.now, alert_days=self.alert_days
         )
+        if self.batch is not None and data.batch_id == self.batch.id:
+            row["payment_information_id"] = batch_payment_information_id(self.batch)
         self._payments.append(row)
         self.counters.total += data.amount
         if row["iban_recently_changed"]:
@@ -244,8 +247,7 @@ class RunWriter:
             (Overpayment, self._new_overpayments),
             (OverpaymentOffset, self._offsets),
         ):
-            if rows:  # Core executemany: the rows are complete, no ORM bookkeeping needed
-                session.execute(insert(cast(Table, model.__table__)), rows)
+            insert_rows(session, cast(Table, model.__table__), rows)  # complete rows, in bulk
         self._write_balances()
         if self._statement_lines:
             session.execute(

@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, column, func, or_, select, table
+from sqlalchemy import BindParameter, Select, bindparam, column, exists, or_, select, table
 from sqlalchemy.orm import Session
 
 from remuneration.db.models import Decision, Document, Dossier, Exit, Training
@@ -59,35 +59,27 @@ _SAME_NIR = select(Document.nir_hash, Document.dossier_id).where(
 
 
 def _people_query() -> Select[tuple[Any, ...]]:
-    candidates = select(Dossier.id).where(
-        or_(
-            Dossier.trainee_id.in_(bindparam("trainee_ids", expanding=True)),
-            Dossier.id.in_(bindparam("linked_ids", expanding=True)),
-        )
+    """The candidates' dossiers with their latest decision's outcome and whether an advance was
+    paid on them, both as correlated subqueries: one index lookup per dossier found, whatever
+    the planner knows of the tables (grouping every decision or every advance line and joining
+    them scanned whole tables per call, and a run calls this once per chunk while it fills
+    ``payment_lines`` within its own transaction, before any statistics exist: quadratic)."""
+    latest_outcome = (
+        select(Decision.outcome)
+        .where(Decision.dossier_id == Dossier.id)
+        .order_by(Decision.number.desc())
+        .limit(1)
+        .correlate(Dossier)
+        .scalar_subquery()
     )
-    latest = (
-        select(Decision.dossier_id, func.max(Decision.number).label("number"))
-        .where(Decision.dossier_id.in_(candidates))
-        .group_by(Decision.dossier_id)
-        .subquery()
-    )
-    outcome = (
-        select(Decision.dossier_id, Decision.outcome)
-        .join(
-            latest,
-            (latest.c.dossier_id == Decision.dossier_id) & (latest.c.number == Decision.number),
-        )
-        .subquery()
-    )
-    advances = (
-        select(_PAYMENT_LINES.c.dossier_id, func.count().label("n"))
+    advance_paid = (
+        exists()
         .where(
-            _PAYMENT_LINES.c.dossier_id.in_(candidates),
+            _PAYMENT_LINES.c.dossier_id == Dossier.id,
             _PAYMENT_LINES.c.kind == "advance",
             _PAYMENT_LINES.c.amount > Decimal(0),
         )
-        .group_by(_PAYMENT_LINES.c.dossier_id)
-        .subquery()
+        .correlate(Dossier)
     )
     return (
         select(
@@ -97,14 +89,17 @@ def _people_query() -> Select[tuple[Any, ...]]:
             Training.start_date,
             Training.end_date,
             Exit.exit_date,
-            outcome.c.outcome,
-            advances.c.n,
+            latest_outcome,
+            advance_paid,
         )
         .join(Training, Training.id == Dossier.training_id)
         .outerjoin(Exit, Exit.dossier_id == Dossier.id)
-        .outerjoin(outcome, outcome.c.dossier_id == Dossier.id)
-        .outerjoin(advances, advances.c.dossier_id == Dossier.id)
-        .where(Dossier.id.in_(candidates))
+        .where(
+            or_(
+                Dossier.trainee_id.in_(bindparam("trainee_ids", expanding=True)),
+                Dossier.id.in_(bindparam("linked_ids", expanding=True)),
+            )
+        )
     )
 
 
