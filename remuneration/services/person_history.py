@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, column, exists, or_, select, table
+from sqlalchemy import BindParameter, Select, bindparam, column, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 
 from remuneration.db.models import Decision, Document, Dossier, Exit, Training
@@ -72,14 +72,19 @@ def _people_query() -> Select[tuple[Any, ...]]:
         .correlate(Dossier)
         .scalar_subquery()
     )
+    # A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL may turn an EXISTS into a hashed
+    # subplan that reads every advance line once per call, and does when the table has no
+    # statistics yet (a run's first chunks).
     advance_paid = (
-        exists()
+        select(literal_column("1"))
         .where(
             _PAYMENT_LINES.c.dossier_id == Dossier.id,
             _PAYMENT_LINES.c.kind == "advance",
             _PAYMENT_LINES.c.amount > Decimal(0),
         )
+        .limit(1)
         .correlate(Dossier)
+        .scalar_subquery()
     )
     return (
         select(
