@@ -73,9 +73,11 @@ def open_batch(
     payer: PayerAccount,
     execution_date: date,
     replaces: uuid.UUID | None = None,
+    batch_id: uuid.UUID | None = None,
 ) -> PaymentBatch:
-    """A new batch, prepared by the caller; totals and file come with ``build_file``."""
-    batch_id = uuid.uuid4()
+    """A new batch, prepared by the caller; totals and file come with ``build_file``.
+    ``batch_id``: the identifier the caller reserved (its payments already point at it)."""
+    batch_id = batch_id or uuid.uuid4()
     batch = PaymentBatch(
         id=batch_id,
         run_id=run_id,
@@ -170,9 +172,9 @@ def _refusal(violations: list[EpcViolation]) -> PaymentFileRefused:
     )
 
 
-def batch_payment_information_id(batch: PaymentBatch) -> str:
+def batch_payment_information_id(batch_id: uuid.UUID) -> str:
     """The ``PmtInfId`` of the batch's one payment information block."""
-    return default_payment_information_id(batch.message_id, 1)
+    return default_payment_information_id(new_message_id(batch_id), 1)
 
 
 def build_file(
@@ -180,7 +182,7 @@ def build_file(
 ) -> WriteResult:
     """Write, validate (XSD + EPC) and store the batch's pain.001; set its totals and hash."""
     transfers = _BatchTransfers(ctx, batch.id)
-    pmtinf_id = batch_payment_information_id(batch)
+    pmtinf_id = default_payment_information_id(batch.message_id, 1)
     key = GroupingKey(
         payer.debtor, batch.execution_date, payer.batch_booking, payer.category_purpose
     )

@@ -18,7 +18,7 @@ first (the rows may point at them).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
@@ -43,12 +43,11 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
 
 def _copy(session: Session, table: Table, names: list[str], rows: Sequence[dict[str, Any]]) -> None:
     columns = ", ".join(f'"{table.c[name].name}"' for name in names)
-    raw = session.connection().connection.driver_connection
-    assert raw is not None
-    with raw.cursor() as cursor:  # type: ignore[attr-defined]
-        with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in names])
+    raw: Any = session.connection().connection.driver_connection
+    statement = f'COPY "{table.name}" ({columns}) FROM STDIN'
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in names])
 
 
 def _executemany(
@@ -60,15 +59,17 @@ def _executemany(
     assert positions is not None  # SQLite's paramstyle is positional ("qmark")
     if sorted(positions) != sorted(names):
         raise ValueError(f"a bulk insert into {table.name} expects the columns {names}")
-    processors: dict[str, Callable[[Any], Any]] = dict(compiled._bind_processors)
+    processors: dict[str, Callable[[Any], Any]] = cast(
+        "dict[str, Callable[[Any], Any]]", dict(compiled._bind_processors)
+    )
     steps = [(key, processors.get(key)) for key in positions]
     params = [
         tuple(row[key] if process is None else process(row[key]) for key, process in steps)
         for row in rows
     ]
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    raw: Any = connection.connection.driver_connection
+    cursor = raw.cursor()
     try:
         cursor.executemany(compiled.string, params)
     finally:
         cursor.close()
-

@@ -14,7 +14,8 @@ Two runs started at once are serialised (PostgreSQL: an advisory transaction loc
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,13 +27,13 @@ from payments.batch_files import build_file, sepa_country_list
 from payments.calendar import is_payment_business_day
 from payments.config import PayerAccount, procedure_rules
 from payments.errors import RunConflict, RunRefused
-from payments.evaluation import evaluate_chunk, load_chunk_state
+from payments.evaluation import ChunkReading, evaluate_chunk, read_chunk
 from payments.lines import ADVANCE_SCOPE, RunScope, monthly_scope
 from payments.models import PaymentLine, PaymentRun
 from payments.overpayments import issue_recovery_orders
 from payments.planning import plan_trainee
 from payments.reissues import reissue_refused_payments
-from payments.run_writer import RunWriter
+from payments.run_writer import PendingRows, RunWriter
 from payments.sepa import is_target2_business_day
 from payments.vocabulary import RunKind
 from remuneration.db.models import Decision, Dossier, Exit, Training
@@ -213,18 +214,19 @@ def _chunks(
         yield chunk
 
 
-def _process_chunk(
-    ctx: ServiceContext,
-    writer: RunWriter,
-    chunk: Sequence[tuple[uuid.UUID, uuid.UUID]],
-    scope: RunScope,
-    as_of: date,
+def _plan_chunk(
+    ctx: ServiceContext, writer: RunWriter, reading: ChunkReading, scope: RunScope, as_of: date
 ) -> None:
-    store = ctx.parameters or default_store()
-    evaluated = evaluate_chunk(
-        ctx, [row[0] for row in chunk], as_of=as_of, store=store, writer=writer
+    """The engine and the planning of one chunk read before: computing only, no query (the
+    writer buffers the rows)."""
+    evaluated, state = evaluate_chunk(
+        ctx,
+        reading,
+        as_of=as_of,
+        store=ctx.parameters or default_store(),
+        writer=writer,
+        advances_paid=writer.advances_paid,
     )
-    state = load_chunk_state(ctx, evaluated, writer=writer)
     for trainee_id, items in evaluated.by_trainee.items():
         plan = plan_trainee(
             trainee_id,
@@ -235,7 +237,51 @@ def _process_chunk(
             blocked=state.blocked,
         )
         writer.add_plan(plan)
+
+
+def _pay_chunks(
+    ctx: ServiceContext,
+    writer: RunWriter,
+    chunks: list[list[tuple[uuid.UUID, uuid.UUID]]],
+    work: _Work,
+) -> None:
+    """Every chunk: read, computed, written. The database work (writing chunk k, then reading
+    chunk k + 2) runs in a second thread while this one computes chunk k + 1: the database
+    server (or SQLite, which releases the GIL) works while Python computes. One thread touches
+    the session at a time: the computing needs none, and each database step is handed over
+    and awaited whole. A failure anywhere waits for the step in flight, then propagates (the
+    caller's transaction is rolled back: nothing is kept)."""
+    total, done = sum(len(chunk) for chunk in chunks), 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="remu-run-db") as database:
+        ahead: Future[ChunkReading | None] = database.submit(_read, ctx, chunks, 0)
+        for index, chunk in enumerate(chunks):
+            reading = ahead.result()
+            assert reading is not None
+            taken = writer.take()  # the previous chunk's rows, planned before this reading
+            ahead = database.submit(_write_then_read, ctx, writer, taken, chunks, index + 1)
+            _plan_chunk(ctx, writer, reading, work.scope, work.as_of)
+            done += len(chunk)
+            if work.progress is not None:
+                work.progress(done, total)
+        ahead.result()
     writer.flush()
+
+
+def _read(
+    ctx: ServiceContext, chunks: list[list[tuple[uuid.UUID, uuid.UUID]]], index: int
+) -> ChunkReading | None:
+    return read_chunk(ctx, chunks[index]) if index < len(chunks) else None
+
+
+def _write_then_read(
+    ctx: ServiceContext,
+    writer: RunWriter,
+    taken: PendingRows,
+    chunks: list[list[tuple[uuid.UUID, uuid.UUID]]],
+    index: int,
+) -> ChunkReading | None:
+    writer.write(taken)
+    return _read(ctx, chunks, index)
 
 
 def _finish(ctx: ServiceContext, run: PaymentRun, writer: RunWriter, payer: PayerAccount) -> None:
@@ -334,8 +380,7 @@ class _Work:
 
 def _pay(ctx: ServiceContext, run: PaymentRun, work: _Work) -> bool:
     """The run's work; False when an advance run found nothing at all to do (nothing kept)."""
-    request, scope, as_of, payer = work.request, work.scope, work.as_of, work.payer
-    chunk_size, progress = work.chunk_size, work.progress
+    request, scope, payer = work.request, work.scope, work.payer
     writer = RunWriter(
         ctx,
         run_id=run.id,
@@ -346,13 +391,8 @@ def _pay(ctx: ServiceContext, run: PaymentRun, work: _Work) -> bool:
         alert_days=procedure_rules(ctx.today).iban_change_alert_days,
         last_period=scope.last_period,
     )
-    candidates = _candidates(ctx, request.kind, as_of)
-    done = 0
-    for chunk in _chunks(candidates, chunk_size):
-        _process_chunk(ctx, writer, chunk, scope, as_of)
-        done += len(chunk)
-        if progress is not None:
-            progress(done, len(candidates))
+    candidates = _candidates(ctx, request.kind, work.as_of)
+    _pay_chunks(ctx, writer, list(_chunks(candidates, work.chunk_size)), work)
     writer.counters.reissues = reissue_refused_payments(writer)
     writer.flush()
     orders = issue_recovery_orders(ctx, period=request.period)

@@ -15,7 +15,7 @@ not import: they are read through a lightweight table construct naming only what
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from remuneration.db.models import Decision, Document, Dossier, Exit, Training
 from remuneration.domain.vocabulary import DocumentKind
 
-__all__ = ["histories"]
+__all__ = ["People", "histories", "histories_of", "read_people"]
 
 _PAYMENT_LINES = table("payment_lines", column("dossier_id"), column("kind"), column("amount"))
 
@@ -144,12 +144,21 @@ def _people_dossiers(
     return others, by_nir
 
 
-def histories(
-    session: Session, dossier_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, dict[str, Any]]:
-    """For each dossier, the ``history`` facts about the same person's other dossiers."""
+@dataclass(frozen=True, slots=True)
+class People:
+    """What the database says of the dossiers' people, read at once (``read_people``); the
+    ``history`` facts come from it with ``histories_of``."""
+
+    own: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]]
+    nirs: dict[uuid.UUID, str]
+    others: list[_Other]
+    by_nir: dict[str, set[uuid.UUID]]
+
+
+def read_people(session: Session, dossier_ids: Sequence[uuid.UUID]) -> People:
+    """The queries of ``histories``, without building its answer."""
     if not dossier_ids:
-        return {}
+        return People({}, {}, [], {})
     nirs = _nir_hashes(session, dossier_ids)
     own = {
         row[0]: (row[1], row[2])
@@ -158,6 +167,23 @@ def histories(
     others, by_nir = _people_dossiers(
         session, {trainee for trainee, _ in own.values()}, set(nirs.values())
     )
+    return People(own, nirs, others, by_nir)
+
+
+def histories(
+    session: Session, dossier_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """For each dossier, the ``history`` facts about the same person's other dossiers."""
+    return histories_of(read_people(session, dossier_ids))
+
+
+def histories_of(
+    people: People, advances_paid: Collection[uuid.UUID] = frozenset()
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """The ``history`` facts of each dossier of ``people``. ``advances_paid``: dossiers whose
+    advance the caller has paid in its own transaction and not written yet (a payment run
+    reads a chunk's people while it writes the previous chunk's lines)."""
+    nirs, others, by_nir = people.nirs, people.others, people.by_nir
     # Indexed once per chunk: scanning every other dossier for each one was quadratic in the
     # chunk (a tenth of a millisecond a dossier in the monthly run).
     by_trainee: dict[uuid.UUID, list[_Other]] = {}
@@ -166,7 +192,7 @@ def histories(
         by_trainee.setdefault(other.trainee_id, []).append(other)
         by_dossier.setdefault(other.dossier_id, []).append(other)
     result: dict[uuid.UUID, dict[str, Any]] = {}
-    for dossier_id, (trainee_id, training_id) in own.items():
+    for dossier_id, (trainee_id, training_id) in people.own.items():
         same_nir = by_nir.get(nirs.get(dossier_id, ""), set())
         person = [o for o in by_trainee.get(trainee_id, ()) if o.dossier_id != dossier_id]
         person += [
@@ -183,7 +209,8 @@ def histories(
                 for start, end in periods
             ],
             "advance_received": any(
-                o.advance_paid and o.training_id == training_id for o in person
+                (o.advance_paid or o.dossier_id in advances_paid) and o.training_id == training_id
+                for o in person
             ),
         }
     return result
