@@ -14,8 +14,6 @@ Two runs started at once are serialised (PostgreSQL: an advisory transaction loc
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,24 +25,22 @@ from payments.batch_files import build_file, sepa_country_list
 from payments.calendar import is_payment_business_day
 from payments.config import PayerAccount, procedure_rules
 from payments.errors import RunConflict, RunRefused
-from payments.evaluation import ChunkReading, evaluate_chunk, read_chunk
 from payments.lines import ADVANCE_SCOPE, RunScope, monthly_scope
 from payments.models import PaymentLine, PaymentRun
 from payments.overpayments import issue_recovery_orders
-from payments.planning import plan_trainee
 from payments.reissues import reissue_refused_payments
-from payments.run_writer import PendingRows, RunWriter
+from payments.run_chunks import Progress, chunk_pairs, pay_chunks
+from payments.run_writer import RunWriter
 from payments.sepa import is_target2_business_day
 from payments.vocabulary import RunKind
 from remuneration.db.models import Decision, Dossier, Exit, Training
 from remuneration.domain.vocabulary import TraineeStatus
 from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
-from rules import LineKind, Month, default_store
+from rules import LineKind, Month
 
 __all__ = ["RunOutcome", "RunRequest", "find_run", "start_run"]
 
-Progress = Callable[[int, int], None]
 _LOCK_KEY = 0x72656D75  # "remu": one payment run at a time on PostgreSQL
 
 
@@ -200,90 +196,6 @@ def _same_request(run: PaymentRun, request: RunRequest) -> PaymentRun:
     return run
 
 
-def _chunks(
-    rows: Iterable[tuple[uuid.UUID, uuid.UUID]], size: int
-) -> Iterator[list[tuple[uuid.UUID, uuid.UUID]]]:
-    """Chunks of about ``size`` dossiers that never split one trainee's dossiers."""
-    chunk: list[tuple[uuid.UUID, uuid.UUID]] = []
-    for row in rows:
-        if len(chunk) >= size and row[1] != chunk[-1][1]:
-            yield chunk
-            chunk = []
-        chunk.append(row)
-    if chunk:
-        yield chunk
-
-
-def _plan_chunk(
-    ctx: ServiceContext, writer: RunWriter, reading: ChunkReading, scope: RunScope, as_of: date
-) -> None:
-    """The engine and the planning of one chunk read before: computing only, no query (the
-    writer buffers the rows)."""
-    evaluated, state = evaluate_chunk(
-        ctx,
-        reading,
-        as_of=as_of,
-        store=ctx.parameters or default_store(),
-        writer=writer,
-        advances_paid=writer.advances_paid,
-    )
-    for trainee_id, items in evaluated.by_trainee.items():
-        plan = plan_trainee(
-            trainee_id,
-            items,
-            paid=state.paid,
-            scope=scope,
-            overpayments=state.overpayments.get(trainee_id, []),
-            blocked=state.blocked,
-        )
-        writer.add_plan(plan)
-
-
-def _pay_chunks(
-    ctx: ServiceContext,
-    writer: RunWriter,
-    chunks: list[list[tuple[uuid.UUID, uuid.UUID]]],
-    work: _Work,
-) -> None:
-    """Every chunk: read, computed, written. The database work (writing chunk k, then reading
-    chunk k + 2) runs in a second thread while this one computes chunk k + 1: the database
-    server (or SQLite, which releases the GIL) works while Python computes. One thread touches
-    the session at a time: the computing needs none, and each database step is handed over
-    and awaited whole. A failure anywhere waits for the step in flight, then propagates (the
-    caller's transaction is rolled back: nothing is kept)."""
-    total, done = sum(len(chunk) for chunk in chunks), 0
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="remu-run-db") as database:
-        ahead: Future[ChunkReading | None] = database.submit(_read, ctx, chunks, 0)
-        for index, chunk in enumerate(chunks):
-            reading = ahead.result()
-            assert reading is not None
-            taken = writer.take()  # the previous chunk's rows, planned before this reading
-            ahead = database.submit(_write_then_read, ctx, writer, taken, chunks, index + 1)
-            _plan_chunk(ctx, writer, reading, work.scope, work.as_of)
-            done += len(chunk)
-            if work.progress is not None:
-                work.progress(done, total)
-        ahead.result()
-    writer.flush()
-
-
-def _read(
-    ctx: ServiceContext, chunks: list[list[tuple[uuid.UUID, uuid.UUID]]], index: int
-) -> ChunkReading | None:
-    return read_chunk(ctx, chunks[index]) if index < len(chunks) else None
-
-
-def _write_then_read(
-    ctx: ServiceContext,
-    writer: RunWriter,
-    taken: PendingRows,
-    chunks: list[list[tuple[uuid.UUID, uuid.UUID]]],
-    index: int,
-) -> ChunkReading | None:
-    writer.write(taken)
-    return _read(ctx, chunks, index)
-
-
 def _finish(ctx: ServiceContext, run: PaymentRun, writer: RunWriter, payer: PayerAccount) -> None:
     counters = writer.counters
     if writer.batch is not None:
@@ -392,7 +304,8 @@ def _pay(ctx: ServiceContext, run: PaymentRun, work: _Work) -> bool:
         last_period=scope.last_period,
     )
     candidates = _candidates(ctx, request.kind, work.as_of)
-    _pay_chunks(ctx, writer, list(_chunks(candidates, work.chunk_size)), work)
+    chunks = list(chunk_pairs(candidates, work.chunk_size))
+    pay_chunks(ctx, writer, chunks, scope=work.scope, as_of=work.as_of, progress=work.progress)
     writer.counters.reissues = reissue_refused_payments(writer)
     writer.flush()
     orders = issue_recovery_orders(ctx, period=request.period)
