@@ -62,11 +62,12 @@ def _executemany(
     processors: dict[str, Callable[[Any], Any]] = cast(
         "dict[str, Callable[[Any], Any]]", dict(compiled._bind_processors)
     )
-    steps = [(key, processors.get(key)) for key in positions]
-    params = [
-        tuple(row[key] if process is None else process(row[key]) for key, process in steps)
-        for row in rows
-    ]
+    columns: list[list[Any]] = []
+    for key in positions:  # column by column: one map per column, no test per value
+        values = [row[key] for row in rows]
+        process = processors.get(key)
+        columns.append(values if process is None else list(map(process, values)))
+    params = list(zip(*columns, strict=True))
     raw: Any = connection.connection.driver_connection
     cursor = raw.cursor()
     try:
