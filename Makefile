@@ -79,6 +79,7 @@ BENCH_SIZES ?= 10000 30000 100000
 bench: install ## run the benchmarks (reports in bench/results/)
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/evaluate.py
+	$(BIN)/python bench/lines_floor.py
 	$(BIN)/python bench/sepa.py
 	PG_URL="$$(bash .ci/start-postgres.sh)" && \
 		$(BIN)/python bench/payment_run.py --n $(BENCH_SIZES) --skip-sepaxml \

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field
 
 from payments.sepa import Debtor, Pain001Version
-from rules.reference_data import check_dates, in_force, parse_date, read_resource
+from rules.reference_data import DatedVersion, load_versions, read_resource, version_in_force
 
 __all__ = ["SYSTEM_ACCOUNT", "PayerAccount", "ProcedureRules", "procedure_rules"]
 
@@ -58,34 +58,18 @@ class ProcedureRules:
     iban_change_alert_days: int
 
 
-class _Version(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+class _Version(DatedVersion):
+    model_config = ConfigDict(strict=True)
 
-    in_force_from: date
-    source: str = Field(min_length=1)
     iban_change_alert_days: int = Field(ge=0, le=3650)
-
-    @field_validator("in_force_from", mode="before")
-    @classmethod
-    def _iso_date(cls, value: object) -> date:
-        return parse_date(value, where="in_force_from")
-
-
-class _File(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    source: str = Field(min_length=1)
-    versions: tuple[_Version, ...] = Field(min_length=1)
 
 
 @cache
 def _versions() -> tuple[_Version, ...]:
-    versions = _File.model_validate(read_resource("payments.data", _FILE)).versions
-    check_dates([v.in_force_from for v in versions], where=f"{_FILE} versions")
-    return versions
+    return load_versions(_Version, read_resource("payments.data", _FILE), where=_FILE)
 
 
 def procedure_rules(on: date) -> ProcedureRules:
     """The values in force on ``on`` (an error before the first version, never a default)."""
-    found = in_force(_versions(), on, start=lambda v: v.in_force_from, where=_FILE)
+    found = version_in_force(_versions(), on, where=_FILE)
     return ProcedureRules(found.in_force_from, found.source, found.iban_change_alert_days)

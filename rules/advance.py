@@ -7,11 +7,10 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from rules.context import Evaluation
-from rules.decisions import Line, LineKind, UsedParameter
+from rules.decisions import Line, LineKind, UsedParameter, new_tuple
 from rules.french import cite, fr_date, fr_money, fr_of_month
 from rules.money import round_money
-from rules.parameters import ParameterValue
+from rules.parameters import ParameterStore, ParameterValue
 from rules.periods import Month
 
 __all__ = ["AdvanceTerms", "advance_line", "advance_terms", "recovery_line"]
@@ -33,13 +32,13 @@ class _Text(NamedTuple):
         return self.text
 
 
-def advance_line(ev: Evaluation, start: date) -> Line:
+def advance_line(store: ParameterStore, start: date) -> Line:
     """The advance, in the month of the training start, at the amount in force that day.
 
     A line is immutable and depends only on the start date and the parameter set: it is built
     once per set and start date (``advance_terms``).
     """
-    amount = ev.param("advance.amount", start)
+    amount = store.at("advance.amount", start)
     return Line(
         kind=LineKind.ADVANCE,
         period=Month.of(start),
@@ -59,15 +58,14 @@ class AdvanceTerms(NamedTuple):
     recovered: bool
 
 
-def advance_terms(ev: Evaluation, start: date) -> AdvanceTerms:
-    key = ("advance.terms", start)
-    known = ev.store.memo.get(key)
+def advance_terms(store: ParameterStore, start: date) -> AdvanceTerms:
+    known = store.memo.get(("advance.terms", start))
     if isinstance(known, AdvanceTerms):
         return known
-    line = advance_line(ev, start)
-    recoverable = ev.param("advance.recoverable", start)
+    line = advance_line(store, start)
+    recoverable = store.at("advance.recoverable", start)
     terms = AdvanceTerms(line, recoverable, recoverable.boolean)
-    ev.store.memo[key] = terms
+    store.memo["advance.terms", start] = terms
     return terms
 
 
@@ -80,7 +78,9 @@ class _RecoveryTrace(NamedTuple):
     remuneration: Decimal
     recoverable: ParameterValue
 
-    def render(self) -> str:
+    def __call__(self) -> str:
+        """The explanation in French (the trace is the line's ``render``: no bound method to
+        build for each line)."""
         rest = self.outstanding - self.recovered
         return (
             f"Récupération de l'avance sur la rémunération {fr_of_month(self.month)} : le plus "
@@ -90,21 +90,20 @@ class _RecoveryTrace(NamedTuple):
         )
 
 
+_RECOVERY = LineKind.ADVANCE_RECOVERY
+
+
 def recovery_line(
-    *, month: Month, outstanding: Decimal, remuneration: Decimal, recoverable: ParameterValue
+    month: Month, outstanding: Decimal, remuneration: Decimal, recoverable: ParameterValue
 ) -> Line | None:
     """``min(outstanding advance, R)`` as a negative line, or ``None`` when nothing is taken."""
     recovered = remuneration if remuneration < outstanding else outstanding
     if recovered <= 0:
         return None
-    trace = _RecoveryTrace(month, recovered, outstanding, remuneration, recoverable)
-    return Line(
-        LineKind.ADVANCE_RECOVERY,
-        month,
-        -recovered,
-        "advance.recovery",
-        _used(recoverable),
-        trace.render,
+    trace = new_tuple(_RecoveryTrace, (month, recovered, outstanding, remuneration, recoverable))
+    return new_tuple(
+        Line,
+        (_RECOVERY, month, -recovered, "advance.recovery", _used(recoverable), trace),
     )
 
 

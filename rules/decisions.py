@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from rules.money import ZERO, format_money
 from rules.parameters.schema import Band, ParameterValue
@@ -22,7 +22,20 @@ __all__ = [
     "LineKind",
     "Reason",
     "UsedParameter",
+    "new_tuple",
 ]
+
+_T = TypeVar("_T", bound=tuple[Any, ...])
+
+if TYPE_CHECKING:
+
+    def new_tuple(cls: type[_T], values: tuple[Any, ...], /) -> _T:
+        """A named tuple built from a plain tuple of all its fields, in order."""
+
+else:
+    # ``tuple.__new__`` itself: the named tuple's generated ``__new__`` is a Python function
+    # that only does this, at twice the cost, for every line of every monthly run.
+    new_tuple = tuple.__new__
 
 
 class Decision(StrEnum):

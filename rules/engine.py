@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,14 +16,15 @@ from rules.advance import advance_terms, recovery_line
 from rules.aids import decide_aids
 from rules.context import Evaluation
 from rules.contract import parse_request
-from rules.decisions import Decision, EvaluationResult, Line
+from rules.decisions import KIND_ORDER, Decision, EvaluationResult, Line
 from rules.documents import check_documents
 from rules.eligibility import check_eligibility
 from rules.exits import forfeit_line, outstanding_advance_line
 from rules.facts import EvaluationRequest, ExitReason, Status
+from rules.money import ZERO
 from rules.parameters import ParameterStore, ParameterValue, load_parameters
-from rules.periods import Month
-from rules.remuneration import MonthContext, mobility_line, remuneration_line
+from rules.periods import Month, month_ordinal
+from rules.remuneration import mobility_line, remuneration_line
 from rules.result_json import result_json
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
 RULES_VERSION = "reglement-v1/engine-0.1.0"
 
 _DEFAULT: list[ParameterStore] = []
+_JOB_SEEKER, _INSERTION = Status.JOB_SEEKER, Status.INSERTION_EMPLOYEE
 
 
 def default_store() -> ParameterStore:
@@ -49,84 +51,82 @@ def default_store() -> ParameterStore:
     return _DEFAULT[0]
 
 
-def _month_context(ev: Evaluation, req: EvaluationRequest, status: Status) -> MonthContext | None:
-    """What month lines need; ``None`` (the last day named as missing) when days cannot be
-    counted. A job seeker's unknown weekly hours are named too: they stop the remuneration
-    lines only (full or part time), not the advance nor the mobility aid."""
+def _ignore(path: str) -> None:
+    """What ``granted_lines`` does with a missing input: its lines are simply not computed."""
+
+
+def _remuneration_lines(
+    store: ParameterStore, req: EvaluationRequest, need: Callable[[str], None]
+) -> list[Line]:
+    """Advance, remuneration, recovery, mobility and overpayment lines of a granted dossier;
+    ``need`` is told every unknown input a line needs (docs/rules.md sections 3 to 5 and 7)."""
+    status, start = req.trainee.status, req.training.start_date
+    if start is None or status is None:
+        need("training.start_date" if start is None else "trainee.status")
+        return []
+    lines: list[Line] = []
+    outstanding, recoverable = ZERO, None
+    if status is _JOB_SEEKER:
+        terms = advance_terms(store, start)
+        if not req.history.advance_received:
+            lines.append(terms.line)
+        recoverable = terms.recoverable
+        if terms.recovered:
+            outstanding = terms.line.amount
+    last = _last_day(req, status, need)
+    if last is None:
+        return lines
+    payable = status is _INSERTION or req.training.weekly_hours is not None
+    advance = (outstanding, recoverable)
+    outstanding = _month_lines(store, req, status, (start, last), advance, into=lines)
+    if payable:
+        lines.extend(_exit_lines(req, lines, outstanding, last))
+    return lines
+
+
+def _last_day(req: EvaluationRequest, status: Status, need: Callable[[str], None]) -> date | None:
+    """The last day the month lines count (the exit's, else the training's end), naming what
+    they miss. A job seeker's unknown weekly hours stop the remuneration lines only (full or
+    part time), not the advance nor the mobility aid."""
     training = req.training
     last = req.exit.date if req.exit is not None else training.end_date
     if last is None:
-        ev.need("training.end_date")
-    if status is Status.JOB_SEEKER and training.weekly_hours is None:
-        ev.need("training.weekly_hours")
-    if last is None or training.start_date is None:
-        return None
-    return MonthContext(
-        status, training.weekly_hours, training.start_date, last, training.distance_km
-    )
-
-
-@dataclass(slots=True)
-class _Advance:
-    """What is left of the advance to recover, month after month."""
-
-    outstanding: Decimal
-    recoverable: ParameterValue | None
-
-    def recover(self, month: Month, remuneration: Line) -> Line | None:
-        if self.recoverable is None or self.outstanding <= 0:
-            return None
-        recovery = recovery_line(
-            month=month,
-            outstanding=self.outstanding,
-            remuneration=remuneration.amount,
-            recoverable=self.recoverable,
-        )
-        if recovery is not None:
-            self.outstanding += recovery.amount
-        return recovery
+        need("training.end_date")
+    if status is _JOB_SEEKER and training.weekly_hours is None:
+        need("training.weekly_hours")
+    return last
 
 
 def _month_lines(
-    ev: Evaluation, req: EvaluationRequest, ctx: MonthContext, advance: _Advance
-) -> list[Line]:
-    payable = ctx.status is Status.INSERTION_EMPLOYEE or ctx.weekly_hours is not None
-    lines: list[Line] = []
-    for statement in req.months:
+    store: ParameterStore,
+    req: EvaluationRequest,
+    status: Status,
+    days: tuple[date, date],
+    advance: tuple[Decimal, ParameterValue | None],
+    *,
+    into: list[Line],
+) -> Decimal:
+    """Each statement's remuneration, recovery and mobility lines for the ``days`` from the
+    first to the last counted, added to ``into``; ``advance`` is what is left of it to recover
+    and whether it is (the parameter that says so). Gives what is left once these months are
+    paid."""
+    (first, last), (outstanding, recoverable), lines = days, advance, into
+    weekly_hours, distance = req.training.weekly_hours, req.training.distance_km
+    payable = status is _INSERTION or weekly_hours is not None
+    for s in req.months:
+        d = s.month.days_within(first, last)
         if payable:
-            remuneration = remuneration_line(ev, statement, ctx)
+            remuneration = remuneration_line(store, s, status, weekly_hours, d)
             lines.append(remuneration)
-            recovery = advance.recover(statement.month, remuneration)
-            if recovery is not None:
-                lines.append(recovery)
-        mobility = mobility_line(ev, statement, ctx)
+            if recoverable is not None and outstanding > 0:
+                recovery = recovery_line(s.month, outstanding, remuneration.amount, recoverable)
+                if recovery is not None:
+                    lines.append(recovery)
+                    outstanding += recovery.amount
+        mobility = mobility_line(store, s, status, distance, d)
         if mobility is not None:
             lines.append(mobility)
-    return lines
-
-
-def _remuneration_lines(ev: Evaluation, req: EvaluationRequest) -> list[Line]:
-    """Advance, remuneration, recovery, mobility and overpayment lines of a granted dossier."""
-    start, status = req.training.start_date, req.trainee.status
-    if start is None or status is None:
-        ev.need("training.start_date" if start is None else "trainee.status")
-        return []
-    lines: list[Line] = []
-    advance = _Advance(Decimal("0.00"), None)
-    if status is Status.JOB_SEEKER:
-        terms = advance_terms(ev, start)
-        if not req.history.advance_received:
-            lines.append(terms.line)
-        advance.recoverable = terms.recoverable
-        if terms.recovered:
-            advance.outstanding = terms.line.amount
-    ctx = _month_context(ev, req, status)
-    if ctx is None:
-        return lines
-    lines.extend(_month_lines(ev, req, ctx, advance))
-    if status is Status.INSERTION_EMPLOYEE or ctx.weekly_hours is not None:
-        lines.extend(_exit_lines(req, lines, advance.outstanding, ctx.last_day))
-    return lines
+    return outstanding
 
 
 def _exit_lines(
@@ -145,21 +145,24 @@ def _exit_lines(
                 month=Month.of(exit_.date), outstanding=outstanding, exit_=exit_
             )
         ]
-    last = Month.of(last_day)  # the training's end month: there is no exit
-    if any(s.month.ordinal == last.ordinal for s in req.months):
-        return [outstanding_advance_line(month=last, outstanding=outstanding, exit_=None)]
+    last = month_ordinal(last_day)  # the training's end month: there is no exit
+    for statement in req.months:
+        if statement.month.ordinal == last:
+            month = statement.month
+            return [outstanding_advance_line(month=month, outstanding=outstanding, exit_=None)]
     return []
 
 
-def _in_order(lines: list[Line]) -> list[Line]:
-    """The lines by month, then in the order of ``LineKind`` (already so, most of the time)."""
+def _kept_in_order(lines: list[Line]) -> tuple[Line, ...]:
+    """The lines that pay or take something, by month, then in the order of ``LineKind``
+    (already so, and none of zero, most of the time: then they are only looked at once)."""
     previous = -1
     for line in lines:
-        key = line.sort_key()
-        if key < previous:
-            return sorted(lines, key=Line.sort_key)
+        key = line.period.ordinal * 8 + KIND_ORDER[line.kind]  # Line.sort_key, inlined
+        if key < previous or not line.amount:
+            return tuple(sorted([line for line in lines if line.amount], key=Line.sort_key))
         previous = key
-    return lines
+    return tuple(lines)
 
 
 def granted_lines(req: EvaluationRequest, store: ParameterStore) -> tuple[Line, ...]:
@@ -168,9 +171,7 @@ def granted_lines(req: EvaluationRequest, store: ParameterStore) -> tuple[Line, 
     Eligibility and documents were decided and recorded with the decision; only the amounts
     are computed here. Explanation texts stay unrendered until asked for.
     """
-    ev = Evaluation(store)
-    lines = [line for line in _remuneration_lines(ev, req) if line.amount]
-    return tuple(_in_order(lines))
+    return _kept_in_order(_remuneration_lines(store, req, _ignore))
 
 
 def evaluate_request(req: EvaluationRequest, store: ParameterStore) -> EvaluationResult:
@@ -187,14 +188,13 @@ def evaluate_request(req: EvaluationRequest, store: ParameterStore) -> Evaluatio
         decision = Decision.INCOMPLETE
     else:
         decision = Decision.GRANTED
-    lines = _remuneration_lines(ev, req) if decision is Decision.GRANTED else []
+    lines = _remuneration_lines(store, req, ev.need) if decision is Decision.GRANTED else []
     aid_decisions, aid_lines = decide_aids(ev, req, documents_ok=documents_ok)
-    lines = _in_order([line for line in lines + aid_lines if line.amount])
     return EvaluationResult(
         decision=decision,
         reasons=tuple(ev.reasons),
         missing=tuple(ev.missing),
-        lines=tuple(lines),
+        lines=_kept_in_order(lines + aid_lines),
         aid_decisions=tuple(aid_decisions),
         as_of=req.as_of.isoformat(),
         rules_version=RULES_VERSION,

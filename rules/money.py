@@ -16,7 +16,7 @@ ZERO = Decimal("0.00")
 
 def round_money(value: Decimal) -> Decimal:
     """Round an exact amount to the cent, half up: the only rounding of money in remu."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, ROUND_HALF_UP)  # (positional: a third of the keyword call's cost)
 
 
 def format_money(value: Decimal) -> str:

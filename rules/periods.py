@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-__all__ = ["MONTH_NAMES", "Month", "age_on", "days_between_inclusive"]
+__all__ = ["MONTH_NAMES", "Month", "age_on", "days_between_inclusive", "month_ordinal"]
 
 MONTH_NAMES = (
     "janvier",
@@ -44,7 +44,7 @@ class Month:
         object.__setattr__(self, "_first", date(self.year, self.month, 1))
         object.__setattr__(self, "_last", date(self.year, self.month, days))
         object.__setattr__(self, "_days", days)
-        object.__setattr__(self, "ordinal", self.year * 12 + self.month - 1)
+        object.__setattr__(self, "ordinal", month_ordinal(self._first))
 
     @classmethod
     def parse(cls, text: str) -> Month:
@@ -106,6 +106,11 @@ class Month:
     def french(self) -> str:
         """``mars 2024``: how a trainee reads the month."""
         return f"{MONTH_NAMES[self.month - 1]} {self.year}"
+
+
+def month_ordinal(day: date) -> int:
+    """``Month.ordinal`` of the day's month, without building the month."""
+    return day.year * 12 + day.month - 1
 
 
 def days_between_inclusive(first: date, last: date) -> int:

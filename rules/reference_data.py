@@ -12,6 +12,11 @@ the letters' texts and delays, the operations' and the case queue's rules all sh
 - `check_dates`: versions in strictly increasing order (no unsorted, no duplicate date).
 - `in_force`: the version in force on a day (the last one starting on or before it).
 - `check_keys` / `require_source`: unknown keys and missing sources refused.
+- `DatedVersion` / `load_versions` / `version_in_force`: for a file written as a source and a
+  list of versions, each with its ``in_force_from`` date and its source (the payment procedure,
+  the bank's reason codes, the TARGET2 calendar, the letters' delays): one pydantic schema per
+  file adds its own fields to `DatedVersion`; the envelope, the dates' order and the look-up
+  are here.
 
 Each file keeps its own schema (pydantic model or dataclass) built on these; the parsing of
 dates, the in-force lookup and the trap refusal are this module's only.
@@ -23,23 +28,27 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 __all__ = [
+    "DatedVersion",
     "NotInForce",
     "ReferenceDataError",
     "check_dates",
     "check_keys",
     "find_floats",
     "in_force",
+    "load_versions",
     "parse_date",
     "read_resource",
     "read_yaml",
     "require_source",
+    "version_in_force",
 ]
 
 _V = TypeVar("_V")
@@ -204,3 +213,47 @@ def require_source(raw: object, *, where: str) -> str:
             f"{where}.source : source manquante (texte légal, délibération ou hypothèse)"
         )
     return raw.strip()
+
+
+class DatedVersion(BaseModel):
+    """One version of a dated file: in force from a day, with its source; subclasses add the
+    file's own values (frozen, unknown keys refused)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    in_force_from: date
+    source: str = Field(min_length=1)
+
+    @field_validator("in_force_from", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> date:
+        return parse_date(value, where="in_force_from")
+
+
+_D = TypeVar("_D", bound=DatedVersion)
+
+
+class _VersionedFile(BaseModel, Generic[_D]):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str = Field(min_length=1)
+    versions: tuple[_D, ...] = Field(min_length=1)
+
+
+def load_versions(
+    version: type[_D], raw: object, *, where: str, strict: bool | None = None
+) -> tuple[_D, ...]:
+    """The versions of a file ``{source, versions: [...]}``, in strictly increasing order."""
+    model = _VersionedFile[version]  # type: ignore[valid-type]
+    versions: tuple[_D, ...] = model.model_validate(raw, strict=strict).versions
+    check_dates([v.in_force_from for v in versions], where=f"{where} versions")
+    return versions
+
+
+def version_in_force(versions: Sequence[_D], on: date, *, where: str) -> _D:
+    """The version in force on ``on`` (`NotInForce` before the first one, never a default)."""
+    return in_force(versions, on, start=_start, where=where)
+
+
+def _start(version: DatedVersion) -> date:
+    return version.in_force_from

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from rules.context import Evaluation
-from rules.decisions import Line, LineKind, UsedParameter
+from rules.decisions import Line, LineKind, UsedParameter, new_tuple
 from rules.facts import MonthStatement, Status
 from rules.french import cite, fr_date, fr_decimal, fr_hours, fr_money, fr_of_month, fr_rate
 from rules.money import ZERO, round_money
-from rules.parameters import Band, ParameterValue
+from rules.parameters import Band, ParameterStore, ParameterValue
 from rules.periods import Month
 
-__all__ = ["MonthContext", "mobility_line", "remuneration_line"]
+__all__ = ["mobility_line", "remuneration_line"]
 
-_ONE = Decimal(1)
-
-
-class MonthContext(NamedTuple):
-    """What a month's lines need besides the statement: who, which days, which mode."""
-
-    status: Status
-    weekly_hours: Decimal | None
-    first_day: date
-    last_day: date
-    distance_km: Decimal | None
+_REMUNERATION, _MOBILITY = LineKind.REMUNERATION, LineKind.MOBILITY
+_INSERTION = Status.INSERTION_EMPLOYEE
 
 
 _MODES = {
@@ -50,11 +40,14 @@ class _MonthTexts:
 
 @dataclass(frozen=True, slots=True)
 class _MonthRates:
-    """The parameters of one month (in force on its first day), derived once per set."""
+    """The parameters of one month (in force on its first day), derived once per set: what a
+    monthly run works out once for every dossier of the month. ``prorata[d]`` is ``M × d / D``
+    for ``d`` from 0 to ``D`` days, computed as the rule writes it."""
 
     monthly: ParameterValue
     hours_per_month: ParameterValue
-    monthly_amount: Decimal
+    days: int
+    prorata: tuple[Decimal, ...]
     hourly: Decimal
     full_time_weekly_hours: Decimal
     used_insertion: tuple[UsedParameter, ...]
@@ -80,27 +73,29 @@ def _month_texts(
     )
 
 
-def _month_rates(ev: Evaluation, month: Month) -> _MonthRates:
-    key = ("remuneration.month_rates", month.ordinal)
-    rates = ev.store.memo.get(key)
+def _month_rates(store: ParameterStore, month: Month) -> _MonthRates:
+    rates = store.memo.get(("remuneration.month_rates", month.ordinal))
     if isinstance(rates, _MonthRates):
         return rates
-    monthly = ev.param("remuneration.monthly_amount", month.first_day)
-    hours_per_month = ev.param("remuneration.hours_per_month", month.first_day)
-    weekly = ev.param("remuneration.full_time_weekly_hours", month.first_day)
+    first = month.first_day
+    monthly = store.at("remuneration.monthly_amount", first)
+    hours_per_month = store.at("remuneration.hours_per_month", first)
+    weekly = store.at("remuneration.full_time_weekly_hours", first)
     used = (UsedParameter.of(monthly), UsedParameter.of(hours_per_month))
-    hourly = monthly.decimal / hours_per_month.decimal
+    amount, big_d = monthly.decimal, month.days
+    hourly = amount / hours_per_month.decimal
     rates = _MonthRates(
         monthly=monthly,
         hours_per_month=hours_per_month,
-        monthly_amount=monthly.decimal,
+        days=big_d,
+        prorata=tuple(amount * d / big_d for d in range(big_d + 1)),
         hourly=hourly,
         full_time_weekly_hours=weekly.decimal,
         used_insertion=used,
         used_job_seeker=(*used, UsedParameter.of(weekly)),
         texts=_month_texts(month, monthly, hours_per_month, hourly, weekly.decimal),
     )
-    ev.store.memo[key] = rates
+    store.memo["remuneration.month_rates", month.ordinal] = rates
     return rates
 
 
@@ -144,7 +139,9 @@ class _RemunerationTrace(NamedTuple):
             f"justifiée et {prorata}"
         )
 
-    def render(self) -> str:
+    def __call__(self) -> str:
+        """The explanation in French (the trace is the line's ``render``: no bound method to
+        build for each line)."""
         deduction = (
             f" − {fr_money(self.allowances)} d'indemnités journalières" if self.allowances else ""
         )
@@ -156,40 +153,37 @@ class _RemunerationTrace(NamedTuple):
         )
 
 
-def remuneration_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line:
-    """``R`` of docs/rules.md section 3, rounded once at the end."""
+def remuneration_line(
+    store: ParameterStore, s: MonthStatement, status: Status, weekly_hours: Decimal | None, d: int
+) -> Line:
+    """``R`` of docs/rules.md section 3 for ``d`` days of the statement's month, rounded once at
+    the end. (Named tuples are built from a plain tuple, ``new_tuple``: the same tuples, without
+    their Python-level ``__new__``: this runs for every dossier of every monthly run.)"""
     month = s.month
-    rates = _month_rates(ev, month)
-    hourly = rates.hourly
-    d, big_d = month.days_within(ctx.first_day, ctx.last_day), month.days
-    prorata = rates.monthly_amount * d / big_d
-    if ctx.status is Status.INSERTION_EMPLOYEE:
+    rates = _month_rates(store, month)
+    hourly, prorata = rates.hourly, rates.prorata[d]
+    if status is _INSERTION:
         mode, hours = "insertion", s.hours_outside_work or ZERO
-        raw = min(hourly * hours, prorata)
+        part = hourly * hours
+        raw = prorata if prorata < part else part  # min(h × O, prorata)
         used = rates.used_insertion
-    elif ctx.weekly_hours is not None and ctx.weekly_hours >= rates.full_time_weekly_hours:
+    elif weekly_hours is not None and weekly_hours >= rates.full_time_weekly_hours:
         mode, hours = "full_time", s.unjustified_absence_hours
         raw = prorata - hourly * hours
         used = rates.used_job_seeker
     else:
         mode, hours = "part_time", s.attended_hours + s.justified_absence_hours
-        raw = min(hourly * hours, prorata)
+        part = hourly * hours
+        raw = prorata if prorata < part else part  # min(h × (A + J), prorata)
         used = rates.used_job_seeker
-    net = raw - s.daily_allowances
+    allowances = s.daily_allowances
+    net = raw - allowances
     amount = round_money(net) if net > 0 else ZERO
-    trace = _RemunerationTrace(
-        rates, mode, d, big_d, hours, s.daily_allowances, net < 0, amount, ctx.weekly_hours
+    trace = new_tuple(
+        _RemunerationTrace,
+        (rates, mode, d, rates.days, hours, allowances, net < 0, amount, weekly_hours),
     )
-    return Line(LineKind.REMUNERATION, month, amount, "remuneration.monthly", used, trace.render)
-
-
-def _band(bands: tuple[Band, ...], distance: Decimal) -> int:
-    """The position of the band the distance falls in."""
-    chosen = 0
-    for index, band in enumerate(bands):
-        if distance >= band.lower:
-            chosen = index
-    return chosen
+    return new_tuple(Line, (_REMUNERATION, month, amount, "remuneration.monthly", used, trace))
 
 
 class _MobilityTrace(NamedTuple):
@@ -205,7 +199,9 @@ class _MobilityTrace(NamedTuple):
     label: str
     amount: Decimal
 
-    def render(self) -> str:
+    def __call__(self) -> str:
+        """The explanation in French (the trace is the line's ``render``: no bound method to
+        build for each line)."""
         ratio_text = (
             f"{fr_hours(self.hours)} {self.label} / {fr_hours(self.scheduled)} prévues"
             if self.hours < self.scheduled
@@ -220,68 +216,74 @@ class _MobilityTrace(NamedTuple):
 
 
 class _Scale(NamedTuple):
-    """The mobility scale in force on a month's first day, its bands and, for each band, its
-    amount and closing words in French."""
+    """The mobility scale in force on a month's first day, derived once per parameter set and
+    month. For each band: its amount × ``d`` / ``D`` for ``d`` from 0 to ``D`` days (``None``
+    for a band that pays nothing), what a line cites, its amount and closing words in French."""
 
-    value: ParameterValue
-    bands: tuple[Band, ...]
+    days: int
+    lowers: tuple[Decimal, ...]
+    by_days: tuple[tuple[Decimal, ...] | None, ...]
+    used: tuple[tuple[UsedParameter, ...], ...]
     texts: tuple[tuple[str, str], ...]
 
 
-def _month_scale(ev: Evaluation, month: Month) -> _Scale:
-    """Looked up and formatted once per parameter set and month."""
-    key = ("mobility.month_scale", month.ordinal)
-    scale = ev.store.memo.get(key)
-    if not isinstance(scale, _Scale):
-        value = ev.param("mobility.bands", month.first_day)
-        texts = tuple(
+def _month_scale(store: ParameterStore, month: Month) -> _Scale:
+    scale = store.memo.get(("mobility.month_scale", month.ordinal))
+    if isinstance(scale, _Scale):
+        return scale
+    value = store.at("mobility.bands", month.first_day)
+    bands, big_d = value.bands, month.days
+    scale = _Scale(
+        days=big_d,
+        lowers=tuple(band.lower for band in bands),
+        by_days=tuple(_by_days(band, big_d) for band in bands),
+        used=tuple((UsedParameter.of(value, band=band),) for band in bands),
+        texts=tuple(
             (
                 fr_money(band.amount),
                 f" km, tranche à partir de {fr_decimal(band.lower)} km ({cite(value)}).",
             )
-            for band in value.bands
-        )
-        scale = ev.store.memo[key] = _Scale(value, value.bands, texts)
+            for band in bands
+        ),
+    )
+    store.memo["mobility.month_scale", month.ordinal] = scale
     return scale
 
 
-def mobility_line(ev: Evaluation, s: MonthStatement, ctx: MonthContext) -> Line | None:
-    """Mobility of docs/rules.md section 5; ``None`` when the band or the hours give nothing."""
-    if ctx.distance_km is None or s.scheduled_hours == 0:
-        return None
-    month = s.month
-    scale = _month_scale(ev, month)
-    index = _band(scale.bands, ctx.distance_km)
-    band = scale.bands[index]
+def _by_days(band: Band, big_d: int) -> tuple[Decimal, ...] | None:
     if band.amount == 0:
         return None
-    if ctx.status is Status.INSERTION_EMPLOYEE:
+    return tuple(band.amount * d / big_d for d in range(big_d + 1))
+
+
+def mobility_line(
+    store: ParameterStore, s: MonthStatement, status: Status, distance: Decimal | None, d: int
+) -> Line | None:
+    """Mobility of docs/rules.md section 5 for ``d`` days of the statement's month:
+    ``B × d / D × min(1, hours / S)``; ``None`` when the band or the hours give nothing."""
+    scheduled = s.scheduled_hours
+    if distance is None or not scheduled:
+        return None
+    month = s.month
+    scale = _month_scale(store, month)
+    # the band the distance falls in: the last whose lower bound it reaches (else the first)
+    index = bisect_right(scale.lowers, distance, 1) - 1
+    by_days = scale.by_days[index]
+    if by_days is None:
+        return None
+    if status is _INSERTION:
         hours = s.hours_outside_work if s.hours_outside_work is not None else ZERO
         label = "hors temps de travail"
     else:
         hours = s.attended_hours
         label = "de présence"
-    ratio = min(_ONE, hours / s.scheduled_hours)
-    d, big_d = month.days_within(ctx.first_day, ctx.last_day), month.days
-    amount = round_money(band.amount * d / big_d * ratio)
-    if amount == 0:
+    # min(1, hours / S): the ratio is 1 when every scheduled hour counts
+    prorated = by_days[d]
+    amount = round_money(prorated if hours >= scheduled else prorated * (hours / scheduled))
+    if not amount:
         return None
-    trace = _MobilityTrace(
-        month,
-        scale.texts[index],
-        ctx.distance_km,
-        d,
-        big_d,
-        hours,
-        s.scheduled_hours,
-        label,
-        amount,
+    trace = new_tuple(
+        _MobilityTrace,
+        (month, scale.texts[index], distance, d, scale.days, hours, scheduled, label, amount),
     )
-    return Line(
-        LineKind.MOBILITY,
-        month,
-        amount,
-        "mobility.monthly",
-        (UsedParameter.of(scale.value, band=band),),
-        trace.render,
-    )
+    return new_tuple(Line, (_MOBILITY, month, amount, "mobility.monthly", scale.used[index], trace))

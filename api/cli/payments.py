@@ -25,6 +25,7 @@ from api.settings import (
     payer_account,
     system_clock,
 )
+from exports.wording import amount_in_figures
 from payments import (
     BatchStatus,
     RunKind,
@@ -47,6 +48,7 @@ from remuneration.db.migrate import upgrade
 from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.services.context import ServiceContext
 from remuneration.services.protection import FieldProtector, decode_master_key
+from rules.french import fr_decimal
 
 __all__ = ["register"]
 
@@ -103,9 +105,13 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_OK
         word = "créée" if outcome.created else "déjà faite (rien de nouveau)"
         kind = RUN_KIND_LABELS.get(run.kind, run.kind).lower()
-        print(f"Paie {run.period} ({kind}) {word}.", file=sys.stderr)
         print(
-            f"{run.id}\t{run.payments_count} virements\t{run.total_amount} €\t"
+            f"Paie {run.period} ({kind}) {word} : {_count(run.payments_count, 'virement')} "
+            f"pour {amount_in_figures(run.total_amount)}.",
+            file=sys.stderr,
+        )
+        print(
+            f"{run.id}\t{run.payments_count} virements\t{run.total_amount:.2f} €\t"
             f"{run.overpayments_count} trop-perçus\t{run.reissues_count} réémissions"
         )
     return EXIT_OK
@@ -122,6 +128,18 @@ def _file(args: argparse.Namespace) -> int:
                 print(f"Fichier : {written}/{batch.file_size} octets", file=sys.stderr, flush=True)
         print(f"{batch.file_sha256}\t{args.output}")
     return EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{fr_decimal(Decimal(number))} {noun}{'s' if number > 1 else ''}"
+
+
+def _totals_fr(batch: PaymentBatch) -> str:
+    """The person's reading of a batch's totals; stdout keeps the script's ``2400.00``."""
+    return (
+        f"{_count(batch.number_of_transactions, 'virement')} "
+        f"pour {amount_in_figures(batch.control_sum)}"
+    )
 
 
 def _who(names: dict[uuid.UUID, str], user_id: uuid.UUID | None) -> str:
@@ -174,7 +192,8 @@ def _approve(args: argparse.Namespace) -> int:
     with _unit(args) as (ctx, _settings_used):
         batch = approve_batch(ctx, args.batch, number_of_transactions=count, control_sum=total)
         print(
-            f"Lot {batch.message_id} approuvé : une autre personne doit le libérer.",
+            f"Lot {batch.message_id} approuvé ({_totals_fr(batch)}) : "
+            "une autre personne doit le libérer.",
             file=sys.stderr,
         )
         print(f"{batch.id}\t{batch.status}\tapprouvé")
@@ -185,7 +204,7 @@ def _release(args: argparse.Namespace) -> int:
     count, total = _totals(args)
     with _unit(args) as (ctx, _settings_used):
         batch = release_batch(ctx, args.batch, number_of_transactions=count, control_sum=total)
-        print(f"Lot {batch.message_id} libéré.", file=sys.stderr)
+        print(f"Lot {batch.message_id} libéré ({_totals_fr(batch)}).", file=sys.stderr)
         print(
             f"{batch.id}\t{batch.status}\t{batch.number_of_transactions}\t{batch.control_sum:.2f} €"
         )
@@ -201,7 +220,8 @@ def _correct(args: argparse.Namespace) -> int:
             **new_batch_terms(settings, ctx),
         )
         print(
-            f"Lot corrigé {corrected.message_id} préparé : une autre personne doit le libérer.",
+            f"Lot corrigé {corrected.message_id} préparé ({_totals_fr(corrected)}) : "
+            "une autre personne doit le libérer.",
             file=sys.stderr,
         )
         print(

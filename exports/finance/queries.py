@@ -29,6 +29,7 @@ from exports.finance.reconciliation import (
     Transfer,
 )
 from exports.finance.summary import RecoveryOrderData
+from exports.wording import EXIT_REASON_LABELS
 from payments.models import (
     Overpayment,
     OverpaymentOffset,
@@ -43,13 +44,7 @@ from remuneration.domain.errors import NotFound
 from remuneration.domain.timezone import paris_day
 from rules.decisions import KIND_ORDER
 
-__all__ = ["EXIT_REASON_LABELS", "load_recovery_orders", "load_run", "runs_of_period"]
-
-EXIT_REASON_LABELS = {
-    "legitimate": "sortie pour un motif légitime",
-    "abandonment": "abandon sans motif légitime",
-    "exclusion": "exclusion pour faute grave",
-}
+__all__ = ["load_recovery_orders", "load_run", "runs_of_period"]
 
 
 class _Ids:

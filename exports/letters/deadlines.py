@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field
 
 from exports.letters.templates import DATA_DIRECTORY
-from rules.reference_data import check_dates, in_force, parse_date, read_yaml
+from rules.reference_data import DatedVersion, load_versions, read_yaml, version_in_force
 
 __all__ = ["LetterRules", "letter_rules", "new_rib_deadline", "waiver_deadline"]
 
@@ -31,37 +31,21 @@ class LetterRules:
     new_rib_days: int
 
 
-class _Version(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+class _Version(DatedVersion):
+    model_config = ConfigDict(strict=True)
 
-    in_force_from: date
-    source: str = Field(min_length=1)
     waiver_request_days: int = Field(ge=1, le=3650)
     new_rib_days: int = Field(ge=1, le=365)
-
-    @field_validator("in_force_from", mode="before")
-    @classmethod
-    def _iso_date(cls, value: object) -> date:
-        return parse_date(value, where="in_force_from")
-
-
-class _File(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    source: str = Field(min_length=1)
-    versions: tuple[_Version, ...] = Field(min_length=1)
 
 
 @cache
 def _versions() -> tuple[_Version, ...]:
-    versions = _File.model_validate(read_yaml(DATA_DIRECTORY / _FILE)).versions
-    check_dates([v.in_force_from for v in versions], where=f"{_FILE} versions")
-    return versions
+    return load_versions(_Version, read_yaml(DATA_DIRECTORY / _FILE), where=_FILE)
 
 
 def letter_rules(on: date) -> LetterRules:
     """The values in force on ``on`` (an error before the first version, never a default)."""
-    found = in_force(_versions(), on, start=lambda v: v.in_force_from, where=_FILE)
+    found = version_in_force(_versions(), on, where=_FILE)
     return LetterRules(
         found.in_force_from, found.source, found.waiver_request_days, found.new_rib_days
     )

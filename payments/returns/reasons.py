@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from rules.reference_data import check_dates, in_force, parse_date, read_resource
+from rules.reference_data import DatedVersion, load_versions, read_resource, version_in_force
 
 __all__ = ["ReasonCode", "reason_code", "reason_codes"]
 
@@ -46,36 +46,18 @@ class _Entry(BaseModel):
     technical: bool = False
 
 
-class _Version(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    in_force_from: date
-    source: str = Field(min_length=1)
+class _Version(DatedVersion):
     codes: dict[str, _Entry] = Field(min_length=1)
-
-    @field_validator("in_force_from", mode="before")
-    @classmethod
-    def _iso_date(cls, value: object) -> date:
-        return parse_date(value, where="in_force_from")
-
-
-class _Table(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    source: str = Field(min_length=1)
-    versions: tuple[_Version, ...] = Field(min_length=1)
 
 
 @cache
-def _table() -> _Table:
-    table = _Table.model_validate(read_resource(__package__, _FILE))
-    check_dates([v.in_force_from for v in table.versions], where=f"{_FILE} versions")
-    return table
+def _versions() -> tuple[_Version, ...]:
+    return load_versions(_Version, read_resource(__package__, _FILE), where=_FILE)
 
 
 def reason_codes(on: date) -> dict[str, ReasonCode]:
     """The whole table in force on ``on``, by code."""
-    version = in_force(_table().versions, on, start=lambda v: v.in_force_from, where=_FILE)
+    version = version_in_force(_versions(), on, where=_FILE)
     return {
         code: ReasonCode(
             code, e.meaning, e.action, e.block_bank_details, e.reissue_allowed, e.technical

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from rules import default_store
-from rules.reference_data import check_dates, in_force, parse_date, read_resource
+from rules.reference_data import DatedVersion, load_versions, read_resource, version_in_force
 
 __all__ = [
     "easter_sunday",
@@ -45,33 +45,22 @@ class _EasterOffset(_Frozen):
     label: str
 
 
-class _CalendarVersion(_Frozen):
-    in_force_from: date
-    source: str = Field(min_length=1)
+class _CalendarVersion(DatedVersion):
+    model_config = ConfigDict(strict=True)
+
     weekends_closed: bool
     fixed_days: tuple[_FixedDay, ...]
     easter_offsets: tuple[_EasterOffset, ...]
 
-    @field_validator("in_force_from", mode="before")
-    @classmethod
-    def _iso_date(cls, value: object) -> date:
-        return parse_date(value, where="in_force_from")
-
-
-class _Calendar(_Frozen):
-    source: str = Field(min_length=1)
-    versions: tuple[_CalendarVersion, ...] = Field(min_length=1)
-
 
 @cache
-def _calendar() -> _Calendar:
-    calendar = _Calendar.model_validate(read_resource(__package__, _TARGET2_FILE), strict=False)
-    check_dates([v.in_force_from for v in calendar.versions], where=f"{_TARGET2_FILE} versions")
-    return calendar
+def _calendar() -> tuple[_CalendarVersion, ...]:
+    raw = read_resource(__package__, _TARGET2_FILE)
+    return load_versions(_CalendarVersion, raw, where=_TARGET2_FILE, strict=False)
 
 
 def _in_force(versions: tuple[_CalendarVersion, ...], day: date) -> _CalendarVersion:
-    return in_force(versions, day, start=lambda v: v.in_force_from, where=_TARGET2_FILE)
+    return version_in_force(versions, day, where=_TARGET2_FILE)
 
 
 def easter_sunday(year: int) -> date:
@@ -99,15 +88,15 @@ def target2_closing_days(year: int) -> frozenset[date]:
     """The public TARGET2 closing days of ``year`` (weekends not included)."""
     return frozenset(
         d
-        for version in _calendar().versions
+        for version in _calendar()
         for d in _closing_days(version, year)
-        if d >= version.in_force_from and _in_force(_calendar().versions, d) == version
+        if d >= version.in_force_from and _in_force(_calendar(), d) == version
     )
 
 
 def is_target2_business_day(day: date) -> bool:
     """True when TARGET2 settles on ``day``: a SEPA transfer can be executed that day."""
-    version = _in_force(_calendar().versions, day)
+    version = _in_force(_calendar(), day)
     if version.weekends_closed and day.weekday() >= 5:
         return False
     return day not in _closing_days(version, day.year)

@@ -79,7 +79,13 @@ def _demo_timeline(session: Session, agent: User, dossiers: list[Dossier], now: 
     rib = opened(1, 25 * 60, Category.BANK_DETAILS_CHANGE, Channel.EMAIL, "Changement de banque")
     claim_case(ctx(26 * 60), rib.id)
     apply_case_macro(ctx(26 * 60), rib, "rib_requested", values={})
-    opened(2, 49 * 60, Category.COMPLAINT, Channel.MAIL, "Réclamation sur le montant versé")
+    opened(
+        2,
+        49 * 60,
+        Category.COMPLAINT,
+        Channel.MAIL,
+        "Réclamation sur le montant annoncé par la décision",
+    )
     info = opened(
         3, 73 * 60, Category.INFORMATION, Channel.COUNTER, "Question sur l'aide au permis"
     )

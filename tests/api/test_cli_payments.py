@@ -7,6 +7,7 @@ command line works on its own embedded SQLite file under `REMU_HOME`, as on an o
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -52,8 +53,16 @@ def test_a_monthly_run_its_file_and_a_bank_file_from_the_command_line(
     out, err = capsys.readouterr()
     run_id, transfers, total, *_ = out.strip().split("\t")
     assert "créée" in err and "dossiers traités" in err
-    assert f"Paie {period} (paie mensuelle) créée." in err  # French words, not the stored kind
+    # French words for the person (not the stored kind), French figures: « 1 234,50 € ».
+    said = re.search(
+        rf"Paie {period} \(paie mensuelle\) créée : ([\d\u202f]+) virements? "
+        r"pour ([\d\u202f]+,\d\d)\u00a0€\.",
+        err,
+    )
+    assert said is not None, err
     assert int(transfers.split()[0]) > 0 and Decimal(total.split()[0]) > 0
+    assert said.group(1).replace("\u202f", "").replace("\u00a0", "") == transfers.split()[0]
+    assert said.group(2).replace("\u202f", "").replace(",", ".") == total.split()[0]
     assert main([*command, "--execution-date", execution]) == 0
     again, err = capsys.readouterr()
     assert again.split("\t")[0] == run_id and "déjà faite" in err

@@ -121,12 +121,13 @@ def test_fix_the_rib_decide_and_open_the_letter(demo: DemoConsole) -> None:
     assert letter.headers["content-disposition"].startswith("inline")
     assert letter.content.startswith(b"%PDF")
     history = _plain(instructor.get(f"/dossiers/{dossier.id}?onglet=historique"))
-    assert "document.iban_changed" in history or "decision.taken" in history
     with demo.session() as session:
         actions = set(
             session.scalars(select(AuditEvent.action).where(AuditEvent.dossier_id == dossier.id))
         )
     assert "decision.taken" in actions
+    assert "Décision prise" in history and "Coordonnées bancaires changées" in history
+    assert "decision.taken" not in history  # the agent reads French, not the journal's codes
     assert "FR76" not in history.replace("FR76 ", "")  # never a full IBAN in the history
     assert instructor.get("/dossiers/0b6f3c1e-4d7a-4c53-9a51-0f3e2f6c9d10").status_code == 404
 

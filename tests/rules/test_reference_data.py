@@ -8,16 +8,19 @@ from pathlib import Path
 import pytest
 
 from rules.reference_data import (
+    DatedVersion,
     NotInForce,
     ReferenceDataError,
     check_dates,
     check_keys,
     find_floats,
     in_force,
+    load_versions,
     parse_date,
     read_resource,
     read_yaml,
     require_source,
+    version_in_force,
 )
 
 
@@ -121,3 +124,51 @@ def test_unknown_and_missing_keys_and_sources_are_refused() -> None:
     for wrong in ("", "  ", None):
         with pytest.raises(ReferenceDataError, match="source manquante"):
             require_source(wrong, where="w")
+
+
+class _Delay(DatedVersion):
+    days: int
+
+
+_DELAYS = """
+source: délibération de test
+versions:
+  - in_force_from: 2024-01-01
+    source: délibération 1
+    days: 30
+  - in_force_from: "2025-07-01"
+    source: délibération 2
+    days: 45
+"""
+
+
+def test_a_dated_file_is_read_whole_and_looked_up_by_day() -> None:
+    versions = load_versions(_Delay, read_yaml(_DELAYS), where="letter_rules.yaml")
+    assert [(v.in_force_from, v.days) for v in versions] == [
+        (date(2024, 1, 1), 30),
+        (date(2025, 7, 1), 45),
+    ]
+    assert version_in_force(versions, date(2025, 6, 30), where="letter_rules.yaml").days == 30
+    assert version_in_force(versions, date(2025, 7, 1), where="letter_rules.yaml").source == (
+        "délibération 2"
+    )
+    with pytest.raises(NotInForce, match="aucune version en vigueur le 2023-12-31"):
+        version_in_force(versions, date(2023, 12, 31), where="letter_rules.yaml")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("2025-07-01", "2023-07-01"), "non triée"),
+        (("2025-07-01", "2024-01-01"), "en double"),
+        (("2025-07-01", "2025-07-01T00:00"), "date AAAA-MM-JJ attendue"),
+        (("    source: délibération 2\n", ""), "source"),
+        (("days: 45", "days: 45\n    months: 1"), "months"),
+    ],
+)
+def test_a_dated_file_that_cannot_be_trusted_is_refused_whole(
+    change: tuple[str, str], message: str
+) -> None:
+    raw = read_yaml(_DELAYS.replace(*change))
+    with pytest.raises(ValueError, match=message):
+        load_versions(_Delay, raw, where="letter_rules.yaml")
