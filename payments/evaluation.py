@@ -1,17 +1,24 @@
-"""One chunk of a run: the engine on each dossier's stored facts, then what was paid before,
-the trainees' open overpayments and the blocked bank details, read with one query each."""
+"""One chunk of a run, in two steps that a run may overlap with its neighbours' work.
+
+``read_chunk`` only queries: the dossiers' stored facts, what was paid before, the trainees'
+open overpayments and the bank details blocks, one query each. ``evaluate_chunk`` only computes:
+the engine on each dossier's facts, and the state the planning needs. Nothing ``read_chunk``
+reads is written by the run for another chunk (a trainee's dossiers are never split between
+chunks), except the advances paid to the same person under another trainee record, which the
+run passes to ``evaluate_chunk`` (``advances_paid``)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Uuid, bindparam, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 
-from payments.facts import DossierFacts, load_facts
+from payments.facts import DossierFacts, FactRows, build_facts, read_facts
 from payments.lines import OverpaymentShare, PaidState
 from payments.models import BankDetailsBlock, Overpayment, PaymentLine
 from payments.planning import Evaluated, PaidByKey
@@ -29,7 +36,7 @@ from rules import (
     parse_request,
 )
 
-__all__ = ["ChunkState", "EvaluatedChunk", "evaluate_chunk", "load_chunk_state"]
+__all__ = ["ChunkReading", "ChunkState", "EvaluatedChunk", "evaluate_chunk", "read_chunk"]
 
 _OFFSETTABLE = (OverpaymentStatus.OPEN.value, OverpaymentStatus.RECOVERY_ORDER.value)
 
@@ -54,17 +61,42 @@ class ChunkState:
     blocked: frozenset[uuid.UUID]
 
 
+@dataclass(frozen=True, slots=True)
+class ChunkReading:
+    """What ``read_chunk`` read for a chunk of dossiers."""
+
+    facts: FactRows
+    paid: dict[uuid.UUID, PaidByKey]
+    overpayments: dict[uuid.UUID, list[OverpaymentShare]]
+    blocks: list[tuple[uuid.UUID, uuid.UUID, datetime]]
+
+
+def read_chunk(ctx: ServiceContext, chunk: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> ChunkReading:
+    """Every query of a chunk of (dossier, trainee) pairs; nothing computed, nothing written."""
+    dossier_ids = [row[0] for row in chunk]
+    trainee_ids = list(dict.fromkeys(row[1] for row in chunk))
+    return ChunkReading(
+        facts=read_facts(ctx.session, dossier_ids),
+        paid=_paid(ctx, dossier_ids),
+        overpayments=_overpayments(ctx, trainee_ids),
+        blocks=_blocks(ctx, dossier_ids),
+    )
+
+
 def evaluate_chunk(
     ctx: ServiceContext,
-    dossier_ids: Sequence[uuid.UUID],
+    reading: ChunkReading,
     *,
     as_of: date,
     store: ParameterStore,
     writer: RunWriter,
-) -> EvaluatedChunk:
-    """Evaluate each dossier as stored now; a dossier not granted today is left unpaid."""
+    advances_paid: Collection[uuid.UUID] = frozenset(),
+) -> tuple[EvaluatedChunk, ChunkState]:
+    """Evaluate each dossier as stored now (a dossier not granted today is left unpaid), and
+    the state its planning needs. No query: ``ctx`` gives the protector only."""
     chunk = EvaluatedChunk()
-    for facts in load_facts(ctx.session, ctx.protector, dossier_ids, as_of=as_of):
+    all_facts = build_facts(reading.facts, ctx.protector, as_of=as_of, advances_paid=advances_paid)
+    for facts in all_facts:
         try:
             request = parse_request(facts.request, today=as_of)
         except InputError:
@@ -75,22 +107,46 @@ def evaluate_chunk(
             writer.skip(SkipReason.NOT_GRANTED)
             continue
         chunk.by_trainee.setdefault(facts.trainee_id, []).append(Evaluated(facts, result.lines))
-    return chunk
+    state = ChunkState(
+        paid=reading.paid,
+        overpayments=reading.overpayments,
+        blocked=_blocked(chunk.facts, reading.blocks, writer),
+    )
+    return chunk, state
+
+
+# The lines already paid, per dossier of the chunk. On PostgreSQL, one index lookup per dossier
+# whatever the statistics say: a run fills ``payment_lines`` within its own transaction, so the
+# planner has no statistics on it during a first run, takes an IN list of 500 identifiers for the
+# whole table and scans it for every chunk (quadratic in the run's size). The LATERAL subquery
+# with OFFSET 0 is not flattened into a join: it is run once per identifier, by the index on
+# (dossier_id, period, kind, revision).
+_PAID_COLUMNS = (
+    PaymentLine.dossier_id,
+    PaymentLine.period,
+    PaymentLine.kind,
+    PaymentLine.revision,
+    PaymentLine.amount,
+)
+_PAID = select(*_PAID_COLUMNS).where(PaymentLine.dossier_id.in_(bindparam("ids", expanding=True)))
+_PAID_POSTGRESQL = (
+    text(
+        "SELECT u.id AS dossier_id, pl.period, pl.kind, pl.revision, pl.amount "
+        "FROM unnest(CAST(:ids AS UUID[])) AS u(id) CROSS JOIN LATERAL ("
+        "SELECT period, kind, revision, amount FROM payment_lines "
+        "WHERE payment_lines.dossier_id = u.id OFFSET 0) AS pl"
+    )
+    .bindparams(bindparam("ids", type_=ARRAY(Uuid())))
+    .columns(*_PAID_COLUMNS)
+)
 
 
 def _paid(ctx: ServiceContext, dossier_ids: list[uuid.UUID]) -> dict[uuid.UUID, PaidByKey]:
     """Sums per (period, kind) computed in Python: SQLite would sum decimals as floats."""
-    rows = ctx.session.execute(
-        select(
-            PaymentLine.dossier_id,
-            PaymentLine.period,
-            PaymentLine.kind,
-            PaymentLine.revision,
-            PaymentLine.amount,
-        ).where(PaymentLine.dossier_id.in_(dossier_ids))
-    )
+    postgresql = ctx.session.get_bind().dialect.name == "postgresql"
+    rows = ctx.session.execute(_PAID_POSTGRESQL if postgresql else _PAID, {"ids": dossier_ids})
     paid: dict[uuid.UUID, dict[tuple[Month, LineKind], PaidState]] = {}
-    for dossier_id, period, kind, revision, amount in rows:
+    for dossier_id, period, kind, revision, amount in rows.tuples():
         key = (Month.parse(period), LineKind(kind))
         states = paid.setdefault(dossier_id, {})
         before = states.get(key, PaidState(Decimal("0.00"), -1))
@@ -116,33 +172,32 @@ def _overpayments(
     return overpayments
 
 
-def _blocked(
-    ctx: ServiceContext, facts: list[DossierFacts], writer: RunWriter
-) -> frozenset[uuid.UUID]:
-    """Dossiers whose bank details a bank refused and no RIB was verified since (those
-    verified since are lifted)."""
-    by_id = {item.dossier_id: item for item in facts}
+def _blocks(
+    ctx: ServiceContext, dossier_ids: list[uuid.UUID]
+) -> list[tuple[uuid.UUID, uuid.UUID, datetime]]:
     rows = ctx.session.execute(
         select(BankDetailsBlock.id, BankDetailsBlock.dossier_id, BankDetailsBlock.blocked_at).where(
-            BankDetailsBlock.dossier_id.in_(list(by_id)), BankDetailsBlock.lifted_at.is_(None)
+            BankDetailsBlock.dossier_id.in_(dossier_ids), BankDetailsBlock.lifted_at.is_(None)
         )
     )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def _blocked(
+    facts: list[DossierFacts],
+    blocks: list[tuple[uuid.UUID, uuid.UUID, datetime]],
+    writer: RunWriter,
+) -> frozenset[uuid.UUID]:
+    """Evaluated dossiers whose bank details a bank refused and no RIB was verified since
+    (those verified since are lifted)."""
+    by_id = {item.dossier_id: item for item in facts}
     blocked: set[uuid.UUID] = set()
-    for block_id, dossier_id, blocked_at in rows:
+    for block_id, dossier_id, blocked_at in blocks:
+        if dossier_id not in by_id:
+            continue  # not evaluated (not granted today): its block is left as it is
         bank = by_id[dossier_id].bank_details
         if bank is not None and as_utc(bank.updated_at) > as_utc(blocked_at):
             writer.lift_block(block_id)
         else:
             blocked.add(dossier_id)
     return frozenset(blocked)
-
-
-def load_chunk_state(
-    ctx: ServiceContext, chunk: EvaluatedChunk, *, writer: RunWriter
-) -> ChunkState:
-    facts = chunk.facts
-    return ChunkState(
-        paid=_paid(ctx, [item.dossier_id for item in facts]),
-        overpayments=_overpayments(ctx, list(chunk.by_trainee)),
-        blocked=_blocked(ctx, facts, writer),
-    )

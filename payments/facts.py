@@ -10,7 +10,7 @@ decrypted in memory only), the trainee's postal address, and the attendance line
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -38,10 +38,10 @@ from remuneration.services.evaluation_input import (
     training_part,
     verified_document_part,
 )
-from remuneration.services.person_history import histories
+from remuneration.services.person_history import People, histories_of, read_people
 from remuneration.services.protection import FieldProtector
 
-__all__ = ["BankDetails", "DossierFacts", "load_facts"]
+__all__ = ["BankDetails", "DossierFacts", "FactRows", "build_facts", "load_facts", "read_facts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +89,54 @@ _DOCUMENT_COLUMNS = (
 )
 
 
+# Only the columns the facts and the payment use: each other column costs a conversion per row
+# (a dossier's eleven datetimes, its author's UUID, a trainee's search columns).
+_DOSSIER_COLUMNS = (
+    Dossier.id,
+    Dossier.trainee_id,
+    Dossier.training_id,
+    Dossier.trainee_status,
+    Dossier.france_travail_registered,
+    Dossier.france_travail_indemnity,
+    Dossier.insertion_contract,
+    Dossier.insertion_are_complement,
+    Dossier.insertion_hours_outside_work,
+    Dossier.distance_km,
+    Dossier.driving_licence_aid_received,
+)
+_TRAINEE_COLUMNS = (
+    Trainee.id,
+    Trainee.last_name,
+    Trainee.first_names,
+    Trainee.birth_date,
+    Trainee.sex,
+    Trainee.street,
+    Trainee.postcode,
+    Trainee.town,
+    Trainee.country,
+)
+_LINE_COLUMNS = (
+    AttendanceStatement.month,
+    AttendanceStatementLine.id,
+    AttendanceStatementLine.dossier_id,
+    AttendanceStatementLine.scheduled_hours,
+    AttendanceStatementLine.attended_hours,
+    AttendanceStatementLine.justified_absence_hours,
+    AttendanceStatementLine.unjustified_absence_hours,
+    AttendanceStatementLine.daily_allowances,
+    AttendanceStatementLine.hours_outside_work,
+)
+
+
 class _Chunk:
     """The rows of one chunk of dossiers, grouped by dossier."""
 
     def __init__(self, session: Session, ids: Sequence[uuid.UUID]) -> None:
-        self.dossiers = list(session.execute(select(Dossier.__table__).where(Dossier.id.in_(ids))))
+        self.dossiers = list(session.execute(select(*_DOSSIER_COLUMNS).where(Dossier.id.in_(ids))))
         trainee_ids = {d.trainee_id for d in self.dossiers}
         training_ids = {d.training_id for d in self.dossiers}
         self.trainees = _by_id(
-            session.execute(select(Trainee.__table__).where(Trainee.id.in_(trainee_ids)))
+            session.execute(select(*_TRAINEE_COLUMNS).where(Trainee.id.in_(trainee_ids)))
         )
         self.trainings = _by_id(
             session.execute(select(Training.__table__).where(Training.id.in_(training_ids)))
@@ -116,7 +155,7 @@ class _Chunk:
         )
         self.months = _grouped(
             session.execute(
-                select(AttendanceStatement.month, AttendanceStatementLine.__table__)
+                select(*_LINE_COLUMNS)
                 .join(
                     AttendanceStatement,
                     AttendanceStatement.id == AttendanceStatementLine.statement_id,
@@ -196,11 +235,40 @@ def _facts(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FactRows:
+    """A chunk's rows as read (``read_facts``), before any fact is built from them."""
+
+    dossier_ids: Sequence[uuid.UUID]
+    chunk: _Chunk
+    people: People
+
+
+def read_facts(session: Session, dossier_ids: Sequence[uuid.UUID]) -> FactRows:
+    """The queries of ``load_facts`` (one per table), without building anything."""
+    chunk = _Chunk(session, dossier_ids)
+    return FactRows(dossier_ids, chunk, read_people(session, [d.id for d in chunk.dossiers]))
+
+
+def build_facts(
+    rows: FactRows,
+    protector: FieldProtector,
+    *,
+    as_of: date,
+    advances_paid: Collection[uuid.UUID] = frozenset(),
+) -> list[DossierFacts]:
+    """The facts of the rows' dossiers, in the order of their ids; ``advances_paid`` as for
+    ``person_history.histories_of``."""
+    chunk = rows.chunk
+    by_id = {dossier.id: dossier for dossier in chunk.dossiers}
+    people = histories_of(rows.people, advances_paid)
+    return [
+        _facts(chunk, protector, by_id[i], as_of, people[i]) for i in rows.dossier_ids if i in by_id
+    ]
+
+
 def load_facts(
     session: Session, protector: FieldProtector, dossier_ids: Sequence[uuid.UUID], *, as_of: date
 ) -> list[DossierFacts]:
     """The facts of ``dossier_ids`` (one query per table), in the order of the ids given."""
-    chunk = _Chunk(session, dossier_ids)
-    by_id = {dossier.id: dossier for dossier in chunk.dossiers}
-    people = histories(session, list(by_id))
-    return [_facts(chunk, protector, by_id[i], as_of, people[i]) for i in dossier_ids if i in by_id]
+    return build_facts(read_facts(session, dossier_ids), protector, as_of=as_of)

@@ -16,9 +16,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, update
 
-from payments.batch_files import open_batch
+from payments.batch_files import batch_payment_information_id, open_batch
+from payments.bulk_insert import insert_rows
 from payments.config import PayerAccount
 from payments.facts import BankDetails, DossierFacts
 from payments.lines import PayableLine
@@ -36,9 +37,9 @@ from payments.vocabulary import OverpaymentStatus, RunKind, SkipReason
 from remuneration.db.models import AttendanceStatementLine
 from remuneration.services.case_requests import request_case
 from remuneration.services.context import ServiceContext
-from rules import Month
+from rules import LineKind, Month
 
-__all__ = ["RunCounters", "RunWriter", "creditor_of"]
+__all__ = ["PendingRows", "RunCounters", "RunWriter", "creditor_of"]
 
 _OVERPAYMENTS = cast(Table, Overpayment.__table__)
 _STATEMENT_LINES = cast(Table, AttendanceStatementLine.__table__)
@@ -55,6 +56,20 @@ class RunCounters:
     overpayments: int = 0
     total: Decimal = Decimal("0.00")
     skipped: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class PendingRows:
+    """One chunk's rows, waiting to be written."""
+
+    payments: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    new_overpayments: list[dict[str, Any]] = field(default_factory=list)
+    offsets: list[dict[str, Any]] = field(default_factory=list)
+    balances: list[dict[str, Any]] = field(default_factory=list)
+    statement_lines: list[uuid.UUID] = field(default_factory=list)
+    lifted: list[uuid.UUID] = field(default_factory=list)
+    flagged: list[dict[str, Any]] = field(default_factory=list)
 
 
 def creditor_of(trainee: Any, bank: BankDetails) -> Creditor:
@@ -93,29 +108,26 @@ class RunWriter:
         self.execution_date, self.payer, self.alert_days = execution_date, payer, alert_days
         self.last_period = last_period
         self.batch: PaymentBatch | None = None
+        self._batch_id: uuid.UUID | None = None
         self.counters = RunCounters()
+        # Dossiers whose advance this run paid (a positive advance line): the person history of
+        # a later chunk must know them before they are written (``evaluation.read_chunk``).
+        self.advances_paid: set[uuid.UUID] = set()
         self._reset()
 
     def _reset(self) -> None:
-        self._payments: list[dict[str, Any]] = []
-        self._lines: list[dict[str, Any]] = []
-        self._new_overpayments: list[dict[str, Any]] = []
-        self._offsets: list[dict[str, Any]] = []
-        self._balances: list[dict[str, Any]] = []
-        self._statement_lines: list[uuid.UUID] = []
-        self._lifted: list[uuid.UUID] = []
-        self._flagged: list[dict[str, Any]] = []
+        self._buffers = PendingRows()
 
     @property
     def now(self) -> datetime:
         return self.ctx.now
 
     def batch_id(self) -> uuid.UUID:
-        if self.batch is None:
-            self.batch = open_batch(
-                self.ctx, run_id=self.run_id, payer=self.payer, execution_date=self.execution_date
-            )
-        return self.batch.id
+        """The run's batch: its identifier is reserved at the first payment, its row written
+        with the first rows that point at it (``write``), so that planning never queries."""
+        if self._batch_id is None:
+            self._batch_id = uuid.uuid4()
+        return self._batch_id
 
     def _remittance(self, dossier_id: uuid.UUID) -> str:
         short = dossier_id.hex[:8].upper()
@@ -128,17 +140,19 @@ class RunWriter:
         row = payment_row(
             data, creditor, protector=self.ctx.protector, now=self.now, alert_days=self.alert_days
         )
-        self._payments.append(row)
+        if data.batch_id == self._batch_id:
+            row["payment_information_id"] = batch_payment_information_id(data.batch_id)
+        self._buffers.payments.append(row)
         self.counters.total += data.amount
         if row["iban_recently_changed"]:
-            self._flagged.append(row)
+            self._buffers.flagged.append(row)
         return uuid.UUID(str(row["id"]))
 
     def skip(self, reason: SkipReason) -> None:
         self.counters.skipped[reason.value] += 1
 
     def lift_block(self, block_id: uuid.UUID) -> None:
-        self._lifted.append(block_id)
+        self._buffers.lifted.append(block_id)
 
     def add_plan(self, plan: TraineePlan) -> None:
         """Buffer everything one trainee's plan settles."""
@@ -175,7 +189,7 @@ class RunWriter:
             return
         last = str(self.last_period)
         for facts in settled:
-            self._statement_lines += [
+            self._buffers.statement_lines += [
                 line_id for month, line_id in facts.statement_lines.items() if month <= last
             ]
 
@@ -183,7 +197,10 @@ class RunWriter:
         self, trainee_id: uuid.UUID, lines: tuple[PayableLine, ...], payment_id: uuid.UUID | None
     ) -> None:
         self.counters.lines += len(lines)
-        self._lines += [
+        self.advances_paid.update(
+            line.dossier_id for line in lines if line.kind is LineKind.ADVANCE and line.amount > 0
+        )
+        self._buffers.lines += [
             {
                 "id": uuid.uuid4(),
                 "run_id": self.run_id,
@@ -205,7 +222,7 @@ class RunWriter:
     def _add_offsets(self, plan: TraineePlan, payment_id: uuid.UUID | None) -> None:
         assert plan.settlement is not None
         for overpayment_id, amount in plan.settlement.offsets:
-            self._offsets.append(
+            self._buffers.offsets.append(
                 {
                     "id": uuid.uuid4(),
                     "debt_id": overpayment_id,  # the column keeps its stored name
@@ -215,13 +232,13 @@ class RunWriter:
                     "created_at": self.now,
                 }
             )
-            self._balances.append({"b_id": overpayment_id, "b_taken": amount})
+            self._buffers.balances.append({"b_id": overpayment_id, "b_taken": amount})
 
     def _add_overpayment(
         self, trainee_id: uuid.UUID, dossier_id: uuid.UUID, amount: Decimal
     ) -> None:
         self.counters.overpayments += 1
-        self._new_overpayments.append(
+        self._buffers.new_overpayments.append(
             {
                 "id": uuid.uuid4(),
                 "trainee_id": trainee_id,
@@ -235,52 +252,70 @@ class RunWriter:
             }
         )
 
+    def take(self) -> PendingRows:
+        """The rows buffered so far, to be written by ``write``; the buffers start empty again
+        (the next chunk may be planned while these are written)."""
+        buffers = self._buffers
+        self._reset()
+        return buffers
+
     def flush(self) -> None:
-        """Write the buffered rows (parents before children) and empty the buffers."""
+        """Write the buffered rows and empty the buffers."""
+        self.write(self.take())
+
+    def write(self, buffers: PendingRows) -> None:
+        """Write rows taken with ``take`` (parents before children)."""
         session = self.ctx.session
+        if buffers.payments and self.batch is None:
+            assert self._batch_id is not None  # reserved by the first payment
+            self.batch = open_batch(
+                self.ctx,
+                run_id=self.run_id,
+                payer=self.payer,
+                execution_date=self.execution_date,
+                batch_id=self._batch_id,
+            )
         for model, rows in (
-            (Payment, self._payments),
-            (PaymentLine, self._lines),
-            (Overpayment, self._new_overpayments),
-            (OverpaymentOffset, self._offsets),
+            (Payment, buffers.payments),
+            (PaymentLine, buffers.lines),
+            (Overpayment, buffers.new_overpayments),
+            (OverpaymentOffset, buffers.offsets),
         ):
-            if rows:  # Core executemany: the rows are complete, no ORM bookkeeping needed
-                session.execute(insert(cast(Table, model.__table__)), rows)
-        self._write_balances()
-        if self._statement_lines:
+            insert_rows(session, cast(Table, model.__table__), rows)  # complete rows, in bulk
+        self._write_balances(buffers.balances)
+        if buffers.statement_lines:
             session.execute(
                 update(_STATEMENT_LINES)
-                .where(_STATEMENT_LINES.c.id.in_(self._statement_lines))
+                .where(_STATEMENT_LINES.c.id.in_(buffers.statement_lines))
                 .values(paid=True, paid_at=self.now)
             )
-        if self._lifted:
+        if buffers.lifted:
             session.execute(
                 update(BankDetailsBlock)
-                .where(BankDetailsBlock.id.in_(self._lifted))
+                .where(BankDetailsBlock.id.in_(buffers.lifted))
                 .values(lifted_at=self.now)
             )
-        self._request_cases()
-        self._reset()
+        self._request_cases(buffers.flagged)
 
-    def _write_balances(self) -> None:
-        if not self._balances:
+    def _write_balances(self, balances: list[dict[str, Any]]) -> None:
+        if not balances:
             return
         remaining = _OVERPAYMENTS.c.remaining - bindparam("b_taken")
         self.ctx.session.execute(
             update(_OVERPAYMENTS)
             .where(_OVERPAYMENTS.c.id == bindparam("b_id"))
             .values(remaining=remaining, version=_OVERPAYMENTS.c.version + 1),
-            self._balances,
+            balances,
         )
         self.ctx.session.execute(
             update(_OVERPAYMENTS)
-            .where(_OVERPAYMENTS.c.id.in_([row["b_id"] for row in self._balances]))
+            .where(_OVERPAYMENTS.c.id.in_([row["b_id"] for row in balances]))
             .where(_OVERPAYMENTS.c.remaining == 0)
             .values(status=OverpaymentStatus.SETTLED.value, settled_at=self.now)
         )
 
-    def _request_cases(self) -> None:
-        for row in self._flagged:
+    def _request_cases(self, flagged: list[dict[str, Any]]) -> None:
+        for row in flagged:
             request_case(
                 self.ctx.session,
                 cause_key=f"bank_details_change:dossier:{row['dossier_id']}",

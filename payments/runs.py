@@ -14,7 +14,6 @@ Two runs started at once are serialised (PostgreSQL: an advisory transaction loc
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,12 +25,11 @@ from payments.batch_files import build_file, sepa_country_list
 from payments.calendar import is_payment_business_day
 from payments.config import PayerAccount, procedure_rules
 from payments.errors import RunConflict, RunRefused
-from payments.evaluation import evaluate_chunk, load_chunk_state
 from payments.lines import ADVANCE_SCOPE, RunScope, monthly_scope
 from payments.models import PaymentLine, PaymentRun
 from payments.overpayments import issue_recovery_orders
-from payments.planning import plan_trainee
 from payments.reissues import reissue_refused_payments
+from payments.run_chunks import Progress, chunk_pairs, pay_chunks
 from payments.run_writer import RunWriter
 from payments.sepa import is_target2_business_day
 from payments.vocabulary import RunKind
@@ -39,11 +37,10 @@ from remuneration.db.models import Decision, Dossier, Exit, Training
 from remuneration.domain.vocabulary import TraineeStatus
 from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
-from rules import LineKind, Month, default_store
+from rules import LineKind, Month
 
 __all__ = ["RunOutcome", "RunRequest", "find_run", "start_run"]
 
-Progress = Callable[[int, int], None]
 _LOCK_KEY = 0x72656D75  # "remu": one payment run at a time on PostgreSQL
 
 
@@ -199,45 +196,6 @@ def _same_request(run: PaymentRun, request: RunRequest) -> PaymentRun:
     return run
 
 
-def _chunks(
-    rows: Iterable[tuple[uuid.UUID, uuid.UUID]], size: int
-) -> Iterator[list[tuple[uuid.UUID, uuid.UUID]]]:
-    """Chunks of about ``size`` dossiers that never split one trainee's dossiers."""
-    chunk: list[tuple[uuid.UUID, uuid.UUID]] = []
-    for row in rows:
-        if len(chunk) >= size and row[1] != chunk[-1][1]:
-            yield chunk
-            chunk = []
-        chunk.append(row)
-    if chunk:
-        yield chunk
-
-
-def _process_chunk(
-    ctx: ServiceContext,
-    writer: RunWriter,
-    chunk: Sequence[tuple[uuid.UUID, uuid.UUID]],
-    scope: RunScope,
-    as_of: date,
-) -> None:
-    store = ctx.parameters or default_store()
-    evaluated = evaluate_chunk(
-        ctx, [row[0] for row in chunk], as_of=as_of, store=store, writer=writer
-    )
-    state = load_chunk_state(ctx, evaluated, writer=writer)
-    for trainee_id, items in evaluated.by_trainee.items():
-        plan = plan_trainee(
-            trainee_id,
-            items,
-            paid=state.paid,
-            scope=scope,
-            overpayments=state.overpayments.get(trainee_id, []),
-            blocked=state.blocked,
-        )
-        writer.add_plan(plan)
-    writer.flush()
-
-
 def _finish(ctx: ServiceContext, run: PaymentRun, writer: RunWriter, payer: PayerAccount) -> None:
     counters = writer.counters
     if writer.batch is not None:
@@ -334,8 +292,7 @@ class _Work:
 
 def _pay(ctx: ServiceContext, run: PaymentRun, work: _Work) -> bool:
     """The run's work; False when an advance run found nothing at all to do (nothing kept)."""
-    request, scope, as_of, payer = work.request, work.scope, work.as_of, work.payer
-    chunk_size, progress = work.chunk_size, work.progress
+    request, scope, payer = work.request, work.scope, work.payer
     writer = RunWriter(
         ctx,
         run_id=run.id,
@@ -346,13 +303,9 @@ def _pay(ctx: ServiceContext, run: PaymentRun, work: _Work) -> bool:
         alert_days=procedure_rules(ctx.today).iban_change_alert_days,
         last_period=scope.last_period,
     )
-    candidates = _candidates(ctx, request.kind, as_of)
-    done = 0
-    for chunk in _chunks(candidates, chunk_size):
-        _process_chunk(ctx, writer, chunk, scope, as_of)
-        done += len(chunk)
-        if progress is not None:
-            progress(done, len(candidates))
+    candidates = _candidates(ctx, request.kind, work.as_of)
+    chunks = list(chunk_pairs(candidates, work.chunk_size))
+    pay_chunks(ctx, writer, chunks, scope=work.scope, as_of=work.as_of, progress=work.progress)
     writer.counters.reissues = reissue_refused_payments(writer)
     writer.flush()
     orders = issue_recovery_orders(ctx, period=request.period)

@@ -15,19 +15,19 @@ not import: they are read through a lightweight table construct naming only what
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, column, func, or_, select, table
+from sqlalchemy import BindParameter, Select, bindparam, column, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 
 from remuneration.db.models import Decision, Document, Dossier, Exit, Training
 from remuneration.domain.vocabulary import DocumentKind
 
-__all__ = ["histories", "history_of"]
+__all__ = ["People", "histories", "histories_of", "history_of", "read_people"]
 
 _PAYMENT_LINES = table("payment_lines", column("dossier_id"), column("kind"), column("amount"))
 
@@ -59,35 +59,32 @@ _SAME_NIR = select(Document.nir_hash, Document.dossier_id).where(
 
 
 def _people_query() -> Select[tuple[Any, ...]]:
-    candidates = select(Dossier.id).where(
-        or_(
-            Dossier.trainee_id.in_(bindparam("trainee_ids", expanding=True)),
-            Dossier.id.in_(bindparam("linked_ids", expanding=True)),
-        )
+    """The candidates' dossiers with their latest decision's outcome and whether an advance was
+    paid on them, both as correlated subqueries: one index lookup per dossier found, whatever
+    the planner knows of the tables (grouping every decision or every advance line and joining
+    them scanned whole tables per call, and a run calls this once per chunk while it fills
+    ``payment_lines`` within its own transaction, before any statistics exist: quadratic)."""
+    latest_outcome = (
+        select(Decision.outcome)
+        .where(Decision.dossier_id == Dossier.id)
+        .order_by(Decision.number.desc())
+        .limit(1)
+        .correlate(Dossier)
+        .scalar_subquery()
     )
-    latest = (
-        select(Decision.dossier_id, func.max(Decision.number).label("number"))
-        .where(Decision.dossier_id.in_(candidates))
-        .group_by(Decision.dossier_id)
-        .subquery()
-    )
-    outcome = (
-        select(Decision.dossier_id, Decision.outcome)
-        .join(
-            latest,
-            (latest.c.dossier_id == Decision.dossier_id) & (latest.c.number == Decision.number),
-        )
-        .subquery()
-    )
-    advances = (
-        select(_PAYMENT_LINES.c.dossier_id, func.count().label("n"))
+    # A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL may turn an EXISTS into a hashed
+    # subplan that reads every advance line once per call, and does when the table has no
+    # statistics yet (a run's first chunks).
+    advance_paid = (
+        select(literal_column("1"))
         .where(
-            _PAYMENT_LINES.c.dossier_id.in_(candidates),
+            _PAYMENT_LINES.c.dossier_id == Dossier.id,
             _PAYMENT_LINES.c.kind == "advance",
             _PAYMENT_LINES.c.amount > Decimal(0),
         )
-        .group_by(_PAYMENT_LINES.c.dossier_id)
-        .subquery()
+        .limit(1)
+        .correlate(Dossier)
+        .scalar_subquery()
     )
     return (
         select(
@@ -97,14 +94,17 @@ def _people_query() -> Select[tuple[Any, ...]]:
             Training.start_date,
             Training.end_date,
             Exit.exit_date,
-            outcome.c.outcome,
-            advances.c.n,
+            latest_outcome,
+            advance_paid,
         )
         .join(Training, Training.id == Dossier.training_id)
         .outerjoin(Exit, Exit.dossier_id == Dossier.id)
-        .outerjoin(outcome, outcome.c.dossier_id == Dossier.id)
-        .outerjoin(advances, advances.c.dossier_id == Dossier.id)
-        .where(Dossier.id.in_(candidates))
+        .where(
+            or_(
+                Dossier.trainee_id.in_(bindparam("trainee_ids", expanding=True)),
+                Dossier.id.in_(bindparam("linked_ids", expanding=True)),
+            )
+        )
     )
 
 
@@ -144,18 +144,27 @@ def _people_dossiers(
     return others, by_nir
 
 
-def histories(
-    session: Session, dossier_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, dict[str, Any]]:
-    """For each dossier, the ``history`` facts about the same person's other dossiers."""
+@dataclass(frozen=True, slots=True)
+class People:
+    """What the database says of the dossiers' people, read at once (``read_people``); the
+    ``history`` facts come from it with ``histories_of``."""
+
+    own: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]]
+    nirs: dict[uuid.UUID, str]
+    others: list[_Other]
+    by_nir: dict[str, set[uuid.UUID]]
+
+
+def read_people(session: Session, dossier_ids: Sequence[uuid.UUID]) -> People:
+    """The queries of ``histories``, without building its answer."""
     if not dossier_ids:
-        return {}
+        return People({}, {}, [], {})
     nirs = _nir_hashes(session, dossier_ids)
     own = {
         row[0]: (row[1], row[2])
         for row in session.execute(_OWN, {"dossier_ids": list(dossier_ids)}).tuples()
     }
-    return _histories(session, own, nirs)
+    return _read_people(session, own, nirs)
 
 
 def history_of(
@@ -169,17 +178,35 @@ def history_of(
     """The ``history`` facts of one dossier whose row and NIR hash (its carte Vitale's, if any)
     the caller already holds: what `histories` gives, two queries fewer (the dossier view)."""
     nirs = {dossier_id: nir_hash} if nir_hash else {}
-    return _histories(session, {dossier_id: (trainee_id, training_id)}, nirs)[dossier_id]
+    people = _read_people(session, {dossier_id: (trainee_id, training_id)}, nirs)
+    return histories_of(people)[dossier_id]
 
 
-def _histories(
+def _read_people(
     session: Session,
     own: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]],
     nirs: dict[uuid.UUID, str],
-) -> dict[uuid.UUID, dict[str, Any]]:
+) -> People:
     others, by_nir = _people_dossiers(
         session, {trainee for trainee, _ in own.values()}, set(nirs.values())
     )
+    return People(own, nirs, others, by_nir)
+
+
+def histories(
+    session: Session, dossier_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """For each dossier, the ``history`` facts about the same person's other dossiers."""
+    return histories_of(read_people(session, dossier_ids))
+
+
+def histories_of(
+    people: People, advances_paid: Collection[uuid.UUID] = frozenset()
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """The ``history`` facts of each dossier of ``people``. ``advances_paid``: dossiers whose
+    advance the caller has paid in its own transaction and not written yet (a payment run
+    reads a chunk's people while it writes the previous chunk's lines)."""
+    nirs, others, by_nir = people.nirs, people.others, people.by_nir
     # Indexed once per chunk: scanning every other dossier for each one was quadratic in the
     # chunk (a tenth of a millisecond a dossier in the monthly run).
     by_trainee: dict[uuid.UUID, list[_Other]] = {}
@@ -188,7 +215,7 @@ def _histories(
         by_trainee.setdefault(other.trainee_id, []).append(other)
         by_dossier.setdefault(other.dossier_id, []).append(other)
     result: dict[uuid.UUID, dict[str, Any]] = {}
-    for dossier_id, (trainee_id, training_id) in own.items():
+    for dossier_id, (trainee_id, training_id) in people.own.items():
         same_nir = by_nir.get(nirs.get(dossier_id, ""), set())
         person = [o for o in by_trainee.get(trainee_id, ()) if o.dossier_id != dossier_id]
         person += [
@@ -205,7 +232,8 @@ def _histories(
                 for start, end in periods
             ],
             "advance_received": any(
-                o.advance_paid and o.training_id == training_id for o in person
+                (o.advance_paid or o.dossier_id in advances_paid) and o.training_id == training_id
+                for o in person
             ),
         }
     return result

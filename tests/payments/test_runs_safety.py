@@ -15,10 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from bench.payment_run import populate
-from payments import RunKind, RunRequest, start_run
+from payments import RunKind, RunRequest, run_chunks, run_writer, start_run
 from payments.facts import load_facts
 from payments.models import Payment, PaymentLine, PaymentRun
 from payments.sepa import next_target2_business_day
@@ -159,3 +160,55 @@ def test_the_bulk_reader_gives_the_same_requests_as_build_request(world: World) 
     assert bulk[exited["dossier_id"]].exit_date == date(2024, 4, 12)
     assert bulk[plain["dossier_id"]].bank_details is not None
     assert set(bulk[plain["dossier_id"]].statement_lines) == {"2024-03", "2024-04"}
+
+
+def _failing_after(calls: int, original: Any) -> Any:
+    """``original``, raising on its ``calls``-th call (a crash in the middle of the run)."""
+    seen = {"n": 0}
+
+    def step(*args: Any, **kwargs: Any) -> Any:
+        seen["n"] += 1
+        if seen["n"] == calls:
+            raise RuntimeError("crash in the middle of the run")
+        return original(*args, **kwargs)
+
+    return step
+
+
+def _run_in_chunks_of_one(world: World) -> Any:
+    with world.unit() as ctx:
+        request = RunRequest(RunKind.MONTHLY, "2024-04", date(2024, 5, 8))
+        return start_run(ctx, request, payer=PAYER, chunk_size=1)
+
+
+@pytest.mark.parametrize(
+    ("target", "calls"),
+    [
+        # the database step (written in a second thread on PostgreSQL): the third chunk's write
+        (run_writer.RunWriter, "write"),
+        # the computing, while the database step of the chunks around it is in flight
+        (run_chunks, "evaluate_chunk"),
+    ],
+    ids=["database-step", "computing"],
+)
+def test_a_crash_in_a_chunk_leaves_nothing_and_the_run_is_made_whole_after(
+    world: World, monkeypatch: pytest.MonkeyPatch, target: Any, calls: str
+) -> None:
+    for _ in range(5):
+        granted_dossier(world, months={"2024-03": FULL_MONTH, "2024-04": FULL_MONTH})
+    original = getattr(target, calls)
+    monkeypatch.setattr(target, calls, _failing_after(3, original))
+    with pytest.raises(RuntimeError, match="crash in the middle"):
+        _run_in_chunks_of_one(world)
+    with world.session() as session:
+        for model in (PaymentRun, Payment, PaymentLine):
+            assert _count(session, model) == 0
+    monkeypatch.setattr(target, calls, original)
+    outcome = _run_in_chunks_of_one(world)
+    assert outcome.created and outcome.run is not None
+    assert outcome.run.payments_count == 5
+    with world.session() as session:
+        assert _count(session, Payment) == 5
+        paid = session.scalar(select(func.sum(Payment.amount)))
+        lines = session.scalar(select(func.sum(PaymentLine.amount)))
+    assert Decimal(str(paid)) == Decimal(str(lines)) == outcome.run.total_amount

@@ -1,0 +1,85 @@
+"""The run's bulk insert (COPY on PostgreSQL, one compiled executemany on SQLite) stores exactly
+what SQLAlchemy's own ``executemany`` stores for the same values, awkward text included."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select
+
+from payments import RunKind, RunRequest, start_run
+from payments.bulk_insert import insert_rows
+from payments.models import Payment, PaymentLine
+from tests.payments.runworld import FULL_MONTH, PAYER, World, granted_dossier
+
+_LINES = cast(Table, PaymentLine.__table__)
+_PAYMENTS = cast(Table, Payment.__table__)
+PAYER_DAY = datetime(2024, 5, 8, tzinfo=UTC).date()
+_AWKWARD = "tab\there, new\nline, back\\slash, \\N, « Zoé Anaïs » ; 'quote' \"double\"\r"
+
+
+def _paid_run(world: World) -> None:
+    granted_dossier(world, months={"2024-03": FULL_MONTH, "2024-04": FULL_MONTH})
+    with world.unit() as ctx:
+        start_run(ctx, RunRequest(RunKind.MONTHLY, "2024-04", PAYER_DAY), payer=PAYER)
+
+
+def _line(template: dict[str, Any], revision: int, amount: str) -> dict[str, Any]:
+    return {
+        **template,
+        "id": uuid.uuid4(),
+        "payment_id": None,
+        "revision": revision,
+        "amount": Decimal(amount),
+        "engine_amount": Decimal("0.00"),
+        "explanation": _AWKWARD,
+        "rule": "règle « test »",
+        "created_at": datetime(2024, 5, 6, 8, 1, 2, 345678, tzinfo=UTC),
+    }
+
+
+def _read(world: World, table: Table, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    with world.session() as session:
+        rows = session.execute(select(table).where(table.c.id.in_(ids)))
+        found = {row.id: dict(row._mapping) for row in rows}
+    return [{k: v for k, v in found[i].items() if k != "id"} for i in ids]
+
+
+def test_bulk_rows_are_stored_as_sqlalchemy_stores_them(world: World) -> None:
+    _paid_run(world)
+    with world.session() as session:
+        template = dict(session.execute(select(_LINES)).mappings().first() or {})
+        payment = dict(session.execute(select(_PAYMENTS)).mappings().one())
+    ours = [_line(template, 10, "-12.34"), _line(template, 11, "0.05")]
+    theirs = [_line(template, 20, "-12.34"), _line(template, 21, "0.05")]
+    copy = {
+        **payment,
+        "id": uuid.uuid4(),
+        "reissue_of": payment["id"],
+        "end_to_end_id": "E2E-BULK-TEST-1",
+        "creditor_street": _AWKWARD[:70],
+        "iban_encrypted": bytes(range(256)),
+        "iban_recently_changed": True,
+        "iban_changed_at": datetime(2024, 4, 30, 23, 59, 59, 999999, tzinfo=UTC),
+        "returned_at": None,
+    }
+    with world.unit() as ctx:
+        insert_rows(ctx.session, _LINES, ours)
+        ctx.session.execute(insert(_LINES), theirs)
+        insert_rows(ctx.session, _PAYMENTS, [copy])
+    mine = _read(world, _LINES, [row["id"] for row in ours])
+    reference = _read(world, _LINES, [row["id"] for row in theirs])
+    for row in (*mine, *reference):
+        row.pop("revision")
+    assert mine == reference
+    assert [row["amount"] for row in mine] == [Decimal("-12.34"), Decimal("0.05")]
+    assert mine[0]["explanation"] == _AWKWARD
+    (stored,) = _read(world, _PAYMENTS, [copy["id"]])
+    assert stored["iban_encrypted"] == bytes(range(256))
+    assert stored["creditor_street"] == _AWKWARD[:70]
+    assert stored["iban_recently_changed"] is True
+    assert stored["reissue_of"] == payment["id"]
+    assert stored["amount"] == payment["amount"]
