@@ -17,12 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any, NamedTuple
 
 from rules.contract_fields import Field, Kind
+from rules.periods import Month
 from rules.reader import (
+    CENT,
     INT_LIMIT,
+    MAX_MAGNITUDE_DIGITS,
+    MONEY_DIGITS,
     Reader,
     ValueReader,
     enum_reader,
@@ -59,19 +63,44 @@ _SCALARS: dict[Kind, ValueReader] = {
     Kind.NUMBER: read_number,
     Kind.MONEY: read_money,
 }
-# A value of these kinds that passes the test is read by the statements beside it, as the typed
+# A value of these kinds that passes a test is read by the statements beside it, as the typed
 # reader would read it (a text, a boolean: unchanged; an integer number of hours: its decimal; a
-# choice: its member; a date: ``date.fromisoformat``); any other value goes to the typed reader
-# (``{read}``), which names the problem.
-_USUAL = {
-    Kind.TEXT: ("{v}.__class__ is str", ["pass"]),
-    Kind.BOOLEAN: ("{v} is True or {v} is False", ["pass"]),
-    Kind.NUMBER: ("{v}.__class__ is int and 0 <= {v} < INT_LIMIT", ["{v} = Decimal({v})"]),
-    Kind.CHOICE: ("{v}.__class__ is str and {v} in members{i}", ["{v} = members{i}[{v}]"]),
-    Kind.DATE: (
-        "{v}.__class__ is str and len({v}) == 10",
-        ["try:", "    {v} = fromisoformat({v})", "except ValueError:", "    {v} = {read}"],
-    ),
+# decimal within the field's bounds, as the builders of ``remuneration`` and ``payments`` write
+# the database's hours and amounts: unchanged; a choice: its member; a date:
+# ``date.fromisoformat``; a month: ``Month.parse``); any other value goes to the typed reader
+# (``{read}``), which names the problem. Each test is the typed reader's own acceptance
+# condition, or a narrower one (``test_contract_reader.py`` compares them value by value).
+_USUAL: dict[Kind, list[tuple[str, list[str]]]] = {
+    Kind.TEXT: [("{v}.__class__ is str", ["pass"])],
+    Kind.BOOLEAN: [("{v} is True or {v} is False", ["pass"])],
+    Kind.NUMBER: [
+        ("{v}.__class__ is int and 0 <= {v} < INT_LIMIT", ["{v} = Decimal({v})"]),
+        (
+            "{v}.__class__ is Decimal and {v}.is_finite() and {v} >= 0"
+            " and {v}.adjusted() < MAX_MAGNITUDE_DIGITS",
+            ["pass"],
+        ),
+    ],
+    Kind.MONEY: [
+        (
+            "{v}.__class__ is Decimal and {v}.is_finite() and {v} >= 0"
+            " and {v}.adjusted() < MONEY_DIGITS and {v} == {v}.quantize(CENT, ROUND_DOWN)",
+            ["pass"],
+        ),
+    ],
+    Kind.CHOICE: [("{v}.__class__ is str and {v} in members{i}", ["{v} = members{i}[{v}]"])],
+    Kind.DATE: [
+        (
+            "{v}.__class__ is str and len({v}) == 10",
+            ["try:", "    {v} = fromisoformat({v})", "except ValueError:", "    {v} = {read}"],
+        )
+    ],
+    Kind.MONTH: [
+        (
+            "{v}.__class__ is str",
+            ["try:", "    {v} = parse_month({v})", "except ValueError:", "    {v} = {read}"],
+        )
+    ],
 }
 
 
@@ -119,8 +148,7 @@ def _field_source(index: int, f: Field) -> list[str]:
         read = f"read{index}(r, {v}, path + {'.' + f.name!r} if path else {name})"
     else:
         read = f"read{index}(r, {v}, path, {name})"
-    if f.kind in _USUAL:
-        test, statements = _USUAL[f.kind]
+    for test, statements in _USUAL.get(f.kind, ()):
         lines.append(f"    elif {test.format(v=v, i=index)}:")
         lines += [f"        {line.format(v=v, i=index, read=read)}" for line in statements]
     lines += ["    else:", f"        {v} = {read}"]
@@ -135,6 +163,11 @@ def compile_object(spec: Field) -> ObjectReader:
         "Decimal": Decimal,
         "fromisoformat": date.fromisoformat,
         "INT_LIMIT": INT_LIMIT,
+        "MAX_MAGNITUDE_DIGITS": MAX_MAGNITUDE_DIGITS,
+        "MONEY_DIGITS": MONEY_DIGITS,
+        "CENT": CENT,
+        "ROUND_DOWN": ROUND_DOWN,
+        "parse_month": Month.parse,
     }
     body = [
         "def read_object(r, raw, path):",

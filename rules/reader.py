@@ -18,8 +18,10 @@ from rules.errors import InputProblem
 from rules.periods import Month
 
 __all__ = [
+    "CENT",
     "INT_LIMIT",
     "MAX_MAGNITUDE_DIGITS",
+    "MONEY_DIGITS",
     "Reader",
     "ValueReader",
     "enum_reader",
@@ -32,10 +34,10 @@ __all__ = [
     "read_text",
 ]
 
-_CENT = Decimal("0.01")
+CENT = Decimal("0.01")
 MAX_MAGNITUDE_DIGITS = 12
-"""Hours and kilometres have at most 12 digits before the point (money: `_MONEY_DIGITS`)."""
-_MONEY_DIGITS = 15  # above, quantizing to the cent leaves the decimal context: never a 500
+"""Hours and kilometres have at most 12 digits before the point (money: `MONEY_DIGITS`)."""
+MONEY_DIGITS = 15  # above, quantizing to the cent leaves the decimal context: never a 500
 INT_LIMIT = 10**MAX_MAGNITUDE_DIGITS
 """An integer at or above has 13 digits or more (``too_large`` for hours and distances)."""
 
@@ -181,13 +183,13 @@ def _out_of_bounds(parsed: Decimal, *, money: bool) -> tuple[str, str, str] | No
         )
     if parsed < 0:
         return ("negative", "une valeur négative n'est pas admise", "must not be negative")
-    if money and parsed.adjusted() >= _MONEY_DIGITS:
+    if money and parsed.adjusted() >= MONEY_DIGITS:
         return (
             "money_range",
             "montant hors limites (au plus quinze chiffres avant la virgule)",
             "an amount has at most fifteen digits before the decimal point",
         )
-    if money and parsed != parsed.quantize(_CENT, rounding=ROUND_DOWN):
+    if money and parsed != parsed.quantize(CENT, rounding=ROUND_DOWN):
         return (
             "money_precision",
             "un montant a au plus deux décimales",
