@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from remuneration.db.models import (
     Trainee,
     Training,
 )
+from remuneration.db.raw_ids import IdCache, raw_id
 from remuneration.domain.vocabulary import TraineeStatus, VerificationStatus
 from remuneration.services.evaluation_input import (
     aid_part,
@@ -74,8 +75,8 @@ class DossierFacts:
 # What the facts and the bank details need of a document: its audit columns (who recorded and
 # verified it, when) stay in the database, not turned into UUID and datetime objects per row.
 _DOCUMENT_COLUMNS = (
-    Document.dossier_id,
-    Document.id,
+    raw_id(Document.dossier_id, "dossier_id"),
+    raw_id(Document.id, "id"),
     Document.kind,
     Document.identity_type,
     Document.identity_expiry_date,
@@ -90,11 +91,13 @@ _DOCUMENT_COLUMNS = (
 
 
 # Only the columns the facts and the payment use: each other column costs a conversion per row
-# (a dossier's eleven datetimes, its author's UUID, a trainee's search columns).
+# (a dossier's eleven datetimes, its author's UUID, a trainee's search columns). Identifiers
+# read in several tables (a dossier's, a trainee's) or not always used (a document's) are read
+# raw and converted by the chunk's ``IdCache``, once per value (``remuneration.db.raw_ids``).
 _DOSSIER_COLUMNS = (
-    Dossier.id,
-    Dossier.trainee_id,
-    Dossier.training_id,
+    raw_id(Dossier.id, "id"),
+    raw_id(Dossier.trainee_id, "trainee_id"),
+    raw_id(Dossier.training_id, "training_id"),
     Dossier.trainee_status,
     Dossier.france_travail_registered,
     Dossier.france_travail_indemnity,
@@ -105,7 +108,7 @@ _DOSSIER_COLUMNS = (
     Dossier.driving_licence_aid_received,
 )
 _TRAINEE_COLUMNS = (
-    Trainee.id,
+    raw_id(Trainee.id, "id"),
     Trainee.last_name,
     Trainee.first_names,
     Trainee.birth_date,
@@ -117,8 +120,8 @@ _TRAINEE_COLUMNS = (
 )
 _LINE_COLUMNS = (
     AttendanceStatement.month,
-    AttendanceStatementLine.id,
-    AttendanceStatementLine.dossier_id,
+    raw_id(AttendanceStatementLine.id, "id"),
+    raw_id(AttendanceStatementLine.dossier_id, "dossier_id"),
     AttendanceStatementLine.scheduled_hours,
     AttendanceStatementLine.attended_hours,
     AttendanceStatementLine.justified_absence_hours,
@@ -129,15 +132,21 @@ _LINE_COLUMNS = (
 
 
 class _Chunk:
-    """The rows of one chunk of dossiers, grouped by dossier."""
+    """The rows of one chunk of dossiers, grouped by dossier. ``dossiers`` holds each dossier's
+    row with its identifier, its trainee's and its training's as ``uuid.UUID``."""
 
     def __init__(self, session: Session, ids: Sequence[uuid.UUID]) -> None:
-        self.dossiers = list(session.execute(select(*_DOSSIER_COLUMNS).where(Dossier.id.in_(ids))))
+        self.uuid = as_uuid = IdCache()
+        self.dossiers = [
+            _DossierRow(as_uuid(row.id), as_uuid(row.trainee_id), as_uuid(row.training_id), row)
+            for row in session.execute(select(*_DOSSIER_COLUMNS).where(Dossier.id.in_(ids)))
+        ]
         trainee_ids = {d.trainee_id for d in self.dossiers}
         training_ids = {d.training_id for d in self.dossiers}
-        self.trainees = _by_id(
-            session.execute(select(*_TRAINEE_COLUMNS).where(Trainee.id.in_(trainee_ids)))
-        )
+        self.trainees = {
+            as_uuid(row.id): row
+            for row in session.execute(select(*_TRAINEE_COLUMNS).where(Trainee.id.in_(trainee_ids)))
+        }
         self.trainings = _by_id(
             session.execute(select(Training.__table__).where(Training.id.in_(training_ids)))
         )
@@ -151,7 +160,8 @@ class _Chunk:
                     Document.dossier_id.in_(ids),
                     Document.verification_status == VerificationStatus.VERIFIED.value,
                 )
-            )
+            ),
+            as_uuid,
         )
         self.months = _grouped(
             session.execute(
@@ -162,37 +172,48 @@ class _Chunk:
                 )
                 .where(AttendanceStatementLine.dossier_id.in_(ids))
                 .order_by(AttendanceStatement.month)
-            )
+            ),
+            as_uuid,
         )
         self.aids = _grouped(
             session.execute(
                 select(AidRequest.__table__)
                 .where(AidRequest.dossier_id.in_(ids))
                 .order_by(AidRequest.created_at, AidRequest.request_date, AidRequest.id)
-            )
+            ),
+            as_uuid,
         )
+
+
+class _DossierRow(NamedTuple):
+    """A dossier's row (identifiers raw) and its identifiers as ``uuid.UUID``."""
+
+    id: uuid.UUID
+    trainee_id: uuid.UUID
+    training_id: uuid.UUID
+    row: Row[Any]
 
 
 def _by_id(rows: Iterable[Row[Any]]) -> dict[uuid.UUID, Row[Any]]:
     return {row.id: row for row in rows}
 
 
-def _grouped(rows: Iterable[Row[Any]]) -> dict[uuid.UUID, list[Row[Any]]]:
+def _grouped(rows: Iterable[Row[Any]], as_uuid: IdCache) -> dict[uuid.UUID, list[Row[Any]]]:
     grouped: dict[uuid.UUID, list[Row[Any]]] = {}
     for row in rows:
-        grouped.setdefault(row.dossier_id, []).append(row)
+        grouped.setdefault(as_uuid(row.dossier_id), []).append(row)
     return grouped
 
 
 def _documents_part(
-    protector: FieldProtector, documents: list[Row[Any]]
+    protector: FieldProtector, documents: list[Row[Any]], as_uuid: IdCache
 ) -> tuple[dict[str, Any], BankDetails | None]:
     parts = [verified_document_part(protector, document) for document in documents]
     bank: BankDetails | None = None
     for document, part in zip(documents, parts, strict=True):
         if part is not None and part[0] == "rib":
             bank = BankDetails(
-                document_id=document.id,
+                document_id=as_uuid(document.id),
                 iban=part[1]["iban"],
                 iban_hash=document.iban_hash,
                 bic=document.bic,
@@ -206,32 +227,33 @@ def _documents_part(
 def _facts(
     chunk: _Chunk,
     protector: FieldProtector,
-    dossier: Row[Any],
+    ids: _DossierRow,
     as_of: date,
     person: dict[str, Any],
 ) -> DossierFacts:
-    trainee = chunk.trainees[dossier.trainee_id]
-    training = chunk.trainings[dossier.training_id]
-    exit_row = chunk.exits.get(dossier.id)
-    documents, bank = _documents_part(protector, chunk.documents.get(dossier.id, []))
-    months = chunk.months.get(dossier.id, [])
+    dossier = ids.row
+    trainee = chunk.trainees[ids.trainee_id]
+    training = chunk.trainings[ids.training_id]
+    exit_row = chunk.exits.get(ids.id)
+    documents, bank = _documents_part(protector, chunk.documents.get(ids.id, []), chunk.uuid)
+    months = chunk.months.get(ids.id, [])
     insertion = dossier.trainee_status == TraineeStatus.INSERTION_EMPLOYEE
     parts = {
         "trainee": trainee_part(dossier, trainee),
         "training": training_part(dossier, training),
         "documents": documents,
         "months": [month_part(line.month, line, insertion=insertion) for line in months],
-        "aid_requests": [aid_part(aid) for aid in chunk.aids.get(dossier.id, [])],
+        "aid_requests": [aid_part(aid) for aid in chunk.aids.get(ids.id, [])],
     }
     return DossierFacts(
-        dossier_id=dossier.id,
-        trainee_id=dossier.trainee_id,
+        dossier_id=ids.id,
+        trainee_id=ids.trainee_id,
         request=request_of(dossier, as_of=as_of, parts=parts, exit_row=exit_row, person=person),
         trainee=trainee,
         training_end=training.end_date,
         exit_date=exit_row.exit_date if exit_row else None,
         bank_details=bank,
-        statement_lines={line.month: line.id for line in months},
+        statement_lines={line.month: chunk.uuid(line.id) for line in months},
     )
 
 
@@ -247,7 +269,8 @@ class FactRows:
 def read_facts(session: Session, dossier_ids: Sequence[uuid.UUID]) -> FactRows:
     """The queries of ``load_facts`` (one per table), without building anything."""
     chunk = _Chunk(session, dossier_ids)
-    return FactRows(dossier_ids, chunk, read_people(session, [d.id for d in chunk.dossiers]))
+    own = {d.id: (d.trainee_id, d.training_id) for d in chunk.dossiers}
+    return FactRows(dossier_ids, chunk, read_people(session, list(own), own=own))
 
 
 def build_facts(

@@ -15,7 +15,7 @@ not import: they are read through a lightweight table construct naming only what
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -155,16 +155,23 @@ class People:
     by_nir: dict[str, set[uuid.UUID]]
 
 
-def read_people(session: Session, dossier_ids: Sequence[uuid.UUID]) -> People:
-    """The queries of ``histories``, without building its answer."""
+def read_people(
+    session: Session,
+    dossier_ids: Sequence[uuid.UUID],
+    *,
+    own: Mapping[uuid.UUID, tuple[uuid.UUID, uuid.UUID]] | None = None,
+) -> People:
+    """The queries of ``histories``, without building its answer; ``own``: each of these
+    dossiers' (trainee, training), when the caller has just read their rows (one query less)."""
     if not dossier_ids:
         return People({}, {}, [], {})
     nirs = _nir_hashes(session, dossier_ids)
-    own = {
-        row[0]: (row[1], row[2])
-        for row in session.execute(_OWN, {"dossier_ids": list(dossier_ids)}).tuples()
-    }
-    return _read_people(session, own, nirs)
+    if own is None:
+        own = {
+            row[0]: (row[1], row[2])
+            for row in session.execute(_OWN, {"dossier_ids": list(dossier_ids)}).tuples()
+        }
+    return _read_people(session, dict(own), nirs)
 
 
 def history_of(
