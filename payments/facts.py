@@ -270,7 +270,9 @@ def read_facts(session: Session, dossier_ids: Sequence[uuid.UUID]) -> FactRows:
     """The queries of ``load_facts`` (one per table), without building anything."""
     chunk = _Chunk(session, dossier_ids)
     own = {d.id: (d.trainee_id, d.training_id) for d in chunk.dossiers}
-    return FactRows(dossier_ids, chunk, read_people(session, list(own), own=own))
+    return FactRows(
+        dossier_ids, chunk, read_people(session, list(own), own=own, as_uuid=chunk.uuid)
+    )
 
 
 def build_facts(

@@ -202,8 +202,10 @@ def _json(value: object) -> object:
     return value
 
 
-# Written as they are, without ``_json``'s tests (a run emits nine objects a dossier).
+# Written as they are, without ``_json``'s tests (a run emits nine objects a dossier), or
+# turned into text by the function ``_json`` calls for them (a date, not a datetime; a month).
 _AS_IS = frozenset({str, bool, int, Decimal})
+_AS_TEXT: dict[type, Any] = {date: date.isoformat, Month: str}
 # Per object description: its field names, and each field with whether it is written ``null``.
 _PLANS: dict[int, tuple[Field, frozenset[str], tuple[tuple[str, bool], ...]]] = {}
 
@@ -235,6 +237,8 @@ def emit(spec: Field, values: Mapping[str, Any]) -> dict[str, Any]:
                     emitted[name] = None
             elif value.__class__ in _AS_IS:
                 emitted[name] = value
+            elif value.__class__ in _AS_TEXT:
+                emitted[name] = _AS_TEXT[value.__class__](value)
             else:
                 emitted[name] = _json(value)
     return emitted

@@ -25,6 +25,7 @@ from sqlalchemy import BindParameter, Select, bindparam, column, literal_column,
 from sqlalchemy.orm import Session
 
 from remuneration.db.models import Decision, Document, Dossier, Exit, Training
+from remuneration.db.raw_ids import IdCache, raw_id
 from remuneration.domain.vocabulary import DocumentKind
 
 __all__ = ["People", "histories", "histories_of", "history_of", "read_people"]
@@ -46,13 +47,15 @@ class _Other:
 # The statements are built once, with expanding bind parameters: building this query (three
 # subqueries) and its cache key per call cost four times its execution on a dossier read.
 _IDS: BindParameter[uuid.UUID] = bindparam("dossier_ids", expanding=True)
-_NIR_HASHES = select(Document.dossier_id, Document.nir_hash).where(
+# Identifiers read raw and converted once per value (``remuneration.db.raw_ids``): a run reads
+# each chunk's dossiers here again, already converted by the caller's cache.
+_NIR_HASHES = select(raw_id(Document.dossier_id, "dossier_id"), Document.nir_hash).where(
     Document.dossier_id.in_(_IDS),
     Document.kind == DocumentKind.VITALE.value,
     Document.nir_hash.is_not(None),
 )
 _OWN = select(Dossier.id, Dossier.trainee_id, Dossier.training_id).where(Dossier.id.in_(_IDS))
-_SAME_NIR = select(Document.nir_hash, Document.dossier_id).where(
+_SAME_NIR = select(Document.nir_hash, raw_id(Document.dossier_id, "dossier_id")).where(
     Document.kind == DocumentKind.VITALE.value,
     Document.nir_hash.in_(bindparam("nir_hashes", expanding=True)),
 )
@@ -88,9 +91,9 @@ def _people_query() -> Select[tuple[Any, ...]]:
     )
     return (
         select(
-            Dossier.id,
-            Dossier.trainee_id,
-            Dossier.training_id,
+            raw_id(Dossier.id, "id"),
+            raw_id(Dossier.trainee_id, "trainee_id"),
+            raw_id(Dossier.training_id, "training_id"),
             Training.start_date,
             Training.end_date,
             Exit.exit_date,
@@ -111,13 +114,15 @@ def _people_query() -> Select[tuple[Any, ...]]:
 _PEOPLE = _people_query()
 
 
-def _nir_hashes(session: Session, dossier_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+def _nir_hashes(
+    session: Session, dossier_ids: Sequence[uuid.UUID], as_uuid: IdCache
+) -> dict[uuid.UUID, str]:
     rows = session.execute(_NIR_HASHES, {"dossier_ids": list(dossier_ids)})
-    return {dossier_id: nir_hash for dossier_id, nir_hash in rows.tuples() if nir_hash}
+    return {as_uuid(dossier_id): nir_hash for dossier_id, nir_hash in rows.tuples() if nir_hash}
 
 
 def _people_dossiers(
-    session: Session, trainee_ids: set[uuid.UUID], nir_hashes: set[str]
+    session: Session, trainee_ids: set[uuid.UUID], nir_hashes: set[str], as_uuid: IdCache
 ) -> tuple[list[_Other], dict[str, set[uuid.UUID]]]:
     """Every dossier of these trainees or holding these NIRs, with its state."""
     by_nir: dict[str, set[uuid.UUID]] = {}
@@ -126,14 +131,14 @@ def _people_dossiers(
         for nir_hash, dossier_id in rows.tuples():
             if nir_hash is None:
                 continue
-            by_nir.setdefault(nir_hash, set()).add(dossier_id)
+            by_nir.setdefault(nir_hash, set()).add(as_uuid(dossier_id))
     linked = [dossier_id for ids in by_nir.values() for dossier_id in ids]
     found = session.execute(_PEOPLE, {"trainee_ids": list(trainee_ids), "linked_ids": linked})
     others = [
         _Other(
-            dossier_id=row[0],
-            trainee_id=row[1],
-            training_id=row[2],
+            dossier_id=as_uuid(row[0]),
+            trainee_id=as_uuid(row[1]),
+            training_id=as_uuid(row[2]),
             start=row[3],
             end=row[5] or row[4],
             granted=row[6] == "granted",
@@ -160,18 +165,21 @@ def read_people(
     dossier_ids: Sequence[uuid.UUID],
     *,
     own: Mapping[uuid.UUID, tuple[uuid.UUID, uuid.UUID]] | None = None,
+    as_uuid: IdCache | None = None,
 ) -> People:
     """The queries of ``histories``, without building its answer; ``own``: each of these
-    dossiers' (trainee, training), when the caller has just read their rows (one query less)."""
+    dossiers' (trainee, training), when the caller has just read their rows (one query less);
+    ``as_uuid``: the caller's identifiers already converted."""
     if not dossier_ids:
         return People({}, {}, [], {})
-    nirs = _nir_hashes(session, dossier_ids)
+    as_uuid = as_uuid or IdCache()
+    nirs = _nir_hashes(session, dossier_ids, as_uuid)
     if own is None:
         own = {
             row[0]: (row[1], row[2])
             for row in session.execute(_OWN, {"dossier_ids": list(dossier_ids)}).tuples()
         }
-    return _read_people(session, dict(own), nirs)
+    return _read_people(session, dict(own), nirs, as_uuid)
 
 
 def history_of(
@@ -185,7 +193,7 @@ def history_of(
     """The ``history`` facts of one dossier whose row and NIR hash (its carte Vitale's, if any)
     the caller already holds: what `histories` gives, two queries fewer (the dossier view)."""
     nirs = {dossier_id: nir_hash} if nir_hash else {}
-    people = _read_people(session, {dossier_id: (trainee_id, training_id)}, nirs)
+    people = _read_people(session, {dossier_id: (trainee_id, training_id)}, nirs, IdCache())
     return histories_of(people)[dossier_id]
 
 
@@ -193,9 +201,10 @@ def _read_people(
     session: Session,
     own: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]],
     nirs: dict[uuid.UUID, str],
+    as_uuid: IdCache,
 ) -> People:
     others, by_nir = _people_dossiers(
-        session, {trainee for trainee, _ in own.values()}, set(nirs.values())
+        session, {trainee for trainee, _ in own.values()}, set(nirs.values()), as_uuid
     )
     return People(own, nirs, others, by_nir)
 
