@@ -146,7 +146,9 @@ class RunWriter:
         self.counters.total += data.amount
         if row["iban_recently_changed"]:
             self._buffers.flagged.append(row)
-        return uuid.UUID(str(row["id"]))
+        payment_id = row["id"]
+        assert isinstance(payment_id, uuid.UUID)  # ``payment_row``'s own uuid4
+        return payment_id
 
     def skip(self, reason: SkipReason) -> None:
         self.counters.skipped[reason.value] += 1
