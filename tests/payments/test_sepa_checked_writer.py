@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -21,11 +23,14 @@ from payments.sepa import (
     CreditTransfer,
     CreditTransferMessage,
     IbanChecker,
+    Pain001Version,
     PaymentInstruction,
     RuleCode,
     check_file,
+    checked_writer,
     render_pain001,
     write_checked_pain001,
+    xsd_stream,
 )
 from tests.payments.data.sepa_samples import (
     HEADER,
@@ -154,6 +159,55 @@ def test_without_a_worker_the_file_is_validated_here(monkeypatch: pytest.MonkeyP
     )
     assert usage["answered"] is False
     assert {v.code for v in violations} == {RuleCode.XSD_INVALID}
+
+
+_FAULTY_WORKERS = {
+    "answers no JSON": "import sys; sys.stdin.buffer.read(); print('pas du JSON')",
+    "fails": "import sys; sys.stdin.buffer.read(); sys.exit(3)",
+    "answers the wrong shape": "import sys; sys.stdin.buffer.read(); print('{\"errors\": [1]}')",
+    "stops reading at once": "import sys; sys.exit(0)",
+}
+
+
+@pytest.mark.parametrize("fault", _FAULTY_WORKERS)
+def test_a_faulty_worker_never_skips_the_schema(
+    fault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the worker does, its answer is only trusted when it is one: otherwise the file
+    is validated in this process, and a schema violation is still refused."""
+    script = tmp_path / "worker.py"
+    script.write_text(_FAULTY_WORKERS[fault], encoding="utf-8")
+    faulty = SimpleNamespace(__file__=str(script), DOCTYPE_REFUSED=xsd_stream.DOCTYPE_REFUSED)
+    monkeypatch.setattr(checked_writer, "xsd_stream", faulty)
+    message = one_block(transfer(1), transfer(2, creditor_bic="NOT-A-BIC"))
+    output = io.BytesIO()
+    usage: dict[str, object] = {}
+    _, violations = write_checked_pain001(
+        message, output, today=TODAY, parallel_from_bytes=0, worker_usage=usage
+    )
+    assert usage["answered"] is False
+    assert {v.code for v in violations} == {RuleCode.XSD_INVALID}
+    good, _ = judged(sample_message(), "in process")
+    _, violations = write_checked_pain001(
+        sample_message(), io.BytesIO(), today=TODAY, parallel_from_bytes=0
+    )
+    assert violations == []  # a good file is not refused because its worker failed
+    assert good == render_pain001(sample_message())[0]
+
+
+def test_a_worker_killed_while_fed_leaves_the_check_to_this_process() -> None:
+    output = io.BytesIO()
+    sink = checked_writer._XsdSink(output, Pain001Version.V09, 0)
+    sink.write(b"<?xml")
+    worker = sink._worker
+    assert worker is not None
+    worker.kill()
+    worker.wait()
+    sink.write(b" version='1.0'?>" * 100_000)  # nobody reads the pipe any more: it breaks
+    assert sink.worker_failed
+    assert sink.worker_messages() is None  # no answer: the caller validates in process
+    sink.close()
+    assert output.getvalue().startswith(b"<?xml version='1.0'?>")
 
 
 def test_a_payment_run_whose_file_breaks_the_schema_leaves_nothing(world: World) -> None:
