@@ -9,6 +9,7 @@ except the advances paid to the same person, which the run carries itself
 
 from __future__ import annotations
 
+import gc
 import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -91,7 +92,7 @@ def pay_chunks(
     """
     total, done = sum(len(chunk) for chunk in chunks), 0
     overlap = ctx.session.get_bind().dialect.name == "postgresql"
-    with _database_steps(overlap) as database:
+    with _settled_heap(), _database_steps(overlap) as database:
         ahead = database.submit(_read, ctx, chunks, 0)
         for index, chunk in enumerate(chunks):
             reading = ahead.result()
@@ -133,6 +134,27 @@ def _database_steps(overlap: bool) -> Iterator[_Inline | ThreadPoolExecutor]:
             yield executor
     finally:
         sys.setswitchinterval(interval)
+
+
+@contextmanager
+def _settled_heap() -> Iterator[None]:
+    """The objects alive when the chunks start left out of the cyclic garbage collector's
+    scans until they are done (``gc.freeze``), unless the process has settled its heap already
+    (``remu serve`` freezes it at startup: nothing is frozen or unfrozen then).
+
+    A chunk's rows, facts and requests live across two chunk steps, so the collector moves
+    them to its oldest generation before they die, and each full collection scanned the whole
+    heap again (the libraries' objects included): 46 full collections and 11.5 s of the
+    100 000-dossier run's 81 s of CPU on SQLite. Frozen objects are only skipped by the
+    collector, never freed early; they go back to it afterwards."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _read(
