@@ -120,6 +120,23 @@ def test_emit_writes_dates_and_months_as_text_and_leaves_unknowns_out() -> None:
     assert emit(TRAINEE, {"insertion": None}) == {"insertion": None}
 
 
+class _Day(date):
+    """A date of another class (a library's date type, say)."""
+
+
+class _Period(Month):
+    __slots__ = ()
+
+
+def test_emit_writes_subclasses_like_their_base_type() -> None:
+    # Values whose class is not exactly one of the plain types take the general path.
+    assert emit(EXIT, {"date": _Day(2024, 5, 1), "reason": facts.ExitReason.LEGITIMATE}) == {
+        "date": "2024-05-01",
+        "reason": "legitimate",
+    }
+    assert emit(MONTHS, {"month": _Period(2024, 3)}) == {"month": "2024-03"}
+
+
 def test_emit_refuses_a_field_out_of_the_contract() -> None:
     with pytest.raises(KeyError, match="nickname"):
         emit(TRAINEE, {"last_name": "Dupont", "nickname": "Jo"})
