@@ -14,10 +14,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import ColumnElement, Row, String, select, type_coerce
-from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
 
 from exports.finance.reconciliation import (
     BatchData,
@@ -40,6 +39,7 @@ from payments.models import (
 )
 from payments.vocabulary import BatchStatus, PaymentStatus
 from remuneration.db.models import Dossier, Exit, Trainee, Training
+from remuneration.db.raw_ids import IdCache, raw_id
 from remuneration.domain.errors import NotFound
 from remuneration.domain.timezone import paris_day
 from rules.decisions import KIND_ORDER
@@ -47,43 +47,14 @@ from rules.decisions import KIND_ORDER
 __all__ = ["load_recovery_orders", "load_run", "runs_of_period"]
 
 
-class _Ids:
-    """Identifiers as read, each turned into a ``uuid.UUID`` once per load.
-
-    A month has thousands of lines but a few hundred dossiers and transfers: converting every
-    identifier cell (SQLAlchemy's ``Uuid`` type on SQLite) was the largest cost of reading a
-    run. Columns are read through ``_raw`` (text on SQLite; PostgreSQL's driver already gives
-    ``uuid.UUID`` objects, kept as they are).
-    """
-
-    def __init__(self) -> None:
-        self._seen: dict[str, uuid.UUID] = {}
-
-    def __call__(self, value: object) -> uuid.UUID:
-        if isinstance(value, uuid.UUID):
-            return value
-        text = str(value)
-        found = self._seen.get(text)
-        if found is None:
-            found = self._seen[text] = uuid.UUID(text)
-        return found
-
-    def optional(self, value: object) -> uuid.UUID | None:
-        return None if value is None else self(value)
-
-
-def _raw(column: QueryableAttribute[Any], name: str) -> ColumnElement[Any]:
-    return type_coerce(column, String()).label(name)
-
-
 def _dossiers(
-    session: Session, ids: Collection[uuid.UUID], uuids: _Ids | None = None
+    session: Session, ids: Collection[uuid.UUID], uuids: IdCache | None = None
 ) -> dict[uuid.UUID, DossierInfo]:
-    as_uuid = uuids or _Ids()
+    as_uuid = uuids or IdCache()
     rows = session.execute(
         select(
-            _raw(Dossier.id, "id"),
-            _raw(Dossier.trainee_id, "trainee_id"),
+            raw_id(Dossier.id, "id"),
+            raw_id(Dossier.trainee_id, "trainee_id"),
             Trainee.last_name,
             Trainee.first_names,
             Training.programme,
@@ -137,13 +108,13 @@ class _Payment:
     iban_masked: str
 
 
-def _payments(session: Session, run_id: uuid.UUID, as_uuid: _Ids) -> dict[uuid.UUID, _Payment]:
+def _payments(session: Session, run_id: uuid.UUID, as_uuid: IdCache) -> dict[uuid.UUID, _Payment]:
     rows = session.execute(
         select(
-            _raw(Payment.id, "id"),
-            _raw(Payment.batch_id, "batch_id"),
-            _raw(Payment.dossier_id, "dossier_id"),
-            _raw(Payment.reissue_of, "reissue_of"),
+            raw_id(Payment.id, "id"),
+            raw_id(Payment.batch_id, "batch_id"),
+            raw_id(Payment.dossier_id, "dossier_id"),
+            raw_id(Payment.reissue_of, "reissue_of"),
             Payment.amount,
             Payment.status,
             Payment.end_to_end_id,
@@ -180,13 +151,13 @@ def _batch_data(batch: PaymentBatch, payments: list[_Payment]) -> BatchData:
 
 
 def _transfers(
-    session: Session, run_id: uuid.UUID, uuids: _Ids | None = None
+    session: Session, run_id: uuid.UUID, uuids: IdCache | None = None
 ) -> tuple[list[Transfer], list[BatchData]]:
     batches = {
         batch.id: batch
         for batch in session.scalars(select(PaymentBatch).where(PaymentBatch.run_id == run_id))
     }
-    payments = _payments(session, run_id, uuids or _Ids())
+    payments = _payments(session, run_id, uuids or IdCache())
     refused = [p.id for p in payments.values() if p.status in _REFUSED]
     reissued = set(
         session.scalars(select(Payment.reissue_of).where(Payment.reissue_of.in_(refused)))
@@ -220,16 +191,16 @@ def _transfers(
 _KIND_RANK = {kind.value: rank for kind, rank in KIND_ORDER.items()}
 
 
-def _lines(session: Session, run_id: uuid.UUID, uuids: _Ids | None = None) -> list[RunLineData]:
-    as_uuid = uuids or _Ids()
+def _lines(session: Session, run_id: uuid.UUID, uuids: IdCache | None = None) -> list[RunLineData]:
+    as_uuid = uuids or IdCache()
     rows = session.execute(
         select(
-            _raw(PaymentLine.dossier_id, "dossier_id"),
+            raw_id(PaymentLine.dossier_id, "dossier_id"),
             PaymentLine.period,
             PaymentLine.kind,
             PaymentLine.revision,
             PaymentLine.amount,
-            _raw(PaymentLine.payment_id, "payment_id"),
+            raw_id(PaymentLine.payment_id, "payment_id"),
         ).where(PaymentLine.run_id == run_id)
     )
     lines = [
@@ -265,7 +236,7 @@ def load_run(session: Session, run_id: uuid.UUID) -> RunData:
             .order_by(Overpayment.id)
         )
     ]
-    uuids = _Ids()
+    uuids = IdCache()
     lines = _lines(session, run_id, uuids)
     transfers, batches = _transfers(session, run_id, uuids)
     ids = {x.dossier_id for x in lines} | {x.dossier_id for x in offsets}

@@ -37,3 +37,7 @@ class IdCache:
             found = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
             self._seen[value] = found
         return found
+
+    def optional(self, value: object) -> uuid.UUID | None:
+        """``None`` for a column without a value, else as ``__call__``."""
+        return None if value is None else self(value)
