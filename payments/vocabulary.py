@@ -6,13 +6,16 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "BATCH_STATUS_LABELS",
     "PAYMENT_STATUS_LABELS",
     "RUN_KIND_LABELS",
+    "RUN_STATUS_LABELS",
     "BankReturnStatus",
     "BatchStatus",
     "OverpaymentStatus",
     "PaymentStatus",
     "RunKind",
+    "RunStatus",
     "SkipReason",
 ]
 
@@ -22,6 +25,14 @@ class RunKind(StrEnum):
 
     ADVANCE = "advance"
     MONTHLY = "monthly"
+
+
+class RunStatus(StrEnum):
+    """A run is running while its dossiers are computed and written, completed once its batch
+    and file are built (both in the transaction of the run)."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
 
 
 class PaymentStatus(StrEnum):
@@ -66,6 +77,21 @@ class BatchStatus(StrEnum):
     RELEASED = "released"
     CANCELLED = "cancelled"
     REJECTED_BY_BANK = "rejected_by_bank"
+
+
+BATCH_STATUS_LABELS: dict[str, str] = {
+    BatchStatus.PREPARED.value: "Préparé, à libérer",
+    BatchStatus.RELEASED.value: "Libéré",
+    BatchStatus.CANCELLED.value: "Annulé",
+    BatchStatus.REJECTED_BY_BANK.value: "Refusé par la banque (fichier entier), à repayer",
+}
+"""A batch's status as finance reads it (console and command line)."""
+
+RUN_STATUS_LABELS: dict[str, str] = {
+    RunStatus.RUNNING.value: "En cours",
+    RunStatus.COMPLETED.value: "Terminée",
+}
+"""A payment run's status as finance reads it (command line)."""
 
 
 class OverpaymentStatus(StrEnum):
