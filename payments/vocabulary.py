@@ -7,7 +7,10 @@ from enum import StrEnum
 
 __all__ = [
     "BATCH_STATUS_LABELS",
+    "OVERPAYMENT_STATUS_LABELS",
     "PAYMENT_STATUS_LABELS",
+    "RETURN_KIND_LABELS",
+    "RETURN_SCOPE_LABELS",
     "RUN_KIND_LABELS",
     "RUN_STATUS_LABELS",
     "BankReturnStatus",
@@ -101,6 +104,25 @@ class OverpaymentStatus(StrEnum):
     RECOVERY_ORDER = "recovery_order"
     SETTLED = "settled"
     WAIVED = "waived"
+
+
+OVERPAYMENT_STATUS_LABELS: dict[str, str] = {
+    OverpaymentStatus.OPEN.value: "Ouvert, compensé sur les paies suivantes",
+    OverpaymentStatus.RECOVERY_ORDER.value: "Ordre de reversement émis",
+    OverpaymentStatus.SETTLED.value: "Soldé",
+    OverpaymentStatus.WAIVED.value: "Remise gracieuse",
+}
+"""An overpayment's status as finance and agents read it (console: finance, dossier tab)."""
+
+RETURN_KIND_LABELS: dict[str, str] = {"reject": "Rejet", "return": "Retour"}
+"""A bank's answer on a transfer: a reject (pain.002, before settlement) or a return (camt.054)."""
+
+RETURN_SCOPE_LABELS: dict[str, str] = {
+    "file": "fichier entier",
+    "payment_information": "bloc de paiement",
+    "transaction": "virement",
+}
+"""What a bank's reject or return concerns."""
 
 
 class BankReturnStatus(StrEnum):

@@ -1,12 +1,15 @@
-"""Every action the audit journal can record has its French words on the history tab."""
+"""Every action the audit journal can record has its French words on the history tab, and
+every payment, overpayment and bank answer code has its words in the pages."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import get_args
 
-from api.http.console.labels import AUDIT_ACTIONS
-from payments.vocabulary import PaymentStatus
+from api.http.console.labels import AUDIT_ACTIONS, WORDS
+from payments.returns.model import ReturnKind, ReturnScope
+from payments.vocabulary import OverpaymentStatus, PaymentStatus
 from remuneration.domain.vocabulary import VerificationStatus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,3 +62,13 @@ def test_actions_built_from_a_status_have_french_words() -> None:
 def test_the_words_are_french_sentences_not_codes() -> None:
     for code, words in AUDIT_ACTIONS.items():
         assert words[0].isupper() and "." not in words and "_" not in words, code
+
+
+def test_every_payment_overpayment_and_bank_answer_code_has_its_words() -> None:
+    assert set(WORDS["payment"]) == {status.value for status in PaymentStatus}
+    assert set(WORDS["overpayment"]) == {status.value for status in OverpaymentStatus}
+    assert set(WORDS["return_kind"]) == set(get_args(ReturnKind))
+    assert set(WORDS["return_scope"]) == set(get_args(ReturnScope))
+    for table in ("payment", "overpayment"):
+        for code, (label, tone) in WORDS[table].items():
+            assert label and label != code and tone in {"ok", "attention", "erreur", "neutre"}
