@@ -7,9 +7,14 @@ import ast
 from pathlib import Path
 from typing import get_args
 
-from api.http.console.labels import AUDIT_ACTIONS, WORDS
+from api.http.console.labels import AUDIT_ACTIONS, OVERPAYMENT_STATES, PAYMENT_STATES, WORDS
 from payments.returns.model import ReturnKind, ReturnScope
-from payments.vocabulary import OverpaymentStatus, PaymentStatus
+from payments.vocabulary import (
+    RETURN_KIND_LABELS,
+    RETURN_SCOPE_LABELS,
+    OverpaymentStatus,
+    PaymentStatus,
+)
 from remuneration.domain.vocabulary import VerificationStatus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,10 +70,13 @@ def test_the_words_are_french_sentences_not_codes() -> None:
 
 
 def test_every_payment_overpayment_and_bank_answer_code_has_its_words() -> None:
-    assert set(WORDS["payment"]) == {status.value for status in PaymentStatus}
-    assert set(WORDS["overpayment"]) == {status.value for status in OverpaymentStatus}
-    assert set(WORDS["return_kind"]) == set(get_args(ReturnKind))
-    assert set(WORDS["return_scope"]) == set(get_args(ReturnScope))
-    for table in ("payment", "overpayment"):
-        for code, (label, tone) in WORDS[table].items():
+    assert WORDS["payment"] is PAYMENT_STATES and WORDS["overpayment"] is OVERPAYMENT_STATES
+    assert set(PAYMENT_STATES) == {status.value for status in PaymentStatus}
+    assert set(OVERPAYMENT_STATES) == {status.value for status in OverpaymentStatus}
+    assert set(RETURN_KIND_LABELS) == set(get_args(ReturnKind))
+    assert set(RETURN_SCOPE_LABELS) == set(get_args(ReturnScope))
+    assert WORDS["return_kind"] is RETURN_KIND_LABELS
+    assert WORDS["return_scope"] is RETURN_SCOPE_LABELS
+    for table in (PAYMENT_STATES, OVERPAYMENT_STATES):
+        for code, (label, tone) in table.items():
             assert label and label != code and tone in {"ok", "attention", "erreur", "neutre"}
