@@ -9,6 +9,7 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
+from api.http.accounts import AccountReader
 from api.http.console import install_console
 from api.http.deps import AppState
 from api.http.errors import install_error_handlers
@@ -73,6 +74,7 @@ def create_app(
     scheduled jobs in `/metrics` (bound by `api.composition`, the HTTP door does not know them)."""
     engine = make_engine(settings.database_url)
     protector = FieldProtector(decode_master_key(settings.data_key.get_secret_value()))
+    accounts = AccountReader(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -81,6 +83,7 @@ def create_app(
             yield
         finally:
             gc.unfreeze()
+            accounts.close()
             engine.dispose()
 
     app = FastAPI(
@@ -99,6 +102,7 @@ def create_app(
         protector=protector,
         document_store=DocumentStore(settings.document_store_dir, protector),
         clock=clock,
+        accounts=accounts,
     )
     app.state.engine = engine
     install_error_handlers(app)

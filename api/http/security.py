@@ -23,7 +23,14 @@ from remuneration.db.models import User
 from remuneration.services.context import Actor, Role
 from remuneration.services.users import API_KEY_PREFIX, authenticate_api_key
 
-__all__ = ["PERMISSIONS", "authenticate"]
+__all__ = [
+    "ACCOUNT_STATEMENT",
+    "PERMISSIONS",
+    "actor_of_account",
+    "authenticate",
+    "bearer_credential",
+    "jwt_subject",
+]
 
 _CLOCK_SKEW_SECONDS = 30
 _ALL = frozenset(Role)
@@ -139,13 +146,15 @@ def _signed_claims(
     return MappingProxyType(claims)
 
 
-# Built once: read on every request (a statement built per call costs as much as running it).
-_ACCOUNT = select(User.id, User.name, User.role, User.organisation_id, User.active).where(
+ACCOUNT_STATEMENT = select(User.id, User.name, User.role, User.organisation_id, User.active).where(
     User.id == bindparam("user_id")
 )
+"""The account behind a token, read on every request: built once (a statement built per call
+costs as much as running it)."""
 
 
-def _from_jwt(session: Session, settings: Settings, token: str, now: datetime) -> Actor | None:
+def jwt_subject(settings: Settings, token: str, now: datetime) -> tuple[uuid.UUID, object] | None:
+    """The account id and the role a signed, unexpired JWT names; None when it is not one."""
     claims = _signed_claims(
         token, settings.jwt_secret.get_secret_value(), settings.jwt_audience, settings.jwt_issuer
     )
@@ -155,21 +164,48 @@ def _from_jwt(session: Session, settings: Settings, token: str, now: datetime) -
         user_id = uuid.UUID(str(claims["sub"]))
     except ValueError:
         return None
-    account = session.execute(_ACCOUNT, {"user_id": user_id}).one_or_none()
-    if account is None or not account.active or account.role != claims.get("role"):
+    return user_id, claims.get("role")
+
+
+class _AccountState(_Account, Protocol):
+    @property
+    def active(self) -> bool: ...
+
+
+def actor_of_account(account: _AccountState | None, claimed_role: object) -> Actor | None:
+    """The actor of a token's account as just read: None when it is gone, deactivated, or no
+    longer has the role the token was issued for."""
+    if account is None or not account.active or account.role != claimed_role:
         return None
     return _actor_of(account)
+
+
+def _from_jwt(session: Session, settings: Settings, token: str, now: datetime) -> Actor | None:
+    subject = jwt_subject(settings, token, now)
+    if subject is None:
+        return None
+    user_id, claimed_role = subject
+    account = session.execute(ACCOUNT_STATEMENT, {"user_id": user_id}).one_or_none()
+    return actor_of_account(account, claimed_role)
+
+
+def bearer_credential(authorization: str | None) -> str | None:
+    """The credential of an `Authorization: Bearer …` header (JWT or API key), or None."""
+    if not authorization:
+        return None
+    scheme, _, credential = authorization.partition(" ")
+    credential = credential.strip()
+    if scheme.lower() != "bearer" or not credential:
+        return None
+    return credential
 
 
 def authenticate(
     session: Session, settings: Settings, authorization: str | None, now: datetime
 ) -> Actor | None:
     """The actor behind an `Authorization: Bearer …` header (JWT or API key), or None."""
-    if not authorization:
-        return None
-    scheme, _, credential = authorization.partition(" ")
-    credential = credential.strip()
-    if scheme.lower() != "bearer" or not credential:
+    credential = bearer_credential(authorization)
+    if credential is None:
         return None
     if credential.startswith(API_KEY_PREFIX):
         user = authenticate_api_key(session, credential, now=now)

@@ -214,6 +214,21 @@ def test_if_match_star_is_refused(api: Any) -> None:
 # 7. Accounts: a deactivated user's tokens and keys stop at once; reveals are audited.
 
 
+def _asks(api: Any, credential: str) -> list[int]:
+    """The statuses of a dossier list and of a stateless evaluation (its account is read
+    another way: accounts.AccountReader) made with `credential`."""
+    header = {"Authorization": f"Bearer {credential}"}
+    listed = api.client.get("/v1/dossiers", headers=header)
+    evaluated = api.client.post(
+        "/v1/evaluations",
+        content=json.dumps(_example()).encode(),
+        headers={**header, "Content-Type": "application/json"},
+    )
+    for refused in (r for r in (listed, evaluated) if r.status_code == 401):
+        assert_catalogued(refused)
+    return [listed.status_code, evaluated.status_code]
+
+
 def test_a_deactivated_user_is_refused_at_once(api: Any) -> None:
     from remuneration.services.users import deactivate_user
 
@@ -233,14 +248,24 @@ def test_a_deactivated_user_is_refused_at_once(api: Any) -> None:
         token = issue_token(api.settings, user=user, now=api.clock.now, ttl=timedelta(hours=1))
         name = user.name
     for credential in (token, key):
-        ok = api.client.get("/v1/dossiers", headers={"Authorization": f"Bearer {credential}"})
-        assert ok.status_code == 200
+        assert _asks(api, credential) == [200, 200]
     with api.session() as session, session.begin():
         deactivate_user(session, name)
     for credential in (token, key):
-        refused = api.client.get("/v1/dossiers", headers={"Authorization": f"Bearer {credential}"})
-        assert refused.status_code == 401
-        assert_catalogued(refused)
+        assert _asks(api, credential) == [401, 401]
+
+
+def test_a_revoked_api_key_is_refused_at_once(api: Any) -> None:
+    from remuneration.services.users import revoke_api_key
+
+    with api.session() as session, session.begin():
+        user = session.scalars(select(User).where(User.role == "supervisor")).first()
+        assert user is not None
+        issued = create_api_key(session, user=user, label="revoked", now=api.clock.now)
+    assert _asks(api, issued.key) == [200, 200]
+    with api.session() as session, session.begin():
+        revoke_api_key(session, issued.token.prefix, now=api.clock.now)
+    assert _asks(api, issued.key) == [401, 401]
 
 
 def test_a_token_checked_once_is_still_checked_on_every_request(api: Any) -> None:
@@ -260,26 +285,39 @@ def test_a_token_checked_once_is_still_checked_on_every_request(api: Any) -> Non
         session.flush()
         token = issue_token(api.settings, user=user, now=api.clock.now, ttl=timedelta(hours=1))
         user_id = user.id
-    header = {"Authorization": f"Bearer {token}"}
-    assert api.client.get("/v1/dossiers", headers=header).status_code == 200
+    assert _asks(api, token) == [200, 200]
     # The same token with one character of its signature changed is another string: refused.
     forged = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
-    refused = api.client.get("/v1/dossiers", headers={"Authorization": f"Bearer {forged}"})
-    assert refused.status_code == 401
+    assert _asks(api, forged) == [401, 401]
     # The role named by the token no longer matches the account: refused at once.
     with api.session() as session, session.begin():
         session.get_one(User, user_id).role = "finance"
-    assert api.client.get("/v1/dossiers", headers=header).status_code == 401
+    assert _asks(api, token) == [401, 401]
     with api.session() as session, session.begin():
         session.get_one(User, user_id).role = "instructor"
-    assert api.client.get("/v1/dossiers", headers=header).status_code == 200
+    assert _asks(api, token) == [200, 200]
+    # Deleted: refused at once.
+    with api.session() as session, session.begin():
+        session.delete(session.get_one(User, user_id))
+    assert _asks(api, token) == [401, 401]
+    with api.session() as session, session.begin():
+        session.add(
+            User(
+                id=user_id,
+                name=f"mover-{uuid.uuid4().hex[:6]}",
+                display_name="Mover",
+                role="instructor",
+                organisation_id=None,
+                active=True,
+                created_at=api.clock.now,
+            )
+        )
+    assert _asks(api, token) == [200, 200]
     # Expiry is checked against the clock on every request, not when the token was first seen.
     start = api.clock.now
     try:
         api.clock.now = start + timedelta(hours=1, seconds=1)
-        expired = api.client.get("/v1/dossiers", headers=header)
-        assert expired.status_code == 401
-        assert_catalogued(expired)
+        assert _asks(api, token) == [401, 401]
     finally:
         api.clock.now = start
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.http.deps import Caller, require_caller
+from api.http.deps import Authorization, caller_of
 from api.http.middleware import parsed_body
 from api.http.routers._common import PROBLEM_RESPONSES
 from api.http.schemas.evaluations import EVALUATION_REQUEST_SCHEMA, EXAMPLE_REQUEST
@@ -49,13 +49,11 @@ _BODY_DOC: dict[str, Any] = {
         },
     },
 )
-async def post_evaluation(
-    request: Request,
-    caller: Annotated[Caller, Depends(require_caller("evaluations.create"))],
-) -> Response:
-    """No data is touched (the caller's account only, before the route): the body is read
+async def post_evaluation(request: Request, authorization: Authorization = None) -> Response:
+    """No data is touched (the caller's account only, before the evaluation): the body is read
     raw so that the rules package checks it and all three doors (library, command line, API)
     answer the same bytes."""
+    caller = await caller_of(request, authorization, "evaluations.create")
     raw = await request.body()
     today = paris_day(caller.now)
     result = evaluate(parsed_body(request, raw), today=today, parameters=parameter_store())
