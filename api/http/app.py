@@ -106,6 +106,10 @@ def create_app(
     )
     app.state.engine = engine
     install_error_handlers(app)
+    # The stateless evaluation, the most requested route, is tried first: FastAPI tries the
+    # routes in order, and 34 routes in 8 routers came before it (about 0.07 ms a request).
+    # Not documented here: the API document keeps it in its place, below.
+    app.include_router(evaluations.router, include_in_schema=False)
     for module in (
         health,
         catalogue,
