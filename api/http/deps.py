@@ -36,12 +36,15 @@ __all__ = [
     "Authorization",
     "Caller",
     "SessionDep",
+    "check_role",
     "etag",
     "expected_version",
     "get_state",
     "require",
     "require_caller",
     "require_version",
+    "service_context",
+    "transaction",
     "unit_of_work",
 ]
 
@@ -155,6 +158,12 @@ def _service_context(
 def _allowed(roles: frozenset[Role], actor: Actor) -> None:
     if actor.role not in roles:
         raise Forbidden("Votre rôle ne permet pas cette action.")
+
+
+# For a route that runs its whole unit in one trip of its own (``api.http.dossier_reads``).
+transaction = _transaction
+service_context = _service_context
+check_role = _allowed
 
 
 def require(permission: str) -> Callable[..., Awaitable[ServiceContext]]:
