@@ -119,6 +119,15 @@ class Settings(BaseSettings):
             "suite, off in production and in the benchmarks (it costs a live build per read)."
         ),
     )
+    dossier_read_threads: int = Field(
+        default=2,
+        ge=0,
+        le=64,
+        description=(
+            "Threads reading dossiers at once (GET /v1/dossiers/{id}); 0: the shared pool. "
+            "Fewer threads contend less for the GIL (docs/performance.md)."
+        ),
+    )
     retention_dry_run: bool = Field(
         default=True,
         description=(

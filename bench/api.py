@@ -81,9 +81,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(directory: Path, port: int) -> tuple[subprocess.Popen[str], dict[str, str]]:
+def start_server(
+    directory: Path, port: int, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], dict[str, str]]:
     remu = shutil.which("remu", path=str(Path(sys.executable).parent)) or "remu"
     env = {k: v for k, v in os.environ.items() if not k.startswith("REMU_")}
+    env.update(extra_env or {})  # --server-env: a setting under test, never the shadow mode
     env.pop("DATABASE_URL", None)
     server = subprocess.Popen(
         [remu, "serve", "--demo", "--port", str(port)],
@@ -330,11 +333,18 @@ def _stop(server: subprocess.Popen[str], directory: Path) -> None:
     shutil.rmtree(directory, ignore_errors=True)
 
 
-def run(seconds: float, requests: int, *, processes: int, with_httpx: bool) -> dict[str, Any]:
+def run(
+    seconds: float,
+    requests: int,
+    *,
+    processes: int,
+    with_httpx: bool,
+    server_env: dict[str, str] | None = None,
+) -> dict[str, Any]:
     directory = Path(tempfile.mkdtemp(prefix="remu-bench-api-"))
     port = free_port()
     load_before = [round(x, 2) for x in os.getloadavg()]
-    server, tokens = start_server(directory, port)
+    server, tokens = start_server(directory, port, server_env)
     base = f"http://127.0.0.1:{port}"
     try:
         token = tokens["instructor"]
@@ -416,8 +426,19 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=1, help="client processes")
     parser.add_argument("--httpx", action="store_true", help="also load with httpx")
     parser.add_argument("--out", default="bench/results/api.json")
+    parser.add_argument(
+        "--server-env", action="append", default=[], help="NAME=VALUE for the server (a setting)"
+    )
     args = parser.parse_args()
-    report = run(args.seconds, args.requests, processes=args.processes, with_httpx=args.httpx)
+    server_env = dict(item.split("=", 1) for item in args.server_env)
+    report = run(
+        args.seconds,
+        args.requests,
+        processes=args.processes,
+        with_httpx=args.httpx,
+        server_env=server_env,
+    )
+    report["server_env"] = server_env
     ratios = report["ratio_to_bare_endpoint"]
     for name in ("bare_endpoint", "post_evaluations", "get_dossier", "get_dossier_miss"):
         _print_line(name, report[name], ratios.get(name, 1.0))

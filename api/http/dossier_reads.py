@@ -19,8 +19,9 @@ import logging
 import uuid
 from datetime import datetime
 
+import anyio
+import anyio.to_thread
 from fastapi import Request, Response
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, bindparam, select
 
 from api.http.deps import AppState, check_role, etag, get_state, service_context, transaction
@@ -124,8 +125,25 @@ def _read_and_store(request: Request, authorization: str | None, dossier_id: uui
     return response
 
 
+def _limiter(request: Request) -> anyio.CapacityLimiter | None:
+    """The dossier reads' own thread limit (``REMU_DOSSIER_READ_THREADS``; 0: anyio's shared
+    pool), made on the first read (a limiter belongs to the running event loop)."""
+    threads = get_state(request).settings.dossier_read_threads
+    if not threads:
+        return None
+    state = request.app.state
+    limiter: anyio.CapacityLimiter | None = getattr(state, "remu_dossier_read_limiter", None)
+    if limiter is None:
+        limiter = state.remu_dossier_read_limiter = anyio.CapacityLimiter(threads)
+    return limiter
+
+
 async def read_dossier_view(
     request: Request, dossier_id: uuid.UUID, authorization: str | None
 ) -> Response:
-    """The dossier for the caller's role (one trip to the thread pool)."""
-    return await run_in_threadpool(_read_and_store, request, authorization, dossier_id)
+    """The dossier for the caller's role (one trip to the thread pool, among at most
+    ``dossier_read_threads`` at once: twenty threads contending for the GIL cost more CPU per
+    read than they overlap)."""
+    return await anyio.to_thread.run_sync(
+        _read_and_store, request, authorization, dossier_id, limiter=_limiter(request)
+    )
