@@ -235,7 +235,8 @@ def measured_misses(
     """Dossier reads that all miss their stored view: passes of one read per dossier, the
     global epoch raised in the database before each (outside the measured time; the server's
     CPU is measured around the passes only)."""
-    parts, stored, cpu = [], 0, 0.0
+    parts: list[dict[str, Any]] = []
+    stored, cpu = 0, 0.0
     spent = 0.0
     while spent < seconds and len(parts) < 100:
         _stale_every_view(database)
