@@ -192,8 +192,8 @@ async def unit_of_work(
 ) -> _T:
     """What `require` and a plain `def` route do together, in one trip to the thread pool
     instead of three (the dependency's start and end, the route): open the session,
-    authenticate the caller, check `permission`, run `work`, commit or roll back, close. For
-    the most frequent reads (`GET /v1/dossiers/{id}`)."""
+    authenticate the caller, check `permission`, run `work`, commit or roll back, close.
+    (`GET /v1/dossiers/{id}` has its own such unit, ``api.http.dossier_reads``.)"""
     return await run_in_threadpool(_unit, request, authorization, PERMISSIONS[permission], work)
 
 
