@@ -111,6 +111,23 @@ class Settings(BaseSettings):
     console_session_hours: int = Field(
         default=10, ge=1, le=24, description="Console: sign-out this long after sign-in, always."
     )
+    dossier_view_shadow: bool = Field(
+        default=False,
+        description=(
+            "Safety net of the stored dossier views: every read served from a stored view also "
+            "builds the view live and fails (logged error, 500) if they differ. On for the test "
+            "suite, off in production and in the benchmarks (it costs a live build per read)."
+        ),
+    )
+    dossier_read_threads: int = Field(
+        default=2,
+        ge=0,
+        le=64,
+        description=(
+            "Threads reading dossiers at once (GET /v1/dossiers/{id}); 0: the shared pool. "
+            "Fewer threads contend less for the GIL (docs/performance.md)."
+        ),
+    )
     retention_dry_run: bool = Field(
         default=True,
         description=(

@@ -5,7 +5,12 @@ this second process.
    authentication, on the event loop, the same middleware stack: request context, metrics,
    security headers, error handlers);
 1. ``POST /v1/evaluations``;
-2. ``GET /v1/dossiers/{id}`` (token check, user lookup, dossier read, decryption, view).
+2. ``GET /v1/dossiers/{id}`` (token check, user lookup, dossier read, decryption, view),
+   twice: **warm** (every dossier's stored view fresh, as a running service mostly has it:
+   the calibration read each dossier once) and **miss** (before each pass over the dossiers,
+   the global epoch of the stored views is raised in the database, as a write touching
+   everyone's views does: each read then builds the view live, answers, and stores it in a
+   short writing transaction). The miss phase reports how many of its reads stored a view.
 
 Each is loaded with the same client for the same time, one after the other in the same run:
 ``bench/http_load.py``, raw asyncio streams with 20 keep-alive HTTP/1.1 connections, requests
@@ -31,6 +36,7 @@ import os
 import platform
 import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -46,7 +52,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.http_load import Phase, build_get, build_post, calibrate, run_phase  # noqa: E402
+from bench.http_load import (  # noqa: E402
+    Phase,
+    build_get,
+    build_post,
+    calibrate,
+    merged,
+    run_phase,
+)
 
 EXAMPLE = ROOT / "tests" / "rules" / "examples" / "01-granted-full-time-with-aids.json"
 TARGETS = {"evaluations_rps": 600.0, "dossier_rps": 500.0, "dossier_p95_ms": 60.0}
@@ -68,9 +81,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(directory: Path, port: int) -> tuple[subprocess.Popen[str], dict[str, str]]:
+def start_server(
+    directory: Path, port: int, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], dict[str, str]]:
     remu = shutil.which("remu", path=str(Path(sys.executable).parent)) or "remu"
     env = {k: v for k, v in os.environ.items() if not k.startswith("REMU_")}
+    env.update(extra_env or {})  # --server-env: a setting under test, never the shadow mode
     env.pop("DATABASE_URL", None)
     server = subprocess.Popen(
         [remu, "serve", "--demo", "--port", str(port)],
@@ -199,6 +215,55 @@ def measured(server: subprocess.Popen[str], phase: Any, **bounds: Any) -> dict[s
     return result
 
 
+def _fresh_views(database: Path) -> int:
+    with sqlite3.connect(database, timeout=15) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM dossier_views v JOIN dossier_view_epoch e ON v.epoch = e.epoch "
+            "WHERE v.body IS NOT NULL"
+        ).fetchone()
+    return int(row[0])
+
+
+def _stale_every_view(database: Path) -> None:
+    with sqlite3.connect(database, timeout=15) as connection:
+        connection.execute("UPDATE dossier_view_epoch SET epoch = epoch + 1")
+
+
+def measured_misses(
+    server: subprocess.Popen[str], phase: Any, database: Path, *, seconds: float, processes: int
+) -> dict[str, Any]:
+    """Dossier reads that all miss their stored view: passes of one read per dossier, the
+    global epoch raised in the database before each (outside the measured time; the server's
+    CPU is measured around the passes only)."""
+    parts: list[dict[str, Any]] = []
+    stored, cpu = 0, 0.0
+    spent = 0.0
+    while spent < seconds and len(parts) < 100:
+        _stale_every_view(database)
+        before = server_cpu_seconds(server.pid)
+        part = run_phase(
+            phase,
+            clients=CLIENTS,
+            seconds=seconds,
+            requests=len(phase.requests),
+            processes=processes,
+            keep_times=True,
+        )
+        after = server_cpu_seconds(server.pid)
+        if before is not None and after is not None:
+            cpu += after - before
+        stored += _fresh_views(database)
+        parts.append(part)
+        spent += part["seconds"]
+    result = merged(parts, CLIENTS, processes)
+    if result["requests"]:
+        result["server_cpu_ms_per_request"] = round(cpu * 1000 / result["requests"], 3)
+    result["passes"] = len(parts)
+    result["views_stored"] = stored
+    result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    return result
+
+
 def measured_httpx(
     server: subprocess.Popen[str], base: str, token: str, worker: Any, **bounds: Any
 ) -> dict[str, Any]:
@@ -269,11 +334,18 @@ def _stop(server: subprocess.Popen[str], directory: Path) -> None:
     shutil.rmtree(directory, ignore_errors=True)
 
 
-def run(seconds: float, requests: int, *, processes: int, with_httpx: bool) -> dict[str, Any]:
+def run(
+    seconds: float,
+    requests: int,
+    *,
+    processes: int,
+    with_httpx: bool,
+    server_env: dict[str, str] | None = None,
+) -> dict[str, Any]:
     directory = Path(tempfile.mkdtemp(prefix="remu-bench-api-"))
     port = free_port()
     load_before = [round(x, 2) for x in os.getloadavg()]
-    server, tokens = start_server(directory, port)
+    server, tokens = start_server(directory, port, server_env)
     base = f"http://127.0.0.1:{port}"
     try:
         token = tokens["instructor"]
@@ -285,7 +357,13 @@ def run(seconds: float, requests: int, *, processes: int, with_httpx: bool) -> d
         for phase in phases.values():  # warm-up, not measured
             run_phase(phase, clients=CLIENTS, seconds=1.0, requests=200)
         bounds = {"seconds": seconds, "requests": requests, "processes": processes}
+        database = directory / "var" / "remu.sqlite3"
+        fresh_before = _fresh_views(database)
         results = {name: measured(server, phase, **bounds) for name, phase in phases.items()}
+        results["get_dossier"]["views_fresh_before"] = fresh_before
+        results["get_dossier_miss"] = measured_misses(
+            server, phases["get_dossier"], database, seconds=seconds, processes=processes
+        )
         httpx_results = None
         if with_httpx:
             httpx_bounds = {"seconds": seconds, "requests": requests}
@@ -298,7 +376,11 @@ def run(seconds: float, requests: int, *, processes: int, with_httpx: bool) -> d
         _stop(server, directory)
     bare_endpoint = results["bare_endpoint"]
     evaluations, dossiers = results["post_evaluations"], results["get_dossier"]
-    routes = {"post_evaluations": evaluations, "get_dossier": dossiers}
+    routes = {
+        "post_evaluations": evaluations,
+        "get_dossier": dossiers,
+        "get_dossier_miss": results["get_dossier_miss"],
+    }
     return {
         "benchmark": "api",
         "server": "remu serve --demo (one uvicorn worker, SQLite)",
@@ -345,11 +427,28 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=1, help="client processes")
     parser.add_argument("--httpx", action="store_true", help="also load with httpx")
     parser.add_argument("--out", default="bench/results/api.json")
+    parser.add_argument(
+        "--server-env", action="append", default=[], help="NAME=VALUE for the server (a setting)"
+    )
     args = parser.parse_args()
-    report = run(args.seconds, args.requests, processes=args.processes, with_httpx=args.httpx)
+    server_env = dict(item.split("=", 1) for item in args.server_env)
+    report = run(
+        args.seconds,
+        args.requests,
+        processes=args.processes,
+        with_httpx=args.httpx,
+        server_env=server_env,
+    )
+    report["server_env"] = server_env
     ratios = report["ratio_to_bare_endpoint"]
-    for name in ("bare_endpoint", "post_evaluations", "get_dossier"):
+    for name in ("bare_endpoint", "post_evaluations", "get_dossier", "get_dossier_miss"):
         _print_line(name, report[name], ratios.get(name, 1.0))
+    warm, miss = report["get_dossier"], report["get_dossier_miss"]
+    print(
+        f"get_dossier : vues fraîches avant la charge {warm.get('views_fresh_before')} ; "
+        f"get_dossier_miss : {miss['passes']} passes, {miss['views_stored']} vues enregistrées "
+        f"pour {miss['requests']} lectures"
+    )
     if report["httpx_client"]:
         bare_rps = report["httpx_client"]["bare_endpoint"]["requests_per_second"]
         for name, entry in report["httpx_client"].items():

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Phase", "build_get", "build_post", "calibrate", "run_phase"]
+__all__ = ["Phase", "build_get", "build_post", "calibrate", "merged", "run_phase"]
 
 _HEADER_END = b"\r\n\r\n"
 
@@ -120,10 +120,17 @@ def _process_main(
 
 
 def run_phase(
-    phase: Phase, *, clients: int, seconds: float, requests: int, processes: int = 1
+    phase: Phase,
+    *,
+    clients: int,
+    seconds: float,
+    requests: int,
+    processes: int = 1,
+    keep_times: bool = False,
 ) -> dict[str, Any]:
     """Load ``phase`` with ``clients`` connections spread over ``processes`` processes, for at
-    most ``seconds`` and ``requests``; latencies, errors and the client's own CPU time."""
+    most ``seconds`` and ``requests``; latencies, errors and the client's own CPU time
+    (``keep_times``: every latency too, under ``times``, to merge several loads)."""
     context = multiprocessing.get_context("fork")
     pipes, children = [], []
     per_process = [
@@ -149,6 +156,18 @@ def run_phase(
         client_cpu += cpu
     for worker in children:
         worker.join(timeout=30)
+    summary = _summary(results, elapsed, client_cpu, clients, processes)
+    if keep_times:
+        summary["times"] = results
+        summary["client_cpu_seconds"] = client_cpu
+    return summary
+
+
+def merged(parts: list[dict[str, Any]], clients: int, processes: int) -> dict[str, Any]:
+    """Several loads (run with ``keep_times``) summarised as one."""
+    results = [item for part in parts for item in part["times"]]
+    elapsed = sum(part["seconds"] for part in parts)
+    client_cpu = sum(part["client_cpu_seconds"] for part in parts)
     return _summary(results, elapsed, client_cpu, clients, processes)
 
 

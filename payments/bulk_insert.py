@@ -12,7 +12,9 @@ executed by the server (psycopg pipelines them, the server still runs them one b
 - any other database: SQLAlchemy's ``executemany``.
 
 Everything stays in the session's transaction; the caller's pending ORM objects are flushed
-first (the rows may point at them).
+first (the rows may point at them). The rows go around the session's events, so a table that feeds
+the stored dossier views (payment lines: a person's advance) stales them here
+(``remuneration.db.view_stamps.note_rows_written``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import Any, cast
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
+from remuneration.db.view_stamps import note_rows_written
+
 __all__ = ["insert_rows"]
 
 
@@ -31,6 +35,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     if not rows:
         return
     session.flush()
+    note_rows_written(session, table)
     names = list(rows[0])
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":

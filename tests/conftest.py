@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 
 import pytest
+
+# The stored dossier views' safety net, for the whole suite (servers started as processes too):
+# every read served from a stored view is compared with the view built live, and fails if not
+# identical (api/http/dossier_reads.py). Off in production and in the benchmarks.
+os.environ.setdefault("REMU_DOSSIER_VIEW_SHADOW", "true")
 
 
 @pytest.fixture(autouse=True)

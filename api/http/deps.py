@@ -39,11 +39,14 @@ __all__ = [
     "Caller",
     "SessionDep",
     "caller_of",
+    "check_role",
     "etag",
     "expected_version",
     "get_state",
     "require",
     "require_version",
+    "service_context",
+    "transaction",
     "unit_of_work",
 ]
 
@@ -160,6 +163,12 @@ def _allowed(roles: frozenset[Role], actor: Actor) -> None:
         raise Forbidden("Votre rôle ne permet pas cette action.")
 
 
+# For a route that runs its whole unit in one trip of its own (``api.http.dossier_reads``).
+transaction = _transaction
+service_context = _service_context
+check_role = _allowed
+
+
 def require(permission: str) -> Callable[..., Awaitable[ServiceContext]]:
     """A dependency giving the service context when the caller's role holds `permission`.
 
@@ -186,8 +195,8 @@ async def unit_of_work(
 ) -> _T:
     """What `require` and a plain `def` route do together, in one trip to the thread pool
     instead of three (the dependency's start and end, the route): open the session,
-    authenticate the caller, check `permission`, run `work`, commit or roll back, close. For
-    the most frequent reads (`GET /v1/dossiers/{id}`)."""
+    authenticate the caller, check `permission`, run `work`, commit or roll back, close.
+    (`GET /v1/dossiers/{id}` has its own such unit, ``api.http.dossier_reads``.)"""
     return await run_in_threadpool(_unit, request, authorization, PERMISSIONS[permission], work)
 
 

@@ -56,6 +56,7 @@ from remuneration.services.duplicates import overlap_warnings
 from remuneration.services.evaluation_input import StoredRows
 
 __all__ = [
+    "FULL_IBAN_ROLES",
     "attendance_view",
     "decision_view",
     "document_view",
@@ -64,7 +65,7 @@ __all__ = [
     "recomputation_view",
 ]
 
-_FULL_IBAN_ROLES = frozenset({Role.FINANCE})
+FULL_IBAN_ROLES = frozenset({Role.FINANCE})
 
 
 def _file_view(document: Document) -> FileView | None:
@@ -140,7 +141,7 @@ def document_view(
         fields["checks"] = [
             DocumentCheckView.model_validate(check, from_attributes=True) for check in checks
         ]
-    if ctx.actor.role in _FULL_IBAN_ROLES:
+    if ctx.actor.role in FULL_IBAN_ROLES:
         fields["iban"] = iban
     return DocumentView(**fields)
 

@@ -8,3 +8,6 @@ from remuneration.db.migrate import drop_everything, upgrade
 from remuneration.db.session import make_engine, make_session_factory
 
 __all__ = ["Base", "drop_everything", "make_engine", "make_session_factory", "upgrade"]
+
+# Installs the session events that stamp stored dossier views stale on every write feeding them.
+import remuneration.db.view_stamps  # noqa: F401

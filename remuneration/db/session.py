@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 __all__ = [
     "SQLITE_BUSY_TIMEOUT_MS",
     "SQLITE_CACHE_KIB",
+    "bounded_write",
     "engine_scope",
     "make_engine",
     "make_session_factory",
@@ -101,3 +102,24 @@ def engine_scope(url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+@contextmanager
+def bounded_write(engine: Engine, wait_ms: int) -> Iterator[Connection]:
+    """A short writing transaction, committed at the end, that waits at most ``wait_ms`` for
+    the writer lock (SQLite's busy timeout) or a row lock (PostgreSQL's ``lock_timeout``): for
+    optional writes (a stored view) that must never keep a reader waiting behind a long write."""
+    wait = int(wait_ms)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw: Any = connection.connection.driver_connection
+        if sqlite:
+            raw.execute(f"PRAGMA busy_timeout={wait}")
+        try:
+            with connection.begin():
+                if not sqlite:
+                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait}ms'")
+                yield connection
+        finally:
+            if sqlite:
+                raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

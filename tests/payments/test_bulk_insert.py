@@ -13,6 +13,7 @@ from sqlalchemy import Table, insert, select
 from payments import RunKind, RunRequest, start_run
 from payments.bulk_insert import insert_rows
 from payments.models import Payment, PaymentLine
+from remuneration.db.models import DossierViewEpoch
 from tests.payments.runworld import FULL_MONTH, PAYER, World, granted_dossier
 
 _LINES = cast(Table, PaymentLine.__table__)
@@ -83,3 +84,37 @@ def test_bulk_rows_are_stored_as_sqlalchemy_stores_them(world: World) -> None:
     assert stored["iban_recently_changed"] is True
     assert stored["reissue_of"] == payment["id"]
     assert stored["amount"] == payment["amount"]
+
+
+def _epoch(world: World) -> int:
+    with world.session() as session:
+        value = session.scalar(select(DossierViewEpoch.epoch).where(DossierViewEpoch.id == 1))
+    assert value is not None
+    return value
+
+
+def test_bulk_rows_of_a_table_feeding_the_dossier_views_stale_them(world: World) -> None:
+    """The bulk rows go around the session's events: payment lines (a person's advance feeds
+    the history of their other dossiers) stale every stored dossier view, payments do not."""
+    _paid_run(world)
+    with world.session() as session:
+        template = dict(session.execute(select(_LINES)).mappings().first() or {})
+        payment = dict(session.execute(select(_PAYMENTS)).mappings().one())
+    before = _epoch(world)
+    with world.unit() as ctx:
+        insert_rows(
+            ctx.session,
+            _PAYMENTS,
+            [
+                {
+                    **payment,
+                    "id": uuid.uuid4(),
+                    "reissue_of": payment["id"],
+                    "end_to_end_id": "E2E-V",
+                }
+            ],
+        )
+    assert _epoch(world) == before
+    with world.unit() as ctx:
+        insert_rows(ctx.session, _LINES, [_line(template, 30, "1.00")])
+    assert _epoch(world) == before + 1

@@ -15,8 +15,8 @@ from api.http.deps import (
     expected_version,
     require,
     require_version,
-    unit_of_work,
 )
+from api.http.dossier_reads import read_dossier_view
 from api.http.idempotency import run_idempotent
 from api.http.routers._common import (
     PROBLEM_RESPONSES,
@@ -140,9 +140,7 @@ def search_dossiers(
 async def read_dossier(
     request: Request, dossier_id: uuid.UUID, authorization: Authorization = None
 ) -> Response:
-    return await unit_of_work(
-        request, authorization, "dossiers.read", lambda ctx: _dossier_response(ctx, dossier_id)
-    )
+    return await read_dossier_view(request, dossier_id, authorization)
 
 
 @router.patch(

@@ -19,6 +19,7 @@ from remuneration.db.models.dossiers import (
     Exit,
 )
 from remuneration.db.models.jobs import AttendanceReminder, JobLease, JobRun
+from remuneration.db.models.views import DossierViewEpoch, StoredDossierView
 
 __all__ = [
     "AidRequest",
@@ -33,10 +34,12 @@ __all__ = [
     "Document",
     "DocumentVersion",
     "Dossier",
+    "DossierViewEpoch",
     "Exit",
     "IdempotencyRecord",
     "JobLease",
     "JobRun",
+    "StoredDossierView",
     "Trainee",
     "Training",
     "TrainingOrganisation",
