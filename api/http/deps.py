@@ -47,7 +47,6 @@ __all__ = [
     "require_version",
     "service_context",
     "transaction",
-    "unit_of_work",
 ]
 
 
@@ -185,31 +184,6 @@ def require(permission: str) -> Callable[..., Awaitable[ServiceContext]]:
 
     dependency.__name__ = f"require_{permission.replace('.', '_')}"
     return dependency
-
-
-async def unit_of_work(
-    request: Request,
-    authorization: str | None,
-    permission: str,
-    work: Callable[[ServiceContext], _T],
-) -> _T:
-    """What `require` and a plain `def` route do together, in one trip to the thread pool
-    instead of three (the dependency's start and end, the route): open the session,
-    authenticate the caller, check `permission`, run `work`, commit or roll back, close.
-    (`GET /v1/dossiers/{id}` has its own such unit, ``api.http.dossier_reads``.)"""
-    return await run_in_threadpool(_unit, request, authorization, PERMISSIONS[permission], work)
-
-
-def _unit(
-    request: Request,
-    authorization: str | None,
-    roles: frozenset[Role],
-    work: Callable[[ServiceContext], _T],
-) -> _T:
-    with _transaction(request, _factory_for(request)) as session:
-        ctx = _service_context(request, session, authorization)
-        _allowed(roles, ctx.actor)
-        return work(ctx)
 
 
 async def caller_of(request: Request, authorization: str | None, permission: str) -> Caller:
