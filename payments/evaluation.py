@@ -22,10 +22,11 @@ from payments.facts import DossierFacts, FactRows, build_facts, read_facts
 from payments.lines import OverpaymentShare, PaidState
 from payments.models import BankDetailsBlock, Overpayment, PaymentLine
 from payments.planning import Evaluated, PaidByKey
-from payments.run_writer import RunWriter
+from payments.run_writer import RunPlanner
 from payments.vocabulary import OverpaymentStatus, SkipReason
 from remuneration.domain.timezone import as_utc
 from remuneration.services.context import ServiceContext
+from remuneration.services.protection import FieldProtector
 from rules import (
     Decision,
     InputError,
@@ -84,18 +85,18 @@ def read_chunk(ctx: ServiceContext, chunk: Sequence[tuple[uuid.UUID, uuid.UUID]]
 
 
 def evaluate_chunk(
-    ctx: ServiceContext,
+    protector: FieldProtector,
     reading: ChunkReading,
     *,
     as_of: date,
     store: ParameterStore,
-    writer: RunWriter,
+    writer: RunPlanner,
     advances_paid: Collection[uuid.UUID] = frozenset(),
 ) -> tuple[EvaluatedChunk, ChunkState]:
     """Evaluate each dossier as stored now (a dossier not granted today is left unpaid), and
-    the state its planning needs. No query: ``ctx`` gives the protector only."""
+    the state its planning needs. No query, no session: it may run in a worker process."""
     chunk = EvaluatedChunk()
-    all_facts = build_facts(reading.facts, ctx.protector, as_of=as_of, advances_paid=advances_paid)
+    all_facts = build_facts(reading.facts, protector, as_of=as_of, advances_paid=advances_paid)
     for facts in all_facts:
         try:
             request = parse_request(facts.request, today=as_of)
@@ -186,7 +187,7 @@ def _blocks(
 def _blocked(
     facts: list[DossierFacts],
     blocks: list[tuple[uuid.UUID, uuid.UUID, datetime]],
-    writer: RunWriter,
+    writer: RunPlanner,
 ) -> frozenset[uuid.UUID]:
     """Evaluated dossiers whose bank details a bank refused and no RIB was verified since
     (those verified since are lifted)."""
