@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 
 from payments import PayerAccount, procedure_rules
 from payments.batch_files import sepa_country_list
+from payments.runs import WORKER_FROM_DOSSIERS
 from payments.sepa import Pain001Version
 from remuneration.db.models import User
 from remuneration.domain.timezone import PARIS
@@ -53,6 +54,7 @@ __all__ = [
     "new_batch_terms",
     "parameter_store",
     "payer_account",
+    "run_worker_from",
     "system_clock",
     "today_in_paris",
 ]
@@ -110,6 +112,13 @@ class Settings(BaseSettings):
     )
     console_session_hours: int = Field(
         default=10, ge=1, le=24, description="Console: sign-out this long after sign-in, always."
+    )
+    payment_run_worker: bool = Field(
+        default=True,
+        description=(
+            "Payment runs of at least 5 000 dossiers compute their chunks in a worker process on "
+            "another core (false: always in the run's own process)."
+        ),
     )
     retention_dry_run: bool = Field(
         default=True,
@@ -246,6 +255,11 @@ def load_settings() -> Settings:
             f"{_where_looked(home)}."
         ) from error
     return _anchored(settings, home)
+
+
+def run_worker_from(settings: Settings) -> int | None:
+    """``start_run``'s ``worker_from`` as configured (None: never a worker process)."""
+    return WORKER_FROM_DOSSIERS if settings.payment_run_worker else None
 
 
 def payer_account(settings: Settings) -> PayerAccount:

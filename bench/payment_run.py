@@ -248,7 +248,9 @@ def run_payments(url: str, data_key: str, n: int) -> dict[str, Any]:
 def _worker_choice() -> dict[str, Any]:
     """``start_run``'s ``worker_from`` as ``--worker`` chose it (auto: the run's own default)."""
     choice = os.environ.get("REMU_BENCH_WORKER", "auto")
-    return {"on": {"worker_from": 0}, "off": {"worker_from": None}}.get(choice, {})
+    if choice == "auto":
+        return {}
+    return {"worker_from": 0 if choice == "on" else None}
 
 
 def _profiled(step: Any) -> Any:
