@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from payments.evaluation import ChunkReading, read_chunk
 from payments.run_compute import ChunkWork, compute_chunk
-from payments.run_worker import chunk_worker, worker_setup
+from payments.run_worker import ChunkWorker, chunk_worker, worker_setup
 from payments.run_writer import PendingRows, RunWriter
 from remuneration.services.context import ServiceContext
 from rules import default_store
@@ -114,15 +114,16 @@ def pay_chunks_in_worker(
     database = ctx.session.get_bind().dialect.name
     setup = worker_setup(writer.settings, work, ctx.protector, ctx.parameters, database)
     with _settled_heap(), chunk_worker(setup) as computing:
-        computing.send(read_chunk(ctx, chunks[0]))
-        ahead = _read(ctx, chunks, 1)
+        computing.send(computing.pack(read_chunk(ctx, chunks[0])))
+        ahead = _packed_read(ctx, chunks, 1)
         for index, chunk in enumerate(chunks):
-            computed = computing.receive()  # chunk ``index``
+            message = computing.receive()  # chunk ``index``, computed
             if ahead is not None:
-                computing.send(ahead)  # chunk ``index + 1``
+                computing.send(ahead)  # chunk ``index + 1``, read and packed before
+            computed = computing.unpack(message)
             writer.adopt(computed.state)
             writer.write(computed.rows)
-            ahead = _read(ctx, chunks, index + 2)
+            ahead = _packed_read(ctx, chunks, index + 2)
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
@@ -183,6 +184,13 @@ def _read(
     ctx: ServiceContext, chunks: list[list[tuple[uuid.UUID, uuid.UUID]]], index: int
 ) -> ChunkReading | None:
     return read_chunk(ctx, chunks[index]) if index < len(chunks) else None
+
+
+def _packed_read(
+    ctx: ServiceContext, chunks: list[list[tuple[uuid.UUID, uuid.UUID]]], index: int
+) -> memoryview | None:
+    reading = _read(ctx, chunks, index)
+    return None if reading is None else ChunkWorker.pack(reading)
 
 
 def _write_then_read(

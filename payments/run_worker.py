@@ -44,7 +44,7 @@ from payments.run_writer import PendingRows, PlannerState, PlanSettings, RunPlan
 from remuneration.services.protection import FieldProtector
 from rules import Month, ParameterStore, default_store
 
-__all__ = ["RunWorkerError", "WorkerSetup", "chunk_worker", "worker_setup"]
+__all__ = ["ChunkWorker", "RunWorkerError", "WorkerSetup", "chunk_worker", "worker_setup"]
 
 _STOP_TIMEOUT_S = 10.0
 
@@ -140,34 +140,54 @@ class _Pickler(pickle.Pickler):
         return _record, (fields, tuple(row))
 
 
-def _send(connection: Connection, value: object) -> None:
+def _packed(value: object) -> memoryview:
     buffer = io.BytesIO()
     _Pickler(buffer).dump(value)
-    connection.send_bytes(buffer.getbuffer())
+    return buffer.getbuffer()
+
+
+def _unpacked(message: bytes) -> Any:
+    # Trusted: the pipe joins this run's own two processes, nothing else can write to it.
+    return pickle.loads(message)  # noqa: S301
+
+
+def _send(connection: Connection, value: object) -> None:
+    connection.send_bytes(_packed(value))
 
 
 def _receive(connection: Connection) -> Any:
-    # Trusted: the pipe joins this run's own two processes, nothing else can write to it.
-    return pickle.loads(connection.recv_bytes())  # noqa: S301
+    return _unpacked(connection.recv_bytes())
 
 
 class ChunkWorker:
-    """The run's side of the worker: one chunk sent, its result received, in turn."""
+    """The run's side of the worker: one chunk sent, its result received, in turn. A reading
+    is packed ahead (``pack``), and a result unpacked after the next reading is sent
+    (``unpack``): the worker waits only for the bytes to pass, not for this process's
+    pickling."""
 
     def __init__(self, connection: Connection, process: Any) -> None:
         self._connection, self._process = connection, process
 
-    def send(self, reading: ChunkReading) -> None:
+    @staticmethod
+    def pack(reading: ChunkReading) -> memoryview:
+        return _packed(reading)
+
+    def send(self, packed: memoryview) -> None:
         try:
-            _send(self._connection, reading)
+            self._connection.send_bytes(packed)
         except (BrokenPipeError, ConnectionResetError, EOFError) as error:
             raise self._stopped() from error
 
-    def receive(self) -> ChunkDone:
+    def receive(self) -> bytes:
+        """The next answer's bytes, as they came (``unpack`` reads them)."""
         try:
-            answer = _receive(self._connection)
+            return self._connection.recv_bytes()
         except (EOFError, ConnectionResetError) as error:
             raise self._stopped() from error
+
+    def unpack(self, message: bytes) -> ChunkDone:
+        """A chunk's result; the worker's failure raised here."""
+        answer = _unpacked(message)
         if isinstance(answer, ChunkDone):
             return answer
         failure, text = answer
