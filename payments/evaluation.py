@@ -24,6 +24,7 @@ from payments.models import BankDetailsBlock, Overpayment, PaymentLine
 from payments.planning import Evaluated, PaidByKey
 from payments.run_writer import RunPlanner
 from payments.vocabulary import OverpaymentStatus, SkipReason
+from remuneration.db.many import among
 from remuneration.domain.timezone import as_utc
 from remuneration.services.context import ServiceContext
 from remuneration.services.protection import FieldProtector
@@ -158,10 +159,11 @@ def _paid(ctx: ServiceContext, dossier_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
 def _overpayments(
     ctx: ServiceContext, trainee_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, list[OverpaymentShare]]:
+    dialect = ctx.session.get_bind().dialect.name
     rows = ctx.session.execute(
         select(Overpayment.id, Overpayment.trainee_id, Overpayment.remaining)
         .where(
-            Overpayment.trainee_id.in_(trainee_ids),
+            among(Overpayment.trainee_id, trainee_ids, dialect),
             Overpayment.status.in_(_OFFSETTABLE),
             Overpayment.remaining > 0,
         )
@@ -176,9 +178,11 @@ def _overpayments(
 def _blocks(
     ctx: ServiceContext, dossier_ids: list[uuid.UUID]
 ) -> list[tuple[uuid.UUID, uuid.UUID, datetime]]:
+    dialect = ctx.session.get_bind().dialect.name
     rows = ctx.session.execute(
         select(BankDetailsBlock.id, BankDetailsBlock.dossier_id, BankDetailsBlock.blocked_at).where(
-            BankDetailsBlock.dossier_id.in_(dossier_ids), BankDetailsBlock.lifted_at.is_(None)
+            among(BankDetailsBlock.dossier_id, dossier_ids, dialect),
+            BankDetailsBlock.lifted_at.is_(None),
         )
     )
     return [(row[0], row[1], row[2]) for row in rows]

@@ -119,7 +119,7 @@ def pay_chunks_in_worker(
         for index, chunk in enumerate(chunks):
             message = computing.receive()  # chunk ``index``, computed
             if ahead is not None:
-                computing.send(ahead)  # chunk ``index + 1``, read and packed before
+                computing.send(ahead, answered=message)  # chunk ``index + 1``, packed before
             computed = computing.unpack(message)
             writer.adopt(computed.state)
             writer.write(computed.rows)

@@ -172,10 +172,15 @@ class ChunkWorker:
     def pack(reading: ChunkReading) -> memoryview:
         return _packed(reading)
 
-    def send(self, packed: memoryview) -> None:
+    def send(self, packed: memoryview, *, answered: bytes | None = None) -> None:
+        """Send a packed reading; ``answered``: the last answer received and not unpacked yet
+        (a worker that failed told it there, then stopped: its failure is raised, not the
+        broken pipe)."""
         try:
             self._connection.send_bytes(packed)
         except (BrokenPipeError, ConnectionResetError, EOFError) as error:
+            if answered is not None:
+                self.unpack(answered)
             raise self._stopped() from error
 
     def receive(self) -> bytes:

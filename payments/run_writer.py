@@ -34,6 +34,7 @@ from payments.models import (
 from payments.planning import TraineePlan
 from payments.transfers import Creditor, TransferData, payment_row
 from payments.vocabulary import OverpaymentStatus, RunKind, SkipReason
+from remuneration.db.many import among
 from remuneration.db.models import AttendanceStatementLine
 from remuneration.services.case_requests import request_case
 from remuneration.services.context import ServiceContext
@@ -359,10 +360,11 @@ class RunWriter(RunPlanner):
         for table, rows in buffers.inserted():  # complete rows, in bulk
             insert_rows(session, table, buffers.prepared.get(table.name, rows))
         self._write_balances(buffers.balances)
+        dialect = session.get_bind().dialect.name
         if buffers.statement_lines:
             session.execute(
                 update(_STATEMENT_LINES)
-                .where(_STATEMENT_LINES.c.id.in_(buffers.statement_lines))
+                .where(among(_STATEMENT_LINES.c.id, buffers.statement_lines, dialect))
                 .values(paid=True, paid_at=self.now)
             )
         if buffers.lifted:
