@@ -32,7 +32,7 @@ from payments.reissues import reissue_refused_payments
 from payments.run_chunks import ChunkWork, Progress, chunk_pairs, pay_chunks
 from payments.run_writer import RunWriter
 from payments.sepa import is_target2_business_day
-from payments.vocabulary import RunKind
+from payments.vocabulary import RunKind, RunStatus
 from remuneration.db.models import Decision, Dossier, Exit, Training
 from remuneration.domain.vocabulary import TraineeStatus
 from remuneration.services.audit import record_event
@@ -133,7 +133,7 @@ def _new_run(ctx: ServiceContext, request: RunRequest, as_of: date) -> PaymentRu
         period=request.period,
         execution_date=request.execution_date,
         as_of=as_of,
-        status="running",
+        status=RunStatus.RUNNING.value,
         started_by=ctx.actor.user_id,
         started_at=ctx.now,
         dossiers_count=0,
@@ -209,7 +209,7 @@ def _finish(ctx: ServiceContext, run: PaymentRun, writer: RunWriter, payer: Paye
             entity_id=writer.batch.id,
             after=_batch_summary(writer),
         )
-    run.status = "completed"
+    run.status = RunStatus.COMPLETED.value
     run.completed_at = ctx.now
     run.dossiers_count, run.lines_count = counters.dossiers, counters.lines
     run.payments_count, run.reissues_count = counters.payments, counters.reissues

@@ -6,13 +6,19 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "BATCH_STATUS_LABELS",
+    "OVERPAYMENT_STATUS_LABELS",
     "PAYMENT_STATUS_LABELS",
+    "RETURN_KIND_LABELS",
+    "RETURN_SCOPE_LABELS",
     "RUN_KIND_LABELS",
+    "RUN_STATUS_LABELS",
     "BankReturnStatus",
     "BatchStatus",
     "OverpaymentStatus",
     "PaymentStatus",
     "RunKind",
+    "RunStatus",
     "SkipReason",
 ]
 
@@ -22,6 +28,14 @@ class RunKind(StrEnum):
 
     ADVANCE = "advance"
     MONTHLY = "monthly"
+
+
+class RunStatus(StrEnum):
+    """A run is running while its dossiers are computed and written, completed once its batch
+    and file are built (both in the transaction of the run)."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
 
 
 class PaymentStatus(StrEnum):
@@ -68,6 +82,21 @@ class BatchStatus(StrEnum):
     REJECTED_BY_BANK = "rejected_by_bank"
 
 
+BATCH_STATUS_LABELS: dict[str, str] = {
+    BatchStatus.PREPARED.value: "Préparé, à libérer",
+    BatchStatus.RELEASED.value: "Libéré",
+    BatchStatus.CANCELLED.value: "Annulé",
+    BatchStatus.REJECTED_BY_BANK.value: "Refusé par la banque (fichier entier), à repayer",
+}
+"""A batch's status as finance reads it (console and command line)."""
+
+RUN_STATUS_LABELS: dict[str, str] = {
+    RunStatus.RUNNING.value: "En cours",
+    RunStatus.COMPLETED.value: "Terminée",
+}
+"""A payment run's status as finance reads it (command line)."""
+
+
 class OverpaymentStatus(StrEnum):
     """An overpayment: open (offset on later payments), then settled, claimed or waived."""
 
@@ -75,6 +104,25 @@ class OverpaymentStatus(StrEnum):
     RECOVERY_ORDER = "recovery_order"
     SETTLED = "settled"
     WAIVED = "waived"
+
+
+OVERPAYMENT_STATUS_LABELS: dict[str, str] = {
+    OverpaymentStatus.OPEN.value: "Ouvert, compensé sur les paies suivantes",
+    OverpaymentStatus.RECOVERY_ORDER.value: "Ordre de reversement émis",
+    OverpaymentStatus.SETTLED.value: "Soldé",
+    OverpaymentStatus.WAIVED.value: "Remise gracieuse",
+}
+"""An overpayment's status as finance and agents read it (console: finance, dossier tab)."""
+
+RETURN_KIND_LABELS: dict[str, str] = {"reject": "Rejet", "return": "Retour"}
+"""A bank's answer on a transfer: a reject (pain.002, before settlement) or a return (camt.054)."""
+
+RETURN_SCOPE_LABELS: dict[str, str] = {
+    "file": "fichier entier",
+    "payment_information": "bloc de paiement",
+    "transaction": "virement",
+}
+"""What a bank's reject or return concerns."""
 
 
 class BankReturnStatus(StrEnum):

@@ -8,12 +8,14 @@ transaction: interrupted, it leaves nothing (a run started again does the whole 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from api.cli.accounts import cli_request_id
 from api.cli.arguments import day, identifier, readable_file
@@ -43,8 +45,8 @@ from payments import (
     user_names,
 )
 from payments.jobs import finance_actor
-from payments.models import PaymentBatch
-from payments.vocabulary import RUN_KIND_LABELS
+from payments.models import PaymentBatch, PaymentRun
+from payments.vocabulary import BATCH_STATUS_LABELS, RUN_KIND_LABELS, RUN_STATUS_LABELS
 from remuneration.db.migrate import upgrade
 from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.services.context import ServiceContext
@@ -159,25 +161,68 @@ def _list(args: argparse.Namespace) -> int:
             [r.started_by for r in runs]
             + [u for b in batches for u in (b.prepared_by, b.approved_by, b.released_by)],
         )
-        print("PAIES")
-        print("id\ttype\tpériode\texécution\tstatut\tvirements\ttotal\tlancée par")
-        for run in runs:
-            print(
-                f"{run.id}\t{run.kind}\t{run.period}\t{run.execution_date}\t{run.status}\t"
-                f"{run.payments_count}\t{run.total_amount:.2f} €\t{_who(names, run.started_by)}"
-            )
-        print("LOTS")
+    if args.json:
+        print(json.dumps(_listing_json(runs, batches, names), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print("PAIES")
+    print("id\ttype\tpériode\texécution\tstatut\tvirements\ttotal\tlancée par")
+    for run in runs:
         print(
-            "id\tMsgId\tstatut\texécution\tvirements\ttotal\tpréparé par\tapprouvé par\tlibéré par"
+            f"{run.id}\t{_label(RUN_KIND_LABELS, run.kind)}\t{run.period}\t"
+            f"{run.execution_date:%d/%m/%Y}\t{_label(RUN_STATUS_LABELS, run.status)}\t"
+            f"{fr_decimal(Decimal(run.payments_count))}\t{amount_in_figures(run.total_amount)}\t"
+            f"{_who(names, run.started_by)}"
         )
-        for batch in batches:
-            print(
-                f"{batch.id}\t{batch.message_id}\t{batch.status}\t{batch.execution_date}\t"
-                f"{batch.number_of_transactions}\t{batch.control_sum:.2f} €\t"
-                f"{_who(names, batch.prepared_by)}\t{_who(names, batch.approved_by)}\t"
-                f"{_who(names, batch.released_by)}"
-            )
+    print("LOTS")
+    print("id\tMsgId\tstatut\texécution\tvirements\ttotal\tpréparé par\tapprouvé par\tlibéré par")
+    for batch in batches:
+        print(
+            f"{batch.id}\t{batch.message_id}\t{_label(BATCH_STATUS_LABELS, batch.status)}\t"
+            f"{batch.execution_date:%d/%m/%Y}\t{fr_decimal(Decimal(batch.number_of_transactions))}"
+            f"\t{amount_in_figures(batch.control_sum)}\t{_who(names, batch.prepared_by)}\t"
+            f"{_who(names, batch.approved_by)}\t{_who(names, batch.released_by)}"
+        )
     return EXIT_OK
+
+
+def _label(labels: dict[str, str], code: str) -> str:
+    """A stored code in French; a code without words shows as itself, never as a blank."""
+    return labels.get(code, code)
+
+
+def _listing_json(
+    runs: list[PaymentRun], batches: list[PaymentBatch], names: dict[uuid.UUID, str]
+) -> dict[str, Any]:
+    """``payments list --json``: the stored codes and amounts as decimal strings, for scripts."""
+    return {
+        "runs": [
+            {
+                "id": str(run.id),
+                "kind": run.kind,
+                "period": run.period,
+                "execution_date": run.execution_date.isoformat(),
+                "status": run.status,
+                "payments_count": run.payments_count,
+                "total_amount": f"{run.total_amount:.2f}",
+                "started_by": _who(names, run.started_by),
+            }
+            for run in runs
+        ],
+        "batches": [
+            {
+                "id": str(batch.id),
+                "message_id": batch.message_id,
+                "status": batch.status,
+                "execution_date": batch.execution_date.isoformat(),
+                "number_of_transactions": batch.number_of_transactions,
+                "control_sum": f"{batch.control_sum:.2f}",
+                "prepared_by": _who(names, batch.prepared_by),
+                "approved_by": _who(names, batch.approved_by),
+                "released_by": _who(names, batch.released_by),
+            }
+            for batch in batches
+        ],
+    }
 
 
 def _totals(args: argparse.Namespace) -> tuple[int, Decimal]:
@@ -265,6 +310,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing.add_argument("--status", choices=[status.value for status in BatchStatus])
     listing.add_argument("--limit", type=int, default=20, help="nombre de lignes (20)")
     listing.add_argument("--user", help="utilisateur finance")
+    listing.add_argument(
+        "--json", action="store_true", help="codes et montants bruts, pour les scripts"
+    )
     listing.set_defaults(handler=_list)
     for name, handler, text in (
         ("approve", _approve, "approuver un lot préparé par le compte système"),

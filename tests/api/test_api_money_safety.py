@@ -12,6 +12,7 @@ euros in their states.
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -24,6 +25,7 @@ from sqlalchemy import select
 from api.cli.main import load_demo_data
 from api.composition import main
 from api.settings import issue_token, parameter_store, payer_account
+from exports.wording import amount_in_figures
 from payments.jobs import advance_run_job
 from payments.models import (
     BankDetailsBlock,
@@ -167,7 +169,20 @@ def test_the_system_batch_needs_two_persons_on_the_command_line(
     assert main(["payments", "list", "--user", "finance-a"]) == 0
     listing = capsys.readouterr().out
     line = next(row for row in listing.splitlines() if row.startswith(ident))
-    assert "released" in line and "remu-payments\tfinance-a\tfinance-b" in line
+    assert "\tLibéré\t" in line and "remu-payments\tfinance-a\tfinance-b" in line
+    assert f"\t{amount_in_figures(batch.control_sum)}\t" in line and "released" not in listing
+    run_line = next(row for row in listing.splitlines() if "\tAvances\t2026-12-04\t" in row)
+    assert "\tTerminée\t" in run_line
+    assert main(["payments", "list", "--user", "finance-a", "--json"]) == 0
+    scripted = json.loads(capsys.readouterr().out)
+    [entry] = [b for b in scripted["batches"] if b["id"] == ident]
+    assert entry["status"] == "released" and entry["control_sum"] == f"{batch.control_sum:.2f}"
+    assert (entry["prepared_by"], entry["approved_by"], entry["released_by"]) == (
+        "remu-payments",
+        "finance-a",
+        "finance-b",
+    )
+    assert {(r["kind"], r["status"]) for r in scripted["runs"]} >= {("advance", "completed")}
     listed = check(api.client.get("/v1/payment-batches", headers=api.headers("finance")), 200)
     [item] = [b for b in listed["items"] if b["id"] == ident]
     assert item["needs_approval"] and item["status"] == "released"

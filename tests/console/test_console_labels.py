@@ -1,12 +1,20 @@
-"""Every action the audit journal can record has its French words on the history tab."""
+"""Every action the audit journal can record has its French words on the history tab, and
+every payment, overpayment and bank answer code has its words in the pages."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import get_args
 
-from api.http.console.labels import AUDIT_ACTIONS
-from payments.vocabulary import PaymentStatus
+from api.http.console.labels import AUDIT_ACTIONS, OVERPAYMENT_STATES, PAYMENT_STATES, WORDS
+from payments.returns.model import ReturnKind, ReturnScope
+from payments.vocabulary import (
+    RETURN_KIND_LABELS,
+    RETURN_SCOPE_LABELS,
+    OverpaymentStatus,
+    PaymentStatus,
+)
 from remuneration.domain.vocabulary import VerificationStatus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,3 +67,16 @@ def test_actions_built_from_a_status_have_french_words() -> None:
 def test_the_words_are_french_sentences_not_codes() -> None:
     for code, words in AUDIT_ACTIONS.items():
         assert words[0].isupper() and "." not in words and "_" not in words, code
+
+
+def test_every_payment_overpayment_and_bank_answer_code_has_its_words() -> None:
+    assert WORDS["payment"] is PAYMENT_STATES and WORDS["overpayment"] is OVERPAYMENT_STATES
+    assert set(PAYMENT_STATES) == {status.value for status in PaymentStatus}
+    assert set(OVERPAYMENT_STATES) == {status.value for status in OverpaymentStatus}
+    assert set(RETURN_KIND_LABELS) == set(get_args(ReturnKind))
+    assert set(RETURN_SCOPE_LABELS) == set(get_args(ReturnScope))
+    assert WORDS["return_kind"] is RETURN_KIND_LABELS
+    assert WORDS["return_scope"] is RETURN_SCOPE_LABELS
+    for table in (PAYMENT_STATES, OVERPAYMENT_STATES):
+        for code, (label, tone) in table.items():
+            assert label and label != code and tone in {"ok", "attention", "erreur", "neutre"}

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from payments.vocabulary import (
+    OVERPAYMENT_STATUS_LABELS,
+    RETURN_KIND_LABELS,
+    RETURN_SCOPE_LABELS,
+    OverpaymentStatus,
+)
+
 __all__ = [
     "AUDIT_ACTIONS",
     "CASE_EVENTS",
@@ -9,6 +16,7 @@ __all__ = [
     "DOSSIER_STATES",
     "FACT_VALUES",
     "IDENTITY_TYPES",
+    "OVERPAYMENT_STATES",
     "PAYMENT_STATES",
     "VERIFICATION",
     "WORDS",
@@ -42,6 +50,16 @@ PAYMENT_STATES = {
     "rejected": ("Rejeté par la banque", "erreur"),
     "returned": ("Retourné par la banque", "erreur"),
     "cancelled": ("Annulé", "neutre"),
+    "to_pay": ("À repayer (fichier refusé par la banque)", "attention"),
+}
+_OVERPAYMENT_TONES = {
+    OverpaymentStatus.OPEN.value: "attention",
+    OverpaymentStatus.RECOVERY_ORDER.value: "attention",
+    OverpaymentStatus.SETTLED.value: "ok",
+    OverpaymentStatus.WAIVED.value: "neutre",
+}
+OVERPAYMENT_STATES = {
+    status: (OVERPAYMENT_STATUS_LABELS[status], tone) for status, tone in _OVERPAYMENT_TONES.items()
 }
 FACT_VALUES = {
     "trainee_status": {
@@ -138,6 +156,9 @@ WORDS = {
     "document": DOCUMENT_LABELS,
     "verification": VERIFICATION,
     "payment": PAYMENT_STATES,
+    "overpayment": OVERPAYMENT_STATES,
+    "return_kind": RETURN_KIND_LABELS,
+    "return_scope": RETURN_SCOPE_LABELS,
     "case_event": CASE_EVENTS,
     "audit": AUDIT_ACTIONS,
 }

@@ -39,7 +39,7 @@ from payments import (
     start_run,
 )
 from payments.models import Payment, PaymentBatch, PaymentRun
-from payments.vocabulary import RUN_KIND_LABELS, BatchStatus
+from payments.vocabulary import BATCH_STATUS_LABELS, RUN_KIND_LABELS, BatchStatus
 from remuneration.domain.errors import DomainError, NotFound
 from remuneration.services.audit import record_event
 
@@ -48,10 +48,14 @@ __all__ = ["BATCH_STATES", "not_found", "router"]
 router = APIRouter(prefix="/finance", include_in_schema=False)
 
 RUN_KINDS = RUN_KIND_LABELS
+_BATCH_TONES = {
+    BatchStatus.PREPARED.value: "attention",
+    BatchStatus.RELEASED.value: "ok",
+    BatchStatus.CANCELLED.value: "neutre",
+    BatchStatus.REJECTED_BY_BANK.value: "erreur",
+}
 BATCH_STATES = {
-    BatchStatus.PREPARED.value: ("Préparé, à libérer", "attention"),
-    BatchStatus.RELEASED.value: ("Libéré", "ok"),
-    BatchStatus.CANCELLED.value: ("Annulé", "neutre"),
+    status: (BATCH_STATUS_LABELS[status], tone) for status, tone in _BATCH_TONES.items()
 }
 _TRANSFERS_SHOWN = 500
 

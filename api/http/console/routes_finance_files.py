@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.http.console.desk import Desk, desk
 from api.http.console.forms import Problem, problems_of
+from api.http.console.labels import OVERPAYMENT_STATES
 from api.http.console.rendering import render
 from api.http.console.routes_finance import not_found
 from api.http.deps import get_state
@@ -33,7 +34,7 @@ from exports.finance.files import (
 )
 from exports.finance.queries import runs_of_period
 from exports.finance.reconciliation import NATURE_LABELS
-from payments import OverpaymentStatus, import_bank_file, waive_overpayment
+from payments import import_bank_file, waive_overpayment
 from payments.models import BankFile, Overpayment, PaymentBatch
 from payments.queries import list_overpayments
 from remuneration.domain.errors import DomainError, NotFound
@@ -54,12 +55,6 @@ def _is_month(text: str) -> bool:
 
 
 _CHUNK = 64 * 1024
-OVERPAYMENT_STATES = {
-    OverpaymentStatus.OPEN.value: ("Ouvert, compensé sur les paies suivantes", "attention"),
-    OverpaymentStatus.RECOVERY_ORDER.value: ("Ordre de reversement émis", "attention"),
-    OverpaymentStatus.SETTLED.value: ("Soldé", "ok"),
-    OverpaymentStatus.WAIVED.value: ("Remise gracieuse", "neutre"),
-}
 
 
 def _returns_page(
