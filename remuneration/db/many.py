@@ -4,7 +4,8 @@ SQLAlchemy renders an IN list as one bound parameter per value, at every executi
 (``expanding`` parameters): 500 placeholders built, named and processed, and on PostgreSQL a
 query text that changes with the number of values, too long for psycopg's cache of converted
 queries, so parsed again each time. A payment run sends about fifteen such queries per chunk of
-500 dossiers: on PostgreSQL their preparation was about 40 % of the run's own process CPU.
+500 dossiers: on PostgreSQL their preparation was the largest item of the run's process in
+the profile, and the arrays took about a tenth off its CPU time (docs/performance.md).
 There the values go as one array parameter (``column = ANY(:values)``, which PostgreSQL plans
 as it plans an IN list: index lookups); SQLite keeps its IN list.
 """
