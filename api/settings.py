@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 
 from payments import PayerAccount, procedure_rules
 from payments.batch_files import sepa_country_list
+from payments.runs import WORKER_FROM_DOSSIERS
 from payments.sepa import Pain001Version
 from remuneration.db.models import User
 from remuneration.domain.timezone import PARIS
@@ -53,6 +54,7 @@ __all__ = [
     "new_batch_terms",
     "parameter_store",
     "payer_account",
+    "run_worker_from",
     "system_clock",
     "today_in_paris",
 ]
@@ -126,6 +128,13 @@ class Settings(BaseSettings):
         description=(
             "Threads reading dossiers at once (GET /v1/dossiers/{id}); 0: the shared pool. "
             "Fewer threads contend less for the GIL (docs/performance.md)."
+        ),
+    )
+    payment_run_worker: bool = Field(
+        default=True,
+        description=(
+            "Payment runs of at least 5 000 dossiers compute their chunks in a worker process on "
+            "another core (false: always in the run's own process)."
         ),
     )
     retention_dry_run: bool = Field(
@@ -263,6 +272,11 @@ def load_settings() -> Settings:
             f"{_where_looked(home)}."
         ) from error
     return _anchored(settings, home)
+
+
+def run_worker_from(settings: Settings) -> int | None:
+    """``start_run``'s ``worker_from`` as configured (None: never a worker process)."""
+    return WORKER_FROM_DOSSIERS if settings.payment_run_worker else None
 
 
 def payer_account(settings: Settings) -> PayerAccount:

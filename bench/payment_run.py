@@ -222,7 +222,7 @@ def run_payments(url: str, data_key: str, n: int) -> dict[str, Any]:
             protector=protector,
         )
         request = RunRequest(RunKind.MONTHLY, PERIOD, EXECUTION)
-        outcome = _profiled(lambda: start_run(ctx, request, payer=payer))
+        outcome = _profiled(lambda: start_run(ctx, request, payer=payer, **_worker_choice()))
         run = outcome.run
         assert run is not None  # a monthly run is always recorded
         batch = session.query(PaymentBatch).filter_by(run_id=run.id).one()
@@ -243,6 +243,14 @@ def run_payments(url: str, data_key: str, n: int) -> dict[str, Any]:
     return {"side": "remu", "n": n, "run_s": elapsed, "per_dossier_ms": elapsed / n * 1000,
             "cpu_s": cpu, "per_dossier_cpu_ms": cpu / n * 1000, "worker_cpu_s": worker_cpu,
             "peak_mb": _maxrss_mb(), "baseline_mb": baseline, **figures}  # fmt: skip
+
+
+def _worker_choice() -> dict[str, Any]:
+    """``start_run``'s ``worker_from`` as ``--worker`` chose it (auto: the run's own default)."""
+    choice = os.environ.get("REMU_BENCH_WORKER", "auto")
+    if choice == "auto":
+        return {}
+    return {"worker_from": 0 if choice == "on" else None}
 
 
 def _profiled(step: Any) -> Any:
@@ -423,12 +431,19 @@ def main() -> None:
         "dropped), beside SQLite",
     )
     parser.add_argument("--skip-sepaxml", action="store_true")
+    parser.add_argument(
+        "--worker",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="the run's worker process: the run's own default (auto), always, never",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
     if args.child:
         _child(args.child)
         return
+    os.environ["REMU_BENCH_WORKER"] = args.worker  # read by the run's child process
     results = []
     for url in (args.database_url, args.postgres_url):
         if url:
@@ -450,8 +465,10 @@ def main() -> None:
         "payments, lines and batch checked equal to the cent and the stored file re-validated",
         "note": "run_s is wall time of the run's process (PostgreSQL's own work included); "
         "cpu_s is this process only (on PostgreSQL the server's CPU is not in it); "
-        "worker_cpu_s is the XSD worker's, on the other core",
+        "worker_cpu_s is the CPU of the run's child processes: the XSD worker's and, when "
+        "the chunks are computed in a worker process, that process's",
         "target_s_at_100000": TARGET_SECONDS,
+        "worker": args.worker,
         "machine": _machine(),
         "results": results,
     }

@@ -22,10 +22,12 @@ from payments.facts import DossierFacts, FactRows, build_facts, read_facts
 from payments.lines import OverpaymentShare, PaidState
 from payments.models import BankDetailsBlock, Overpayment, PaymentLine
 from payments.planning import Evaluated, PaidByKey
-from payments.run_writer import RunWriter
+from payments.run_writer import RunPlanner
 from payments.vocabulary import OverpaymentStatus, SkipReason
+from remuneration.db.many import among
 from remuneration.domain.timezone import as_utc
 from remuneration.services.context import ServiceContext
+from remuneration.services.protection import FieldProtector
 from rules import (
     Decision,
     InputError,
@@ -84,18 +86,18 @@ def read_chunk(ctx: ServiceContext, chunk: Sequence[tuple[uuid.UUID, uuid.UUID]]
 
 
 def evaluate_chunk(
-    ctx: ServiceContext,
+    protector: FieldProtector,
     reading: ChunkReading,
     *,
     as_of: date,
     store: ParameterStore,
-    writer: RunWriter,
+    writer: RunPlanner,
     advances_paid: Collection[uuid.UUID] = frozenset(),
 ) -> tuple[EvaluatedChunk, ChunkState]:
     """Evaluate each dossier as stored now (a dossier not granted today is left unpaid), and
-    the state its planning needs. No query: ``ctx`` gives the protector only."""
+    the state its planning needs. No query, no session: it may run in a worker process."""
     chunk = EvaluatedChunk()
-    all_facts = build_facts(reading.facts, ctx.protector, as_of=as_of, advances_paid=advances_paid)
+    all_facts = build_facts(reading.facts, protector, as_of=as_of, advances_paid=advances_paid)
     for facts in all_facts:
         try:
             request = parse_request(facts.request, today=as_of)
@@ -157,10 +159,11 @@ def _paid(ctx: ServiceContext, dossier_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
 def _overpayments(
     ctx: ServiceContext, trainee_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, list[OverpaymentShare]]:
+    dialect = ctx.session.get_bind().dialect.name
     rows = ctx.session.execute(
         select(Overpayment.id, Overpayment.trainee_id, Overpayment.remaining)
         .where(
-            Overpayment.trainee_id.in_(trainee_ids),
+            among(Overpayment.trainee_id, trainee_ids, dialect),
             Overpayment.status.in_(_OFFSETTABLE),
             Overpayment.remaining > 0,
         )
@@ -175,9 +178,11 @@ def _overpayments(
 def _blocks(
     ctx: ServiceContext, dossier_ids: list[uuid.UUID]
 ) -> list[tuple[uuid.UUID, uuid.UUID, datetime]]:
+    dialect = ctx.session.get_bind().dialect.name
     rows = ctx.session.execute(
         select(BankDetailsBlock.id, BankDetailsBlock.dossier_id, BankDetailsBlock.blocked_at).where(
-            BankDetailsBlock.dossier_id.in_(dossier_ids), BankDetailsBlock.lifted_at.is_(None)
+            among(BankDetailsBlock.dossier_id, dossier_ids, dialect),
+            BankDetailsBlock.lifted_at.is_(None),
         )
     )
     return [(row[0], row[1], row[2]) for row in rows]
@@ -186,7 +191,7 @@ def _blocks(
 def _blocked(
     facts: list[DossierFacts],
     blocks: list[tuple[uuid.UUID, uuid.UUID, datetime]],
-    writer: RunWriter,
+    writer: RunPlanner,
 ) -> frozenset[uuid.UUID]:
     """Evaluated dossiers whose bank details a bank refused and no RIB was verified since
     (those verified since are lifted)."""

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from remuneration.db.many import among
 from remuneration.db.models import (
     AidRequest,
     AttendanceStatement,
@@ -137,27 +138,36 @@ class _Chunk:
 
     def __init__(self, session: Session, ids: Sequence[uuid.UUID]) -> None:
         self.uuid = as_uuid = IdCache()
+        dialect = session.get_bind().dialect.name
         self.dossiers = [
             _DossierRow(as_uuid(row.id), as_uuid(row.trainee_id), as_uuid(row.training_id), row)
-            for row in session.execute(select(*_DOSSIER_COLUMNS).where(Dossier.id.in_(ids)))
+            for row in session.execute(
+                select(*_DOSSIER_COLUMNS).where(among(Dossier.id, ids, dialect))
+            )
         ]
         trainee_ids = {d.trainee_id for d in self.dossiers}
         training_ids = {d.training_id for d in self.dossiers}
         self.trainees = {
             as_uuid(row.id): row
-            for row in session.execute(select(*_TRAINEE_COLUMNS).where(Trainee.id.in_(trainee_ids)))
+            for row in session.execute(
+                select(*_TRAINEE_COLUMNS).where(among(Trainee.id, trainee_ids, dialect))
+            )
         }
         self.trainings = _by_id(
-            session.execute(select(Training.__table__).where(Training.id.in_(training_ids)))
+            session.execute(
+                select(Training.__table__).where(among(Training.id, training_ids, dialect))
+            )
         )
         self.exits = {
             row.dossier_id: row
-            for row in session.execute(select(Exit.__table__).where(Exit.dossier_id.in_(ids)))
+            for row in session.execute(
+                select(Exit.__table__).where(among(Exit.dossier_id, ids, dialect))
+            )
         }
         self.documents = _grouped(
             session.execute(
                 select(*_DOCUMENT_COLUMNS).where(
-                    Document.dossier_id.in_(ids),
+                    among(Document.dossier_id, ids, dialect),
                     Document.verification_status == VerificationStatus.VERIFIED.value,
                 )
             ),
@@ -170,7 +180,7 @@ class _Chunk:
                     AttendanceStatement,
                     AttendanceStatement.id == AttendanceStatementLine.statement_id,
                 )
-                .where(AttendanceStatementLine.dossier_id.in_(ids))
+                .where(among(AttendanceStatementLine.dossier_id, ids, dialect))
                 .order_by(AttendanceStatement.month)
             ),
             as_uuid,
@@ -178,7 +188,7 @@ class _Chunk:
         self.aids = _grouped(
             session.execute(
                 select(AidRequest.__table__)
-                .where(AidRequest.dossier_id.in_(ids))
+                .where(among(AidRequest.dossier_id, ids, dialect))
                 .order_by(AidRequest.created_at, AidRequest.request_date, AidRequest.id)
             ),
             as_uuid,

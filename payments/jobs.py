@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from payments.calendar import is_payment_business_day
 from payments.config import SYSTEM_ACCOUNT, PayerAccount
-from payments.runs import RunRequest, find_run, start_run
+from payments.runs import WORKER_FROM_DOSSIERS, RunRequest, find_run, start_run
 from payments.sepa import target2_business_day_on_or_after
 from payments.vocabulary import RunKind
 from remuneration.db.models import User
@@ -76,6 +76,7 @@ def _run(
     payer: PayerAccount,
     parameters: ParameterStore,
     protector: FieldProtector,
+    worker_from: int | None = WORKER_FROM_DOSSIERS,
 ) -> dict[str, int]:
     kind, period = request
     ctx = ServiceContext(
@@ -90,7 +91,9 @@ def _run(
     if existing is not None:  # a retry on a later day: the run is done, whatever its date
         return {"created": 0, "payments": existing.payments_count}
     execution = target2_business_day_on_or_after(today + timedelta(days=1))
-    outcome = start_run(ctx, RunRequest(kind, period, execution), payer=payer)
+    outcome = start_run(
+        ctx, RunRequest(kind, period, execution), payer=payer, worker_from=worker_from
+    )
     if outcome.run is None:
         return {"created": 0, "payments": 0, NOTHING_TO_PAY: 1}
     return {"created": int(outcome.created), "payments": outcome.run.payments_count}
@@ -104,6 +107,7 @@ def advance_run_job(
     payer: PayerAccount,
     parameters: ParameterStore,
     protector: FieldProtector,
+    worker_from: int | None = WORKER_FROM_DOSSIERS,
 ) -> dict[str, int]:
     """Every payment business day (TARGET2 and French working day): the advances still due
     (period = today). On other days nothing runs and no payment run is recorded."""
@@ -117,6 +121,7 @@ def advance_run_job(
         payer=payer,
         parameters=parameters,
         protector=protector,
+        worker_from=worker_from,
     )
 
 
@@ -128,6 +133,7 @@ def monthly_payment_run_job(
     payer: PayerAccount,
     parameters: ParameterStore,
     protector: FieldProtector,
+    worker_from: int | None = WORKER_FROM_DOSSIERS,
 ) -> dict[str, int]:
     """On the monthly run date: the past month's remuneration, mobility and regularisations."""
     return _run(
@@ -138,4 +144,5 @@ def monthly_payment_run_job(
         payer=payer,
         parameters=parameters,
         protector=protector,
+        worker_from=worker_from,
     )

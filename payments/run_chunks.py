@@ -15,17 +15,16 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import date
 from typing import Any, TypeVar
 
-from payments.evaluation import ChunkReading, evaluate_chunk, read_chunk
-from payments.lines import RunScope
-from payments.planning import plan_trainee
+from payments.evaluation import ChunkReading, read_chunk
+from payments.run_compute import ChunkWork, compute_chunk
+from payments.run_worker import ChunkWorker, chunk_worker, worker_setup
 from payments.run_writer import PendingRows, RunWriter
 from remuneration.services.context import ServiceContext
 from rules import default_store
 
-__all__ = ["Progress", "chunk_pairs", "pay_chunks"]
+__all__ = ["ChunkWork", "Progress", "chunk_pairs", "pay_chunks"]
 
 Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
@@ -46,38 +45,29 @@ def chunk_pairs(
         yield chunk
 
 
-def _plan_chunk(
-    ctx: ServiceContext, writer: RunWriter, reading: ChunkReading, scope: RunScope, as_of: date
-) -> None:
-    """The engine and the planning of one chunk read before: computing only, no query (the
-    writer buffers the rows)."""
-    evaluated, state = evaluate_chunk(
-        ctx,
-        reading,
-        as_of=as_of,
-        store=ctx.parameters or default_store(),
-        writer=writer,
-        advances_paid=writer.advances_paid,
-    )
-    for trainee_id, items in evaluated.by_trainee.items():
-        plan = plan_trainee(
-            trainee_id,
-            items,
-            paid=state.paid,
-            scope=scope,
-            overpayments=state.overpayments.get(trainee_id, []),
-            blocked=state.blocked,
-        )
-        writer.add_plan(plan)
-
-
 def pay_chunks(
     ctx: ServiceContext,
     writer: RunWriter,
     chunks: list[list[tuple[uuid.UUID, uuid.UUID]]],
     *,
-    scope: RunScope,
-    as_of: date,
+    work: ChunkWork,
+    progress: Progress | None,
+    worker: bool = False,
+) -> None:
+    """Every chunk, read, computed and written in the run's order; computed by a worker
+    process when ``worker`` (``pay_chunks_in_worker``), else in this process."""
+    if worker and chunks:
+        pay_chunks_in_worker(ctx, writer, chunks, work=work, progress=progress)
+    else:
+        _pay_chunks_here(ctx, writer, chunks, work=work, progress=progress)
+
+
+def _pay_chunks_here(
+    ctx: ServiceContext,
+    writer: RunWriter,
+    chunks: list[list[tuple[uuid.UUID, uuid.UUID]]],
+    *,
+    work: ChunkWork,
     progress: Progress | None,
 ) -> None:
     """Every chunk: read, computed, written, in this order of database steps: write chunk
@@ -92,6 +82,7 @@ def pay_chunks(
     """
     total, done = sum(len(chunk) for chunk in chunks), 0
     overlap = ctx.session.get_bind().dialect.name == "postgresql"
+    store = ctx.parameters or default_store()
     with _settled_heap(), _database_steps(overlap) as database:
         ahead = database.submit(_read, ctx, chunks, 0)
         for index, chunk in enumerate(chunks):
@@ -99,11 +90,43 @@ def pay_chunks(
             assert reading is not None
             taken = writer.take()  # the previous chunk's rows, planned before this reading
             ahead = database.submit(_write_then_read, ctx, writer, taken, chunks, index + 1)
-            _plan_chunk(ctx, writer, reading, scope, as_of)
+            compute_chunk(writer, reading, work, store)
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
         ahead.result()
+    writer.flush()
+
+
+def pay_chunks_in_worker(
+    ctx: ServiceContext,
+    writer: RunWriter,
+    chunks: list[list[tuple[uuid.UUID, uuid.UUID]]],
+    *,
+    work: ChunkWork,
+    progress: Progress | None,
+) -> None:
+    """The chunks computed by a worker process (``payments.run_worker``) while this process
+    does the database steps: with chunk k in the worker, write chunk k - 1 and read chunk
+    k + 1 (the same order of database steps as ``_pay_chunks_here``: a chunk is read after
+    the one two before it is written, before the one just before it is)."""
+    total, done = sum(len(chunk) for chunk in chunks), 0
+    database = ctx.session.get_bind().dialect.name
+    setup = worker_setup(writer.settings, work, ctx.protector, ctx.parameters, database)
+    with _settled_heap(), chunk_worker(setup) as computing:
+        computing.send(computing.pack(read_chunk(ctx, chunks[0])))
+        ahead = _packed_read(ctx, chunks, 1)
+        for index, chunk in enumerate(chunks):
+            message = computing.receive()  # chunk ``index``, computed
+            if ahead is not None:
+                computing.send(ahead, answered=message)  # chunk ``index + 1``, packed before
+            computed = computing.unpack(message)
+            writer.adopt(computed.state)
+            writer.write(computed.rows)
+            ahead = _packed_read(ctx, chunks, index + 2)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
     writer.flush()
 
 
@@ -161,6 +184,13 @@ def _read(
     ctx: ServiceContext, chunks: list[list[tuple[uuid.UUID, uuid.UUID]]], index: int
 ) -> ChunkReading | None:
     return read_chunk(ctx, chunks[index]) if index < len(chunks) else None
+
+
+def _packed_read(
+    ctx: ServiceContext, chunks: list[list[tuple[uuid.UUID, uuid.UUID]]], index: int
+) -> memoryview | None:
+    reading = _read(ctx, chunks, index)
+    return None if reading is None else ChunkWorker.pack(reading)
 
 
 def _write_then_read(

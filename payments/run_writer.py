@@ -16,10 +16,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import Dialect, Table, bindparam, update
 
 from payments.batch_files import batch_payment_information_id, open_batch
-from payments.bulk_insert import insert_rows
+from payments.bulk_insert import PreparedRows, insert_rows, prepare_rows
 from payments.config import PayerAccount
 from payments.facts import BankDetails, DossierFacts
 from payments.lines import PayableLine
@@ -34,14 +34,27 @@ from payments.models import (
 from payments.planning import TraineePlan
 from payments.transfers import Creditor, TransferData, payment_row
 from payments.vocabulary import OverpaymentStatus, RunKind, SkipReason
+from remuneration.db.many import among
 from remuneration.db.models import AttendanceStatementLine
 from remuneration.services.case_requests import request_case
 from remuneration.services.context import ServiceContext
+from remuneration.services.protection import FieldProtector
 from rules import LineKind, Month
 
-__all__ = ["PendingRows", "RunCounters", "RunWriter", "creditor_of"]
+__all__ = [
+    "PendingRows",
+    "PlanSettings",
+    "PlannerState",
+    "RunCounters",
+    "RunPlanner",
+    "RunWriter",
+    "creditor_of",
+]
 
 _OVERPAYMENTS = cast(Table, Overpayment.__table__)
+_PAYMENTS = cast(Table, Payment.__table__)
+_LINES = cast(Table, PaymentLine.__table__)
+_OFFSETS = cast(Table, OverpaymentOffset.__table__)
 _STATEMENT_LINES = cast(Table, AttendanceStatementLine.__table__)
 
 
@@ -70,6 +83,33 @@ class PendingRows:
     statement_lines: list[uuid.UUID] = field(default_factory=list)
     lifted: list[uuid.UUID] = field(default_factory=list)
     flagged: list[dict[str, Any]] = field(default_factory=list)
+    # The inserted tables' rows already prepared for the database (``bulk_insert.prepare_rows``,
+    # by a worker process on SQLite), by table name: they replace the lists above.
+    prepared: dict[str, PreparedRows] = field(default_factory=dict)
+
+    def prepare(self, dialect: Dialect) -> None:
+        """Turn the inserted tables' rows into ``PreparedRows`` for ``dialect`` (SQLite)."""
+        for table, rows in self.inserted():
+            if rows:
+                self.prepared[table.name] = prepare_rows(dialect, table, rows)
+                rows.clear()
+
+    def inserted(self) -> tuple[tuple[Table, list[dict[str, Any]]], ...]:
+        """Each inserted table with its rows, parents before children."""
+        return (
+            (_PAYMENTS, self.payments),
+            (_LINES, self.lines),
+            (_OVERPAYMENTS, self.new_overpayments),
+            (_OFFSETS, self.offsets),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PlannerState:
+    """What a worker process's planner did so far, sent back with each chunk's rows."""
+
+    counters: RunCounters
+    batch_id: uuid.UUID | None
 
 
 def creditor_of(trainee: Any, bank: BankDetails) -> Creditor:
@@ -88,26 +128,27 @@ def creditor_of(trainee: Any, bank: BankDetails) -> Creditor:
     )
 
 
-class RunWriter:
-    """Buffers one chunk's rows and writes them; opens the run's batch with its first payment."""
+@dataclass(frozen=True, slots=True)
+class PlanSettings:
+    """What planning a run's chunks needs to know of the run (plain values: a worker process
+    receives them)."""
 
-    def __init__(
-        self,
-        ctx: ServiceContext,
-        *,
-        run_id: uuid.UUID,
-        kind: RunKind,
-        period: str,
-        execution_date: Any,
-        payer: PayerAccount,
-        alert_days: int,
-        last_period: Month | None,
-    ) -> None:
-        self.ctx = ctx
-        self.run_id, self.kind, self.period = run_id, kind, period
-        self.execution_date, self.payer, self.alert_days = execution_date, payer, alert_days
-        self.last_period = last_period
-        self.batch: PaymentBatch | None = None
+    run_id: uuid.UUID
+    kind: RunKind
+    period: str
+    now: datetime
+    alert_days: int
+    last_period: Month | None
+
+
+class RunPlanner:
+    """Buffers one chunk's rows (computing only: no session); reserves the run's batch
+    identifier at the first payment. Runs in the run's process or in its worker process."""
+
+    def __init__(self, settings: PlanSettings, protector: FieldProtector) -> None:
+        self.settings, self.protector = settings, protector
+        self.run_id, self.kind, self.period = settings.run_id, settings.kind, settings.period
+        self.alert_days, self.last_period = settings.alert_days, settings.last_period
         self._batch_id: uuid.UUID | None = None
         self.counters = RunCounters()
         # Dossiers whose advance this run paid (a positive advance line): the person history of
@@ -120,11 +161,16 @@ class RunWriter:
 
     @property
     def now(self) -> datetime:
-        return self.ctx.now
+        return self.settings.now
+
+    @property
+    def reserved_batch_id(self) -> uuid.UUID | None:
+        return self._batch_id
 
     def batch_id(self) -> uuid.UUID:
         """The run's batch: its identifier is reserved at the first payment, its row written
-        with the first rows that point at it (``write``), so that planning never queries."""
+        with the first rows that point at it (``RunWriter.write``), so that planning never
+        queries."""
         if self._batch_id is None:
             self._batch_id = uuid.uuid4()
         return self._batch_id
@@ -138,7 +184,7 @@ class RunWriter:
     def add_transfer(self, data: TransferData, creditor: Creditor) -> uuid.UUID:
         """Buffer one payment; returns its id (lines and offsets point at it)."""
         row = payment_row(
-            data, creditor, protector=self.ctx.protector, now=self.now, alert_days=self.alert_days
+            data, creditor, protector=self.protector, now=self.now, alert_days=self.alert_days
         )
         if data.batch_id == self._batch_id:
             row["payment_information_id"] = batch_payment_information_id(data.batch_id)
@@ -254,12 +300,46 @@ class RunWriter:
             }
         )
 
+    def state(self) -> PlannerState:
+        return PlannerState(self.counters, self._batch_id)
+
     def take(self) -> PendingRows:
         """The rows buffered so far, to be written by ``write``; the buffers start empty again
         (the next chunk may be planned while these are written)."""
         buffers = self._buffers
         self._reset()
         return buffers
+
+
+class RunWriter(RunPlanner):
+    """The run's planner in its own process, which also writes the rows (in the caller's
+    transaction) and opens the run's batch with its first payment."""
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        *,
+        run_id: uuid.UUID,
+        kind: RunKind,
+        period: str,
+        execution_date: Any,
+        payer: PayerAccount,
+        alert_days: int,
+        last_period: Month | None,
+    ) -> None:
+        settings = PlanSettings(run_id, kind, period, ctx.now, alert_days, last_period)
+        super().__init__(settings, ctx.protector)
+        self.ctx = ctx
+        self.execution_date, self.payer = execution_date, payer
+        self.batch: PaymentBatch | None = None
+
+    def adopt(self, planner: PlannerState) -> None:
+        """Take over what a worker process's planner did so far (its counters and its reserved
+        batch identifier): the rows it buffered come with ``write``."""
+        self.counters = planner.counters
+        if planner.batch_id is not None:
+            assert self._batch_id in (None, planner.batch_id)
+            self._batch_id = planner.batch_id
 
     def flush(self) -> None:
         """Write the buffered rows and empty the buffers."""
@@ -268,7 +348,7 @@ class RunWriter:
     def write(self, buffers: PendingRows) -> None:
         """Write rows taken with ``take`` (parents before children)."""
         session = self.ctx.session
-        if buffers.payments and self.batch is None:
+        if (buffers.payments or _PAYMENTS.name in buffers.prepared) and self.batch is None:
             assert self._batch_id is not None  # reserved by the first payment
             self.batch = open_batch(
                 self.ctx,
@@ -277,18 +357,14 @@ class RunWriter:
                 execution_date=self.execution_date,
                 batch_id=self._batch_id,
             )
-        for model, rows in (
-            (Payment, buffers.payments),
-            (PaymentLine, buffers.lines),
-            (Overpayment, buffers.new_overpayments),
-            (OverpaymentOffset, buffers.offsets),
-        ):
-            insert_rows(session, cast(Table, model.__table__), rows)  # complete rows, in bulk
+        for table, rows in buffers.inserted():  # complete rows, in bulk
+            insert_rows(session, table, buffers.prepared.get(table.name, rows))
         self._write_balances(buffers.balances)
+        dialect = session.get_bind().dialect.name
         if buffers.statement_lines:
             session.execute(
                 update(_STATEMENT_LINES)
-                .where(_STATEMENT_LINES.c.id.in_(buffers.statement_lines))
+                .where(among(_STATEMENT_LINES.c.id, buffers.statement_lines, dialect))
                 .values(paid=True, paid_at=self.now)
             )
         if buffers.lifted:

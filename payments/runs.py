@@ -29,7 +29,7 @@ from payments.lines import ADVANCE_SCOPE, RunScope, monthly_scope
 from payments.models import PaymentLine, PaymentRun
 from payments.overpayments import issue_recovery_orders
 from payments.reissues import reissue_refused_payments
-from payments.run_chunks import Progress, chunk_pairs, pay_chunks
+from payments.run_chunks import ChunkWork, Progress, chunk_pairs, pay_chunks
 from payments.run_writer import RunWriter
 from payments.sepa import is_target2_business_day
 from payments.vocabulary import RunKind, RunStatus
@@ -39,9 +39,11 @@ from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
 from rules import LineKind, Month
 
-__all__ = ["RunOutcome", "RunRequest", "find_run", "start_run"]
+__all__ = ["WORKER_FROM_DOSSIERS", "RunOutcome", "RunRequest", "find_run", "start_run"]
 
 _LOCK_KEY = 0x72656D75  # "remu": one payment run at a time on PostgreSQL
+#: From this many dossiers a run computes its chunks in a worker process (measured: ...).
+WORKER_FROM_DOSSIERS = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,8 +259,13 @@ def start_run(
     payer: PayerAccount,
     chunk_size: int = 500,
     progress: Progress | None = None,
+    worker_from: int | None = WORKER_FROM_DOSSIERS,
 ) -> RunOutcome:
-    """Run (or find) the run of ``request``; flushes, never commits (the caller does)."""
+    """Run (or find) the run of ``request``; flushes, never commits (the caller does).
+
+    The chunks are computed by a worker process on the other core when the run has at least
+    ``worker_from`` dossiers (None: never; ``payments.run_worker``); below, starting the
+    process costs more than it saves."""
     scope, as_of = _scope(request, ctx.today)
     _check_execution_date(request.execution_date, ctx.today)
     _serialise(ctx)
@@ -272,7 +279,7 @@ def start_run(
         found = find_run(ctx, request.kind, request.period)
         assert found is not None
         return RunOutcome(_same_request(found, request), created=False)
-    work = _Work(request, scope, as_of, payer, chunk_size, progress)
+    work = _Work(request, scope, as_of, payer, chunk_size, progress, worker_from)
     if not _pay(ctx, run, work):
         savepoint.rollback()
         return RunOutcome(None, created=False)
@@ -288,6 +295,7 @@ class _Work:
     payer: PayerAccount
     chunk_size: int
     progress: Progress | None
+    worker_from: int | None
 
 
 def _pay(ctx: ServiceContext, run: PaymentRun, work: _Work) -> bool:
@@ -305,7 +313,15 @@ def _pay(ctx: ServiceContext, run: PaymentRun, work: _Work) -> bool:
     )
     candidates = _candidates(ctx, request.kind, work.as_of)
     chunks = list(chunk_pairs(candidates, work.chunk_size))
-    pay_chunks(ctx, writer, chunks, scope=work.scope, as_of=work.as_of, progress=work.progress)
+    in_worker = work.worker_from is not None and len(candidates) >= work.worker_from
+    pay_chunks(
+        ctx,
+        writer,
+        chunks,
+        work=ChunkWork(work.scope, work.as_of),
+        progress=work.progress,
+        worker=in_worker,
+    )
     writer.counters.reissues = reissue_refused_payments(writer)
     writer.flush()
     orders = issue_recovery_orders(ctx, period=request.period)

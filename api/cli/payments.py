@@ -25,6 +25,7 @@ from api.settings import (
     new_batch_terms,
     parameter_store,
     payer_account,
+    run_worker_from,
     system_clock,
 )
 from exports.wording import amount_in_figures
@@ -95,6 +96,7 @@ def _run(args: argparse.Namespace) -> int:
             payer=payer_account(settings),
             chunk_size=args.chunk_size,
             progress=_progress,
+            worker_from=run_worker_from(settings),
         )
         run = outcome.run
         if run is None:

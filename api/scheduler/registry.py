@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from api.scheduler.slots import CronSchedule, MonthlyBusinessDaySchedule, Schedule
 from api.scheduler.work import case_queue_job
-from api.settings import Settings, parameter_store, payer_account
+from api.settings import Settings, parameter_store, payer_account, run_worker_from
 from payments.jobs import advance_run_job, monthly_payment_run_job
 from payments.run_calendar import policy_payment_run_date
 from remuneration.cases.services.export import anonymise_cases
@@ -105,7 +105,13 @@ def build_registry(settings: Settings) -> tuple[JobSpec, ...]:
         JobSpec(
             name="advance_run",
             schedule=CronSchedule(minute="0", hour="6", day_of_week="mon-fri"),
-            func=partial(advance_run_job, payer=payer, parameters=parameters, protector=protector),
+            func=partial(
+                advance_run_job,
+                payer=payer,
+                parameters=parameters,
+                protector=protector,
+                worker_from=run_worker_from(settings),
+            ),
             description="Versement quotidien des avances",
             grace=timedelta(hours=6),
             lease=timedelta(hours=1),
@@ -114,7 +120,11 @@ def build_registry(settings: Settings) -> tuple[JobSpec, ...]:
             name="monthly_payment_run",
             schedule=MonthlyBusinessDaySchedule(at=time(6, 0), run_date=policy_payment_run_date),
             func=partial(
-                monthly_payment_run_job, payer=payer, parameters=parameters, protector=protector
+                monthly_payment_run_job,
+                payer=payer,
+                parameters=parameters,
+                protector=protector,
+                worker_from=run_worker_from(settings),
             ),
             description="Paie mensuelle à terme échu",
             grace=timedelta(days=1),

@@ -38,6 +38,10 @@ class IdCache:
             self._seen[value] = found
         return found
 
+    def __reduce__(self) -> tuple[type[IdCache], tuple[()]]:
+        """A cache travels empty (to a run's worker process): it only saves conversions."""
+        return IdCache, ()
+
     def optional(self, value: object) -> uuid.UUID | None:
         """``None`` for a column without a value, else as ``__call__``."""
         return None if value is None else self(value)

@@ -21,9 +21,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, column, literal_column, or_, select, table
+from sqlalchemy import Select, column, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 
+from remuneration.db.many import among_param
 from remuneration.db.models import Decision, Document, Dossier, Exit, Training
 from remuneration.db.raw_ids import IdCache, raw_id
 from remuneration.domain.vocabulary import DocumentKind
@@ -44,24 +45,36 @@ class _Other:
     advance_paid: bool
 
 
-# The statements are built once, with expanding bind parameters: building this query (three
-# subqueries) and its cache key per call cost four times its execution on a dossier read.
-_IDS: BindParameter[uuid.UUID] = bindparam("dossier_ids", expanding=True)
-# Identifiers read raw and converted once per value (``remuneration.db.raw_ids``): a run reads
-# each chunk's dossiers here again, already converted by the caller's cache.
-_NIR_HASHES = select(raw_id(Document.dossier_id, "dossier_id"), Document.nir_hash).where(
-    Document.dossier_id.in_(_IDS),
-    Document.kind == DocumentKind.VITALE.value,
-    Document.nir_hash.is_not(None),
-)
-_OWN = select(Dossier.id, Dossier.trainee_id, Dossier.training_id).where(Dossier.id.in_(_IDS))
-_SAME_NIR = select(Document.nir_hash, raw_id(Document.dossier_id, "dossier_id")).where(
-    Document.kind == DocumentKind.VITALE.value,
-    Document.nir_hash.in_(bindparam("nir_hashes", expanding=True)),
-)
+# The statements are built once per database, their lists of values bound at execution
+# (``remuneration.db.many``): building this query (three subqueries) and its cache key per call
+# cost four times its execution on a dossier read.
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    nir_hashes: Select[tuple[Any, ...]]
+    own: Select[tuple[Any, ...]]
+    same_nir: Select[tuple[Any, ...]]
+    people: Select[tuple[Any, ...]]
 
 
-def _people_query() -> Select[tuple[Any, ...]]:
+def _statements(dialect: str) -> _Statements:
+    # Identifiers read raw and converted once per value (``remuneration.db.raw_ids``): a run
+    # reads each chunk's dossiers here again, already converted by the caller's cache.
+    nir_hashes = select(raw_id(Document.dossier_id, "dossier_id"), Document.nir_hash).where(
+        among_param(Document.dossier_id, "dossier_ids", dialect),
+        Document.kind == DocumentKind.VITALE.value,
+        Document.nir_hash.is_not(None),
+    )
+    own = select(Dossier.id, Dossier.trainee_id, Dossier.training_id).where(
+        among_param(Dossier.id, "dossier_ids", dialect)
+    )
+    same_nir = select(Document.nir_hash, raw_id(Document.dossier_id, "dossier_id")).where(
+        Document.kind == DocumentKind.VITALE.value,
+        among_param(Document.nir_hash, "nir_hashes", dialect),
+    )
+    return _Statements(nir_hashes, own, same_nir, _people_query(dialect))
+
+
+def _people_query(dialect: str) -> Select[tuple[Any, ...]]:
     """The candidates' dossiers with their latest decision's outcome and whether an advance was
     paid on them, both as correlated subqueries: one index lookup per dossier found, whatever
     the planner knows of the tables (grouping every decision or every advance line and joining
@@ -104,20 +117,28 @@ def _people_query() -> Select[tuple[Any, ...]]:
         .outerjoin(Exit, Exit.dossier_id == Dossier.id)
         .where(
             or_(
-                Dossier.trainee_id.in_(bindparam("trainee_ids", expanding=True)),
-                Dossier.id.in_(bindparam("linked_ids", expanding=True)),
+                among_param(Dossier.trainee_id, "trainee_ids", dialect),
+                among_param(Dossier.id, "linked_ids", dialect),
             )
         )
     )
 
 
-_PEOPLE = _people_query()
+_STATEMENTS = {dialect: _statements(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+def _for(session: Session) -> _Statements:
+    dialect = session.get_bind().dialect.name
+    found = _STATEMENTS.get(dialect)
+    if found is None:
+        found = _STATEMENTS[dialect] = _statements(dialect)
+    return found
 
 
 def _nir_hashes(
     session: Session, dossier_ids: Sequence[uuid.UUID], as_uuid: IdCache
 ) -> dict[uuid.UUID, str]:
-    rows = session.execute(_NIR_HASHES, {"dossier_ids": list(dossier_ids)})
+    rows = session.execute(_for(session).nir_hashes, {"dossier_ids": list(dossier_ids)})
     return {as_uuid(dossier_id): nir_hash for dossier_id, nir_hash in rows.tuples() if nir_hash}
 
 
@@ -127,13 +148,15 @@ def _people_dossiers(
     """Every dossier of these trainees or holding these NIRs, with its state."""
     by_nir: dict[str, set[uuid.UUID]] = {}
     if nir_hashes:
-        rows = session.execute(_SAME_NIR, {"nir_hashes": list(nir_hashes)})
+        rows = session.execute(_for(session).same_nir, {"nir_hashes": list(nir_hashes)})
         for nir_hash, dossier_id in rows.tuples():
             if nir_hash is None:
                 continue
             by_nir.setdefault(nir_hash, set()).add(as_uuid(dossier_id))
     linked = [dossier_id for ids in by_nir.values() for dossier_id in ids]
-    found = session.execute(_PEOPLE, {"trainee_ids": list(trainee_ids), "linked_ids": linked})
+    found = session.execute(
+        _for(session).people, {"trainee_ids": list(trainee_ids), "linked_ids": linked}
+    )
     others = [
         _Other(
             dossier_id=as_uuid(row[0]),
@@ -177,7 +200,9 @@ def read_people(
     if own is None:
         own = {
             row[0]: (row[1], row[2])
-            for row in session.execute(_OWN, {"dossier_ids": list(dossier_ids)}).tuples()
+            for row in session.execute(
+                _for(session).own, {"dossier_ids": list(dossier_ids)}
+            ).tuples()
         }
     return _read_people(session, dict(own), nirs, as_uuid)
 

@@ -52,8 +52,23 @@ class FieldProtector:
     def __init__(self, master_key: bytes) -> None:
         if len(master_key) < MINIMUM_KEY_BYTES:
             raise ValueError("la clé de chiffrement doit faire au moins 32 octets")
-        self._aead = AESGCM(_derive(master_key, b"remu/aes-gcm/v1"))
+        self._aes_key = _derive(master_key, b"remu/aes-gcm/v1")
+        self._aead = AESGCM(self._aes_key)
         self._mac_key = _derive(master_key, b"remu/hmac/v1")
+
+    def derived_keys(self) -> tuple[bytes, bytes]:
+        """The two derived keys, for ``from_derived_keys`` in a worker process of this run
+        (handed over through the worker's pipe, never written anywhere). A protector itself
+        cannot be pickled (its cipher object refuses): its keys never travel by accident."""
+        return self._aes_key, self._mac_key
+
+    @classmethod
+    def from_derived_keys(cls, keys: tuple[bytes, bytes]) -> FieldProtector:
+        """The protector whose ``derived_keys`` are ``keys``: same ciphertexts, same hashes."""
+        protector = cls.__new__(cls)
+        protector._aes_key, protector._mac_key = keys
+        protector._aead = AESGCM(protector._aes_key)
+        return protector
 
     def encrypt_bytes(self, data: bytes, *, context: str) -> bytes:
         """Version byte + random nonce + AES-GCM ciphertext with its tag."""

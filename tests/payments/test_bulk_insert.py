@@ -4,14 +4,17 @@ what SQLAlchemy's own ``executemany`` stores for the same values, awkward text i
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, cast
 
+import pytest
 from sqlalchemy import Table, insert, select
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
 from payments import RunKind, RunRequest, start_run
-from payments.bulk_insert import insert_rows
+from payments.bulk_insert import insert_rows, prepare_rows
 from payments.models import Payment, PaymentLine
 from remuneration.db.models import DossierViewEpoch
 from tests.payments.runworld import FULL_MONTH, PAYER, World, granted_dossier
@@ -118,3 +121,37 @@ def test_bulk_rows_of_a_table_feeding_the_dossier_views_stale_them(world: World)
     with world.unit() as ctx:
         insert_rows(ctx.session, _LINES, [_line(template, 30, "1.00")])
     assert _epoch(world) == before + 1
+
+
+def test_rows_prepared_apart_are_what_the_connection_prepares(world: World) -> None:
+    """A run's worker process prepares the rows with a dialect of its own: the driver's
+    parameters are those the run's connection would have made, and rows prepared for another
+    statement are refused."""
+    _paid_run(world)
+    with world.session() as session:
+        template = dict(session.execute(select(_LINES)).mappings().first() or {})
+    rows = [_line(template, 30, "-12.34"), _line(template, 31, "0.05")]
+    with world.unit() as ctx:
+        dialect = ctx.session.get_bind().dialect
+        if dialect.name != "sqlite":
+            with pytest.raises(ValueError, match="SQLite only"):
+                prepare_rows(dialect, _LINES, rows)
+            return
+        apart = prepare_rows(SQLiteDialect_pysqlite(), _LINES, rows)
+        assert apart == prepare_rows(dialect, _LINES, rows)
+        assert all(isinstance(value, str | int | float | bytes | None) for row in apart.params
+                   for value in row)  # fmt: skip
+        fewer = [{k: v for k, v in row.items() if k != "rule"} for row in rows]
+        partial = prepare_rows(dialect, _LINES, fewer)  # the columns of another statement
+        with pytest.raises(ValueError, match="another statement"):
+            insert_rows(ctx.session, _PAYMENTS, apart)
+        with pytest.raises(ValueError, match="another statement"):
+            insert_rows(ctx.session, _LINES, replace(partial, statement=apart.statement))
+        insert_rows(ctx.session, _LINES, apart)
+        theirs = [{**row, "id": uuid.uuid4(), "revision": 40 + i} for i, row in enumerate(rows)]
+        ctx.session.execute(insert(_LINES), theirs)
+    mine = _read(world, _LINES, [row["id"] for row in rows])
+    reference = _read(world, _LINES, [row["id"] for row in theirs])
+    assert [row.pop("revision") for row in mine] == [30, 31]
+    assert [row.pop("revision") for row in reference] == [40, 41]
+    assert mine == reference

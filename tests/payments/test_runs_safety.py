@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bench.payment_run import populate
-from payments import RunKind, RunRequest, run_chunks, run_writer, start_run
+from payments import RunKind, RunRequest, run_compute, run_writer, start_run
 from payments.facts import load_facts
 from payments.models import Payment, PaymentLine, PaymentRun
 from payments.sepa import next_target2_business_day
@@ -187,7 +187,7 @@ def _run_in_chunks_of_one(world: World) -> Any:
         # the database step (written in a second thread on PostgreSQL): the third chunk's write
         (run_writer.RunWriter, "write"),
         # the computing, while the database step of the chunks around it is in flight
-        (run_chunks, "evaluate_chunk"),
+        (run_compute, "evaluate_chunk"),
     ],
     ids=["database-step", "computing"],
 )

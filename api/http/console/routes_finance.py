@@ -28,7 +28,7 @@ from api.http.console.forms import (
 from api.http.console.rendering import render
 from api.http.deps import get_state
 from api.http.routers.payments_common import batch_view, run_view
-from api.settings import new_batch_terms, payer_account
+from api.settings import new_batch_terms, payer_account, run_worker_from
 from payments import (
     RunKind,
     RunRequest,
@@ -123,7 +123,12 @@ def start(
             RunKind(kind), period.strip(), parse_day(execution_date, "execution_date")
         )
         settings = get_state(request).settings
-        outcome = start_run(agent.ctx, request_, payer=payer_account(settings))
+        outcome = start_run(
+            agent.ctx,
+            request_,
+            payer=payer_account(settings),
+            worker_from=run_worker_from(settings),
+        )
     except FormError as error:
         agent.ctx.session.rollback()
         return _runs_page(request, agent, form=form, errors=error.problems, status=422)

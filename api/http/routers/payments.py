@@ -32,7 +32,7 @@ from api.http.schemas.payments import (
     RunCreate,
     RunView,
 )
-from api.settings import new_batch_terms, payer_account
+from api.settings import new_batch_terms, payer_account, run_worker_from
 from payments import (
     RunKind,
     RunRequest,
@@ -77,6 +77,7 @@ def create_run(
             ctx,
             RunRequest(RunKind(body.kind), body.period, body.execution_date),
             payer=payer_account(settings),
+            worker_from=run_worker_from(settings),
         )
         run = outcome.run
         if run is None:
