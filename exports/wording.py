@@ -31,7 +31,6 @@ from rules.french import fr_date, fr_of_month
 from rules.periods import MONTH_NAMES, Month
 
 __all__ = [
-    "EXIT_REASON_LABELS",
     "MONTH_NAMES",
     "NARROW_NBSP",
     "NBSP",
@@ -76,14 +75,6 @@ _THOUSAND = 1_000
 _MILLION = 1_000_000
 _BILLION = 1_000_000_000
 _LIMIT = 1_000 * _BILLION
-
-
-EXIT_REASON_LABELS = {
-    "legitimate": "sortie pour un motif légitime",
-    "abandonment": "abandon sans motif légitime",
-    "exclusion": "exclusion pour faute grave",
-}
-"""A training exit's reason (``rules.facts`` exit reasons) in the words of letters and exports."""
 
 
 def cents_of(amount: Decimal) -> int:

@@ -31,15 +31,6 @@ __all__ = [
 ]
 
 _ZERO = Decimal("0.00")
-_KINDS_FR = {
-    LineKind.ADVANCE: "avance",
-    LineKind.REMUNERATION: "rémunération",
-    LineKind.ADVANCE_RECOVERY: "récupération de l'avance",
-    LineKind.MOBILITY: "aide à la mobilité",
-    LineKind.EQUIPMENT: "aide à l'équipement",
-    LineKind.DRIVING_LICENCE: "aide au permis de conduire",
-    LineKind.OVERPAYMENT: "trop-perçu",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,11 +124,6 @@ def payable_lines(
             )
         )
     return payable
-
-
-def describe_kind(kind: LineKind) -> str:
-    """The French name of a line kind (for remittance texts and summaries)."""
-    return _KINDS_FR[kind]
 
 
 @dataclass(frozen=True, slots=True)

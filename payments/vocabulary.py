@@ -1,11 +1,17 @@
 """The closed word lists of payments: run kinds, and the states of runs, payments, batches,
-overpayments and bank returns (the values stored in the database and shown by the API)."""
+overpayments and bank returns (the values stored in the database and shown by the API).
+
+Each list has its French words here, and only here: the console, the command line, the finance
+exports and the letters read them from this module, so that one status has one wording for every
+person who reads it (a door adds its own presentation, a tone or a lower case, never its own words).
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 __all__ = [
+    "BANK_RETURN_STATUS_LABELS",
     "BATCH_STATUS_LABELS",
     "OVERPAYMENT_STATUS_LABELS",
     "PAYMENT_STATUS_LABELS",
@@ -13,6 +19,7 @@ __all__ = [
     "RETURN_SCOPE_LABELS",
     "RUN_KIND_LABELS",
     "RUN_STATUS_LABELS",
+    "SKIP_REASON_LABELS",
     "BankReturnStatus",
     "BatchStatus",
     "OverpaymentStatus",
@@ -56,14 +63,14 @@ class PaymentStatus(StrEnum):
 
 
 PAYMENT_STATUS_LABELS: dict[str, str] = {
-    PaymentStatus.PREPARED.value: "préparé",
-    PaymentStatus.RELEASED.value: "libéré",
-    PaymentStatus.REJECTED.value: "rejeté par la banque",
-    PaymentStatus.RETURNED.value: "retourné par la banque",
-    PaymentStatus.TO_PAY.value: "à repayer (fichier rejeté par la banque)",
-    PaymentStatus.CANCELLED.value: "annulé",
+    PaymentStatus.PREPARED.value: "Préparé, à libérer",
+    PaymentStatus.RELEASED.value: "Libéré, envoyé à la banque",
+    PaymentStatus.REJECTED.value: "Rejeté par la banque",
+    PaymentStatus.RETURNED.value: "Retourné par la banque",
+    PaymentStatus.TO_PAY.value: "À repayer (fichier refusé par la banque)",
+    PaymentStatus.CANCELLED.value: "Annulé",
 }
-"""A transfer's status as agents and finance read it."""
+"""A transfer's status as agents and finance read it (console, search, finance exports)."""
 
 RUN_KIND_LABELS: dict[str, str] = {
     RunKind.ADVANCE.value: "Avances",
@@ -107,12 +114,13 @@ class OverpaymentStatus(StrEnum):
 
 
 OVERPAYMENT_STATUS_LABELS: dict[str, str] = {
-    OverpaymentStatus.OPEN.value: "Ouvert, compensé sur les paies suivantes",
-    OverpaymentStatus.RECOVERY_ORDER.value: "Ordre de reversement émis",
+    OverpaymentStatus.OPEN.value: "Ouvert, retenu sur les paiements suivants",
+    OverpaymentStatus.RECOVERY_ORDER.value: "Ordre de reversement émis, à recouvrer",
     OverpaymentStatus.SETTLED.value: "Soldé",
-    OverpaymentStatus.WAIVED.value: "Remise gracieuse",
+    OverpaymentStatus.WAIVED.value: "Remise gracieuse accordée",
 }
-"""An overpayment's status as finance and agents read it (console: finance, dossier tab)."""
+"""An overpayment's status as finance and agents read it (console: finance and dossier tab;
+finance exports: recovery orders and the states of a run's euros)."""
 
 RETURN_KIND_LABELS: dict[str, str] = {"reject": "Rejet", "return": "Retour"}
 """A bank's answer on a transfer: a reject (pain.002, before settlement) or a return (camt.054)."""
@@ -134,6 +142,15 @@ class BankReturnStatus(StrEnum):
     ALREADY_PROCESSED = "already_processed"
 
 
+BANK_RETURN_STATUS_LABELS: dict[str, str] = {
+    BankReturnStatus.MATCHED.value: "Rapproché",
+    BankReturnStatus.UNMATCHED.value: "Non rapproché",
+    BankReturnStatus.AMOUNT_MISMATCH.value: "Montant différent",
+    BankReturnStatus.ALREADY_PROCESSED.value: "Déjà traité",
+}
+"""How a bank file's reject or return was matched, as finance reads it (console: bank files)."""
+
+
 class SkipReason(StrEnum):
     """Why a run left a dossier unpaid this time (its lines stay due for a later run)."""
 
@@ -142,3 +159,13 @@ class SkipReason(StrEnum):
     BANK_DETAILS_BLOCKED = "bank_details_blocked"
     ADDRESS_INCOMPLETE = "address_incomplete"
     INVALID_FACTS = "invalid_facts"
+
+
+SKIP_REASON_LABELS: dict[str, str] = {
+    SkipReason.NOT_GRANTED.value: "Dossier non accordé",
+    SkipReason.NO_BANK_DETAILS.value: "Pas de RIB vérifié",
+    SkipReason.BANK_DETAILS_BLOCKED.value: "RIB bloqué après un refus de la banque",
+    SkipReason.ADDRESS_INCOMPLETE.value: "Adresse du stagiaire incomplète",
+    SkipReason.INVALID_FACTS.value: "Données du dossier invalides pour le calcul",
+}
+"""Why a run left a dossier unpaid, as finance reads it (console: a run's page)."""

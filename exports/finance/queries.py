@@ -28,7 +28,6 @@ from exports.finance.reconciliation import (
     Transfer,
 )
 from exports.finance.summary import RecoveryOrderData
-from exports.wording import EXIT_REASON_LABELS
 from payments.models import (
     Overpayment,
     OverpaymentOffset,
@@ -42,6 +41,7 @@ from remuneration.db.models import Dossier, Exit, Trainee, Training
 from remuneration.db.raw_ids import IdCache, raw_id
 from remuneration.domain.errors import NotFound
 from remuneration.domain.timezone import paris_day
+from remuneration.domain.vocabulary import EXIT_REASON_LABELS
 from rules.decisions import KIND_ORDER
 
 __all__ = ["load_recovery_orders", "load_run", "runs_of_period"]

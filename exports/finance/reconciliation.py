@@ -27,11 +27,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 
 from exports.finance.states import StateTotals, overpayment_state, transfer_state
 from exports.tabular import Column, ColumnKind
 from exports.wording import amount_in_figures
-from payments.vocabulary import PAYMENT_STATUS_LABELS
+from payments.vocabulary import PAYMENT_STATUS_LABELS, RUN_KIND_LABELS
+from remuneration.domain.vocabulary import LINE_KIND_LABELS
 
 __all__ = [
     "NATURE_LABELS",
@@ -53,23 +55,20 @@ __all__ = [
 
 _ZERO = Decimal("0.00")
 
-NATURE_LABELS: Mapping[str, str] = {
-    "advance": "Avance",
-    "remuneration": "Rémunération",
-    "advance_recovery": "Reprise de l'avance",
-    "mobility": "Aide à la mobilité",
-    "equipment": "Aide à l'équipement",
-    "driving_licence": "Aide au permis de conduire",
-    "overpayment": "Trop-perçu (ligne du moteur)",
-    "offset": "Retenue pour trop-perçu",
-    "carried_debt": "Solde négatif reporté (trop-perçu)",
-    "reissue": "Réémission d'un virement refusé",
-}
-"""Nature code → French label, in the order of the summaries."""
+NATURE_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        **LINE_KIND_LABELS,
+        "overpayment": "Trop-perçu (ligne du moteur)",
+        "offset": "Retenue pour trop-perçu",
+        "carried_debt": "Solde négatif reporté (trop-perçu)",
+        "reissue": "Réémission d'un virement refusé",
+    }
+)
+"""Nature code → French label, in the order of the summaries: the engine's line kinds in the
+words of every door (``LINE_KIND_LABELS``; an engine's overpayment line is told apart from the
+overpayments a run carries), then what the run itself adds."""
 
-_STATUS_LABELS = PAYMENT_STATUS_LABELS
-_NO_TRANSFER = "sans virement"
-_RUN_KINDS = {"monthly": "Mensuelle", "advance": "Avances"}
+_NO_TRANSFER = "Sans virement"
 
 RUN_COLUMNS = (
     Column("run", "Paie"),
@@ -222,8 +221,8 @@ class Reconciliation:
 
 
 def run_label(kind: str, period: str) -> str:
-    """``Mensuelle 2024-05``, ``Avances 2024-05-06``."""
-    return f"{_RUN_KINDS.get(kind, kind)} {period}"
+    """``Paie mensuelle 2024-05``, ``Avances 2024-05-06`` (the console's words for a run)."""
+    return f"{RUN_KIND_LABELS.get(kind, kind)} {period}"
 
 
 def _dossier(run: RunData, dossier_id: uuid.UUID) -> DossierInfo:
@@ -414,7 +413,7 @@ def row_dict(row: FinanceRow) -> dict[str, object]:
         "nature": NATURE_LABELS[row.nature],
         "revision": row.revision,
         "amount": row.amount,
-        "payment_status": _STATUS_LABELS.get(transfer.status, transfer.status)
+        "payment_status": PAYMENT_STATUS_LABELS.get(transfer.status, transfer.status)
         if transfer
         else _NO_TRANSFER,
         "end_to_end_id": transfer.end_to_end_id if transfer else None,

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
+from payments.vocabulary import OVERPAYMENT_STATUS_LABELS, OverpaymentStatus
+
 __all__ = [
     "OVERPAYMENT_STATES",
     "STATE_LABELS",
@@ -29,6 +31,20 @@ __all__ = [
 
 _ZERO = Decimal("0.00")
 
+_BY_OVERPAYMENT_STATUS = {
+    OverpaymentStatus.OPEN.value: "debt_open",
+    OverpaymentStatus.RECOVERY_ORDER.value: "recovery_order",
+    OverpaymentStatus.WAIVED.value: "debt_waived",
+    OverpaymentStatus.SETTLED.value: "debt_settled",
+}
+
+
+def _carried(status: str) -> str:
+    """``Trop-perçu reporté : soldé``: the overpayment a run carried, then its status now."""
+    words = OVERPAYMENT_STATUS_LABELS[status]
+    return f"Trop-perçu reporté : {words[0].lower()}{words[1:]}"
+
+
 STATE_LABELS: Mapping[str, str] = MappingProxyType(
     {
         "paid": "Payé (virement libéré, non refusé)",
@@ -37,13 +53,11 @@ STATE_LABELS: Mapping[str, str] = MappingProxyType(
         "returned": "Retourné par la banque (camt.054), à réémettre",
         "reissued": "Rejeté ou retourné, puis réémis",
         "offset": "Retenu pour trop-perçu",
-        "debt_open": "Trop-perçu reporté, compensation en cours",
-        "recovery_order": "Trop-perçu en ordre de reversement",
-        "debt_waived": "Trop-perçu remis (remise gracieuse)",
-        "debt_settled": "Trop-perçu soldé",
+        **{state: _carried(status) for status, state in _BY_OVERPAYMENT_STATUS.items()},
     }
 )
-"""State code → French label, in the order of the exports."""
+"""State code → French label, in the order of the exports; a carried overpayment's state is
+told in the words of its status (``payments.vocabulary.OVERPAYMENT_STATUS_LABELS``)."""
 
 TRANSFER_STATES = ("paid", "held", "rejected", "returned", "reissued")
 OVERPAYMENT_STATES = ("debt_open", "recovery_order", "debt_waived", "debt_settled")
@@ -54,12 +68,6 @@ _BY_STATUS = {
     "to_pay": "held",
     "rejected": "rejected",
     "returned": "returned",
-}
-_BY_OVERPAYMENT_STATUS = {
-    "open": "debt_open",
-    "recovery_order": "recovery_order",
-    "waived": "debt_waived",
-    "settled": "debt_settled",
 }
 
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from exports.finance.reconciliation import NATURE_LABELS, FinanceRow, Reconciliation
 from exports.finance.states import TRANSFER_STATES
 from exports.tabular import Column, ColumnKind
+from payments.vocabulary import OVERPAYMENT_STATUS_LABELS
 
 __all__ = [
     "RECOVERY_ORDER_COLUMNS",
@@ -56,13 +57,6 @@ RECOVERY_ORDER_COLUMNS = (
     Column("status", "Statut"),
     Column("waiver_date", "Date de la remise gracieuse", ColumnKind.DATE),
 )
-
-_OVERPAYMENT_STATUS_LABELS = {
-    "recovery_order": "à recouvrer",
-    "waived": "remise gracieuse accordée",
-    "settled": "soldé",
-    "open": "compensation en cours",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +168,6 @@ def recovery_order_dict(order: RecoveryOrderData) -> dict[str, object]:
         "remaining": _ZERO if order.status == "waived" else order.remaining,
         "debt_date": order.overpayment_date,
         "order_date": order.order_date,
-        "status": _OVERPAYMENT_STATUS_LABELS.get(order.status, order.status),
+        "status": OVERPAYMENT_STATUS_LABELS.get(order.status, order.status),
         "waiver_date": order.waiver_date,
     }

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 
 from exports.errors import LetterRefused, LetterUnavailable
+from exports.letters.context import LETTER_KIND_LABELS
 from exports.letters.money_sources import overpayment_ids_of_run
 from exports.letters.produce import (
     DECISION,
@@ -52,11 +53,6 @@ __all__ = [
 
 Progress = Callable[[int, int], None]
 _SENT = (PaymentStatus.PREPARED.value, PaymentStatus.RELEASED.value)
-_KIND_LABELS = {
-    PAYMENT_NOTICE: "Avis de paiement",
-    OVERPAYMENT_NOTICE: "Avis de trop-perçu",
-    DECISION: "Lettre de décision",
-}
 _MANIFEST_COLUMNS = (
     Column("file", "Fichier"),
     Column("kind", "Type de lettre"),
@@ -139,7 +135,7 @@ def _manifest(
     rows = [
         {
             "file": item.job.file_name,
-            "kind": _KIND_LABELS[item.job.kind],
+            "kind": LETTER_KIND_LABELS[item.job.kind],
             "dossier_id": str(item.dossier_id),
             "subject_id": str(item.job.subject_id),
             "sha256": item.sha256,

@@ -17,6 +17,7 @@ from exports.letters.context import (
 )
 from exports.letters.templates import LetterTemplates, PlainText
 from exports.wording import amount_in_words_and_figures, date_in_words, period_in_words
+from remuneration.domain.vocabulary import LINE_KIND_LABELS
 from rules.periods import Month
 
 __all__ = [
@@ -83,8 +84,11 @@ def plain_item(t: LetterTemplates, wording: PlainText) -> BulletItem:
     return BulletItem(wording.text, (f"{t.text('common.what_to_do')} {wording.action}",))
 
 
-def line_label(t: LetterTemplates, kind: str) -> str:
-    return t.text(f"line_kinds.{kind}")
+def line_label(kind: str) -> str:
+    """A line's kind in the glossary's words, the same in the letters, the console and the
+    finance exports (``remuneration.domain.vocabulary``); the letter's templates hold the kind's
+    plain-language help (``line_kind_help``), not its name."""
+    return LINE_KIND_LABELS[kind]
 
 
 def line_sentence(
@@ -95,7 +99,7 @@ def line_sentence(
     return t.text(
         key,
         month=month[0].upper() + month[1:],
-        label=line_label(t, kind).lower(),
+        label=line_label(kind).lower(),
         amount=amount_in_words_and_figures(amount),
     )
 

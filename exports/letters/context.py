@@ -8,13 +8,15 @@ check that no full NIR or IBAN reaches a letter: a context refuses to exist with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 
 from exports.letters.guard import assert_no_full_identifiers
 
 __all__ = [
+    "LETTER_KIND_LABELS",
     "AmountRow",
     "AmountTable",
     "BulletItem",
@@ -34,6 +36,18 @@ class LetterKind(StrEnum):
     PAYMENT_NOTICE = "payment_notice"
     OVERPAYMENT_NOTICE = "overpayment_notice"
     NEW_RIB_REQUEST = "new_rib_request"
+
+
+LETTER_KIND_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        LetterKind.DECISION.value: "Courrier de décision",
+        LetterKind.PAYMENT_NOTICE.value: "Avis de paiement",
+        LetterKind.OVERPAYMENT_NOTICE.value: "Avis de trop-perçu",
+        LetterKind.NEW_RIB_REQUEST.value: "Demande de nouveau RIB",
+    }
+)
+"""A letter's kind as finance and agents read it (the bulk manifest, the console's letters), in
+the glossary's words and those of the letters' own titles."""
 
 
 @dataclass(frozen=True, slots=True)

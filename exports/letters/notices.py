@@ -59,7 +59,7 @@ def _plain(t: LetterTemplates, line: NoticeLine) -> str:
 def _line_item(t: LetterTemplates, line: NoticeLine) -> BulletItem:
     text = t.text(
         "payment_notice.line",
-        label=line_label(t, line.kind),
+        label=line_label(line.kind),
         amount=amount_in_words_and_figures(line.amount),
     )
     return BulletItem(text, (_plain(t, line),))
@@ -69,7 +69,7 @@ def calculation_annex(t: LetterTemplates, lines: Iterable[NoticeLine]) -> tuple[
     """The detailed calculation of each line, on its own page after the letter."""
     items = tuple(
         BulletItem(
-            f"{period_in_words(line.period).capitalize()} – {line_label(t, line.kind)}",
+            f"{period_in_words(line.period).capitalize()} – {line_label(line.kind)}",
             (detail_for_annex(line.explanation),),
         )
         for line in sorted(lines, key=lambda x: x.period)
@@ -94,7 +94,7 @@ def _month_sections(t: LetterTemplates, lines: Iterable[NoticeLine]) -> list[Sec
 def _total_table(t: LetterTemplates, notice: PaymentNotice) -> Section:
     rows = tuple(
         AmountRow(
-            f"{period_in_words(line.period).capitalize()} – {line_label(t, line.kind)}",
+            f"{period_in_words(line.period).capitalize()} – {line_label(line.kind)}",
             amount_in_figures(line.amount),
         )
         for line in sorted(notice.lines, key=lambda x: x.period)

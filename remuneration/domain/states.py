@@ -19,6 +19,7 @@ from remuneration.domain.errors import IllegalTransition
 
 __all__ = [
     "DECISION_EVENTS",
+    "DOSSIER_STATUS_LABELS",
     "EDITABLE_STATES",
     "MILESTONES",
     "TRANSITIONS",
@@ -106,18 +107,34 @@ EDITABLE_STATES: frozenset[DossierStatus] = frozenset(
 )
 """States in which facts may still change (a closed dossier is frozen)."""
 
-_STATUS_FR: Mapping[DossierStatus, str] = MappingProxyType(
+DOSSIER_STATUS_LABELS: Mapping[str, str] = MappingProxyType(
     {
-        _S.DRAFT: "brouillon",
-        _S.SUBMITTED: "déposé",
-        _S.INCOMPLETE: "incomplet",
-        _S.COMPLETE: "complet",
-        _S.GRANTED: "accordé",
-        _S.REJECTED: "refusé",
-        _S.EXITED: "sorti de formation",
-        _S.CLOSED: "clos",
+        _S.DRAFT.value: "Brouillon",
+        _S.SUBMITTED.value: "Déposé, à instruire",
+        _S.INCOMPLETE.value: "Incomplet",
+        _S.COMPLETE.value: "Complet, à décider",
+        _S.GRANTED.value: "Accordé",
+        _S.REJECTED.value: "Refusé",
+        _S.EXITED.value: "Sortie de formation",
+        _S.CLOSED.value: "Clos",
     }
 )
+"""A dossier's status as agents read it, with the next step while it is being instructed: the
+console (lists, dossier page, case page), the search and the refusals of a move."""
+
+_EVENT_FR: Mapping[DossierEvent, str] = MappingProxyType(
+    {
+        _E.SUBMIT: "de déposer",
+        _E.MARK_INCOMPLETE: "de déclarer incomplet",
+        _E.MARK_COMPLETE: "de déclarer complet",
+        _E.GRANT: "d'accorder",
+        _E.REJECT: "de refuser",
+        _E.REOPEN: "de rouvrir",
+        _E.EXIT: "d'enregistrer une sortie de formation sur",
+        _E.CLOSE: "de clore",
+    }
+)
+"""What the agent tried to do, as the refusal says it (« Impossible de clore un dossier … »)."""
 
 
 def next_status(current: DossierStatus, event: DossierEvent) -> DossierStatus:
@@ -126,12 +143,12 @@ def next_status(current: DossierStatus, event: DossierEvent) -> DossierStatus:
         return TRANSITIONS[(current, event)]
     except KeyError:
         raise IllegalTransition(
-            f"Cette action ({event.value}) est impossible sur un dossier à l'état "
-            f"« {_STATUS_FR[current]} ».",
+            f"Impossible {_EVENT_FR[event]} un dossier à l'état "
+            f"« {DOSSIER_STATUS_LABELS[current]} ».",
             field="status",
         ) from None
 
 
 def status_label(status: DossierStatus) -> str:
-    """The French word an agent reads for a dossier status."""
-    return _STATUS_FR[status]
+    """The French words an agent reads for a dossier status."""
+    return DOSSIER_STATUS_LABELS[status.value]

@@ -5,6 +5,7 @@ batch refused; letters in bulk with their manifest."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import uuid
@@ -20,8 +21,19 @@ from sqlalchemy import select, update
 from api.composition import main
 from api.settings import issue_token
 from payments.models import PaymentBatch
+from payments.vocabulary import (
+    OVERPAYMENT_STATUS_LABELS,
+    PAYMENT_STATUS_LABELS,
+    OverpaymentStatus,
+    PaymentStatus,
+)
 from remuneration.db.models import AuditEvent, User
+from remuneration.domain.vocabulary import LINE_KIND_LABELS
+from remuneration.services.passwords import set_password
+from rules.decisions import LineKind
 from tests.api.builders import check, create_training, ready_dossier
+from tests.console.support import sign_in
+from tests.dbsupport import client_class
 from tests.exports.pdftext import pdf_text
 
 
@@ -176,7 +188,10 @@ def test_recovery_orders_for_finance(api: Any, runs: dict[str, Any]) -> None:
     assert order["Ordre de reversement"].startswith("OR-2024-06-")
     assert order["Débiteur"].startswith("'@Lefèvre") and order["Dossier"] == runs["leaving"]["id"]
     assert order["Motif"] == "Sortie de formation le 05/06/2024 (abandon sans motif légitime)"
-    assert order["Statut"] == "à recouvrer" and total["Ordre de reversement"] == "Total"
+    assert (
+        order["Statut"] == "Ordre de reversement émis, à recouvrer"
+        and total["Ordre de reversement"] == "Total"
+    )
     waived = _csv(
         api.client.get("/v1/exports/recovery-orders?status=waived", headers=api.headers("finance"))
     )
@@ -193,6 +208,59 @@ def test_bad_requests_are_answered_plainly(api: Any, runs: dict[str, Any]) -> No
         f"/v1/exports/payment-runs/{runs['may']['id']}?format=pdf", headers=finance
     )
     assert wrong_format.status_code == 422
+
+
+def _console_agent(api: Any, name: str) -> Any:
+    """A browser on the same application, signed in to the console as the test user ``name``."""
+    password = f"mot-de-passe-console-{name}"
+    with api.session() as session, session.begin():
+        user = session.scalars(select(User).where(User.name == name)).one()
+        set_password(session, user=user, password=password, now=api.clock.now)
+    browser = client_class()(api.app, base_url="https://testserver", raise_server_exceptions=False)
+    assert sign_in(browser, name, password).status_code == 303
+    return browser
+
+
+def test_one_status_and_one_line_kind_read_the_same_in_the_console_exports_and_letters(
+    api: Any, runs: dict[str, Any]
+) -> None:
+    """The leaving trainee's overpayment, claimed by a recovery order, and the remuneration
+    lines it comes from: the console's pages, the finance exports and the letter use the same
+    words, those of the vocabularies (never a second wording, never the code)."""
+    claimed = OVERPAYMENT_STATUS_LABELS[OverpaymentStatus.RECOVERY_ORDER]
+    remuneration = LINE_KIND_LABELS[LineKind.REMUNERATION]
+    finance = api.headers("finance")
+
+    [order, _total] = _csv(api.client.get("/v1/exports/recovery-orders", headers=finance))
+    assert order["Statut"] == claimed
+    summary = _csv(api.client.get("/v1/exports/periods/2024-06/summary", headers=finance))
+    states = {r["Nature"]: r for r in summary if r["Rubrique"] == "États"}
+    [carried] = [words for words in states if words.startswith("Trop-perçu reporté")
+                 and _amount(states[words]["Montant (€)"]) > 0]  # fmt: skip
+    assert carried.endswith(claimed[0].lower() + claimed[1:])
+    detail = _csv(api.client.get("/v1/exports/periods/2024-05", headers=finance))
+    assert remuneration in {r["Nature"] for r in detail}
+    prepared = PAYMENT_STATUS_LABELS[PaymentStatus.PREPARED]
+    assert {r["Statut du virement"] for r in detail} == {prepared, ""}  # "": the total row
+
+    supervisor = _console_agent(api, "test-supervisor")
+    overpayments = html.unescape(supervisor.get("/finance/indus").text)
+    assert claimed in overpayments
+    leaving = runs["leaving"]["id"]
+    payments_tab = supervisor.get(f"/dossiers/{leaving}?onglet=paiements")
+    assert payments_tab.status_code == 200
+    assert claimed in html.unescape(payments_tab.text)
+    assert prepared in html.unescape(payments_tab.text)
+    calculation = html.unescape(supervisor.get(f"/dossiers/{leaving}?onglet=calcul").text)
+    assert f"<td>{remuneration}</td>" in calculation
+
+    letter = api.client.get(
+        f"/v1/dossiers/{leaving}/letters/overpayment", headers=api.headers("instructor")
+    )
+    assert letter.status_code == 200, letter.text
+    assert f", {remuneration.lower()} : " in pdf_text(letter.content)
+    for code in (OverpaymentStatus.RECOVERY_ORDER.value, LineKind.REMUNERATION.value):
+        assert f">{code}<" not in overpayments + calculation
 
 
 def _environment(api: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -4,12 +4,26 @@ CSRF token found in the page."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
-__all__ = ["csrf_of", "login_token_of", "sign_in"]
+__all__ = ["BATCH_LINK", "csrf_of", "french_euros", "login_token_of", "sign_in"]
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _LOGIN = re.compile(r'name="login_token" value="([^"]+)"')
+
+BATCH_LINK = re.compile(r'href="/finance/lots/([0-9a-f-]{36})"')
+"""A link to a batch's page (a run's page lists its batches); group 1 is the batch's id."""
+
+
+def french_euros(amount: Decimal) -> str:
+    """An amount as the pages write it: ``1 234,50 €`` (ordinary spaces between thousands)."""
+    units, _, cents = f"{amount:.2f}".partition(".")
+    groups: list[str] = []
+    while units:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    return f"{' '.join(groups)},{cents} €"
 
 
 def csrf_of(html: str) -> str:

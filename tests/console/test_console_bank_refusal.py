@@ -9,12 +9,11 @@ import uuid
 from payments.models import PaymentBatch
 from remuneration.demo.loader import SECOND_FINANCE
 from tests.console.conftest import DemoConsole
-from tests.console.support import csrf_of
-from tests.console.test_console_finance import _BATCH_LINK, _french
+from tests.console.support import BATCH_LINK, csrf_of, french_euros
 from tests.payments.bankfiles import pain002_group
 
 
-def test_a_batch_the_bank_refused_whole_reads_in_french(demo: DemoConsole) -> None:
+def test_a_batch_the_bank_refused_whole_reads_infrench_euros(demo: DemoConsole) -> None:
     preparer = demo.agent("demo-finance")
     page = preparer.get("/finance/paies")
     form = {
@@ -24,7 +23,7 @@ def test_a_batch_the_bank_refused_whole_reads_in_french(demo: DemoConsole) -> No
         "execution_date": "2026-12-02",
     }
     run_page = preparer.get(preparer.post("/finance/paies", data=form).url)
-    found = _BATCH_LINK.search(run_page.text)
+    found = BATCH_LINK.search(run_page.text)
     assert found, run_page.text
     batch_id = uuid.UUID(found.group(1))
     with demo.session() as session:
@@ -36,7 +35,7 @@ def test_a_batch_the_bank_refused_whole_reads_in_french(demo: DemoConsole) -> No
         data={
             "csrf_token": csrf_of(releaser.get(f"/finance/lots/{batch_id}").text),
             "number_of_transactions": str(count),
-            "control_sum": _french(total),
+            "control_sum": french_euros(total),
         },
         follow_redirects=True,
     )

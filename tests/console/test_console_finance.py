@@ -15,19 +15,8 @@ from payments.models import Payment, PaymentBatch
 from remuneration.db.models import AuditEvent
 from remuneration.demo.loader import SECOND_FINANCE
 from tests.console.conftest import DemoConsole
-from tests.console.support import csrf_of
+from tests.console.support import BATCH_LINK, csrf_of, french_euros
 from tests.payments.bankfiles import pain002
-
-_BATCH_LINK = re.compile(r'href="/finance/lots/([0-9a-f-]{36})"')
-
-
-def _french(amount: Decimal) -> str:
-    units, _, cents = f"{amount:.2f}".partition(".")
-    groups: list[str] = []
-    while units:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    return f"{' '.join(groups)},{cents} €"
 
 
 def _actions(demo: DemoConsole) -> list[str]:
@@ -49,7 +38,7 @@ def test_run_release_with_four_eyes_download_import_and_export(demo: DemoConsole
     assert started.status_code == 303, started.text
     run_page = preparer.get(started.headers["location"])
     assert "Paie mensuelle 2026-11" in run_page.text
-    found = _BATCH_LINK.search(run_page.text)
+    found = BATCH_LINK.search(run_page.text)
     assert found, run_page.text
     batch_id = uuid.UUID(found.group(1))
     again = preparer.post("/finance/paies", data=form, follow_redirects=False)
@@ -67,7 +56,9 @@ def test_run_release_with_four_eyes_download_import_and_export(demo: DemoConsole
         ).first()
         assert first is not None
         message_id, e2e, amount = batch.message_id, first.end_to_end_id, first.amount
-    assert _french(total).replace(" ", "\u202f").replace("\u202f€", "\u00a0€") in batch_page.text
+    assert (
+        french_euros(total).replace(" ", "\u202f").replace("\u202f€", "\u00a0€") in batch_page.text
+    )
 
     early = preparer.get(f"/finance/lots/{batch_id}/fichier")
     assert early.status_code == 409  # downloaded once released only
@@ -88,7 +79,7 @@ def test_run_release_with_four_eyes_download_import_and_export(demo: DemoConsole
         data={
             "csrf_token": token,
             "number_of_transactions": str(count),
-            "control_sum": _french(total + Decimal("0.01")),
+            "control_sum": french_euros(total + Decimal("0.01")),
         },
     )
     assert wrong.status_code == 422
@@ -107,7 +98,7 @@ def test_run_release_with_four_eyes_download_import_and_export(demo: DemoConsole
         data={
             "csrf_token": token,
             "number_of_transactions": str(count),
-            "control_sum": _french(total),
+            "control_sum": french_euros(total),
         },
         follow_redirects=True,
     )

@@ -7,15 +7,39 @@ import ast
 from pathlib import Path
 from typing import get_args
 
-from api.http.console.labels import AUDIT_ACTIONS, OVERPAYMENT_STATES, PAYMENT_STATES, WORDS
+import pytest
+
+from api.http.console.dossier_tabs import LINE_LABELS
+from api.http.console.labels import (
+    AUDIT_ACTIONS,
+    DOSSIER_STATES,
+    FACT_VALUES,
+    OVERPAYMENT_STATES,
+    PAYMENT_STATES,
+    VERIFICATION,
+    WORDS,
+    with_tones,
+)
 from payments.returns.model import ReturnKind, ReturnScope
 from payments.vocabulary import (
+    BANK_RETURN_STATUS_LABELS,
+    OVERPAYMENT_STATUS_LABELS,
+    PAYMENT_STATUS_LABELS,
     RETURN_KIND_LABELS,
     RETURN_SCOPE_LABELS,
+    SKIP_REASON_LABELS,
     OverpaymentStatus,
     PaymentStatus,
 )
-from remuneration.domain.vocabulary import VerificationStatus
+from remuneration.domain.states import DOSSIER_STATUS_LABELS
+from remuneration.domain.vocabulary import (
+    DOCUMENT_KIND_LABELS,
+    INDEMNITY_LABELS,
+    LINE_KIND_LABELS,
+    TRAINEE_STATUS_LABELS,
+    VERIFICATION_STATUS_LABELS,
+    VerificationStatus,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("api", "remuneration", "payments", "exports")
@@ -80,3 +104,29 @@ def test_every_payment_overpayment_and_bank_answer_code_has_its_words() -> None:
     for table in (PAYMENT_STATES, OVERPAYMENT_STATES):
         for code, (label, tone) in table.items():
             assert label and label != code and tone in {"ok", "attention", "erreur", "neutre"}
+
+
+def test_the_console_shows_the_words_of_the_owning_layer_with_only_a_tone_added() -> None:
+    """One source per label: the console's tables hold the vocabularies' own words."""
+    pairs = [
+        (DOSSIER_STATES, DOSSIER_STATUS_LABELS),
+        (PAYMENT_STATES, PAYMENT_STATUS_LABELS),
+        (OVERPAYMENT_STATES, OVERPAYMENT_STATUS_LABELS),
+        (VERIFICATION, VERIFICATION_STATUS_LABELS),
+        (WORDS["bank_return"], BANK_RETURN_STATUS_LABELS),
+    ]
+    for console_table, vocabulary in pairs:
+        assert {code: words for code, (words, _tone) in console_table.items()} == dict(vocabulary)
+    assert WORDS["document"] is DOCUMENT_KIND_LABELS
+    assert WORDS["skip_reason"] is SKIP_REASON_LABELS
+    assert LINE_LABELS is LINE_KIND_LABELS
+    assert FACT_VALUES["trainee_status"] is TRAINEE_STATUS_LABELS
+    assert FACT_VALUES["france_travail_indemnity"] is INDEMNITY_LABELS
+    assert {"ok", "attention", "erreur", "neutre"} >= {
+        tone for _words, tone in WORDS["bank_return"].values()
+    }
+
+
+def test_a_code_without_a_tone_is_refused_when_the_console_starts() -> None:
+    with pytest.raises(ValueError, match="open"):
+        with_tones({"open": "Ouvert", "settled": "Soldé"}, {"settled": "ok"})

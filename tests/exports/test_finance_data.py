@@ -135,7 +135,7 @@ def test_a_reissue_is_a_row_of_the_run_that_sends_it(money_world: World) -> None
         "prepared",
     )
     statuses = {row["payment_status"] for row in april.rows}
-    assert statuses == {"retourné par la banque"}
+    assert statuses == {"Retourné par la banque"}
 
 
 def test_recovery_orders_are_listed_for_finance(money_world: World, tmp_path: Path) -> None:
@@ -151,7 +151,7 @@ def test_recovery_orders_are_listed_for_finance(money_world: World, tmp_path: Pa
     assert str(order["reference"]).startswith("OR-2024-05-")
     assert order["reason"] == "Sortie de formation le 10/05/2024 (abandon sans motif légitime)"
     assert order["amount"] == order["remaining"] and order["recovered"] == Decimal("0.00")
-    assert order["status"] == "à recouvrer"
+    assert order["status"] == "Ordre de reversement émis, à recouvrer"
     assert order["address"] == "12 rue de la République, 14200 Hérouville-Saint-Clair"
     with world.unit("supervisor") as ctx:
         waive_overpayment(ctx, story["overpayment_id"], reason="Situation très difficile.")
@@ -159,7 +159,7 @@ def test_recovery_orders_are_listed_for_finance(money_world: World, tmp_path: Pa
         [waived] = recovery_orders_export(
             session, status="waived", today=world.clock.now.date()
         ).rows
-    assert waived["status"] == "remise gracieuse accordée" and waived["remaining"] == Decimal(
+    assert waived["status"] == "Remise gracieuse accordée" and waived["remaining"] == Decimal(
         "0.00"
     )
     target = tmp_path / "ordres.xlsx"

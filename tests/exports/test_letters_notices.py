@@ -91,7 +91,7 @@ def test_payment_notice_explains_each_line_by_month(
         "Rémunération : quatre cent soixante-treize euros et trente-trois centimes (473,33 €)."
         in text
     )
-    assert "Reprise de l'avance : moins deux cents euros (−200,00 €)." in text
+    assert "Récupération de l'avance : moins deux cents euros (−200,00 €)." in text
     assert "Aide à la mobilité : soixante-trois euros et vingt-trois centimes (63,23 €)." in text
     # One plain sentence per line; the engine's calculation on the annex page only.
     assert "21 jours de formation sur 31 en mars, moins 3 h 30 d'absence non justifiée." in text

@@ -72,7 +72,6 @@ def test_every_reason_code_and_line_kind_has_its_words(templates: LetterTemplate
         wording = templates.reason(code.value)
         assert wording.text.endswith(".") and wording.action.endswith(".")
     for kind in LINE_KINDS:
-        assert templates.text(f"line_kinds.{kind}")
         assert templates.text(f"line_kind_help.{kind}")
     assert any("R421-1" in source for source in templates.remedies_sources)
     assert any("R414-6" in source for source in templates.remedies_sources)

@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exports.wording import (
-    EXIT_REASON_LABELS,
     NARROW_NBSP,
     NBSP,
     amount_in_figures,
@@ -22,7 +21,6 @@ from exports.wording import (
     month_in_words,
     period_in_words,
 )
-from rules.facts import ExitReason
 
 
 @pytest.mark.parametrize(
@@ -163,8 +161,3 @@ def test_figures_round_trip_to_the_same_cents(cents: int) -> None:
     text = amount_in_figures(amount)
     digits = text.replace(NARROW_NBSP, "").replace(f"{NBSP}€", "").replace("\u2212", "-")
     assert Decimal(digits.replace(",", ".")) == amount
-
-
-def test_every_exit_reason_has_its_words_and_nothing_else() -> None:
-    assert set(EXIT_REASON_LABELS) == {reason.value for reason in ExitReason}
-    assert all(words and words[0].islower() for words in EXIT_REASON_LABELS.values())

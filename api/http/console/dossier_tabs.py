@@ -21,6 +21,7 @@ from payments.models import Overpayment, Payment
 from remuneration.cases.models import Case
 from remuneration.db.models import AuditEvent, Dossier, Trainee, Training, TrainingOrganisation
 from remuneration.domain.errors import DomainError
+from remuneration.domain.vocabulary import LINE_KIND_LABELS
 from remuneration.services.decisions import latest_decision
 from remuneration.services.evaluation_input import build_request
 from rules import InputError, evaluate, result_to_json
@@ -50,15 +51,7 @@ MISSING_LABELS = {
     "documents.identity": "une pièce d'identité en cours de validité",
     "documents.vitale": "l'attestation de carte Vitale (NIR)",
 }
-LINE_LABELS = {
-    "advance": "Avance",
-    "remuneration": "Rémunération",
-    "advance_recovery": "Reprise de l'avance",
-    "mobility": "Aide à la mobilité",
-    "equipment": "Aide à l'équipement",
-    "driving_licence": "Aide au permis",
-    "overpayment": "Trop-perçu",
-}
+LINE_LABELS = LINE_KIND_LABELS
 
 
 def _missing_text(path: str) -> str:

@@ -1,16 +1,38 @@
-"""French words for the stored codes the pages show (states, documents, payments)."""
+"""The stored codes the pages show, with their French words and the tone of their badge.
+
+The words are not written here: each comes from the vocabulary of the layer that owns the code
+(``payments.vocabulary``, ``remuneration.domain``), the same words the command line, the
+finance exports and the letters use; this module only adds the badge's tone. The case history's
+events and the audit journal's actions are console-only words (the history tab), written here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from payments.vocabulary import (
+    BANK_RETURN_STATUS_LABELS,
     OVERPAYMENT_STATUS_LABELS,
+    PAYMENT_STATUS_LABELS,
     RETURN_KIND_LABELS,
     RETURN_SCOPE_LABELS,
+    SKIP_REASON_LABELS,
+    BankReturnStatus,
     OverpaymentStatus,
+    PaymentStatus,
+)
+from remuneration.domain.states import DOSSIER_STATUS_LABELS, DossierStatus
+from remuneration.domain.vocabulary import (
+    DOCUMENT_KIND_LABELS,
+    INDEMNITY_LABELS,
+    TRAINEE_STATUS_LABELS,
+    VERIFICATION_STATUS_LABELS,
+    VerificationStatus,
 )
 
 __all__ = [
     "AUDIT_ACTIONS",
+    "BANK_RETURN_STATES",
     "CASE_EVENTS",
     "DOCUMENT_LABELS",
     "DOSSIER_STATES",
@@ -20,59 +42,78 @@ __all__ = [
     "PAYMENT_STATES",
     "VERIFICATION",
     "WORDS",
+    "with_tones",
 ]
 
-DOSSIER_STATES = {
-    "draft": ("Brouillon", "neutre"),
-    "submitted": ("Déposé, à instruire", "attention"),
-    "incomplete": ("Incomplet", "attention"),
-    "complete": ("Complet, à décider", "attention"),
-    "granted": ("Accordé", "ok"),
-    "rejected": ("Refusé", "erreur"),
-    "exited": ("Sortie de formation", "neutre"),
-    "closed": ("Clos", "neutre"),
-}
+
+def with_tones(labels: Mapping[str, str], tones: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Code → (words, tone of the badge); every labelled code must have its tone."""
+    if set(tones) != set(labels):
+        raise ValueError(f"codes without a tone or words: {sorted(set(tones) ^ set(labels))}")
+    return {code: (words, tones[code]) for code, words in labels.items()}
+
+
+DOSSIER_STATES = with_tones(
+    DOSSIER_STATUS_LABELS,
+    {
+        DossierStatus.DRAFT.value: "neutre",
+        DossierStatus.SUBMITTED.value: "attention",
+        DossierStatus.INCOMPLETE.value: "attention",
+        DossierStatus.COMPLETE.value: "attention",
+        DossierStatus.GRANTED.value: "ok",
+        DossierStatus.REJECTED.value: "erreur",
+        DossierStatus.EXITED.value: "neutre",
+        DossierStatus.CLOSED.value: "neutre",
+    },
+)
 IDENTITY_TYPES = {
     "cni": "Carte nationale d'identité",
     "passport": "Passeport",
     "residence_permit": "Titre de séjour",
     "other": "Autre pièce",
 }
-DOCUMENT_LABELS = {"identity": "Pièce d'identité", "vitale": "Attestation Vitale", "rib": "RIB"}
-VERIFICATION = {
-    "received": ("Reçue, à vérifier", "attention"),
-    "verified": ("Vérifiée", "ok"),
-    "refused": ("Refusée", "erreur"),
-}
-PAYMENT_STATES = {
-    "prepared": ("Préparé", "neutre"),
-    "released": ("Envoyé à la banque", "ok"),
-    "rejected": ("Rejeté par la banque", "erreur"),
-    "returned": ("Retourné par la banque", "erreur"),
-    "cancelled": ("Annulé", "neutre"),
-    "to_pay": ("À repayer (fichier refusé par la banque)", "attention"),
-}
-_OVERPAYMENT_TONES = {
-    OverpaymentStatus.OPEN.value: "attention",
-    OverpaymentStatus.RECOVERY_ORDER.value: "attention",
-    OverpaymentStatus.SETTLED.value: "ok",
-    OverpaymentStatus.WAIVED.value: "neutre",
-}
-OVERPAYMENT_STATES = {
-    status: (OVERPAYMENT_STATUS_LABELS[status], tone) for status, tone in _OVERPAYMENT_TONES.items()
-}
+"""The identity document's type, a console-only code (the instructor's choice on the form)."""
+DOCUMENT_LABELS = DOCUMENT_KIND_LABELS
+VERIFICATION = with_tones(
+    VERIFICATION_STATUS_LABELS,
+    {
+        VerificationStatus.RECEIVED.value: "attention",
+        VerificationStatus.VERIFIED.value: "ok",
+        VerificationStatus.REFUSED.value: "erreur",
+    },
+)
+PAYMENT_STATES = with_tones(
+    PAYMENT_STATUS_LABELS,
+    {
+        PaymentStatus.PREPARED.value: "neutre",
+        PaymentStatus.RELEASED.value: "ok",
+        PaymentStatus.REJECTED.value: "erreur",
+        PaymentStatus.RETURNED.value: "erreur",
+        PaymentStatus.CANCELLED.value: "neutre",
+        PaymentStatus.TO_PAY.value: "attention",
+    },
+)
+OVERPAYMENT_STATES = with_tones(
+    OVERPAYMENT_STATUS_LABELS,
+    {
+        OverpaymentStatus.OPEN.value: "attention",
+        OverpaymentStatus.RECOVERY_ORDER.value: "attention",
+        OverpaymentStatus.SETTLED.value: "ok",
+        OverpaymentStatus.WAIVED.value: "neutre",
+    },
+)
+BANK_RETURN_STATES = with_tones(
+    BANK_RETURN_STATUS_LABELS,
+    {
+        BankReturnStatus.MATCHED.value: "ok",
+        BankReturnStatus.ALREADY_PROCESSED.value: "neutre",
+        BankReturnStatus.AMOUNT_MISMATCH.value: "erreur",
+        BankReturnStatus.UNMATCHED.value: "erreur",
+    },
+)
 FACT_VALUES = {
-    "trainee_status": {
-        "job_seeker": "demandeur d'emploi",
-        "insertion_employee": "salarié en contrat d'insertion",
-        "other": "autre situation",
-    },
-    "france_travail_indemnity": {
-        "none": "aucune",
-        "are": "ARE (allocation d'aide au retour à l'emploi)",
-        "aref": "AREF (ARE formation)",
-        "rff": "RFF (rémunération de fin de formation)",
-    },
+    "trainee_status": TRAINEE_STATUS_LABELS,
+    "france_travail_indemnity": INDEMNITY_LABELS,
 }
 """The declared situation's codes (``rules.facts.Status``, ``Indemnity``) in French."""
 CASE_EVENTS = {
@@ -159,6 +200,8 @@ WORDS = {
     "overpayment": OVERPAYMENT_STATES,
     "return_kind": RETURN_KIND_LABELS,
     "return_scope": RETURN_SCOPE_LABELS,
+    "bank_return": BANK_RETURN_STATES,
+    "skip_reason": SKIP_REASON_LABELS,
     "case_event": CASE_EVENTS,
     "audit": AUDIT_ACTIONS,
 }

@@ -18,8 +18,9 @@ from jinja2_fragments import render_block
 
 from api.http.console.labels import FACT_VALUES, WORDS
 from api.http.console.navigation import menu_for
-from exports.wording import EXIT_REASON_LABELS, amount_in_figures
+from exports.wording import amount_in_figures
 from remuneration.domain.timezone import PARIS, paris_day
+from remuneration.domain.vocabulary import EXIT_REASON_LABELS
 from remuneration.services.context import Role
 from rules.french import fr_date, fr_decimal, fr_hours
 
