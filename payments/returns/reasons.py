@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rules.reference_data import DatedVersion, load_versions, read_resource, version_in_force
 
-__all__ = ["ReasonCode", "reason_code", "reason_codes"]
+__all__ = ["ReasonCode", "reason_code", "reason_codes", "reason_in_words"]
 
 _FILE = "reason_codes.yaml"
 
@@ -69,3 +69,14 @@ def reason_codes(on: date) -> dict[str, ReasonCode]:
 def reason_code(code: str, *, on: date) -> ReasonCode | None:
     """The reason code, or None when remu has no rule for it (a human decides)."""
     return reason_codes(on).get(code)
+
+
+def reason_in_words(code: str) -> str:
+    """``Compte clôturé (AC04)``: what a person reads for a bank's reason code, its meaning in the
+    newest table that knows it (an ISO code keeps its meaning), the code kept for finance; an
+    unknown code is shown as it came, never dropped."""
+    for version in sorted(_versions(), key=lambda v: v.in_force_from, reverse=True):
+        entry = version.codes.get(code)
+        if entry is not None:
+            return f"{entry.meaning} ({code})"
+    return code

@@ -122,6 +122,9 @@ def test_run_release_with_four_eyes_download_import_and_export(demo: DemoConsole
     assert upload.status_code == 201, upload.text
     assert "Fichier importé : 1 rejet" in upload.text
     assert "Rapproché" in upload.text
+    assert "Compte clôturé (AC04)" in html.unescape(
+        upload.text
+    )  # the code's meaning, not only AC04
     twice = releaser.post(
         "/finance/retours",
         data={"csrf_token": csrf_of(returns.text)},

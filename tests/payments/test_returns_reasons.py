@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from payments.returns import reason_code, reason_codes
+from payments.returns.reasons import reason_in_words
 
 ON = date(2025, 4, 28)
 
@@ -55,3 +56,10 @@ def test_unknown_code_and_french_texts() -> None:
 def test_no_table_before_its_date() -> None:
     with pytest.raises(LookupError):
         reason_codes(date(2020, 1, 1))
+
+
+def test_a_reason_code_reaches_a_person_with_its_meaning_and_the_code_for_finance() -> None:
+    assert reason_in_words("AC04") == f"{reason_codes(ON)['AC04'].meaning} (AC04)"
+    assert reason_in_words("AC04") == "Compte clôturé (AC04)"
+    # A code no table knows is shown as the bank sent it: never dropped, never invented.
+    assert reason_in_words("ZZ99") == "ZZ99"

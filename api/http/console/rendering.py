@@ -19,6 +19,7 @@ from jinja2_fragments import render_block
 from api.http.console.labels import FACT_VALUES, WORDS
 from api.http.console.navigation import menu_for
 from exports.wording import amount_in_figures
+from payments.returns.reasons import reason_in_words
 from remuneration.domain.timezone import PARIS, paris_day
 from remuneration.domain.vocabulary import EXIT_REASON_LABELS
 from remuneration.services.context import Role
@@ -87,6 +88,7 @@ def environment() -> Environment:
     env.filters["datetime_fr"] = french_datetime
     env.filters["nombre"] = french_number
     env.filters["heures"] = french_hours
+    env.filters["motif_banque"] = reason_in_words
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["WORDS"] = WORDS
     env.globals["FACT_VALUES"] = FACT_VALUES
