@@ -37,6 +37,7 @@ from exports.wording import (
     date_range_in_words,
     period_in_words,
 )
+from remuneration.domain.vocabulary import LINE_KIND_LABELS
 from rules.recorded import RecordedAid, RecordedLine, RecordedResult, read_result
 
 __all__ = ["build_decision_letter"]
@@ -164,7 +165,7 @@ def _aid_elements(
     t: LetterTemplates, outcome: RecordedResult, aid: RecordedAid, paid: list[RecordedLine]
 ) -> list[Element]:
     key = "decision.aids"
-    name = t.text(f"decision.aid_names.{aid.kind}")
+    name = LINE_KIND_LABELS[aid.kind.value]  # an aid is named as its line (one word per concept)
     if aid.decision == "granted" and aid.amount is not None:
         amount = amount_in_words_and_figures(aid.amount)
         elements: list[Element] = [Paragraph(t.text(f"{key}.granted", aid=name, amount=amount))]
