@@ -20,8 +20,10 @@ def _camt() -> bytes:
 
 
 def _pain_v10() -> bytes:
-    return (DATA / "pain002_001_03_tx_rejects.xml").read_bytes().replace(
-        b"pain.002.001.03", b"pain.002.001.10"
+    return (
+        (DATA / "pain002_001_03_tx_rejects.xml")
+        .read_bytes()
+        .replace(b"pain.002.001.03", b"pain.002.001.10")
     )
 
 
