@@ -12,7 +12,7 @@ debit, so the grouping key is part of the model, not a writer detail.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,7 +29,6 @@ __all__ = [
     "PostalAddress",
     "default_payment_information_id",
     "group_transfers",
-    "transfers_of",
 ]
 
 
@@ -59,10 +58,6 @@ class PostalAddress:
     building_number: str | None = None
     post_code: str | None = None
     address_lines: tuple[str, ...] = ()
-
-    @property
-    def is_hybrid(self) -> bool:
-        return bool(self.address_lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +132,6 @@ class CreditTransferMessage:
 
     header: MessageHeader
     instructions: tuple[PaymentInstruction, ...]
-
-
-def transfers_of(message: CreditTransferMessage) -> Iterator[tuple[int, int, CreditTransfer]]:
-    """Every transfer with its 1-based ``PmtInf`` and ``CdtTrfTxInf`` positions."""
-    for p_index, instruction in enumerate(message.instructions, start=1):
-        for t_index, transfer in enumerate(instruction.transfers, start=1):
-            yield p_index, t_index, transfer
 
 
 def default_payment_information_id(message_id: str, index: int) -> str:

@@ -1,5 +1,6 @@
 """One broken file per EPC rule: the file check names the rule, the place and says it in French."""
 
+import io
 from collections.abc import Callable
 from datetime import date
 
@@ -240,3 +241,33 @@ def test_already_verified_ibans_still_get_the_cheap_checks() -> None:
         checker.problems(IBAN_BAD_KEY, "CdtrAcct") == []
     )  # national key trusted from the RIB check
     assert checker.problems(IBAN_NC, "CdtrAcct")[0][0] is RuleCode.IBAN_COUNTRY
+
+
+def test_a_file_declaring_a_doctype_is_refused_before_parsing() -> None:
+    data = _good()
+    declaration, rest = data.split(b"\n", 1)
+    with_doctype = declaration + b'\n<!DOCTYPE Document [<!ENTITY x "y">]>\n' + rest
+    violations = check_file(with_doctype, today=TODAY)
+    assert [v.code for v in violations] == [RuleCode.XML_DECLARATION]
+    assert "DOCTYPE" in violations[0].message
+
+
+def test_a_file_with_only_its_declaration_is_not_a_transfer_file() -> None:
+    violations = check_file(b'<?xml version="1.0" encoding="UTF-8"?>\n', today=TODAY)
+    assert [v.code for v in violations] == [RuleCode.NAMESPACE]
+
+
+def test_an_unreadable_execution_date_is_named_not_guessed() -> None:
+    good = _good()
+    start, end = good.index(b"<ReqdExctnDt>"), good.index(b"</ReqdExctnDt>")
+    unreadable = good[:start] + b"<ReqdExctnDt><Dt>31/05/2025</Dt>" + good[end:]
+    violations = check_file(unreadable, today=TODAY)
+    assert RuleCode.EXECUTION_DATE_CLOSED in {v.code for v in violations}
+    assert any("absente ou illisible" in v.message for v in violations)
+
+
+def test_a_stream_failing_its_xsd_is_refused_even_when_it_cannot_be_read_again() -> None:
+    truncated = io.BytesIO(_good()[:-40])  # an upload read once: no line to point at
+    violations = check_file(truncated, today=TODAY, with_xsd=True)
+    assert [v.code for v in violations] == [RuleCode.XSD_INVALID]
+    assert violations[0].path == "ligne ?"

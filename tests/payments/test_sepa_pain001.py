@@ -1,6 +1,7 @@
 import hashlib
 import io
 from collections.abc import Iterator
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from payments.sepa.epc_file_check import check_file
 from payments.sepa.model import (
     CreditTransfer,
     CreditTransferMessage,
+    MessageHeader,
     Pain001Version,
     PaymentInstruction,
 )
@@ -166,3 +168,9 @@ def test_control_sums_are_exact_for_any_amounts(cents: list[int]) -> None:
     assert result.control_sum == sum(amounts, Decimal(0))
     assert f"<CtrlSum>{sum(amounts, Decimal(0)):.2f}</CtrlSum>".encode() in data
     assert data.count(b"<CdtTrfTxInf>") == len(amounts)
+
+
+def test_a_message_header_refuses_a_creation_time_without_its_time_zone() -> None:
+    """The file's CreDtTm must say its offset: a naive time would be read in the bank's zone."""
+    with pytest.raises(ValueError, match="timezone-aware"):
+        MessageHeader("REMU-2025-04-0001", datetime(2025, 4, 22, 8, 15), "REGION")

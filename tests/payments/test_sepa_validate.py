@@ -53,3 +53,21 @@ def test_truncated_file_is_refused() -> None:
 def test_entity_attacks_are_refused(data: bytes) -> None:
     errors = validate_pain001(data)
     assert [e.message for e in errors] == [DOCTYPE_REFUSED]
+
+
+def test_a_broken_file_on_disk_is_refused_with_its_line_numbers(tmp_path: Path) -> None:
+    data = render_pain001(sample_message())[0].replace(b"<PmtMtd>TRF", b"<PmtMtd>XXX", 1)
+    path = tmp_path / "virements.xml"
+    path.write_bytes(data)
+    [error] = validate_pain001(path)
+    assert error.line is not None and b"<PmtMtd>XXX" in data.split(b"\n")[error.line - 1]
+    with path.open("rb") as stream:  # read once: refused all the same, without a line
+        [unlocated] = validate_pain001(stream)
+    assert unlocated.line is None and "ligne inconnue" in unlocated.message
+
+
+def test_a_malformed_file_is_located_at_the_line_where_it_breaks() -> None:
+    data = render_pain001(sample_message())[0].replace(b"</PmtMtd>", b"</PmtMd>", 1)
+    errors = validate_pain001(data)
+    assert errors and errors[0].line is not None
+    assert b"</PmtMd>" in data.split(b"\n")[errors[0].line - 1]
