@@ -62,6 +62,11 @@ def _fr_day(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def _in_sentence(words: str) -> str:
+    """A status's words after a comma: ``…, accordé`` (the vocabulary capitalises them)."""
+    return words[:1].lower() + words[1:]
+
+
 def _trainee_hit(trainee: Trainee, matched: str, extra: str = "") -> SearchHit:
     summary = f"né(e) en {trainee.birth_date.year}"
     if trainee.town:
@@ -88,7 +93,8 @@ def _dossier_hits(
                 dossier.id,
                 f"Dossier {dossier.reference} — {trainee.last_name.upper()} {trainee.first_names}",
                 f"{training.title} (du {_fr_day(training.start_date)} au "
-                f"{_fr_day(training.end_date)}), {status_label(DossierStatus(dossier.status))}",
+                f"{_fr_day(training.end_date)}), "
+                f"{_in_sentence(status_label(DossierStatus(dossier.status)))}",
                 matched,
             )
         )
@@ -123,7 +129,7 @@ def _payment_hit(payment: Payment, matched: str) -> SearchHit:
         payment.id,
         f"Virement {payment.end_to_end_id}",
         f"{fr_money(payment.amount)} du {_fr_day(day)} vers {payment.iban_masked}, "
-        f"{PAYMENT_STATUS_LABELS.get(payment.status, payment.status)}",
+        f"{_in_sentence(PAYMENT_STATUS_LABELS.get(payment.status, payment.status))}",
         matched,
     )
 

@@ -17,6 +17,7 @@ from remuneration.domain.states import (
     DossierEvent,
     DossierStatus,
     next_status,
+    status_label,
 )
 from remuneration.services.protection import DecryptionError, FieldProtector
 
@@ -53,8 +54,9 @@ def test_the_main_path_of_a_dossier() -> None:
     ],
 )
 def test_illegal_moves_are_refused_in_french(current: DossierStatus, event: DossierEvent) -> None:
-    with pytest.raises(IllegalTransition, match="impossible"):
+    with pytest.raises(IllegalTransition, match=r"^Impossible d") as refused:
         next_status(current, event)
+    assert f"à l'état « {status_label(current)} »" in str(refused.value)
 
 
 def test_closed_is_final_and_every_event_has_a_milestone() -> None:
