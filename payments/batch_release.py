@@ -87,6 +87,11 @@ def prepared_by_system(ctx: ServiceContext, batch: PaymentBatch) -> bool:
 def _not_prepared(batch: PaymentBatch) -> BatchNotReleasable:
     if batch.status == BatchStatus.RELEASED.value:
         return BatchNotReleasable("Ce lot a déjà été libéré.")
+    if batch.status == BatchStatus.REJECTED_BY_BANK.value:
+        return BatchNotReleasable(
+            "La banque a refusé le fichier de ce lot : ses virements à repayer partent dans un "
+            "lot corrigé, à préparer puis à libérer."
+        )
     return BatchNotReleasable(
         "Ce lot a été annulé ; seul son lot de remplacement peut être libéré."
     )

@@ -32,7 +32,7 @@ from payments.reissues import reissue_refused_payments
 from payments.run_chunks import ChunkWork, Progress, chunk_pairs, pay_chunks
 from payments.run_writer import RunWriter
 from payments.sepa import is_target2_business_day
-from payments.vocabulary import RunKind, RunStatus
+from payments.vocabulary import RUN_KIND_LABELS, RunKind, RunStatus
 from remuneration.db.models import Decision, Dossier, Exit, Training
 from remuneration.domain.vocabulary import TraineeStatus
 from remuneration.services.audit import record_event
@@ -188,7 +188,8 @@ def _same_request(run: PaymentRun, request: RunRequest) -> PaymentRun:
     """The existing run, if it was asked with the same parameters; else 409 saying what differs."""
     if run.execution_date != request.execution_date:
         raise RunConflict(
-            f"La paie {run.kind} {run.period} a déjà été faite avec la date d'exécution "
+            f"La campagne « {RUN_KIND_LABELS.get(run.kind, run.kind)} {run.period} » a déjà été "
+            "faite avec la date d'exécution "
             f"{run.execution_date.strftime('%d/%m/%Y')} ; vous demandez le "
             f"{request.execution_date.strftime('%d/%m/%Y')}. Relancer une paie rend la "
             "première : pour changer la date d'exécution d'un lot non libéré, annulez-le en "

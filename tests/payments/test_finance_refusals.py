@@ -85,6 +85,15 @@ def test_a_released_batch_is_not_approved_again(world: World) -> None:
         _approve(world, batch)
 
 
+def test_a_batch_the_bank_refused_is_not_released_again_and_says_why(world: World) -> None:
+    """Its payments wait for a corrected batch: the refusal says so, not « annulé »."""
+    batch = released_april(world)
+    imported(world, group_reject(batch.message_id, block=False))
+    with pytest.raises(BatchNotReleasable, match="La banque a refusé le fichier") as refused:
+        _approve(world, batch)
+    assert "annulé" not in refused.value.message and "lot corrigé" in refused.value.message
+
+
 def test_a_batch_with_nothing_to_pay_again_is_not_corrected(world: World) -> None:
     batch = released_april(world)
     with pytest.raises(BatchNotCorrectable, match="rien à corriger"):

@@ -198,6 +198,7 @@ def test_running_again_with_another_execution_date_says_what_differs(world: Worl
         run(world, RunKind.MONTHLY, "2024-04", date(2024, 5, 9))
     message = str(conflict.value)
     assert "07/05/2024" in message and "09/05/2024" in message
+    assert "« Paie mensuelle 2024-04 »" in message and "monthly" not in message
     assert conflict.value.field == "execution_date"
     assert len(all_rows(world, PaymentRun)) == 1
 
