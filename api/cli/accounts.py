@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.cli.arguments import identifier
+from api.cli.arguments import NAME, identifier, integer
 from api.settings import Settings, issue_token, load_settings, system_clock
 from remuneration.db.migrate import upgrade
 from remuneration.db.models import User
@@ -211,15 +211,18 @@ def _add_users(subparsers: Any, roles: list[str]) -> Any:
         dest="action", required=True
     )
     create = users.add_parser("create", help="créer un utilisateur (affiche son identifiant)")
-    create.add_argument("--name", required=True)
-    create.add_argument("--role", required=True, choices=roles)
+    create.add_argument("--name", required=True, metavar=NAME, help="identifiant de connexion")
+    create.add_argument("--role", required=True, choices=roles, help="rôle")
     create.add_argument(
-        "--organisation", type=identifier, help="identifiant de l'organisme (rôle organisation)"
+        "--organisation",
+        type=identifier,
+        metavar="ID",
+        help="identifiant de l'organisme (rôle organisation)",
     )
-    create.add_argument("--display-name")
+    create.add_argument("--display-name", metavar=NAME, help="nom affiché")
     create.set_defaults(handler=_users_create)
     deactivate = users.add_parser("deactivate", help="désactiver (jetons et clés refusés)")
-    deactivate.add_argument("--name", required=True)
+    deactivate.add_argument("--name", required=True, metavar=NAME)
     deactivate.set_defaults(handler=_users_deactivate)
     users.add_parser("list", help="les utilisateurs (JSON)").set_defaults(handler=_users_list)
     return users
@@ -234,23 +237,31 @@ def register(subparsers: Any) -> Any:
         dest="action", required=True
     )
     token = tokens.add_parser("create", help="jeton signé d'un utilisateur actif (seul affiché)")
-    token.add_argument("--user", required=True)
+    token.add_argument("--user", required=True, metavar=NAME)
     token.add_argument("--role", choices=roles, help="vérifie le rôle de l'utilisateur")
     token.add_argument(
-        "--organisation", type=identifier, help="vérifie l'organisme de l'utilisateur"
+        "--organisation",
+        type=identifier,
+        metavar="ID",
+        help="vérifie l'organisme de l'utilisateur",
     )
-    token.add_argument("--ttl-minutes", type=int, help="durée (au plus REMU_TOKEN_TTL_MINUTES)")
+    token.add_argument(
+        "--ttl-minutes",
+        type=integer,
+        metavar="MINUTES",
+        help="durée (au plus REMU_TOKEN_TTL_MINUTES)",
+    )
     token.set_defaults(handler=_tokens_create)
     keys = subparsers.add_parser("api-keys", help="clés d'API des systèmes des organismes")
     actions = keys.add_subparsers(dest="action", required=True)
     key = actions.add_parser("create", help="créer une clé (affichée une seule fois)")
-    key.add_argument("--user", required=True)
-    key.add_argument("--label", default="clé d'API")
+    key.add_argument("--user", required=True, metavar=NAME)
+    key.add_argument("--label", default="clé d'API", metavar="LIBELLÉ")
     key.set_defaults(handler=_api_keys_create)
     actions.add_parser("list", help="les clés (préfixe, jamais le secret)").set_defaults(
         handler=_api_keys_list
     )
     revoke = actions.add_parser("revoke", help="révoquer une clé par son préfixe")
-    revoke.add_argument("prefix", help="le préfixe public (remu_<préfixe>_…)")
+    revoke.add_argument("prefix", metavar="PRÉFIXE", help="le préfixe public (remu_<préfixe>_…)")
     revoke.set_defaults(handler=_api_keys_revoke)
     return users
