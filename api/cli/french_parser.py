@@ -146,7 +146,7 @@ class FrenchHelpFormatter(argparse.HelpFormatter):
     (« options : »)."""
 
     def start_section(self, heading: str | None) -> None:
-        super().start_section(f"{heading}\u00a0" if heading else heading)
+        super().start_section(f"{heading} " if heading else heading)
 
 
 class FrenchArgumentParser(argparse.ArgumentParser):

@@ -152,8 +152,8 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
         problem = problem_of(error)  # the problem catalogue, as for the HTTP door
         assert problem is not None
         print(problem.detail, file=sys.stderr)
-        for item in problem.errors:
-            if item.message != problem.detail:
+        if len(problem.errors) > 1:  # one line per field when several are at fault
+            for item in problem.errors:
                 print(f"  {item.path} : {item.message}", file=sys.stderr)
         return problem.kind.exit_code
     return status

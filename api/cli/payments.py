@@ -54,7 +54,7 @@ from payments.models import PaymentBatch, PaymentRun
 from payments.vocabulary import BATCH_STATUS_LABELS, RUN_KIND_LABELS, RUN_STATUS_LABELS
 from remuneration.db.migrate import upgrade
 from remuneration.db.session import engine_scope, make_session_factory
-from remuneration.domain.errors import FieldProblem, InvalidFacts
+from remuneration.domain.errors import InvalidFacts
 from remuneration.services.context import ServiceContext
 from remuneration.services.protection import FieldProtector, decode_master_key
 from rules.french import fr_date, fr_decimal
@@ -260,15 +260,20 @@ def _listing_json(
 def _totals(args: argparse.Namespace) -> tuple[int, Decimal]:
     """The totals the person saw, typed as they read them (« 1 234 », « 632 375,60 € »)."""
     try:
-        return typed_count(args.transactions), typed_amount(args.control_sum)
+        seen = typed_count(args.transactions)
     except ValueError:
         raise InvalidFacts(
-            "Les totaux confirmés s'écrivent : --transactions 12 --control-sum 2400,00 "
-            "(ou 2400.00).",
-            problems=[
-                FieldProblem("transactions", "invalid_total", "Un nombre de virements."),
-                FieldProblem("control_sum", "invalid_total", "Un montant en euros."),
-            ],
+            f"Nombre de virements illisible : « {args.transactions} » (par exemple "
+            "--transactions 12).",
+            field="transactions",
+        ) from None
+    try:
+        return seen, typed_amount(args.control_sum)
+    except ValueError:
+        raise InvalidFacts(
+            f"Montant illisible : « {args.control_sum} » (par exemple --control-sum 2400,00 "
+            "ou 2400.00).",
+            field="control_sum",
         ) from None
 
 
