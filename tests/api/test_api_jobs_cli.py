@@ -197,7 +197,7 @@ def test_the_job_list_says_when_an_advance_run_had_nothing_to_pay(
     line = next(
         row for row in capsys.readouterr().out.splitlines() if row.startswith("advance_run")
     )
-    assert "succeeded" in line and "rien à payer" in line
+    assert "réussie" in line and "succeeded" not in line and "rien à payer" in line
     assert main(["jobs", "list", "--json"]) == 0
     states = {s["job"]: s for s in json.loads(capsys.readouterr().out)}
     assert states["advance_run"]["last_note"] == "rien à payer"
