@@ -16,7 +16,15 @@ from decimal import Decimal, InvalidOperation
 from rules.french import fr_date, fr_decimal, fr_of_month
 from rules.periods import Month
 
-__all__ = ["count", "label", "period_in_words", "period_short", "typed_amount", "typed_count"]
+__all__ = [
+    "count",
+    "day_in_words",
+    "label",
+    "period_in_words",
+    "period_short",
+    "typed_amount",
+    "typed_count",
+]
 
 _SPACES = re.compile(r"[ \u00a0\u202f]")
 _AMOUNT = re.compile(r"-?\d+(\.\d{1,2})?")
@@ -33,6 +41,14 @@ def label(labels: Mapping[str, str], code: str) -> str:
     return labels.get(code, code)
 
 
+def day_in_words(text: str) -> str:
+    """``7 décembre 2026`` for a day written AAAA-MM-JJ; the text itself otherwise."""
+    try:
+        return fr_date(date.fromisoformat(text))
+    except ValueError:
+        return text
+
+
 def period_in_words(period: str) -> str:
     """A run's period in a sentence: ``de novembre 2026`` (a month), ``du 7 décembre 2026``
     (a day of advances); anything else as it was typed."""
@@ -40,10 +56,8 @@ def period_in_words(period: str) -> str:
         return fr_of_month(Month.parse(period))
     except ValueError:
         pass
-    try:
-        return f"du {fr_date(date.fromisoformat(period))}"
-    except ValueError:
-        return period
+    day = day_in_words(period)
+    return period if day == period else f"du {day}"
 
 
 def period_short(period: str) -> str:

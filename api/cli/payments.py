@@ -16,14 +16,21 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from api.cli.accounts import cli_request_id
 from api.cli.arguments import BATCH, DAY, FILE, NAME, day, identifier, integer, readable_file
-from api.cli.display import count, label, period_in_words, period_short, typed_amount, typed_count
+from api.cli.display import (
+    count,
+    day_in_words,
+    label,
+    period_in_words,
+    period_short,
+    typed_amount,
+    typed_count,
+)
 from api.settings import (
     Settings,
     load_settings,
@@ -57,7 +64,7 @@ from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.domain.errors import InvalidFacts
 from remuneration.services.context import ServiceContext
 from remuneration.services.protection import FieldProtector, decode_master_key
-from rules.french import fr_date, fr_decimal
+from rules.french import fr_decimal
 
 __all__ = ["register"]
 
@@ -91,7 +98,7 @@ def _unit(args: argparse.Namespace) -> Iterator[tuple[ServiceContext, Settings]]
 
 def _progress(done: int, total: int) -> None:
     print(
-        f"Paie : {fr_decimal(Decimal(done))}/{count(total, 'dossier')} traités",
+        f"Paie : {fr_decimal(Decimal(done))}/{count(total, 'dossier traité', 'dossiers traités')}",
         file=sys.stderr,
         flush=True,
     )
@@ -111,7 +118,7 @@ def _run(args: argparse.Namespace) -> int:
         run = outcome.run
         if run is None:
             print(
-                f"Rien à payer : aucune avance due {_day_words(request.period)} ; aucune paie "
+                f"Rien à payer : aucune avance due le {day_in_words(request.period)} ; aucune paie "
                 "n'est enregistrée.",
                 file=sys.stderr,
             )
@@ -133,14 +140,6 @@ def _run(args: argparse.Namespace) -> int:
             f"\t{count(run.reissues_count, 'réémission')}"
         )
     return EXIT_OK
-
-
-def _day_words(period: str) -> str:
-    """``le 7 décembre 2026`` for a day written AAAA-MM-JJ; the text itself otherwise."""
-    try:
-        return f"le {fr_date(date.fromisoformat(period))}"
-    except ValueError:
-        return f"le {period}"
 
 
 def _run_json(run: PaymentRun) -> dict[str, Any]:

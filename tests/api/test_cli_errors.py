@@ -5,6 +5,7 @@ database is opened."""
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 import shutil
 from datetime import date, timedelta
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from api.cli.display import day_in_words
 from api.composition import main
+from payments.calendar import is_payment_business_day
 from payments.sepa import next_target2_business_day
 from remuneration.db.session import sqlite_file_url
 from tests.dbsupport import database_url_for, fresh_database
@@ -287,3 +290,20 @@ def test_bad_input_on_a_database_is_one_french_line(
         "jobs": "Date invalide : 2026-13-01 (AAAA-MM-JJ attendu)",
     }
     assert err.strip() == (said or expected[argv[0]])
+
+
+def test_an_advance_run_with_nothing_due(
+    operator: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No dossier, nothing due: said in words on standard error, no run recorded."""
+    day = date.today()
+    while not is_payment_business_day(day):
+        day -= timedelta(days=1)
+    execution = next_target2_business_day(date.today() + timedelta(days=1)).isoformat()
+    argv = ["payments", "run", "--kind", "advance", "--period", day.isoformat()]
+    assert main([*argv, "--execution-date", execution]) == 0
+    out, err = capsys.readouterr()
+    assert out == "rien à payer\n"
+    assert f"aucune avance due le {day_in_words(day.isoformat())} ;" in err
+    assert main([*argv, "--execution-date", execution, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"created": False, "run": None}

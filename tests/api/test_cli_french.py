@@ -19,7 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from api.cli.display import count, period_in_words, period_short, typed_amount, typed_count
+from api.cli.display import (
+    count,
+    day_in_words,
+    period_in_words,
+    period_short,
+    typed_amount,
+    typed_count,
+)
 from api.cli.french_parser import (
     MESSAGES,
     PLURAL_MESSAGES,
@@ -265,6 +272,7 @@ def test_counts_periods_and_typed_figures() -> None:
     assert period_in_words("2026-04") == "d'avril 2026"
     assert period_in_words("2026-12-07") == "du 7 décembre 2026"
     assert period_in_words("2026-13") == "2026-13"
+    assert (day_in_words("2026-05-01"), day_in_words("demain")) == ("1er mai 2026", "demain")
     assert (period_short("2026-11"), period_short("2026-12-07")) == ("11/2026", "07/12/2026")
     assert period_short("2026-13") == "2026-13"
     # A total typed back as the command printed it (« 632 375,60 € ») or as a script writes it.
