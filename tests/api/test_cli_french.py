@@ -61,15 +61,17 @@ def _argparse_messages() -> tuple[set[str], set[tuple[str, str]]]:
     for node in ast.walk(ast.parse(inspect.getsource(argparse))):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
             continue
-        texts = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        texts = [str(a.value) for a in node.args if isinstance(a, ast.Constant)]
         if node.func.id == "ngettext":
             plurals.add((texts[0], texts[1]))
         elif node.func.id == "_":
             [argument] = node.args
             if isinstance(argument, ast.Call) and len(argument.args) == 2:  # kwargs.pop(k, default)
                 default = argument.args[1]
-                texts = [default.value] if isinstance(default, ast.Constant) else []
-            singles.update(text for text in texts if isinstance(text, str))
+                texts = []  # a None default: a group without a description
+                if isinstance(default, ast.Constant) and isinstance(default.value, str):
+                    texts = [default.value]
+            singles.update(texts)
     return singles, plurals
 
 

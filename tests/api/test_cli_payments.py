@@ -73,8 +73,10 @@ def test_a_monthly_run_its_file_and_a_bank_file_from_the_command_line(
     assert scripted["created"] is False and "déjà faite" in err
     assert scripted["run"]["id"] == run_id and scripted["run"]["kind"] == "monthly"
     assert scripted["run"]["execution_date"] == execution
-    amount = Decimal(scripted["run"]["total_amount"])
-    assert amount > 0 and total == amount_in_figures(amount)  # the letters' and console's figures
+    run_total = Decimal(scripted["run"]["total_amount"])
+    assert run_total > 0 and total == amount_in_figures(
+        run_total
+    )  # the letters' and console's figures
 
     settings = load_settings()
     with engine_scope(settings.database_url) as engine, make_session_factory(engine)() as session:
