@@ -347,7 +347,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--kind",
         required=True,
         choices=[kind.value for kind in RunKind],
-        help="monthly : paie mensuelle ; advance : avances",
+        help=" ; ".join(f"{code} : {words.lower()}" for code, words in RUN_KIND_LABELS.items()),
     )
     run.add_argument(
         "--period", required=True, metavar="PÉRIODE", help="AAAA-MM (mensuelle) ou AAAA-MM-JJ"
