@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from api.cli import main as cli
 from api.cli.display import (
     count,
     day_in_words,
@@ -287,3 +288,13 @@ def test_counts_periods_and_typed_figures() -> None:
     for wrong in ("douze", "-3", "1,5", ""):
         with pytest.raises(ValueError):
             typed_count(wrong)
+
+
+def test_an_interrupted_command_says_so_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted(_args: argparse.Namespace) -> int:
+        raise KeyboardInterrupt
+
+    parser = FrenchArgumentParser(prog="remu")
+    parser.set_defaults(handler=interrupted)
+    assert cli.run(parser, []) == cli.EXIT_INTERRUPTED == 130
+    assert capsys.readouterr() == ("", "Commande interrompue.\n")
