@@ -22,6 +22,8 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from api.cli import main as cli
+from api.cli.arguments import integer
+from api.cli.french_parser import FrenchArgumentParser
 from api.cli.localsecrets import ensure_local_secrets
 from api.cli.passwords import DEFAULT_HOST, DEFAULT_PORT, console_url
 from api.http.app import create_app as create_http_app
@@ -81,15 +83,17 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _register_serve(subparsers: Any) -> None:
     serve = subparsers.add_parser("serve", help="servir l'API (crée et migre la base au besoin)")
-    serve.add_argument("--host", default=DEFAULT_HOST)
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--host", default=DEFAULT_HOST, metavar="ADRESSE", help=DEFAULT_HOST)
+    serve.add_argument(
+        "--port", type=integer, default=DEFAULT_PORT, metavar="PORT", help=str(DEFAULT_PORT)
+    )
     serve.add_argument("--demo", action="store_true", help="charger les données de démonstration")
     serve.set_defaults(handler=_serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The whole command line."""
-    parser = argparse.ArgumentParser(prog="remu", description="Rémunération des stagiaires")
+    """The whole command line, in French (usage, help and usage errors included)."""
+    parser = FrenchArgumentParser(prog="remu", description="Rémunération des stagiaires")
     subparsers = parser.add_subparsers(dest="command", required=True)
     _register_serve(subparsers)
     cli.register(subparsers)

@@ -15,17 +15,18 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.cli.arguments import identifier
+from api.cli.arguments import NAME, identifier, integer
 from api.settings import Settings, issue_token, load_settings, system_clock
 from remuneration.db.migrate import upgrade
 from remuneration.db.models import User
 from remuneration.db.session import engine_scope, make_session_factory
 from remuneration.domain.errors import FieldProblem, InvalidFacts, NotAllowed
+from remuneration.domain.timezone import PARIS
 from remuneration.services.audit import record_event
 from remuneration.services.context import Actor, Role, ServiceContext
 from remuneration.services.protection import FieldProtector, decode_master_key
@@ -126,12 +127,26 @@ def _user_row(user: User) -> dict[str, Any]:
     }
 
 
-def _users_list(_args: argparse.Namespace) -> int:
+def _users_list(args: argparse.Namespace) -> int:
     with _unit("users-list") as (ctx, _):
         rows = [_user_row(user) for user in list_users(ctx.session)]
         _audit(ctx, "users.listed", "users", count=len(rows))
-    print(json.dumps(rows, ensure_ascii=False, indent=2))
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print("identifiant\tnom affiché\trôle\torganisme\tétat\tid")
+    for row in rows:
+        print(
+            f"{row['name']}\t{row['display_name'] or '—'}\t{row['role']}\t"
+            f"{row['organisation_id'] or '—'}\t{'actif' if row['active'] else 'désactivé'}\t"
+            f"{row['id']}"
+        )
     return EXIT_OK
+
+
+def _moment(moment: datetime | None) -> str:
+    """``06/12/2026 15:40``, Paris time, as an administrator reads it; ``—`` for none."""
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if moment else "—"
 
 
 def _checked_ttl(settings: Settings, minutes: int | None) -> timedelta:
@@ -177,8 +192,11 @@ def _api_keys_create(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _api_keys_list(_args: argparse.Namespace) -> int:
+def _api_keys_list(args: argparse.Namespace) -> int:
     with _unit("api-keys-list") as (ctx, _):
+        keys = list_api_keys(ctx.session)
+        _audit(ctx, "api_keys.listed", "api_keys", count=len(keys))
+    if args.json:
         rows = [
             {
                 "prefix": token.prefix,
@@ -188,10 +206,16 @@ def _api_keys_list(_args: argparse.Namespace) -> int:
                 "expires_at": token.expires_at.isoformat() if token.expires_at else None,
                 "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
             }
-            for token, user in list_api_keys(ctx.session)
+            for token, user in keys
         ]
-        _audit(ctx, "api_keys.listed", "api_keys", count=len(rows))
-    print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print("préfixe\tutilisateur\tlibellé\tcréée le\texpire le\trévoquée le")
+    for token, user in keys:
+        print(
+            f"{token.prefix}\t{user.name}\t{token.label}\t{_moment(token.created_at)}\t"
+            f"{_moment(token.expires_at)}\t{_moment(token.revoked_at)}"
+        )
     return EXIT_OK
 
 
@@ -211,17 +235,22 @@ def _add_users(subparsers: Any, roles: list[str]) -> Any:
         dest="action", required=True
     )
     create = users.add_parser("create", help="créer un utilisateur (affiche son identifiant)")
-    create.add_argument("--name", required=True)
-    create.add_argument("--role", required=True, choices=roles)
+    create.add_argument("--name", required=True, metavar=NAME, help="identifiant de connexion")
+    create.add_argument("--role", required=True, choices=roles, help="rôle")
     create.add_argument(
-        "--organisation", type=identifier, help="identifiant de l'organisme (rôle organisation)"
+        "--organisation",
+        type=identifier,
+        metavar="ID",
+        help="identifiant de l'organisme (rôle organisation)",
     )
-    create.add_argument("--display-name")
+    create.add_argument("--display-name", metavar=NAME, help="nom affiché")
     create.set_defaults(handler=_users_create)
     deactivate = users.add_parser("deactivate", help="désactiver (jetons et clés refusés)")
-    deactivate.add_argument("--name", required=True)
+    deactivate.add_argument("--name", required=True, metavar=NAME)
     deactivate.set_defaults(handler=_users_deactivate)
-    users.add_parser("list", help="les utilisateurs (JSON)").set_defaults(handler=_users_list)
+    listing = users.add_parser("list", help="les utilisateurs")
+    listing.add_argument("--json", action="store_true", help="codes bruts, pour les scripts")
+    listing.set_defaults(handler=_users_list)
     return users
 
 
@@ -234,23 +263,31 @@ def register(subparsers: Any) -> Any:
         dest="action", required=True
     )
     token = tokens.add_parser("create", help="jeton signé d'un utilisateur actif (seul affiché)")
-    token.add_argument("--user", required=True)
+    token.add_argument("--user", required=True, metavar=NAME)
     token.add_argument("--role", choices=roles, help="vérifie le rôle de l'utilisateur")
     token.add_argument(
-        "--organisation", type=identifier, help="vérifie l'organisme de l'utilisateur"
+        "--organisation",
+        type=identifier,
+        metavar="ID",
+        help="vérifie l'organisme de l'utilisateur",
     )
-    token.add_argument("--ttl-minutes", type=int, help="durée (au plus REMU_TOKEN_TTL_MINUTES)")
+    token.add_argument(
+        "--ttl-minutes",
+        type=integer,
+        metavar="MINUTES",
+        help="durée (au plus REMU_TOKEN_TTL_MINUTES)",
+    )
     token.set_defaults(handler=_tokens_create)
     keys = subparsers.add_parser("api-keys", help="clés d'API des systèmes des organismes")
     actions = keys.add_subparsers(dest="action", required=True)
     key = actions.add_parser("create", help="créer une clé (affichée une seule fois)")
-    key.add_argument("--user", required=True)
-    key.add_argument("--label", default="clé d'API")
+    key.add_argument("--user", required=True, metavar=NAME)
+    key.add_argument("--label", default="clé d'API", metavar="LIBELLÉ")
     key.set_defaults(handler=_api_keys_create)
-    actions.add_parser("list", help="les clés (préfixe, jamais le secret)").set_defaults(
-        handler=_api_keys_list
-    )
+    listing = actions.add_parser("list", help="les clés (préfixe, jamais le secret)")
+    listing.add_argument("--json", action="store_true", help="dates ISO 8601, pour les scripts")
+    listing.set_defaults(handler=_api_keys_list)
     revoke = actions.add_parser("revoke", help="révoquer une clé par son préfixe")
-    revoke.add_argument("prefix", help="le préfixe public (remu_<préfixe>_…)")
+    revoke.add_argument("prefix", metavar="PRÉFIXE", help="le préfixe public (remu_<préfixe>_…)")
     revoke.set_defaults(handler=_api_keys_revoke)
     return users

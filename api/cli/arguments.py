@@ -1,4 +1,4 @@
-"""Typed command-line arguments: a day, an identifier, a readable file.
+"""Typed command-line arguments: a day, an identifier, a whole number, a readable file.
 
 argparse checks them before the command runs, so a mistyped date or identifier, or a file
 that is not there, is refused with a French message and exit status 2 before anything is
@@ -12,7 +12,23 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-__all__ = ["day", "identifier", "readable_file"]
+__all__ = [
+    "BATCH",
+    "DAY",
+    "FILE",
+    "MONTH",
+    "NAME",
+    "RUN",
+    "day",
+    "identifier",
+    "integer",
+    "readable_file",
+]
+
+# What the usage and the help call an argument's value (argparse would write the English
+# destination in capitals: EXECUTION_DATE, USER).
+DAY, MONTH, NAME, FILE = "AAAA-MM-JJ", "AAAA-MM", "NOM", "FICHIER"
+BATCH, RUN = "LOT", "PAIE"
 
 
 def day(text: str) -> date:
@@ -39,3 +55,11 @@ def readable_file(text: str) -> Path:
     if not path.is_file():
         raise argparse.ArgumentTypeError(f"fichier introuvable : {text}")
     return path
+
+
+def integer(text: str) -> int:
+    """A whole number (a count, a limit, a seed)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier") from None

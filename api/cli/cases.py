@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.cli.arguments import day
+from api.cli.arguments import DAY, NAME, day, integer
+from api.cli.display import count
 from api.settings import load_settings, system_clock
 from remuneration.cases.services import (
     add_absence,
@@ -52,12 +53,15 @@ def _run(args: argparse.Namespace) -> int:
         make_session_factory(engine).begin() as session,
     ):
         report = run_case_jobs(session, now=_now())
+    requests, opened = report.requests, ("dossier ouvert", "dossiers ouverts")
     print(
-        f"Demandes consommées : {report.requests.opened} dossiers ouverts, "
-        f"{report.requests.added} occurrences ajoutées, {report.requests.refused} refusées. "
-        f"Dossiers incomplets : {report.incomplete_dossiers.opened}. "
-        f"États de présence manquants : {report.missing_attendance.opened}. "
-        f"Délais : {report.sweep.cases} dossiers suivis, {report.sweep.alerts} alertes."
+        f"Demandes consommées : {count(requests.opened, *opened)}, "
+        f"{count(requests.added, 'occurrence ajoutée', 'occurrences ajoutées')}, "
+        f"{count(requests.refused, 'refusée')}. "
+        f"Dossiers incomplets : {count(report.incomplete_dossiers.opened, *opened)}. "
+        f"États de présence manquants : {count(report.missing_attendance.opened, *opened)}. "
+        f"Délais : {count(report.sweep.cases, 'dossier suivi', 'dossiers suivis')}, "
+        f"{count(report.sweep.alerts, 'alerte')}."
     )
     return 0
 
@@ -133,17 +137,19 @@ def register(subparsers: Any) -> None:
         "run", help="demandes en attente, détections, suivi des délais (maintenant)"
     ).set_defaults(handler=_run)
     team = cases.add_parser("team", help="créer une équipe")
-    team.add_argument("name")
-    team.add_argument("--label")
-    team.add_argument("--supervisor", help="nom d'utilisateur du superviseur")
+    team.add_argument("name", metavar="ÉQUIPE", help="nom court de l'équipe")
+    team.add_argument("--label", metavar="LIBELLÉ", help="nom affiché (sinon : ÉQUIPE)")
+    team.add_argument("--supervisor", metavar=NAME, help="nom d'utilisateur du superviseur")
     team.set_defaults(handler=_team)
     agent = cases.add_parser("agent", help="placer un agent dans une équipe")
-    agent.add_argument("user")
-    agent.add_argument("--team")
-    agent.add_argument("--cap", type=int, help="plafond personnel de dossiers en cours")
+    agent.add_argument("user", metavar=NAME, help="nom d'utilisateur de l'agent")
+    agent.add_argument("--team", metavar="ÉQUIPE", help="nom court de l'équipe")
+    agent.add_argument(
+        "--cap", type=integer, metavar="N", help="plafond personnel de dossiers en cours"
+    )
     agent.set_defaults(handler=_agent)
     absence = cases.add_parser("absence", help="enregistrer une absence (AAAA-MM-JJ)")
-    absence.add_argument("user")
-    absence.add_argument("first_day", type=day, help="premier jour d'absence (AAAA-MM-JJ)")
-    absence.add_argument("last_day", type=day, help="dernier jour d'absence (AAAA-MM-JJ)")
+    absence.add_argument("user", metavar=NAME, help="nom d'utilisateur de l'agent")
+    absence.add_argument("first_day", type=day, metavar=DAY, help="premier jour d'absence")
+    absence.add_argument("last_day", type=day, metavar=DAY, help="dernier jour d'absence")
     absence.set_defaults(handler=_absence)

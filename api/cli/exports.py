@@ -20,11 +20,13 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from api.cli.accounts import cli_request_id
-from api.cli.arguments import day, identifier
+from api.cli.arguments import DAY, FILE, MONTH, NAME, RUN, day, identifier
+from api.cli.display import count
 from api.settings import load_settings, parameter_store, system_clock
 from exports.errors import ExportNotReconciled
 from exports.finance.files import (
@@ -47,6 +49,7 @@ from remuneration.services.context import Actor, Role, ServiceContext
 from remuneration.services.protection import FieldProtector, decode_master_key
 from remuneration.services.system_actor import SYSTEM_ACTOR
 from remuneration.services.users import find_user
+from rules.french import fr_decimal
 from rules.periods import Month
 
 __all__ = ["register"]
@@ -88,7 +91,11 @@ def _unit(user: str | None, roles: frozenset[Role]) -> Iterator[ServiceContext]:
 
 
 def _progress(done: int, total: int) -> None:
-    print(f"Lettres : {done}/{total}", file=sys.stderr, flush=True)
+    print(
+        f"Lettres : {fr_decimal(Decimal(done))}/{fr_decimal(Decimal(total))}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _letters_run(args: argparse.Namespace) -> int:
@@ -102,7 +109,9 @@ def _letters_run(args: argparse.Namespace) -> int:
             since = args.decisions_since
             jobs = decision_jobs(ctx, since)
             source = {"decisions_since": since.isoformat()}
-        print(f"{len(jobs)} lettre(s) à écrire dans {directory}", file=sys.stderr, flush=True)
+        print(
+            f"{count(len(jobs), 'lettre')} à écrire dans {directory}", file=sys.stderr, flush=True
+        )
         outcome = produce_letters(ctx, jobs, directory, source=source, progress=_progress)
     for skipped in outcome.skipped:
         print(f"Lettre non produite : {skipped.job.file_name} : {skipped.reason}", file=sys.stderr)
@@ -110,7 +119,8 @@ def _letters_run(args: argparse.Namespace) -> int:
         print(f"{letter.sha256}\t{directory / letter.job.file_name}")
     print(f"{outcome.manifest_sha256}\t{directory / 'manifest.json'}")
     print(
-        f"{len(outcome.letters)} lettre(s) écrite(s), {len(outcome.skipped)} non produite(s).",
+        f"{count(len(outcome.letters), 'lettre écrite', 'lettres écrites')}, "
+        f"{count(len(outcome.skipped), 'non produite', 'non produites')}.",
         file=sys.stderr,
     )
     return EXIT_OK
@@ -129,12 +139,13 @@ def _write_atomically(export: ExportFile, fmt: ExportFormat, target: Path) -> st
 def _report(export: ExportFile) -> None:
     check = export.check
     if check is None:
-        print(f"Export : {len(export.rows)} ligne(s).", file=sys.stderr)
+        print(f"Export : {count(len(export.rows), 'ligne')}.", file=sys.stderr)
         return
     print(
-        f"Rapprochement conforme : {len(export.rows)} ligne(s), {check.transfers_count} "
-        f"virement(s) pour {amount_in_figures(check.transfers_total)} = sommes de contrôle des "
-        f"lots ({check.batches_count} virement(s), {amount_in_figures(check.batches_total)}).",
+        f"Rapprochement conforme : {count(len(export.rows), 'ligne')}, "
+        f"{count(check.transfers_count, 'virement')} pour "
+        f"{amount_in_figures(check.transfers_total)} = sommes de contrôle des lots "
+        f"({count(check.batches_count, 'virement')}, {amount_in_figures(check.batches_total)}).",
         file=sys.stderr,
     )
 
@@ -174,9 +185,13 @@ def _build(ctx: ServiceContext, args: argparse.Namespace) -> ExportFile:
 
 
 def _export_options(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--format", choices=[f.value for f in ExportFormat], default="csv")
-    parser.add_argument("-o", "--output", help="fichier à écrire (par défaut : nom standard)")
-    parser.add_argument("--user", help="utilisateur finance (sinon : le système)")
+    parser.add_argument(
+        "--format", choices=[f.value for f in ExportFormat], default="csv", help="(csv)"
+    )
+    parser.add_argument(
+        "-o", "--output", metavar=FILE, help="fichier à écrire (par défaut : nom standard)"
+    )
+    parser.add_argument("--user", metavar=NAME, help="utilisateur finance (sinon : le système)")
     parser.set_defaults(handler=_export, what=what)
 
 
@@ -187,25 +202,33 @@ def register(subparsers: Any) -> None:
         "run", help="écrire les lettres d'une paie ou des décisions récentes (PDF + manifeste)"
     )
     source = run.add_mutually_exclusive_group(required=True)
-    source.add_argument("--payment-run", type=identifier, help="identifiant de la paie")
     source.add_argument(
-        "--decisions-since", type=day, help="AAAA-MM-JJ : décisions prises depuis ce jour"
+        "--payment-run", type=identifier, metavar=RUN, help="identifiant de la paie"
     )
-    run.add_argument("-o", "--output", required=True, help="répertoire des lettres")
-    run.add_argument("--user", help="agent (instructeur, encadrant, relation usagers)")
+    source.add_argument(
+        "--decisions-since", type=day, metavar=DAY, help="décisions prises depuis ce jour"
+    )
+    run.add_argument(
+        "-o", "--output", required=True, metavar="RÉPERTOIRE", help="répertoire des lettres"
+    )
+    run.add_argument(
+        "--user", metavar=NAME, help="agent (instruction, encadrement, relation usagers)"
+    )
     run.set_defaults(handler=_letters_run)
 
     export = subparsers.add_parser("export", help="fichiers pour les finances (CSV, XLSX)")
     kinds = export.add_subparsers(dest="export_kind", required=True)
     by_run = kinds.add_parser("payment-run", help="une paie, ligne par ligne")
-    by_run.add_argument("run", type=identifier, help="identifiant de la paie")
+    by_run.add_argument("run", type=identifier, metavar=RUN, help="identifiant de la paie")
     _export_options(by_run, "payment-run")
     period = kinds.add_parser("period", help="les paies d'un mois, ligne par ligne")
-    period.add_argument("--period", required=True, help="AAAA-MM")
+    period.add_argument("--period", required=True, metavar=MONTH, help="le mois")
     _export_options(period, "period")
     summary = kinds.add_parser("summary", help="synthèse du mois, rapprochée des lots")
-    summary.add_argument("--period", required=True, help="AAAA-MM")
+    summary.add_argument("--period", required=True, metavar=MONTH, help="le mois")
     _export_options(summary, "summary")
     orders = kinds.add_parser("recovery-orders", help="ordres de reversement")
-    orders.add_argument("--status", choices=[s.value for s in OverpaymentStatus])
+    orders.add_argument(
+        "--status", choices=[s.value for s in OverpaymentStatus], help="statut des trop-perçus"
+    )
     _export_options(orders, "recovery-orders")

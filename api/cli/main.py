@@ -3,7 +3,9 @@
 ``jobs``…) and is the console script's entry point.
 
 Commands print their result on standard output (a token alone, for scripts) and their errors in
-French on standard error, with exit status 2 for bad input or configuration.
+French on standard error, one line and no stack trace, with exit status 2 for bad input or
+configuration (argparse's own usage errors included: the parser is a `FrenchArgumentParser`),
+130 when interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from api.cli import accounts, cases, exports, keys, passwords, payments, privacy, rules
+from api.cli.arguments import integer
 from api.cli.localsecrets import ensure_local_secrets
 from api.settings import (
     ConfigurationError,
@@ -48,7 +52,7 @@ __all__ = [
     "run",
 ]
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -106,8 +110,12 @@ def register(subparsers: Any) -> None:
     """The command line's own commands."""
     subparsers.add_parser("migrate", help="appliquer les migrations").set_defaults(handler=_migrate)
     demo = subparsers.add_parser("demo", help="charger un jeu de données réaliste")
-    demo.add_argument("--trainees", type=int, default=300)
-    demo.add_argument("--seed", type=int, default=2024)
+    demo.add_argument(
+        "--trainees", type=integer, default=300, metavar="N", help="nombre de stagiaires (300)"
+    )
+    demo.add_argument(
+        "--seed", type=integer, default=2024, metavar="N", help="graine du tirage (2024)"
+    )
     demo.set_defaults(handler=_demo)
     passwords.register(accounts.register(subparsers))
     keys.register(subparsers)
@@ -130,12 +138,22 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
         where = f" : {error.filename}" if error.filename else ""
         print(f"Fichier ou dossier inaccessible{where} ({error.strerror}).", file=sys.stderr)
         return EXIT_USAGE
+    except OperationalError as error:  # the database of DATABASE_URL does not answer
+        print(
+            f"Base de données injoignable ({type(error.orig).__name__}) : vérifiez DATABASE_URL "
+            "et que le serveur est démarré (remu check-config).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("Commande interrompue.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except (DomainError, InputError, ParameterError) as error:
         problem = problem_of(error)  # the problem catalogue, as for the HTTP door
         assert problem is not None
         print(problem.detail, file=sys.stderr)
-        for item in problem.errors:
-            if item.message != problem.detail:
+        if len(problem.errors) > 1:  # one line per field when several are at fault
+            for item in problem.errors:
                 print(f"  {item.path} : {item.message}", file=sys.stderr)
         return problem.kind.exit_code
     return status

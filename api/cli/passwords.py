@@ -58,7 +58,7 @@ def register(users: Any) -> None:
     command = users.add_parser(
         "set-password", help="définir le mot de passe de la console (saisi deux fois, masqué)"
     )
-    command.add_argument("--user", required=True)
+    command.add_argument("--user", required=True, metavar="NOM")
     command.add_argument(
         "--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard"
     )

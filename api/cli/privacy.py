@@ -136,9 +136,11 @@ def register(subparsers: Any) -> None:
         dest="action", required=True
     )
     export = gdpr.add_parser("export", help="tout ce qui est conservé sur un stagiaire (JSON)")
-    export.add_argument("--trainee", required=True, help="identifiant du stagiaire")
+    export.add_argument("--trainee", required=True, metavar="ID", help="identifiant du stagiaire")
     export.add_argument("--reveal", action="store_true", help="NIR et IBAN en clair (audité)")
-    export.add_argument("--output", "-o", help="fichier de sortie (sinon : sortie standard)")
+    export.add_argument(
+        "--output", "-o", metavar="FICHIER", help="fichier de sortie (sinon : sortie standard)"
+    )
     export.set_defaults(handler=_gdpr_export)
     retention = subparsers.add_parser("retention", help="conservation des données").add_subparsers(
         dest="action", required=True

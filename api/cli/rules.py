@@ -83,16 +83,24 @@ def register(subparsers: Any) -> None:
     evaluate_parser = subparsers.add_parser(
         "evaluate", help="évaluer un dossier (fichier JSON du contrat, ou - pour l'entrée)"
     )
-    evaluate_parser.add_argument("file", help="fichier JSON de la demande, ou - (entrée standard)")
+    evaluate_parser.add_argument(
+        "file", metavar="FICHIER", help="fichier JSON de la demande, ou - (entrée standard)"
+    )
     evaluate_parser.set_defaults(handler=_evaluate)
 
     parameters = subparsers.add_parser("parameters", help="paramètres datés des règles")
     actions = parameters.add_subparsers(dest="action", required=True)
     check = actions.add_parser("check", help="vérifier les fichiers de paramètres")
-    check.add_argument("--dir", help="répertoire des fichiers (par défaut : jeu en vigueur)")
+    check.add_argument(
+        "--dir", metavar="RÉPERTOIRE", help="répertoire des fichiers (par défaut : jeu en vigueur)"
+    )
     check.set_defaults(handler=_check)
     show = actions.add_parser("show", help="afficher un paramètre ou tous")
-    show.add_argument("id", nargs="?", help="identifiant, par exemple advance.amount")
-    show.add_argument("--at", help="date AAAA-MM-JJ : valeur en vigueur ce jour-là")
-    show.add_argument("--dir", help="répertoire des fichiers (par défaut : jeu en vigueur)")
+    show.add_argument(
+        "id", nargs="?", metavar="PARAMÈTRE", help="identifiant, par exemple advance.amount"
+    )
+    show.add_argument("--at", metavar="AAAA-MM-JJ", help="valeur en vigueur ce jour-là")
+    show.add_argument(
+        "--dir", metavar="RÉPERTOIRE", help="répertoire des fichiers (par défaut : jeu en vigueur)"
+    )
     show.set_defaults(handler=_show)

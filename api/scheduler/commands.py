@@ -1,8 +1,10 @@
 """The scheduler's commands: ``scheduler``, ``jobs list``, ``jobs run`` and ``check-config``
 (the checks the scheduler makes before it starts).
 
-Dates and times are shown in Europe/Paris. Exit status: 0 done, 1 a job or a check failed
-(``jobs run``), 2 bad input or configuration (as every ``remu`` command).
+Dates and times are shown in Europe/Paris, as French reads them (« 07/12/2026 06:00 »), statuses
+in words; ``jobs list --json`` keeps the stored codes and ISO 8601 moments. Exit status: 0 done,
+1 a job or a check failed (``jobs run``), 2 bad input or configuration (as every ``remu``
+command).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from api.scheduler.config_check import check_migrations, run_checks
 from api.scheduler.registry import build_registry
-from api.scheduler.runner import JobRunner, Outcome
+from api.scheduler.runner import JobRunner, Outcome, RunStatus
 from api.scheduler.scheduling import run_scheduler
 from api.scheduler.simulation import simulate
 from api.scheduler.status import job_states
@@ -34,6 +36,11 @@ _OUTCOME_FR = {
     Outcome.SKIPPED: "déjà exécutée (ou remplacée par un créneau plus récent)",
     Outcome.BUSY: "occupée : une autre exécution de cette tâche est en cours",
 }
+_STATUS_FR = {
+    RunStatus.RUNNING.value: "en cours",
+    RunStatus.SUCCEEDED.value: "réussie",
+    RunStatus.FAILED.value: "échouée",
+}
 
 
 def _settings() -> Settings:
@@ -47,7 +54,7 @@ def _usage(message: str) -> int:
 
 
 def _local(moment: datetime | None) -> str:
-    return moment.astimezone(PARIS).strftime("%Y-%m-%d %H:%M") if moment else "—"
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if moment else "—"
 
 
 def _moment(text: str) -> datetime:
@@ -117,9 +124,10 @@ def _jobs_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{'tâche':<22} {'prochaine':<17} {'dernière':<17} {'statut':<10} erreur ou note")
     for s in states:
+        status = _STATUS_FR.get(s.last_status, s.last_status) if s.last_status else "—"
         print(
             f"{s.name:<22} {_local(s.next_run):<17} {_local(s.last_slot):<17} "
-            f"{s.last_status or '—':<10} {s.last_error or s.last_note or ''}"
+            f"{status:<10} {s.last_error or s.last_note or ''}".rstrip()
         )
     return EXIT_OK
 
@@ -158,21 +166,27 @@ def _check_config(args: argparse.Namespace) -> int:
 
 def _add_jobs(subparsers: Any) -> None:
     scheduler = subparsers.add_parser("scheduler", help="lancer le planificateur des tâches")
-    scheduler.add_argument("--simulate-from", help="simulation : début (ISO 8601, Europe/Paris)")
-    scheduler.add_argument("--simulate-until", help="simulation : fin (ISO 8601)")
     scheduler.add_argument(
-        "--only", help="seulement ces tâches (noms séparés par des virgules), pour une simulation"
+        "--simulate-from", metavar="MOMENT", help="simulation : début (ISO 8601, Europe/Paris)"
+    )
+    scheduler.add_argument("--simulate-until", metavar="MOMENT", help="simulation : fin (ISO 8601)")
+    scheduler.add_argument(
+        "--only",
+        metavar="TÂCHES",
+        help="seulement ces tâches (noms séparés par des virgules), pour une simulation",
     )
     scheduler.set_defaults(handler=_scheduler)
     jobs = subparsers.add_parser("jobs", help="tâches planifiées").add_subparsers(
         dest="action", required=True
     )
     listing = jobs.add_parser("list", help="état des tâches (prochaine, dernière, erreur)")
-    listing.add_argument("--json", action="store_true")
+    listing.add_argument(
+        "--json", action="store_true", help="codes et dates ISO bruts, pour les scripts"
+    )
     listing.set_defaults(handler=_jobs_list)
     run = jobs.add_parser("run", help="exécuter une tâche maintenant (ou pour une date)")
-    run.add_argument("name")
-    run.add_argument("--for", dest="for_day", help="date AAAA-MM-JJ du créneau")
+    run.add_argument("name", metavar="TÂCHE", help="nom de la tâche (remu jobs list)")
+    run.add_argument("--for", dest="for_day", metavar="AAAA-MM-JJ", help="jour du créneau")
     run.set_defaults(handler=_jobs_run)
 
 

@@ -34,7 +34,7 @@ def test_team_agent_absence_and_run(
     assert main(["cases", "absence", "lea", "2024-07-01", "2024-07-05"]) == 0
     capsys.readouterr()
     assert main(["cases", "run"]) == 0
-    assert "0 dossiers ouverts" in capsys.readouterr().out
+    assert "Demandes consommées : 0 dossier ouvert, 0 occurrence ajoutée" in capsys.readouterr().out
     engine = make_engine(url)
     try:
         with make_session_factory(engine)() as session:

@@ -76,7 +76,9 @@ def test_jobs_list_shows_every_job_and_a_failure(
     assert main(["jobs", "list"]) == 0
     table = capsys.readouterr().out
     line = next(row for row in table.splitlines() if row.startswith("retention_purge"))
-    assert "failed" in line and "disque plein" in line
+    # The status in French words, the slot as French reads it (the stored code stays in --json).
+    assert "échouée" in line and "failed" not in line and "disque plein" in line
+    assert "01/01/2026 01:00" in line
 
 
 def test_scheduler_simulation_refuses_a_malformed_moment(
@@ -98,7 +100,7 @@ def test_jobs_run_now_and_for_a_day(url: str, capsys: pytest.CaptureFixture[str]
     assert main(["jobs", "run", "attendance_reminders", "--for", "2026-03-31"]) == 0
     assert main(["jobs", "run", "attendance_reminders", "--for", "2026-03-31"]) == 0
     outputs = capsys.readouterr().out.splitlines()
-    assert "2026-03-31 07:00" in outputs[0] and "réussie" in outputs[0]
+    assert "(créneau 31/03/2026 07:00) : réussie" in outputs[0]
     assert "déjà exécutée" in outputs[1]
     assert main(["jobs", "run", "nothing"]) == 2
     assert main(["jobs", "run", "retention_purge", "--for", "31/03/2026"]) == 2
@@ -195,7 +197,7 @@ def test_the_job_list_says_when_an_advance_run_had_nothing_to_pay(
     line = next(
         row for row in capsys.readouterr().out.splitlines() if row.startswith("advance_run")
     )
-    assert "succeeded" in line and "rien à payer" in line
+    assert "réussie" in line and "succeeded" not in line and "rien à payer" in line
     assert main(["jobs", "list", "--json"]) == 0
     states = {s["job"]: s for s in json.loads(capsys.readouterr().out)}
     assert states["advance_run"]["last_note"] == "rien à payer"

@@ -171,7 +171,7 @@ def test_the_system_batch_needs_two_persons_on_the_command_line(
     line = next(row for row in listing.splitlines() if row.startswith(ident))
     assert "\tLibéré\t" in line and "remu-payments\tfinance-a\tfinance-b" in line
     assert f"\t{amount_in_figures(batch.control_sum)}\t" in line and "released" not in listing
-    run_line = next(row for row in listing.splitlines() if "\tAvances\t2026-12-04\t" in row)
+    run_line = next(row for row in listing.splitlines() if "\tAvances\t04/12/2026\t" in row)
     assert "\tTerminée\t" in run_line
     assert main(["payments", "list", "--user", "finance-a", "--json"]) == 0
     scripted = json.loads(capsys.readouterr().out)

@@ -5,13 +5,18 @@ database is opened."""
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from api.cli.display import day_in_words
 from api.composition import main
+from payments.calendar import is_payment_business_day
+from payments.sepa import next_target2_business_day
 from remuneration.db.session import sqlite_file_url
 from tests.dbsupport import database_url_for, fresh_database
 
@@ -83,7 +88,7 @@ def test_an_unknown_command_is_refused_with_the_list(capsys: pytest.CaptureFixtu
     with pytest.raises(SystemExit) as stopped:
         main(["payer"])
     assert stopped.value.code == 2
-    assert "invalid choice: 'payer'" in capsys.readouterr().err
+    assert "choix invalide : « payer » (choix possibles : 'serve'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -142,13 +147,32 @@ def test_mistyped_arguments_are_refused_before_anything_runs(
     assert list(tmp_path.iterdir()) == []  # no database, no file
 
 
-def test_release_totals_must_be_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("totals", "said"),
+    [
+        (
+            ["--transactions", "douze", "--control-sum", "2400,00"],
+            "Nombre de virements illisible : « douze » (par exemple --transactions 12).",
+        ),
+        (
+            ["--transactions", "12", "--control-sum", "2.400,00"],
+            "Montant illisible : « 2.400,00 » (par exemple --control-sum 2400,00 ou 2400.00).",
+        ),
+    ],
+)
+def test_release_totals_must_be_numbers(
+    totals: list[str],
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
     argv = ["payments", "release", "00000000-0000-4000-8000-000000000000", "--user", "bea"]
-    with pytest.raises(SystemExit) as stopped:
-        main([*argv, "--transactions", "douze", "--control-sum", "2400,00"])
-    assert stopped.value.code == (
-        "Les totaux confirmés s'écrivent : --transactions 12 --control-sum 2400.00"
-    )
+    assert main([*argv, *totals]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", f"{said}\n")  # one line
+    assert list(tmp_path.iterdir()) == []  # refused before any database is opened
 
 
 @pytest.fixture
@@ -229,3 +253,57 @@ def test_check_config_names_what_is_wrong(
     status, out, err = _run(capsys, "check-config")
     assert (status, out) == (2, "")
     assert err.startswith(f"Fichier ou dossier inaccessible : {blocked}")
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["payments", "run", "--kind", "monthly", "--period", "2026-13"],
+            "La période d'une paie mensuelle s'écrit AAAA-MM.",
+        ),
+        (
+            ["payments", "run", "--kind", "advance", "--period", "2026-02-30"],
+            "La période d'un versement d'avances s'écrit AAAA-MM-JJ.",
+        ),
+        (["export", "summary", "--period", "2026-13"], "Le mois s'écrit AAAA-MM."),
+        (["gdpr", "export", "--trainee", "00000000-0000-4000-8000-000000000000"], None),
+        (["export", "payment-run", "00000000-0000-4000-8000-000000000000"], "Paie introuvable."),
+        (["tokens", "create", "--user", "personne"], "Utilisateur introuvable."),
+        (["jobs", "run", "case_queue", "--for", "2026-13-01"], None),
+    ],
+)
+def test_bad_input_on_a_database_is_one_french_line(
+    argv: list[str], said: str | None, operator: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What an operator mistyped is answered on one line of French, exit status 2, never a
+    stack trace, and nothing on standard output."""
+    if argv[0] == "payments":
+        execution = next_target2_business_day(date.today() + timedelta(days=1))
+        argv = [*argv, "--execution-date", execution.isoformat()]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.endswith("\n") and err.count("\n") == 1, err
+    assert "Traceback" not in err and "Error" not in err
+    expected = {
+        "gdpr": "Stagiaire introuvable.",
+        "jobs": "Date invalide : 2026-13-01 (AAAA-MM-JJ attendu)",
+    }
+    assert err.strip() == (said or expected[argv[0]])
+
+
+def test_an_advance_run_with_nothing_due(
+    operator: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No dossier, nothing due: said in words on standard error, no run recorded."""
+    day = date.today()
+    while not is_payment_business_day(day):
+        day -= timedelta(days=1)
+    execution = next_target2_business_day(date.today() + timedelta(days=1)).isoformat()
+    argv = ["payments", "run", "--kind", "advance", "--period", day.isoformat()]
+    assert main([*argv, "--execution-date", execution]) == 0
+    out, err = capsys.readouterr()
+    assert out == "rien à payer\n"
+    assert f"aucune avance due le {day_in_words(day.isoformat())} ;" in err
+    assert main([*argv, "--execution-date", execution, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"created": False, "run": None}

@@ -1,12 +1,15 @@
-"""Finance's day on the command line, on the demo data: the monthly run (once), the batch's
-batch approved and released by two people, its pain.001 written to a file (valid, audited, the
-stored bytes), a bank file imported once. The
-command line works on its own embedded SQLite file under `REMU_HOME`, as on an operator's machine.
+"""Finance's day on the command line, on the demo data, read in French all along: the monthly
+run (once), its batch listed with its status in words, approved and released by two people who
+type back the totals as the command printed them (« 120 818,55 € »), its pain.001 written to a
+file (valid, audited, the stored bytes), a bank file imported once, the run's export reconciled.
+Scripts get the stored codes with ``--json``. The command line works on its own embedded SQLite
+file under `REMU_HOME`, as on an operator's machine.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,8 +19,10 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
+from api.cli.display import count, period_in_words
 from api.composition import main
 from api.settings import load_settings
+from exports.wording import amount_in_figures
 from payments.models import BankFile, PaymentBatch
 from payments.sepa import is_target2_business_day, validate_pain001
 from remuneration.db.models import AuditEvent
@@ -51,35 +56,60 @@ def test_a_monthly_run_its_file_and_a_bank_file_from_the_command_line(
     command = ["payments", "run", "--kind", "monthly", "--period", period]
     assert main([*command, "--execution-date", execution]) == 0
     out, err = capsys.readouterr()
-    run_id, transfers, total, *_ = out.strip().split("\t")
+    run_id, transfers, total, overpayments, reissues = out.rstrip("\n").split("\t")
     assert "créée" in err and "dossiers traités" in err
-    # French words for the person (not the stored kind), French figures: « 1 234,50 € ».
+    # French words for the person (not the stored kind nor the ISO period), French figures.
     said = re.search(
-        rf"Paie {period} \(paie mensuelle\) créée : ([\d\u202f]+) virements? "
-        r"pour ([\d\u202f]+,\d\d)\u00a0€\.",
+        rf"Paie {period_in_words(period)} \(paie mensuelle\) créée : "
+        r"([\d\u202f]+ virements?) pour ([\d\u202f]+,\d\d\u00a0€)\.",
         err,
     )
     assert said is not None, err
-    assert int(transfers.split()[0]) > 0 and Decimal(total.split()[0]) > 0
-    assert said.group(1).replace("\u202f", "").replace("\u00a0", "") == transfers.split()[0]
-    assert said.group(2).replace("\u202f", "").replace(",", ".") == total.split()[0]
-    assert main([*command, "--execution-date", execution]) == 0
+    assert (transfers, total) == (said.group(1), said.group(2))
+    assert re.fullmatch(r"\d+ trop-perçus?", overpayments) and "réémission" in reissues
+    assert main([*command, "--execution-date", execution, "--json"]) == 0
     again, err = capsys.readouterr()
-    assert again.split("\t")[0] == run_id and "déjà faite" in err
+    scripted = json.loads(again)
+    assert scripted["created"] is False and "déjà faite" in err
+    assert scripted["run"]["id"] == run_id and scripted["run"]["kind"] == "monthly"
+    assert scripted["run"]["execution_date"] == execution
+    run_total = Decimal(scripted["run"]["total_amount"])
+    assert run_total > 0 and total == amount_in_figures(
+        run_total
+    )  # the letters' and console's figures
 
     settings = load_settings()
     with engine_scope(settings.database_url) as engine, make_session_factory(engine)() as session:
         batch = session.scalars(select(PaymentBatch)).one()
-    seen = ["--transactions", str(batch.number_of_transactions)]
-    seen += ["--control-sum", str(batch.control_sum)]
-    # Prepared by the system account: one person approves, another releases (four eyes).
+    assert main(["payments", "list", "--user", "demo-finance"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0] == "PAIES" and "LOTS" in listing
+    [run_line] = [line for line in listing if line.startswith(run_id)]
+    assert run_line.split("\t")[1:7] == [
+        "Paie mensuelle",
+        f"{period[5:]}/{period[:4]}",
+        date.fromisoformat(execution).strftime("%d/%m/%Y"),
+        "Terminée",
+        transfers.split()[0],
+        total,
+    ]
+    [batch_line] = [line for line in listing if line.startswith(str(batch.id))]
+    assert "\tPréparé, à libérer\t" in batch_line and "prepared" not in batch_line
+    # Prepared by the system account: one person approves, another releases (four eyes), each
+    # typing the totals as read on the screen.
+    seen = ["--transactions", transfers.split()[0].replace("\u202f", " "), "--control-sum", total]
     assert main(["payments", "approve", str(batch.id), "--user", "demo-finance", *seen]) == 0
+    approved = capsys.readouterr()
+    assert approved.out == f"{batch.id}\tPréparé, à libérer\tapprouvé\n"
+    assert f"approuvé ({transfers} pour {total})" in approved.err
     assert main(["payments", "release", str(batch.id), "--user", "demo-finance-2", *seen]) == 0
-    capsys.readouterr()
+    assert capsys.readouterr().out == f"{batch.id}\tLibéré\t{transfers}\t{total}\n"
     output = tmp_path / "virements.xml"
     assert main(["payments", "file", str(batch.id), "-o", str(output)]) == 0
-    printed_sha, printed_path = capsys.readouterr().out.strip().split("\t")
+    written = capsys.readouterr()
+    printed_sha, printed_path = written.out.strip().split("\t")
     data = output.read_bytes()
+    assert f"Fichier : {count(len(data), 'octet').replace(' octets', '')}/" in written.err
     assert printed_path == str(output)
     assert printed_sha == hashlib.sha256(data).hexdigest() == batch.file_sha256
     assert validate_pain001(data) == []
@@ -93,7 +123,11 @@ def test_a_monthly_run_its_file_and_a_bank_file_from_the_command_line(
     notice.write_bytes(camt054("BANK-NTF-CLI-1", [(end_to_end, Decimal(amount), "AC04")]))
     assert main(["bank", "import", str(notice)]) == 0
     first_import = capsys.readouterr()
-    assert "camt.054" in first_import.out and "1 retours" in first_import.out
+    assert first_import.out.rstrip("\n").split("\t")[1:] == [
+        "camt.054.001.08",
+        "1 retour",
+        "1 rapproché",
+    ]
     assert main(["bank", "import", str(notice)]) == 0
     assert "déjà importé" in capsys.readouterr().err
 
@@ -103,3 +137,9 @@ def test_a_monthly_run_its_file_and_a_bank_file_from_the_command_line(
             select(AuditEvent).where(AuditEvent.action == "payment_batch.downloaded")
         ).all()
     assert len(downloads) == 1
+
+    assert main(["export", "payment-run", run_id, "-o", "paie.csv", "--user", "demo-finance"]) == 0
+    reconciled = capsys.readouterr().err
+    assert f"{transfers} pour {total} = sommes de contrôle des lots ({transfers}, {total})" in (
+        reconciled
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -56,11 +57,16 @@ def test_accounts_lifecycle(operator_env: Any, capsys: pytest.CaptureFixture[str
     for credential in (token.strip(), key.strip()):
         answer = api.client.get("/v1/payments", headers={"Authorization": f"Bearer {credential}"})
         assert answer.status_code == 200, answer.text
-    status, listed, _ = _run(capsys, "api-keys", "list")
+    status, listed, _ = _run(capsys, "api-keys", "list", "--json")
     assert status == 0
     prefix = key.strip().split("_")[1]
     assert any(row["prefix"] == prefix and row["revoked_at"] is None for row in json.loads(listed))
     assert key.strip().split("_", 2)[2] not in listed  # never the secret
+    status, table, _ = _run(capsys, "api-keys", "list")  # as an administrator reads it
+    assert table.startswith("préfixe\tutilisateur\tlibellé\tcréée le\texpire le\trévoquée le\n")
+    [line] = [row for row in table.splitlines() if row.startswith(f"{prefix}\tclaire\t")]
+    assert re.fullmatch(r".*\t\d\d/\d\d/20\d\d \d\d:\d\d\t(—|[\d/: ]+)\t—", line), line
+    assert key.strip().split("_", 2)[2] not in table
     assert _run(capsys, "api-keys", "revoke", prefix)[0] == 0
     revoked = api.client.get("/v1/payments", headers={"Authorization": f"Bearer {key.strip()}"})
     assert revoked.status_code == 401
@@ -69,10 +75,14 @@ def test_accounts_lifecycle(operator_env: Any, capsys: pytest.CaptureFixture[str
     assert stopped.status_code == 401
     status, _, err = _run(capsys, "tokens", "create", "--user", "claire")
     assert status == 2 and "désactivé" in err
-    status, users, _ = _run(capsys, "users", "list")
+    status, users, _ = _run(capsys, "users", "list", "--json")
     assert {"name": "claire", "active": False}.items() <= next(
         u for u in json.loads(users) if u["name"] == "claire"
     ).items()
+    status, table, _ = _run(capsys, "users", "list")
+    assert status == 0 and table.startswith("identifiant\tnom affiché\trôle\torganisme\tétat\tid\n")
+    [line] = [row for row in table.splitlines() if row.startswith("claire\t")]
+    assert line.split("\t")[1:5] == ["claire", "finance", "—", "désactivé"]
     with api.session() as session:
         events = session.scalars(
             select(AuditEvent).where(AuditEvent.entity_type == "account")
