@@ -117,7 +117,7 @@ def test_finance_runs_the_month_a_colleague_releases_and_downloads(
     page.get_by_label("Période").fill("2026-11")
     page.get_by_label("Date d'exécution demandée à la banque").fill("2026-12-02")
     page.get_by_role("button", name="Lancer la paie").click()
-    page.get_by_role("heading", name="Paie mensuelle 2026-11").wait_for()
+    page.get_by_role("heading", name="Paie mensuelle de novembre 2026").wait_for()
     assert_accessible(page)
     page.locator("a[href^='/finance/lots/']").first.click()
     page.get_by_text("Vous avez préparé ce lot").wait_for()

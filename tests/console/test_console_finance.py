@@ -48,7 +48,7 @@ def test_run_release_with_four_eyes_download_import_and_export(demo: DemoConsole
     started = preparer.post("/finance/paies", data=form, follow_redirects=False)
     assert started.status_code == 303, started.text
     run_page = preparer.get(started.headers["location"])
-    assert "Paie mensuelle 2026-11" in run_page.text
+    assert "Paie mensuelle de novembre 2026" in run_page.text
     found = _BATCH_LINK.search(run_page.text)
     assert found, run_page.text
     batch_id = uuid.UUID(found.group(1))

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from api.http.console.desk import Desk
 from api.http.console.forms import user_names
@@ -158,14 +158,43 @@ def _cases(agent: Desk, dossier: Dossier) -> dict[str, Any]:
     return {"cases": cases, "labels": LABELS}
 
 
+TRAINEE_FIELD_NAMES = {
+    "last_name": "nom",
+    "first_names": "prénoms",
+    "birth_date": "date de naissance",
+    "sex": "sexe",
+    "street": "adresse",
+    "postcode": "code postal",
+    "town": "commune",
+    "country": "pays",
+    "email": "courriel",
+    "phone": "téléphone",
+}
+"""A trainee's field as the history names it (which fields changed, never their values)."""
+_TRAINEE_ACTIONS = ("trainee.updated", "trainee.merge_kept", "trainee.merge_merged")
+"""The trainee's own events shown in each of its dossiers' history (they change every dossier)."""
+
+
+def changed_fields(event: AuditEvent) -> list[str]:
+    """The trainee fields an identity correction changed, in French (no value)."""
+    if event.entity_type != "trainee" or not event.after:
+        return []
+    return [TRAINEE_FIELD_NAMES[key] for key in event.after if key in TRAINEE_FIELD_NAMES]
+
+
 def _history(agent: Desk, dossier: Dossier) -> dict[str, Any]:
+    own = AuditEvent.dossier_id == dossier.id
+    trainee = and_(
+        AuditEvent.action.in_(_TRAINEE_ACTIONS),
+        AuditEvent.entity_id == str(dossier.trainee_id),
+    )
     events = list(
         agent.ctx.session.scalars(
-            select(AuditEvent).where(AuditEvent.dossier_id == dossier.id).order_by(AuditEvent.id)
+            select(AuditEvent).where(or_(own, trainee)).order_by(AuditEvent.id)
         )
     )
     names = user_names(agent.ctx.session, [event.actor_id for event in events])
-    return {"events": events, "names": names}
+    return {"events": events, "names": names, "changed_fields": changed_fields}
 
 
 _LOADERS: dict[str, Callable[[Desk, Dossier], dict[str, Any]]] = {

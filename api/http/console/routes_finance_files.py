@@ -176,7 +176,7 @@ def _export_page(
     overview = _overview(session, month) if month and ready else None
     found = (
         period_check(session, Month.parse(month))
-        if month and ready and reconcile and overview
+        if month and reconcile and overview is not None and overview.runs
         else None
     )
     return render(
