@@ -297,6 +297,8 @@ def test_instructor_finds_a_dossier_records_a_rib_decides_and_opens_the_letter(
     page.get_by_text(re.compile("^Fiche du stagiaire corrigée")).wait_for()
     assert page.get_by_label("Date de naissance").input_value() == new_birth
     assert_accessible(page)
+    page.get_by_role("link", name="Historique", exact=True).click()
+    page.get_by_role("cell", name="Identité du stagiaire modifiée (date de naissance)").wait_for()
     page.goto(f"{dossier_url}?onglet=pieces")
     page.locator("#fichier-rib").set_input_files(
         files=[{"name": "rib.pdf", "mimeType": "application/pdf", "buffer": _PDF}]

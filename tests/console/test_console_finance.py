@@ -153,8 +153,15 @@ def test_run_release_with_four_eyes_download_import_and_export(demo: DemoConsole
     report = releaser.get("/finance/exports?periode=2026-11&rapprochement=oui")
     assert "Rapproché au centime" in report.text
     assert "Synthèse du mois par programme et par nature" in report.text
+    assert "<h2 id=\"mois\">Paies de novembre 2026</h2>" in report.text
     empty = releaser.get("/finance/exports?periode=2031-01")
-    assert "Aucune paie pour la période 2031-01" in empty.text
+    assert "Aucune paie pour janvier 2031." in empty.text
+    # a reconciliation link kept from another month (bookmark, back button) on a month
+    # without a run: the console's page saying so, not the API's problem+json
+    empty_check = releaser.get("/finance/exports?periode=2026-04&rapprochement=oui")
+    assert empty_check.status_code == 200
+    assert empty_check.headers["content-type"].startswith("text/html")
+    assert "Aucune paie pour avril 2026." in empty_check.text
     csv = releaser.get("/finance/exports/mois/2026-11?contenu=detail&format=csv")
     assert csv.status_code == 200
     assert csv.headers["content-type"].startswith("text/csv")
@@ -180,6 +187,17 @@ def test_lists_and_missing_objects(demo: DemoConsole) -> None:
     assert missing.status_code == 404
     assert "Lot de paiement introuvable." in missing.text
     assert finance.get("/finance/paies/0b6f3c1e-4d7a-4c53-9a51-0f3e2f6c9d10").status_code == 404
+    page = {"Accept": "text/html,application/xhtml+xml"}
+    for address in ("/finance/paies/pas-un-identifiant", "/dossiers/123", "/rien-ici"):
+        lost = finance.get(address, headers=page)  # a link cut short, a typed address
+        assert lost.status_code == 404, address
+        assert lost.headers["content-type"].startswith("text/html"), address
+        assert "<h1>Page introuvable</h1>" in lost.text
+        assert "retrouvez la personne ou le dossier avec la recherche" in lost.text
+    api = finance.get("/v1/dossiers/123", headers=page)  # the API keeps its problem+json
+    assert api.headers["content-type"] == "application/problem+json"
+    typed = finance.get("/rien-ici")  # no browser: the problem+json as before
+    assert typed.headers["content-type"] == "application/problem+json"
     instructor = demo.agent("demo-instructor")
     refused = instructor.get("/finance/lots/0b6f3c1e-4d7a-4c53-9a51-0f3e2f6c9d10")
     assert refused.status_code == 403

@@ -194,6 +194,10 @@ def test_an_instructor_fixes_a_birth_date_and_a_stale_form_is_refused(demo: Demo
         ).first()
         assert event is not None
         assert new_birth.isoformat() not in str(event.after)  # masked: year and month only
+    history = _plain(instructor.get(f"/dossiers/{dossier.id}?onglet=historique"))
+    assert "Identité du stagiaire modifiée (date de naissance)" in history
+    assert "Claire Instructrice" in history.split("Identité du stagiaire modifiée")[-1]
+    assert new_birth.isoformat() not in history and str(new_birth.year) not in history
     stale = instructor.post(
         f"/dossiers/{dossier.id}/stagiaire",
         data={"csrf_token": token, "version": version, "town": "Caen"},
@@ -236,6 +240,9 @@ def test_relation_usagers_fix_an_address_but_not_an_identity(demo: DemoConsole) 
         after = session.get_one(Trainee, trainee.id)
         assert (after.street, after.postcode, after.town) == ("3 rue de l'Exemple", "14000", "Caen")
         assert after.last_name == trainee.last_name
+    history = _plain(agent.get(f"/dossiers/{dossier.id}?onglet=historique"))
+    assert "Identité du stagiaire modifiée (adresse, code postal, commune)" in history
+    assert "rue de l'Exemple" not in history
     finance = demo.agent("demo-finance")
     page = finance.get(f"/dossiers/{dossier.id}?onglet=donnees")
     assert "Corriger la fiche" not in page.text
