@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from payments.models import Payment, PaymentBatch
-from remuneration.db.models import AuditEvent
+from api.http.console.rendering import euros
+from payments.models import Overpayment, Payment, PaymentBatch, PaymentRun
+from remuneration.db.models import AuditEvent, Dossier, Trainee
 from remuneration.demo.loader import SECOND_FINANCE
 from tests.console.conftest import DemoConsole
 from tests.console.support import csrf_of
@@ -204,3 +205,56 @@ def test_lists_and_missing_objects(demo: DemoConsole) -> None:
     supervisor = demo.agent("demo-supervisor")
     overpayments = supervisor.get("/finance/indus")
     assert overpayments.status_code == 200
+
+
+def test_a_supervisor_sees_whose_overpayment_it_is_and_confirms_the_waiver(
+    demo: DemoConsole,
+) -> None:
+    """A waiver gives up money owed: the list names the trainee (link to the dossier), the
+    button says the amount, an unticked confirmation is refused and the reason typed is kept."""
+    finance = demo.agent("demo-finance")
+    runs = finance.get("/finance/paies")
+    form = {"kind": "monthly", "period": "2026-11", "execution_date": "2026-12-02"}
+    finance.post("/finance/paies", data={**form, "csrf_token": csrf_of(runs.text)})
+    with demo.session() as session, session.begin():
+        run_id = session.scalar(select(PaymentRun.id).order_by(PaymentRun.started_at).limit(1))
+        dossier = session.scalars(select(Dossier).order_by(Dossier.created_at)).first()
+        assert run_id is not None and dossier is not None
+        trainee = session.get_one(Trainee, dossier.trainee_id)
+        owed = Overpayment(
+            id=uuid.uuid4(),
+            trainee_id=dossier.trainee_id,
+            dossier_id=dossier.id,
+            origin_run_id=run_id,
+            amount=Decimal("120.50"),
+            remaining=Decimal("80.25"),
+            status="recovery_order",
+            version=1,
+            created_at=demo.clock.now,
+        )
+        session.add(owed)
+        name = f"{trainee.last_name.upper()} {trainee.first_names}"
+    supervisor = demo.agent("demo-supervisor")
+    listed = html.unescape(supervisor.get("/finance/indus").text)
+    assert f'<a href="/dossiers/{dossier.id}?onglet=paiements">{name}</a>' in listed
+    assert f"Accorder la remise de {euros(Decimal('80.25'))}" in listed
+    path = f"/finance/indus/{owed.id}/remise"
+    reason = "Remise gracieuse : situation de surendettement."
+    unconfirmed = supervisor.post(path, data={"csrf_token": csrf_of(listed), "reason": reason})
+    assert unconfirmed.status_code == 422
+    text = html.unescape(unconfirmed.text)
+    assert f"abandonne définitivement {euros(Decimal('80.25'))} dus par {name}" in text
+    assert f'value="{reason}"' in text  # what was typed is still there
+    with demo.session() as session:
+        assert session.get_one(Overpayment, owed.id).status == "recovery_order"
+    waived = supervisor.post(
+        path,
+        data={"csrf_token": csrf_of(listed), "reason": reason, "confirmation": "oui"},
+        follow_redirects=False,
+    )
+    assert waived.status_code == 303
+    with demo.session() as session:
+        after = session.get_one(Overpayment, owed.id)
+        assert (after.status, after.waiver_reason) == ("waived", reason)
+    shown = html.unescape(supervisor.get("/finance/indus?remise=1").text)
+    assert "Remise gracieuse enregistrée." in shown and reason in shown
