@@ -195,6 +195,18 @@ def test_lists_and_missing_objects(demo: DemoConsole) -> None:
         assert lost.headers["content-type"].startswith("text/html"), address
         assert "<h1>Page introuvable</h1>" in lost.text
         assert "retrouvez la personne ou le dossier avec la recherche" in lost.text
+    # the address of a form (a refused release left in the address bar, then Enter)
+    typed_back = finance.get(
+        "/finance/lots/0b6f3c1e-4d7a-4c53-9a51-0f3e2f6c9d10/liberation", headers=page
+    )
+    assert typed_back.status_code == 404 and "<h1>Page introuvable</h1>" in typed_back.text
+    home = finance.get("/")
+    too_long = finance.post(  # past the field's limit, which the browser's form enforces
+        "/recherche", data={"csrf_token": csrf_of(home.text), "q": "x" * 101}, headers=page
+    )
+    assert too_long.status_code == 422
+    assert "<h1>Formulaire refusé</h1>" in too_long.text
+    assert "rien n&#39;a été enregistré" in too_long.text
     api = finance.get("/v1/dossiers/123", headers=page)  # the API keeps its problem+json
     assert api.headers["content-type"] == "application/problem+json"
     typed = finance.get("/rien-ici")  # no browser: the problem+json as before
