@@ -154,7 +154,7 @@ def test_run_release_with_four_eyes_download_import_and_export(demo: DemoConsole
     report = releaser.get("/finance/exports?periode=2026-11&rapprochement=oui")
     assert "Rapproché au centime" in report.text
     assert "Synthèse du mois par programme et par nature" in report.text
-    assert "<h2 id=\"mois\">Paies de novembre 2026</h2>" in report.text
+    assert '<h2 id="mois">Paies de novembre 2026</h2>' in report.text
     empty = releaser.get("/finance/exports?periode=2031-01")
     assert "Aucune paie pour janvier 2031." in empty.text
     # a reconciliation link kept from another month (bookmark, back button) on a month
@@ -255,7 +255,7 @@ def test_a_supervisor_sees_whose_overpayment_it_is_and_confirms_the_waiver(
     unconfirmed = supervisor.post(path, data={"csrf_token": csrf_of(listed), "reason": reason})
     assert unconfirmed.status_code == 422
     text = html.unescape(unconfirmed.text)
-    assert f"abandonne définitivement {euros(Decimal('80.25'))} dus par {name}" in text
+    assert f"renonce définitivement à {euros(Decimal('80.25'))} dus par {name}" in text
     assert f'value="{reason}"' in text  # what was typed is still there
     with demo.session() as session:
         assert session.get_one(Overpayment, owed.id).status == "recovery_order"

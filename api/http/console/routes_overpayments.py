@@ -85,7 +85,7 @@ def _refusal(overpayment: Overpayment, name: str, reason: str, confirmed: bool) 
         return "Indiquez le motif de la remise gracieuse."
     if not confirmed:
         return (
-            f"Cochez la confirmation : la remise abandonne définitivement "
+            f"Cochez la case de confirmation : la remise renonce définitivement à "
             f"{euros(overpayment.remaining)} dus par {name}."
         )
     return None
