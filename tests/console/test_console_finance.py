@@ -270,3 +270,6 @@ def test_a_supervisor_sees_whose_overpayment_it_is_and_confirms_the_waiver(
         assert (after.status, after.waiver_reason) == ("waived", reason)
     shown = html.unescape(supervisor.get("/finance/indus?remise=1").text)
     assert "Remise gracieuse enregistrée." in shown and reason in shown
+    assert f"{euros(Decimal('0'))} ({euros(Decimal('80.25'))} remis)" in shown  # nothing due now
+    payments_tab = html.unescape(supervisor.get(f"/dossiers/{dossier.id}?onglet=paiements").text)
+    assert f"{euros(Decimal('0'))} ({euros(Decimal('80.25'))} remis)" in payments_tab
