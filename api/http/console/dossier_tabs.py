@@ -179,7 +179,7 @@ def changed_fields(event: AuditEvent) -> list[str]:
     """The trainee fields an identity correction changed, in French (no value)."""
     if event.entity_type != "trainee" or not event.after:
         return []
-    return [TRAINEE_FIELD_NAMES[key] for key in event.after if key in TRAINEE_FIELD_NAMES]
+    return [name for key, name in TRAINEE_FIELD_NAMES.items() if key in event.after]  # form order
 
 
 def _history(agent: Desk, dossier: Dossier) -> dict[str, Any]:
