@@ -241,7 +241,12 @@ def test_relation_usagers_fix_an_address_but_not_an_identity(demo: DemoConsole) 
         assert (after.street, after.postcode, after.town) == ("3 rue de l'Exemple", "14000", "Caen")
         assert after.last_name == trainee.last_name
     history = _plain(agent.get(f"/dossiers/{dossier.id}?onglet=historique"))
-    assert "Identité du stagiaire modifiée (adresse, code postal, commune)" in history
+    changed = ["adresse"] + [  # only what differed from the record is written (and named)
+        name
+        for name, before in (("code postal", trainee.postcode), ("commune", trainee.town))
+        if before != {"code postal": "14000", "commune": "Caen"}[name]
+    ]
+    assert f"Identité du stagiaire modifiée ({', '.join(changed)})" in history
     assert "rue de l'Exemple" not in history
     finance = demo.agent("demo-finance")
     page = finance.get(f"/dossiers/{dossier.id}?onglet=donnees")
