@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -18,6 +19,12 @@ from tests.console.support import csrf_of
 
 _REFERENCE = re.compile(r'href="/file/demandes/(C-[0-9]{4}-[0-9]{6})"')
 _VERSION = re.compile(r'name="version" value="([0-9]+)"')
+
+
+def _amount(text: str) -> Decimal:
+    """`−1 234,56 €` as written on a page, as a number."""
+    kept = re.sub(r"[\s\u202f\u00a0€]", "", text).replace("−", "-").replace(",", ".")
+    return Decimal(kept)
 
 
 def _case(demo: DemoConsole, reference: str) -> Case:
@@ -256,3 +263,20 @@ def test_a_call_about_a_payment_goes_from_the_case_to_the_dossier_in_french(
     rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>', dossier)
     assert rows and not any(re.fullmatch(r"\d{4}-\d{2}", row) for row in rows), rows
     assert all(re.fullmatch(r"[a-zéû]+ \d{4}", row) for row in rows), rows
+    # « why is it smaller? »: each transfer opens onto its lines and their explanations, which
+    # add up to the amount sent
+    links = re.findall(r'<a href="(/dossiers/[0-9a-f-]+)\?onglet=calcul">Ouvrir le dossier', page)
+    transfers = []
+    for link in links:  # the trainee's dossiers, the one paid among them
+        tab = html.unescape(agent.get(f"{link}?onglet=paiements").text)
+        transfers += re.findall(
+            r'<td class="nombre">([^<]+)</td>\s*<td>\s*<details><summary>Ce qui compose ce virement'
+            r"(.*?)</details>",
+            tab,
+            re.S,
+        )
+    assert transfers, "no transfer detail on the dossiers' payments tab"
+    for amount, detail in transfers:
+        parts = re.findall(r"<li>[^<]*: (−?[\d\s\u202f\u00a0]+,\d\d[\s\u202f\u00a0]€)", detail)
+        assert parts and '<span class="aide">' in detail, detail  # each line explained
+        assert sum(map(_amount, parts)) == _amount(amount), (amount, parts)

@@ -7,6 +7,7 @@ history shows who did what and when, never the values (the audit log keeps summa
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,7 @@ from api.http.console.forms import user_names
 from api.http.console.labels import DOCUMENT_LABELS, IDENTITY_TYPES, VERIFICATION
 from api.http.console.queue_labels import LABELS
 from api.http.views import decision_view, dossier_view
-from payments.models import Overpayment, Payment
+from payments.models import Overpayment, OverpaymentOffset, Payment, PaymentLine
 from remuneration.cases.models import Case
 from remuneration.db.models import AuditEvent, Dossier, Trainee, Training, TrainingOrganisation
 from remuneration.domain.errors import DomainError
@@ -146,7 +147,36 @@ def _payments(agent: Desk, dossier: Dossier) -> dict[str, Any]:
             .order_by(Overpayment.created_at)
         )
     )
-    return {"payments": payments, "overpayments": overpayments}
+    return {
+        "payments": payments,
+        "overpayments": overpayments,
+        "details": _payment_details(agent, [payment.id for payment in payments]),
+        "line_labels": LINE_LABELS,
+    }
+
+
+def _payment_details(agent: Desk, payment_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
+    """What each transfer is made of: its lines (month, kind, explanation) and the parts of an
+    overpayment recovered on it, so an agent can say why a transfer is smaller."""
+    session = agent.ctx.session
+    details: dict[uuid.UUID, list[Any]] = {payment_id: [] for payment_id in payment_ids}
+    lines = session.scalars(
+        select(PaymentLine)
+        .where(PaymentLine.payment_id.in_(payment_ids))
+        .order_by(PaymentLine.period, PaymentLine.kind, PaymentLine.revision)
+    )
+    for line in lines:
+        if line.payment_id is not None:  # always, by the query
+            details[line.payment_id].append(line)
+    offsets = session.scalars(
+        select(OverpaymentOffset)
+        .where(OverpaymentOffset.payment_id.in_(payment_ids))
+        .order_by(OverpaymentOffset.created_at)
+    )
+    for offset in offsets:
+        if offset.payment_id is not None:  # always, by the query
+            details[offset.payment_id].append(offset)
+    return details
 
 
 def _cases(agent: Desk, dossier: Dossier) -> dict[str, Any]:
