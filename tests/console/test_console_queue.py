@@ -60,6 +60,8 @@ def test_take_a_case_apply_a_macro_note_and_resolve(demo: DemoConsole) -> None:
     taken = agent.post(f"/file/demandes/{reference}/prise", data={"csrf_token": token})
     assert taken.status_code == 200
     assert "Vous avez pris la demande." in html.unescape(taken.text)
+    history = html.unescape(taken.text).split('id="historique"', 1)[1]
+    assert "Demande attribuée (Karim Conseiller (démo), Relation usagers)" in history  # who
     status_form = taken.text.split('action="/file/demandes/' + reference + '/statut"', 1)[1]
     targets = re.findall(r'<option value="([a-z_]+)"', status_form.split("</select>", 1)[0])
     assert targets and "merged" not in targets  # a merge has its own form naming the case kept
