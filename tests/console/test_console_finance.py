@@ -246,6 +246,10 @@ def test_a_supervisor_sees_whose_overpayment_it_is_and_confirms_the_waiver(
         )
         session.add(owed)
         name = f"{trainee.last_name.upper()} {trainee.first_names}"
+    # an overpayment the run's lines do not hold: its export is refused, with a way back
+    refused = finance.get(f"/finance/exports/paies/{run_id}?format=csv")
+    assert refused.status_code == 409
+    assert f'<a href="/finance/paies/{run_id}">← Revenir à la paie</a>' in refused.text
     supervisor = demo.agent("demo-supervisor")
     listed = html.unescape(supervisor.get("/finance/indus").text)
     assert f'<a href="/dossiers/{dossier.id}?onglet=paiements">{name}</a>' in listed

@@ -243,6 +243,11 @@ def run_file(
         return not_found(request, agent, "Paie")
     except DomainError as error:
         agent.ctx.session.rollback()
-        context = {"desk": agent, "title": "Export refusé", "message": error.message}
+        context = {
+            "desk": agent,
+            "title": "Export refusé",
+            "message": error.message,
+            "back": (f"/finance/paies/{run_id}", "Revenir à la paie"),
+        }
         return render(request, "erreur.html", context, status=409)
     return _spooled(agent, export, _format(format))
