@@ -80,7 +80,7 @@ def _finance_run(page: Any) -> None:
     page.get_by_label("Période").fill("2026-11")
     page.get_by_label("Date d'exécution demandée à la banque").fill("2026-12-02")
     page.get_by_role("button", name="Lancer la paie").click()
-    page.get_by_role("heading", name="Paie mensuelle 2026-11").wait_for()
+    page.get_by_role("heading", name="Paie mensuelle de novembre 2026").wait_for()
 
 
 def main() -> int:

@@ -117,7 +117,7 @@ def test_finance_runs_the_month_a_colleague_releases_and_downloads(
     page.get_by_label("Période").fill("2026-11")
     page.get_by_label("Date d'exécution demandée à la banque").fill("2026-12-02")
     page.get_by_role("button", name="Lancer la paie").click()
-    page.get_by_role("heading", name="Paie mensuelle 2026-11").wait_for()
+    page.get_by_role("heading", name="Paie mensuelle de novembre 2026").wait_for()
     assert_accessible(page)
     page.locator("a[href^='/finance/lots/']").first.click()
     page.get_by_text("Vous avez préparé ce lot").wait_for()
@@ -297,6 +297,8 @@ def test_instructor_finds_a_dossier_records_a_rib_decides_and_opens_the_letter(
     page.get_by_text(re.compile("^Fiche du stagiaire corrigée")).wait_for()
     assert page.get_by_label("Date de naissance").input_value() == new_birth
     assert_accessible(page)
+    page.get_by_role("link", name="Historique", exact=True).click()
+    page.get_by_role("cell", name="Identité du stagiaire modifiée (date de naissance)").wait_for()
     page.goto(f"{dossier_url}?onglet=pieces")
     page.locator("#fichier-rib").set_input_files(
         files=[{"name": "rib.pdf", "mimeType": "application/pdf", "buffer": _PDF}]

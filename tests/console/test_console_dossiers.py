@@ -37,6 +37,8 @@ def test_the_list_has_tabs_with_counters_and_removable_filter_tags(demo: DemoCon
         count = len(list(session.scalars(select(Dossier.id).where(Dossier.status == "incomplete"))))
     assert f"Incomplets : {count} dossier" in text
     assert str(incomplete) in page.text
+    # two sessions of a training share a title: each line says when its session starts
+    assert re.search(r"\(début le \d{1,2}(er)? [a-zéû]+ \d{4}\)", text)
     organisation = re.search(
         r'<option value="([0-9a-f-]{36})">Centre de formation Démo-Nord', page.text
     )

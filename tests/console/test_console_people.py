@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from payments.models import Payment
 from remuneration.cases.models import Case
-from remuneration.db.models import AuditEvent, Decision, Dossier, Trainee
+from remuneration.db.models import AuditEvent, Decision, Document, Dossier, Trainee
 from remuneration.demo.data import make_iban, make_nir
 from tests.console.conftest import DemoConsole
 from tests.console.support import csrf_of
@@ -31,6 +31,11 @@ def _search(client: object, text: str) -> object:
     home = client.get("/")  # type: ignore[attr-defined]
     assert 'role="search"' in home.text
     return client.post("/recherche", data={"csrf_token": csrf_of(home.text), "q": text})  # type: ignore[attr-defined]
+
+
+_VERIFIED_RIB = select(Document.dossier_id).where(
+    Document.kind == "rib", Document.verification_status == "verified"
+)
 
 
 def _first_dossier(demo: DemoConsole, status: str) -> tuple[Dossier, Trainee]:
@@ -194,6 +199,10 @@ def test_an_instructor_fixes_a_birth_date_and_a_stale_form_is_refused(demo: Demo
         ).first()
         assert event is not None
         assert new_birth.isoformat() not in str(event.after)  # masked: year and month only
+    history = _plain(instructor.get(f"/dossiers/{dossier.id}?onglet=historique"))
+    assert "Identité du stagiaire modifiée (date de naissance)" in history
+    assert "Claire Instructrice" in history.split("Identité du stagiaire modifiée")[-1]
+    assert new_birth.isoformat() not in history and str(new_birth.year) not in history
     stale = instructor.post(
         f"/dossiers/{dossier.id}/stagiaire",
         data={"csrf_token": token, "version": version, "town": "Caen"},
@@ -236,6 +245,14 @@ def test_relation_usagers_fix_an_address_but_not_an_identity(demo: DemoConsole) 
         after = session.get_one(Trainee, trainee.id)
         assert (after.street, after.postcode, after.town) == ("3 rue de l'Exemple", "14000", "Caen")
         assert after.last_name == trainee.last_name
+    history = _plain(agent.get(f"/dossiers/{dossier.id}?onglet=historique"))
+    changed = ["adresse"] + [  # only what differed from the record is written (and named)
+        name
+        for name, before in (("code postal", trainee.postcode), ("commune", trainee.town))
+        if before != {"code postal": "14000", "commune": "Caen"}[name]
+    ]
+    assert f"Identité du stagiaire modifiée ({', '.join(changed)})" in history
+    assert "rue de l'Exemple" not in history
     finance = demo.agent("demo-finance")
     page = finance.get(f"/dossiers/{dossier.id}?onglet=donnees")
     assert "Corriger la fiche" not in page.text
@@ -331,3 +348,42 @@ def test_the_queue_tabs_count_what_each_tab_lists(demo: DemoConsole) -> None:
         total = re.search(r" : (\d+) demande", page)
         assert total, key
         assert int(total.group(1)) == int(count), key
+
+
+def test_a_name_corrected_away_from_the_rib_says_the_dossier_changed_state(
+    demo: DemoConsole,
+) -> None:
+    """A typo fixed in the last name can make the RIB's holder no longer match: the page says the
+    dossier's state changed and where to read why, not only « fiche corrigée »."""
+    instructor = demo.agent("demo-instructor")
+    with demo.session() as session:
+        dossier = session.scalars(  # filed, not decided, its RIB verified
+            select(Dossier)
+            .where(Dossier.status.in_(("submitted", "complete")))
+            .where(Dossier.id.in_(_VERIFIED_RIB))
+            .order_by(Dossier.created_at)
+        ).first()
+        assert dossier is not None
+        before = dossier.status
+    page = instructor.get(f"/dossiers/{dossier.id}?onglet=donnees")
+    token, version = csrf_of(page.text), _VERSION.search(page.text).group(1)  # type: ignore[union-attr]
+    saved = instructor.post(
+        f"/dossiers/{dossier.id}/stagiaire",
+        data={"csrf_token": token, "version": version, "last_name": "Zzyzx"},
+    )
+    assert saved.status_code == 200, _plain(saved)[-1500:]
+    with demo.session() as session:
+        status = session.get_one(Dossier, dossier.id).status
+    assert status != before  # the RIB is held by the old name
+    text = _plain(saved)
+    assert "l'état du dossier a changé ; « Calcul et décision » dit pourquoi" in text
+    reasons = _plain(instructor.get(f"/dossiers/{dossier.id}?onglet=calcul"))
+    assert "titulaire" in reasons
+    fixed_back = instructor.get(f"/dossiers/{dossier.id}?onglet=donnees")
+    token = csrf_of(fixed_back.text)
+    version = _VERSION.search(fixed_back.text).group(1)  # type: ignore[union-attr]
+    unchanged_state = instructor.post(
+        f"/dossiers/{dossier.id}/stagiaire",
+        data={"csrf_token": token, "version": version, "town": "Bayeux"},
+    )
+    assert "Fiche du stagiaire corrigée." in _plain(unchanged_state)  # same state: plain words

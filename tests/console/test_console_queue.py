@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import html
 import re
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from api.http.console.labels import CASE_EVENTS
+from payments.models import Payment
 from remuneration.cases.models import Case, CaseEntry
 from remuneration.cases.services.history import EventAction
 from tests.console.conftest import DemoConsole
@@ -17,6 +19,12 @@ from tests.console.support import csrf_of
 
 _REFERENCE = re.compile(r'href="/file/demandes/(C-[0-9]{4}-[0-9]{6})"')
 _VERSION = re.compile(r'name="version" value="([0-9]+)"')
+
+
+def _amount(text: str) -> Decimal:
+    """`−1 234,56 €` as written on a page, as a number."""
+    kept = re.sub(r"[\s\u202f\u00a0€]", "", text).replace("−", "-").replace(",", ".")
+    return Decimal(kept)
 
 
 def _case(demo: DemoConsole, reference: str) -> Case:
@@ -52,6 +60,11 @@ def test_take_a_case_apply_a_macro_note_and_resolve(demo: DemoConsole) -> None:
     taken = agent.post(f"/file/demandes/{reference}/prise", data={"csrf_token": token})
     assert taken.status_code == 200
     assert "Vous avez pris la demande." in html.unescape(taken.text)
+    history = html.unescape(taken.text).split('id="historique"', 1)[1]
+    assert "Demande attribuée (Karim Conseiller (démo), Relation usagers)" in history  # who
+    status_form = taken.text.split('action="/file/demandes/' + reference + '/statut"', 1)[1]
+    targets = re.findall(r'<option value="([a-z_]+)"', status_form.split("</select>", 1)[0])
+    assert targets and "merged" not in targets  # a merge has its own form naming the case kept
     assert _case(demo, reference).assignee_id is not None
     mine = agent.get("/file?vue=mes-demandes")
     assert reference in mine.text
@@ -194,7 +207,10 @@ def test_the_supervisor_sees_teams_risks_and_metrics(demo: DemoConsole) -> None:
         "Stock par statut",
     ):
         assert heading in text, heading
-    assert re.search(r"Indicateurs des 90 derniers jours \(\d+ demandes créées\)", text)
+    assert re.search(r"Indicateurs des 90 derniers jours \(\d+ demandes? créées?\)", text)
+    assert "(1 demandes" not in text
+    rates = re.findall(r'<td class="nombre">([^<]*%)</td>', text)
+    assert rates and all(re.fullmatch(r"\d+(,\d+)? %", rate) for rate in rates), rates
 
 
 def test_a_case_history_reads_in_french(demo: DemoConsole) -> None:
@@ -212,3 +228,57 @@ def test_a_case_history_reads_in_french(demo: DemoConsole) -> None:
     history = page.split('id="historique"', 1)[1]
     assert "Demande ouverte" in history
     assert not any(f"— {code}" in history for code in codes)
+
+
+def test_a_call_about_a_payment_goes_from_the_case_to_the_dossier_in_french(
+    demo: DemoConsole,
+) -> None:
+    """A trainee calls about a payment: the case page lists the payments in French words and
+    opens the dossier's computation, where each line's month is written out too."""
+    finance = demo.agent("demo-finance")
+    runs = finance.get("/finance/paies")
+    form = {"kind": "monthly", "period": "2026-11", "execution_date": "2026-12-02"}
+    started = finance.post(  # the same month twice creates nothing: the existing run is shown
+        "/finance/paies", data={**form, "csrf_token": csrf_of(runs.text)}
+    )
+    assert started.status_code == 200
+    assert "<h1>Paie mensuelle de novembre 2026</h1>" in started.text
+    assert "Paie mensuelle de novembre 2026</a>" in finance.get("/finance/paies").text
+    with demo.session() as session:
+        reference = session.scalar(
+            select(Case.reference)
+            .join(Payment, Payment.trainee_id == Case.trainee_id)
+            .order_by(Case.reference)
+            .limit(1)
+        )
+    assert reference is not None, "no case of a paid trainee in the demo"
+    agent = demo.agent("demo-relation_usagers")
+    page = html.unescape(agent.get(f"/file/demandes/{reference}").text)
+    payments = page.split("<caption>Paiements du stagiaire</caption>", 1)[1].split("</table>")[0]
+    period = r"[a-zéû]+( \d{4})?( à [a-zéû]+)? \d{4}"  # `mars à avril 2026`, `octobre 2025 à …`
+    assert re.search(rf'<th scope="row">({period}|—)</th>', payments), payments
+    assert not re.search(r"\d{4}-\d{2}", payments), payments  # no ISO month or day left
+    opened = re.search(r'<a href="(/dossiers/[0-9a-f-]+\?onglet=calcul)">Ouvrir le dossier', page)
+    assert opened, "the case page does not open the trainee's dossier"
+    dossier = html.unescape(agent.get(opened.group(1)).text)
+    assert "<h2" in dossier and "Calcul et décision" in dossier
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>', dossier)
+    assert rows and not any(re.fullmatch(r"\d{4}-\d{2}", row) for row in rows), rows
+    assert all(re.fullmatch(r"[a-zéû]+ \d{4}", row) for row in rows), rows
+    # « why is it smaller? »: each transfer opens onto its lines and their explanations, which
+    # add up to the amount sent
+    links = re.findall(r'<a href="(/dossiers/[0-9a-f-]+)\?onglet=calcul">Ouvrir le dossier', page)
+    transfers = []
+    for link in links:  # the trainee's dossiers, the one paid among them
+        tab = html.unescape(agent.get(f"{link}?onglet=paiements").text)
+        transfers += re.findall(
+            r'<td class="nombre">([^<]+)</td>\s*<td>\s*<details><summary>Ce qui compose ce virement'
+            r"(.*?)</details>",
+            tab,
+            re.S,
+        )
+    assert transfers, "no transfer detail on the dossiers' payments tab"
+    for amount, detail in transfers:
+        parts = re.findall(r"<li>[^<]*: (−?[\d\s\u202f\u00a0]+,\d\d[\s\u202f\u00a0]€)", detail)
+        assert parts and '<span class="aide">' in detail, detail  # each line explained
+        assert sum(map(_amount, parts)) == _amount(amount), (amount, parts)

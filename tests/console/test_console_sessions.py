@@ -96,6 +96,7 @@ def test_a_wrong_password_is_refused_in_french_and_audited(console: Console) -> 
     response = sign_in(client, "test-instructor", "pas-le-bon-mot-de-passe")
     assert response.status_code == 401
     assert "Identifiant ou mot de passe incorrect" in response.text
+    assert "<h2>Connexion impossible</h2>" in response.text  # not a record that failed
     assert 'aria-invalid="true"' in response.text
     assert 'href="#name"' in response.text  # the error summary links to the field
     assert SESSION_COOKIE not in client.cookies

@@ -7,17 +7,18 @@ history shows who did what and when, never the values (the audit log keeps summa
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from api.http.console.desk import Desk
 from api.http.console.forms import user_names
 from api.http.console.labels import DOCUMENT_LABELS, IDENTITY_TYPES, VERIFICATION
 from api.http.console.queue_labels import LABELS
 from api.http.views import decision_view, dossier_view
-from payments.models import Overpayment, Payment
+from payments.models import Overpayment, OverpaymentOffset, Payment, PaymentLine
 from remuneration.cases.models import Case
 from remuneration.db.models import AuditEvent, Dossier, Trainee, Training, TrainingOrganisation
 from remuneration.domain.errors import DomainError
@@ -139,7 +140,36 @@ def _payments(agent: Desk, dossier: Dossier) -> dict[str, Any]:
             .order_by(Overpayment.created_at)
         )
     )
-    return {"payments": payments, "overpayments": overpayments}
+    return {
+        "payments": payments,
+        "overpayments": overpayments,
+        "details": _payment_details(agent, [payment.id for payment in payments]),
+        "line_labels": LINE_LABELS,
+    }
+
+
+def _payment_details(agent: Desk, payment_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
+    """What each transfer is made of: its lines (month, kind, explanation) and the parts of an
+    overpayment recovered on it, so an agent can say why a transfer is smaller."""
+    session = agent.ctx.session
+    details: dict[uuid.UUID, list[Any]] = {payment_id: [] for payment_id in payment_ids}
+    lines = session.scalars(
+        select(PaymentLine)
+        .where(PaymentLine.payment_id.in_(payment_ids))
+        .order_by(PaymentLine.period, PaymentLine.kind, PaymentLine.revision)
+    )
+    for line in lines:
+        if line.payment_id is not None:  # always, by the query
+            details[line.payment_id].append(line)
+    offsets = session.scalars(
+        select(OverpaymentOffset)
+        .where(OverpaymentOffset.payment_id.in_(payment_ids))
+        .order_by(OverpaymentOffset.created_at)
+    )
+    for offset in offsets:
+        if offset.payment_id is not None:  # always, by the query
+            details[offset.payment_id].append(offset)
+    return details
 
 
 def _cases(agent: Desk, dossier: Dossier) -> dict[str, Any]:
@@ -151,14 +181,43 @@ def _cases(agent: Desk, dossier: Dossier) -> dict[str, Any]:
     return {"cases": cases, "labels": LABELS}
 
 
+TRAINEE_FIELD_NAMES = {
+    "last_name": "nom",
+    "first_names": "prénoms",
+    "birth_date": "date de naissance",
+    "sex": "sexe",
+    "street": "adresse",
+    "postcode": "code postal",
+    "town": "commune",
+    "country": "pays",
+    "email": "courriel",
+    "phone": "téléphone",
+}
+"""A trainee's field as the history names it (which fields changed, never their values)."""
+_TRAINEE_ACTIONS = ("trainee.updated", "trainee.merge_kept", "trainee.merge_merged")
+"""The trainee's own events shown in each of its dossiers' history (they change every dossier)."""
+
+
+def changed_fields(event: AuditEvent) -> list[str]:
+    """The trainee fields an identity correction changed, in French (no value)."""
+    if event.entity_type != "trainee" or not event.after:
+        return []
+    return [name for key, name in TRAINEE_FIELD_NAMES.items() if key in event.after]  # form order
+
+
 def _history(agent: Desk, dossier: Dossier) -> dict[str, Any]:
+    own = AuditEvent.dossier_id == dossier.id
+    trainee = and_(
+        AuditEvent.action.in_(_TRAINEE_ACTIONS),
+        AuditEvent.entity_id == str(dossier.trainee_id),
+    )
     events = list(
         agent.ctx.session.scalars(
-            select(AuditEvent).where(AuditEvent.dossier_id == dossier.id).order_by(AuditEvent.id)
+            select(AuditEvent).where(or_(own, trainee)).order_by(AuditEvent.id)
         )
     )
     names = user_names(agent.ctx.session, [event.actor_id for event in events])
-    return {"events": events, "names": names}
+    return {"events": events, "names": names, "changed_fields": changed_fields}
 
 
 _LOADERS: dict[str, Callable[[Desk, Dossier], dict[str, Any]]] = {

@@ -6,6 +6,7 @@ block, only that block is rendered (jinja2-fragments), so the same template serv
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,12 +21,14 @@ from api.http.console.labels import FACT_VALUES, WORDS
 from api.http.console.navigation import menu_for
 from exports.wording import amount_in_figures
 from payments.returns.reasons import reason_in_words
+from payments.vocabulary import RUN_KIND_LABELS, RunKind
 from remuneration.domain.timezone import PARIS, paris_day
 from remuneration.domain.vocabulary import EXIT_REASON_LABELS
 from remuneration.services.context import Role
-from rules.french import fr_date, fr_decimal, fr_hours
+from rules.french import fr_date, fr_decimal, fr_hours, fr_of_month
+from rules.periods import MONTH_NAMES, Month
 
-__all__ = ["ROLE_LABELS", "environment", "euros", "render"]
+__all__ = ["ROLE_LABELS", "environment", "euros", "french_period", "render", "run_title"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -64,6 +67,66 @@ def french_datetime(value: datetime | None) -> str:
     return f"{french_date(moment.date())} à {moment.hour} h {moment.minute:02d}"
 
 
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _month_words(text: str) -> tuple[str, str] | None:
+    found = _MONTH.match(text)
+    if found is None:
+        return None
+    return MONTH_NAMES[int(found.group(2)) - 1], found.group(1)
+
+
+def _one_period(text: str) -> str:
+    words = _month_words(text)
+    if words is not None:
+        return " ".join(words)
+    if _DAY.match(text):
+        try:
+            return fr_date(date.fromisoformat(text))
+        except ValueError:
+            return text
+    return text
+
+
+def french_period(value: str | None) -> str:
+    """A period as the API writes it, as an agent reads it: `2026-11` → `novembre 2026`,
+    `2026-12-06` → `6 décembre 2026`, `2026-03..2026-04` → `mars à avril 2026`; anything else
+    is shown as it is (never hidden)."""
+    if not value:
+        return "—"
+    first, separator, last = value.partition("..")
+    if not separator:
+        return _one_period(value)
+    start, end = _month_words(first), _month_words(last)
+    if start is not None and end is not None and start[1] == end[1]:
+        return f"{start[0]} à {end[0]} {end[1]}"
+    return f"{_one_period(first)} à {_one_period(last)}"
+
+
+def of_period(value: str) -> str:
+    """`de novembre 2026`, `d'avril 2026` for a `YYYY-MM` month; `de …` as typed otherwise."""
+    try:
+        return fr_of_month(Month.parse(value))
+    except ValueError:
+        return f"de {value}"
+
+
+def run_title(kind: str, period: str) -> str:
+    """`Paie mensuelle de novembre 2026`, `Avances du 6 décembre 2026`: a payment run as finance
+    names it (a period the console cannot read is shown as it is)."""
+    label = RUN_KIND_LABELS.get(kind, kind)
+    try:
+        if kind == RunKind.MONTHLY.value:
+            return f"{label} {fr_of_month(Month.parse(period))}"
+        if kind == RunKind.ADVANCE.value:
+            return f"{label} du {fr_date(date.fromisoformat(period))}"
+    except ValueError:
+        pass
+    return f"{label} {period}"
+
+
 def french_number(value: Decimal | str | None) -> str:
     """`143`, `12,5`, `1 234` (``rules.french.fr_decimal``); an unknown figure says so."""
     return "inconnue" if value is None else fr_decimal(Decimal(value))
@@ -87,9 +150,12 @@ def environment() -> Environment:
     env.filters["date_fr"] = french_date
     env.filters["datetime_fr"] = french_datetime
     env.filters["nombre"] = french_number
+    env.filters["periode_fr"] = french_period
+    env.filters["de_periode"] = of_period
     env.filters["heures"] = french_hours
     env.filters["motif_banque"] = reason_in_words
     env.globals["ROLE_LABELS"] = ROLE_LABELS
+    env.globals["run_title"] = run_title
     env.globals["WORDS"] = WORDS
     env.globals["FACT_VALUES"] = FACT_VALUES
     env.globals["EXIT_REASONS"] = EXIT_REASON_LABELS

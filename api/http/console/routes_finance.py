@@ -25,7 +25,7 @@ from api.http.console.forms import (
     problems_of,
     user_names,
 )
-from api.http.console.rendering import render
+from api.http.console.rendering import french_period, render, run_title
 from api.http.deps import get_state
 from api.http.routers.payments_common import batch_view, run_view
 from api.settings import new_batch_terms, payer_account, run_worker_from
@@ -71,7 +71,8 @@ def not_found(request: Request, agent: Desk, what: str) -> HTMLResponse:
 
 
 def _nothing_due(period: str) -> str:
-    return f"Rien à payer : aucune avance due le {period} ; aucune paie n'est enregistrée."
+    day = french_period(period)
+    return f"Rien à payer : aucune avance due le {day} ; aucune paie n'est enregistrée."
 
 
 def _runs_page(
@@ -158,7 +159,7 @@ def run_page(
         "finance/paie.html",
         {
             "desk": agent,
-            "title": f"{RUN_KINDS.get(run.kind, run.kind)} {run.period}",
+            "title": run_title(run.kind, run.period),
             "current": "paies",
             "run": view,
             "kinds": RUN_KINDS,

@@ -1,5 +1,5 @@
 """Finance: bank files (pain.002 rejects, camt.054 returns) uploaded with their result, exports
-by period (CSV/XLSX, reconciled to the cent), overpayments and their waiver (supervisor)."""
+by period (CSV/XLSX, reconciled to the cent); overpayments are in `routes_overpayments`."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.http.console.desk import Desk, desk
 from api.http.console.forms import Problem, problems_of
-from api.http.console.labels import OVERPAYMENT_STATES
 from api.http.console.rendering import render
 from api.http.console.routes_finance import not_found
 from api.http.deps import get_state
@@ -34,9 +33,8 @@ from exports.finance.files import (
 )
 from exports.finance.queries import runs_of_period
 from exports.finance.reconciliation import NATURE_LABELS
-from payments import import_bank_file, waive_overpayment
-from payments.models import BankFile, Overpayment, PaymentBatch
-from payments.queries import list_overpayments
+from payments import import_bank_file
+from payments.models import BankFile, PaymentBatch
 from remuneration.domain.errors import DomainError, NotFound
 from rules.periods import Month
 
@@ -176,7 +174,7 @@ def _export_page(
     overview = _overview(session, month) if month and ready else None
     found = (
         period_check(session, Month.parse(month))
-        if month and ready and reconcile and overview
+        if month and reconcile and overview is not None and overview.runs
         else None
     )
     return render(
@@ -245,67 +243,11 @@ def run_file(
         return not_found(request, agent, "Paie")
     except DomainError as error:
         agent.ctx.session.rollback()
-        context = {"desk": agent, "title": "Export refusé", "message": error.message}
+        context = {
+            "desk": agent,
+            "title": "Export refusé",
+            "message": error.message,
+            "back": (f"/finance/paies/{run_id}", "Revenir à la paie"),
+        }
         return render(request, "erreur.html", context, status=409)
     return _spooled(agent, export, _format(format))
-
-
-def _overpayments_page(
-    request: Request,
-    agent: Desk,
-    status: str | None,
-    *,
-    errors: list[Problem] | None = None,
-    code: int = 200,
-) -> HTMLResponse:
-    wanted = status if status in OVERPAYMENT_STATES else None
-    found = list_overpayments(agent.ctx.session, status=wanted, page=1, page_size=200)
-    return render(
-        request,
-        "finance/indus.html",
-        {
-            "desk": agent,
-            "title": "Trop-perçus",
-            "current": "indus",
-            "overpayments": found.items,
-            "total": found.total,
-            "states": OVERPAYMENT_STATES,
-            "status": wanted,
-            "errors": errors or [],
-            "waived": request.query_params.get("remise") == "1",
-        },
-        status=code,
-    )
-
-
-@router.get("/indus")
-def overpayments(
-    request: Request,
-    agent: Annotated[Desk, Depends(desk("overpayments.read"))],
-    statut: str | None = None,
-) -> Response:
-    return _overpayments_page(request, agent, statut)
-
-
-@router.post("/indus/{overpayment_id}/remise")
-def waive(
-    request: Request,
-    overpayment_id: uuid.UUID,
-    agent: Annotated[Desk, Depends(desk("overpayments.waive"))],
-    reason: Annotated[str, Form(max_length=500)] = "",
-) -> Response:
-    if agent.ctx.session.get(Overpayment, overpayment_id) is None:
-        return not_found(request, agent, "Trop-perçu")
-    if not reason.strip():
-        problem = {
-            "field": f"reason-{overpayment_id}",
-            "message": "Indiquez le motif de la remise.",
-        }
-        return _overpayments_page(request, agent, None, errors=[problem], code=422)
-    try:
-        waive_overpayment(agent.ctx, overpayment_id, reason=reason.strip())
-    except DomainError as error:
-        agent.ctx.session.rollback()
-        problems = [{"field": f"reason-{overpayment_id}", "message": error.message}]
-        return _overpayments_page(request, agent, None, errors=problems, code=422)
-    return RedirectResponse("/finance/indus?remise=1", status_code=303)

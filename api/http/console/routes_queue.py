@@ -135,7 +135,9 @@ def case_page_response(
             "clocks": clocks,
             "labels": LABELS,
             "tones": STATUS_TONES,
-            "targets": [t.value for t in allowed_targets(CaseStatus(case.status))],
+            "targets": [  # a merge has its own form, which names the case kept
+                t.value for t in allowed_targets(CaseStatus(case.status)) if t != CaseStatus.MERGED
+            ],
             "macros": [(key, macro, macro_placeholders(macro)) for key, macro in macros.items()],
             "agents": _agents(agent),
             "errors": errors or [],

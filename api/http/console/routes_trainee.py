@@ -118,9 +118,11 @@ def update_trainee(
     if not isinstance(dossier, Dossier):
         return dossier
     trainee = _trainee_of(agent, dossier)
+    status_before = dossier.status
     try:
         outcome = trainees.update_trainee(agent.ctx, trainee, _validated(_changes(trainee, typed)))
         agent.ctx.session.flush()
+        agent.ctx.session.refresh(dossier)
     except (_Refused, DomainError) as error:
         agent.ctx.session.rollback()
         problems = (
@@ -130,6 +132,8 @@ def update_trainee(
             request, agent, dossier_id, "donnees", errors=problems, form=typed, status=422
         )
     done = "stagiaire-redecide" if outcome.redecided else "stagiaire"
+    if not outcome.redecided and dossier.status != status_before:
+        done = "stagiaire-etat"  # e.g. a name no longer matches the RIB's holder
     if not outcome.changed:
         done = "stagiaire-inchange"
     return RedirectResponse(f"/dossiers/{dossier_id}?onglet=donnees&fait={done}", status_code=303)
