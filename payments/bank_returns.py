@@ -42,6 +42,7 @@ from remuneration.domain.errors import FieldProblem
 from remuneration.services.audit import record_event
 from remuneration.services.case_requests import request_case
 from remuneration.services.context import ServiceContext
+from rules.french import fr_money
 
 __all__ = ["ImportOutcome", "bank_file_content", "bank_file_context", "import_bank_file"]
 
@@ -215,10 +216,14 @@ def _unmatched_case(
 ) -> None:
     """A line the bank sent that remu cannot apply: finance must look at it."""
     word = "rejet" if record.kind == "reject" else "retour"
-    if record.status == BankReturnStatus.AMOUNT_MISMATCH.value and payment is not None:
+    if (
+        record.status == BankReturnStatus.AMOUNT_MISMATCH.value
+        and payment is not None
+        and record.amount is not None
+    ):
         what = (
-            f"annonce {record.amount} € pour le virement {record.original_end_to_end_id}, qui "
-            f"était de {payment.amount} €"
+            f"annonce {fr_money(record.amount)} pour le virement "
+            f"{record.original_end_to_end_id}, qui était de {fr_money(payment.amount)}"
         )
     else:
         reference = record.original_end_to_end_id or record.original_message_id or "?"

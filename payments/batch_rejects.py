@@ -25,11 +25,11 @@ from sqlalchemy import insert, select, update
 
 from payments.batch_files import build_file, open_batch
 from payments.batch_release import batch_summary, get_batch, replacement_rows
+from payments.calendar import execution_date_refusal
 from payments.config import PayerAccount
 from payments.errors import BatchNotCorrectable, RunRefused
 from payments.models import Payment, PaymentBatch
 from payments.returns import BankReturn, reason_code
-from payments.sepa import is_target2_business_day
 from payments.vocabulary import BatchStatus, PaymentStatus
 from remuneration.services.audit import record_event
 from remuneration.services.case_requests import request_case
@@ -133,12 +133,9 @@ def prepare_corrected_batch(
             "Ce lot n'a aucun virement à repayer après un rejet de la banque : il n'y a rien à "
             "corriger."
         )
-    if execution_date < ctx.today or not is_target2_business_day(execution_date):
-        raise RunRefused(
-            f"La date d'exécution {execution_date.isoformat()} doit être aujourd'hui ou plus "
-            "tard, et un jour ouvré TARGET2.",
-            field="execution_date",
-        )
+    refusal = execution_date_refusal(execution_date, ctx.today)
+    if refusal is not None:
+        raise RunRefused(refusal, field="execution_date")
     corrected = open_batch(
         ctx, run_id=batch.run_id, payer=payer, execution_date=execution_date, replaces=batch.id
     )

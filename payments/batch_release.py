@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from payments.batch_files import build_file, open_batch
+from payments.calendar import execution_date_refusal
 from payments.config import SYSTEM_ACCOUNT, PayerAccount
 from payments.errors import (
     BatchFileUnavailable,
@@ -37,13 +38,13 @@ from payments.errors import (
 )
 from payments.files import file_sha256, read_header
 from payments.models import Payment, PaymentBatch
-from payments.sepa import is_target2_business_day
 from payments.transfers import new_end_to_end_id, recently_changed
 from payments.vocabulary import BatchStatus, PaymentStatus
 from remuneration.db.models import User
 from remuneration.domain.errors import NotFound
 from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
+from rules.french import fr_money
 
 __all__ = [
     "approve_batch",
@@ -106,15 +107,15 @@ def _check_file(ctx: ServiceContext, batch: PaymentBatch, count: int, total: Dec
     header = read_header(ctx.session, batch.id, ctx.protector)
     if (header.number_of_transactions, header.control_sum) != (count, total):
         raise BatchNotReleasable(
-            f"Les totaux confirmés ({count} virements, {total} €) ne sont pas ceux de l'en-tête "
-            f"du fichier ({header.number_of_transactions} virements, {header.control_sum} €).",
+            f"Les totaux confirmés ({count} virements, {fr_money(total)}) ne sont pas ceux de "
+            f"l'en-tête du fichier ({header.number_of_transactions} virements, "
+            f"{fr_money(header.control_sum)}).",
             field="control_sum",
         )
-    day = batch.execution_date
-    if day < ctx.today or not is_target2_business_day(day):
+    refusal = execution_date_refusal(batch.execution_date, ctx.today)
+    if refusal is not None:
         raise BatchNotReleasable(
-            f"La date d'exécution {day.isoformat()} est passée ou n'est pas un jour ouvré "
-            "TARGET2 : annulez le lot en indiquant une nouvelle date."
+            f"{refusal} Un lot préparé ne change pas de date : annulez-le en indiquant la nouvelle."
         )
 
 
@@ -323,12 +324,9 @@ def cancel_batch(
     if batch.status != BatchStatus.PREPARED.value:
         raise _not_prepared(batch)
     day = execution_date or batch.execution_date
-    if day < ctx.today or not is_target2_business_day(day):
-        raise RunRefused(
-            f"La date d'exécution {day.isoformat()} doit être aujourd'hui ou plus tard, et un "
-            "jour ouvré TARGET2.",
-            field="execution_date",
-        )
+    refusal = execution_date_refusal(day, ctx.today)
+    if refusal is not None:
+        raise RunRefused(refusal, field="execution_date")
     before = batch_summary(batch)
     result = ctx.session.execute(
         update(PaymentBatch)

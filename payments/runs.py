@@ -22,7 +22,7 @@ from sqlalchemy import exists, select, text
 from sqlalchemy.exc import IntegrityError
 
 from payments.batch_files import build_file, sepa_country_list
-from payments.calendar import is_payment_business_day
+from payments.calendar import execution_date_refusal, is_payment_business_day
 from payments.config import PayerAccount, procedure_rules
 from payments.errors import RunConflict, RunRefused
 from payments.lines import ADVANCE_SCOPE, RunScope, monthly_scope
@@ -31,13 +31,13 @@ from payments.overpayments import issue_recovery_orders
 from payments.reissues import reissue_refused_payments
 from payments.run_chunks import ChunkWork, Progress, chunk_pairs, pay_chunks
 from payments.run_writer import RunWriter
-from payments.sepa import is_target2_business_day
 from payments.vocabulary import RUN_KIND_LABELS, RunKind, RunStatus
 from remuneration.db.models import Decision, Dossier, Exit, Training
 from remuneration.domain.vocabulary import TraineeStatus
 from remuneration.services.audit import record_event
 from remuneration.services.context import ServiceContext
 from rules import LineKind, Month
+from rules.french import fr_date, fr_of_month
 
 __all__ = ["WORKER_FROM_DOSSIERS", "RunOutcome", "RunRequest", "find_run", "start_run"]
 
@@ -81,8 +81,8 @@ def _scope(request: RunRequest, today: date) -> tuple[RunScope, date]:
             ) from None
         if month.last_day >= today:
             raise RunRefused(
-                f"Le mois {request.period} n'est pas échu : la rémunération est versée à terme "
-                "échu, après la fin du mois.",
+                f"La paie {fr_of_month(month)} ne peut être faite qu'après la fin du mois, le "
+                f"{fr_date(month.last_day)} : la rémunération est versée à terme échu.",
                 field="period",
             )
         return monthly_scope(month), month.last_day
@@ -92,9 +92,14 @@ def _scope(request: RunRequest, today: date) -> tuple[RunScope, date]:
         raise RunRefused(
             "La période d'un versement d'avances s'écrit AAAA-MM-JJ.", field="period"
         ) from None
-    if day > today or len(request.period) != 10:
+    if len(request.period) != 10:
+        raise RunRefused("La période d'un versement d'avances s'écrit AAAA-MM-JJ.", field="period")
+    if day > today:
         raise RunRefused(
-            "Un versement d'avances porte sur un jour passé ou sur aujourd'hui.", field="period"
+            f"Le {fr_date(day)} est à venir : un versement d'avances porte sur les entrées en "
+            f"formation d'un jour passé ou d'aujourd'hui ; indiquez le {fr_date(today)} ou un "
+            "jour plus tôt.",
+            field="period",
         )
     if not is_payment_business_day(day):
         raise RunRefused(
@@ -106,12 +111,9 @@ def _scope(request: RunRequest, today: date) -> tuple[RunScope, date]:
 
 
 def _check_execution_date(day: date, today: date) -> None:
-    if day < today or not is_target2_business_day(day):
-        raise RunRefused(
-            f"La date d'exécution {day.isoformat()} doit être aujourd'hui ou plus tard, et un jour "
-            "ouvré TARGET2.",
-            field="execution_date",
-        )
+    refusal = execution_date_refusal(day, today)
+    if refusal is not None:
+        raise RunRefused(refusal, field="execution_date")
 
 
 def find_run(ctx: ServiceContext, kind: RunKind, period: str) -> PaymentRun | None:

@@ -25,6 +25,7 @@ from payments.sepa.charset import (
     first_invalid_character,
 )
 from payments.sepa.reference import is_target2_business_day, sepa_countries
+from rules.french import fr_date
 from rules.iban import iban_country
 
 __all__ = [
@@ -216,13 +217,13 @@ def execution_date_problems(day: date, today: date) -> list[Problem]:
     """The requested execution date: not in the past, and a TARGET2 business day."""
     if day < today:
         return [
-            (RuleCode.EXECUTION_DATE_PAST, f"La date d'exécution {day.isoformat()} est passée.")
+            (RuleCode.EXECUTION_DATE_PAST, f"La date d'exécution du {fr_date(day)} est passée.")
         ]
     if not is_target2_business_day(day):
         return [
             (
                 RuleCode.EXECUTION_DATE_CLOSED,
-                f"La date d'exécution {day.isoformat()} n'est pas un jour ouvré TARGET2.",
+                f"La date d'exécution du {fr_date(day)} n'est pas un jour ouvré TARGET2.",
             )
         ]
     return []

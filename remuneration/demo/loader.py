@@ -30,6 +30,7 @@ from remuneration.demo.data import (
 )
 from remuneration.domain.attendance import AttendanceEntry
 from remuneration.domain.errors import DuplicatePerson
+from remuneration.domain.states import DOSSIER_STATUS_LABELS
 from remuneration.domain.vocabulary import DocumentKind
 from remuneration.services import attendance, catalogue, decisions, dossiers
 from remuneration.services.context import Actor, Role, ServiceContext
@@ -467,7 +468,10 @@ def load_demo(
         counts = _populate(ctx, rng, trainees, store, trainings)
         counts["cases"] = demo_cases(session, now=now)
         states = _state_counts(session)
-    shown = ", ".join(f"{state} : {count}" for state, count in sorted(states.items()))
+    shown = ", ".join(
+        f"{DOSSIER_STATUS_LABELS.get(state, state).lower()} : {count}"
+        for state, count in sorted(states.items())
+    )
     return (
         f"Démonstration chargée : {len(organisations)} organismes, {len(trainings)} "
         f"formations, {trainees} stagiaires, {counts['statements']} états de présence, "

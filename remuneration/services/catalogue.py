@@ -8,6 +8,7 @@ from dataclasses import asdict
 from sqlalchemy import select
 
 from remuneration.db.models import Dossier, Trainee, Training, TrainingOrganisation
+from remuneration.domain.address import check_postcode
 from remuneration.domain.errors import AlreadyExists, FieldProblem, InvalidFacts, NotFound
 from remuneration.domain.ids import new_id
 from remuneration.domain.organisations import normalise_siret
@@ -143,6 +144,7 @@ def create_trainee(
                 FieldProblem("birth_date", "in_future", "La date de naissance est dans le futur.")
             ],
         )
+    check_postcode(data.postcode, data.country)
     duplicated = check_new_trainee(ctx, data, force_reason)
     trainee = Trainee(id=new_id(), created_at=ctx.now, updated_at=ctx.now, **asdict(data))
     ctx.session.add(trainee)

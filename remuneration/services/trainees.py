@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from remuneration.db.models import Dossier, Trainee
+from remuneration.domain.address import check_postcode
 from remuneration.domain.errors import NotAllowed
 from remuneration.domain.masking import mask_person_field
 from remuneration.domain.states import DossierStatus
@@ -126,6 +127,10 @@ def _follow_up(ctx: ServiceContext, trainee: Trainee) -> tuple[list[str], list[R
 def update_trainee(ctx: ServiceContext, trainee: Trainee, changes: dict[str, Any]) -> TraineeUpdate:
     """Apply the changed fields, audit them masked, and re-decide what they affect."""
     _check_role(ctx, changes)
+    if "postcode" in changes or "country" in changes:
+        check_postcode(
+            changes.get("postcode", trainee.postcode), changes.get("country", trainee.country)
+        )
     changed = tuple(name for name, value in changes.items() if getattr(trainee, name) != value)
     if not changed:
         return TraineeUpdate((), (), ())

@@ -363,3 +363,37 @@ def test_the_evaluation_door_reads_the_same_history(api: Any) -> None:
     assert answer.status_code == 200, answer.text
     assert [r["code"] for r in answer.json()["reasons"]] == ["REMUNERATION_OVERLAP"]
     assert answer.content == result_to_json(evaluate(body, today=TODAY))
+
+
+def test_a_french_address_needs_a_french_postcode(api: Any) -> None:
+    """« ABC » or four digits are refused with the field named, on creation and on correction;
+    an address abroad keeps its own postcode; nothing is written by a refused request."""
+    created = _post_trainee(api, trainee_body(last_name="Postal", postcode="ABC"))
+    assert created.status_code == 422, created.text
+    problem = created.json()
+    assert created.headers["content-type"].startswith("application/problem+json")
+    assert [error["path"] for error in problem["errors"]] == ["postcode"]
+    assert "cinq chiffres" in problem["errors"][0]["message"]
+    with api.session() as session:
+        assert session.scalar(select(Trainee).where(Trainee.last_name == "Postal")) is None
+
+    abroad = check(
+        _post_trainee(api, trainee_body(last_name="Postal", postcode="1000", country="BE")), 201
+    )
+    path = f"/v1/trainees/{abroad['id']}"
+    back_home = api.client.patch(
+        path,
+        json={"country": "FR"},
+        headers=api.headers("instructor", **{"If-Match": _etag(api, path)}),
+    )
+    assert back_home.status_code == 422, back_home.text
+    assert [error["path"] for error in back_home.json()["errors"]] == ["postcode"]
+    moved = check(
+        api.client.patch(
+            path,
+            json={"country": "FR", "postcode": "97110"},
+            headers=api.headers("instructor", **{"If-Match": _etag(api, path)}),
+        ),
+        200,
+    )
+    assert moved["postcode"] == "97110" and moved["country"] == "FR"

@@ -48,7 +48,12 @@ def test_a_monthly_run_its_file_and_a_bank_file_from_the_command_line(
     monkeypatch.setenv("REMU_HOME", str(tmp_path))
     monkeypatch.chdir(tmp_path)
     assert main(["demo", "--trainees", "40"]) == 0
-    capsys.readouterr()
+    loaded = capsys.readouterr()
+    states = (loaded.out + loaded.err).split("Dossiers par état — ")[1]
+    assert "accordé : " in states and "clos : " in states, states
+    assert not {"granted", "closed", "incomplete", "submitted"} & set(
+        re.findall(r"[a-z_]+", states)
+    )
 
     today = date.today()
     period = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")

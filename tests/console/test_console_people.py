@@ -230,6 +230,19 @@ def test_relation_usagers_fix_an_address_but_not_an_identity(demo: DemoConsole) 
     )
     assert refused.status_code == 422
     assert "pas l'identité" in _plain(refused)
+    typo = agent.post(
+        f"/dossiers/{dossier.id}/stagiaire",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "street": "3 rue de l'Exemple",
+            "postcode": "1400",
+            "town": "Caen",
+        },
+    )
+    assert typo.status_code == 422
+    assert "n'est pas un code postal français" in _plain(typo)
+    assert 'value="3 rue de l&#39;Exemple"' in typo.text  # what was typed is kept
     saved = agent.post(
         f"/dossiers/{dossier.id}/stagiaire",
         data={

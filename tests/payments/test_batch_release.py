@@ -87,12 +87,15 @@ def test_a_batch_whose_execution_date_has_passed_is_cancelled_with_a_new_date(
 ) -> None:
     batch = prepared_batch(world)
     world.clock.now = at(date(2024, 5, 9))
-    with pytest.raises(BatchNotReleasable, match="2024-05-08 est passée"):
+    with pytest.raises(
+        BatchNotReleasable,
+        match=r"du 8 mai 2024 est passée : indiquez le 9 mai 2024.* annulez-le en indiquant",
+    ):
         release(world, batch)
     with pytest.raises(RunRefused, match="jour ouvré TARGET2") as refused:
         cancel(world, batch, date(2024, 5, 11))  # a Saturday
     assert refused.value.field == "execution_date"
-    with pytest.raises(RunRefused, match="2024-05-08"):
+    with pytest.raises(RunRefused, match="du 8 mai 2024 est passée"):
         cancel(world, batch, None)  # the old date, already past
 
     replacement = cancel(world, batch, date(2024, 5, 10))

@@ -28,6 +28,7 @@ from payments.overpayments import waive_overpayment
 from payments.queries import list_overpayments
 from remuneration.db.models import CaseRequest
 from remuneration.domain.errors import NotFound
+from rules.french import fr_date
 from tests.payments.bankfiles import camt054
 from tests.payments.runworld import PAYER, World, all_rows, at
 from tests.payments.test_bank_returns_scenarios import (
@@ -108,7 +109,7 @@ def test_a_corrected_batch_needs_a_day_the_bank_executes(world: World) -> None:
         with pytest.raises(RunRefused) as refused:
             _correct(world, batch, day)
         assert refused.value.field == "execution_date"
-        assert day.isoformat() in refused.value.message
+        assert f"du {fr_date(day)} " in refused.value.message
     assert {p.status for p in payments_of(world)} == {"to_pay"}
     corrected = _correct(world, batch, date(2024, 5, 13))
     assert corrected.id != batch.id and corrected.number_of_transactions == 2

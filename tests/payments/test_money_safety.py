@@ -52,6 +52,7 @@ from remuneration.services import dossiers
 from remuneration.services.context import ServiceContext
 from remuneration.services.documents import DocumentRequest, put_document
 from remuneration.services.inputs import RibInput
+from rules.french import fr_money
 from rules.periods import Month
 from tests.payments.bankfiles import camt054, pain002, pain002_group
 from tests.payments.runworld import (
@@ -432,7 +433,7 @@ def test_unmatched_and_amount_mismatched_returns_open_a_case_for_finance(world: 
     requests = [r for r in all_rows(world, CaseRequest) if r.category == "bank_file"]
     assert len(requests) == 2
     summaries = " ".join(r.summary for r in requests)
-    assert "aucun virement" in summaries and f"était de {payment.amount} €" in summaries
+    assert "aucun virement" in summaries and f"était de {fr_money(payment.amount)}" in summaries
 
 
 def test_returned_and_reissued_euros_appear_in_the_period_summary(world: World) -> None:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from payments import RunKind, RunRequest, file_chunks, start_run, waive_overpayment
+from payments.calendar import execution_date_refusal
 from payments.errors import OverpaymentNotWaivable, RunRefused
 from payments.models import (
     Overpayment,
@@ -245,3 +246,57 @@ def test_runs_refuse_premature_periods_and_bad_execution_dates(
         run(world, kind, period, execution)
     assert refused.value.field == field
     assert all_rows(world, PaymentRun) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "period", "execution", "says"),
+    [
+        (
+            RunKind.MONTHLY,
+            "2024-05",
+            date(2024, 5, 8),
+            "La paie de mai 2024 ne peut être faite qu'après la fin du mois, le 31 mai 2024",
+        ),
+        (
+            RunKind.ADVANCE,
+            "2024-05-07",
+            date(2024, 5, 8),
+            "Le 7 mai 2024 est à venir : un versement d'avances porte sur les entrées en "
+            "formation d'un jour passé ou d'aujourd'hui ; indiquez le 6 mai 2024 ou un jour "
+            "plus tôt.",
+        ),
+        (RunKind.ADVANCE, "20240503", date(2024, 5, 8), "s'écrit AAAA-MM-JJ"),
+        (
+            RunKind.MONTHLY,
+            "2024-04",
+            date(2024, 5, 3),
+            "La date d'exécution du 3 mai 2024 est passée : indiquez le 6 mai 2024 ou un jour "
+            "ouvré TARGET2 plus tard.",
+        ),
+        (
+            RunKind.MONTHLY,
+            "2024-04",
+            date(2024, 5, 11),
+            "La date d'exécution du 11 mai 2024 n'est pas un jour ouvré TARGET2 : indiquez le "
+            "13 mai 2024 ou un jour ouvré TARGET2 plus tard.",
+        ),
+    ],
+)
+def test_a_refused_run_says_in_french_dates_what_to_ask_instead(
+    world: World, kind: RunKind, period: str, execution: date, says: str
+) -> None:
+    """Today is Monday 6 May 2024: the refusal names the days in words and the day to ask."""
+    with pytest.raises(RunRefused) as refused:
+        run(world, kind, period, execution)
+    assert says in str(refused.value)
+    assert "2024-05" not in str(refused.value)
+
+
+def test_an_execution_date_refusal_names_the_next_day_the_bank_settles() -> None:
+    # 1 May is a TARGET2 closing day: the first day to ask is the 2nd.
+    assert execution_date_refusal(date(2024, 5, 1), date(2024, 4, 30)) == (
+        "La date d'exécution du 1er mai 2024 n'est pas un jour ouvré TARGET2 : indiquez le "
+        "2 mai 2024 ou un jour ouvré TARGET2 plus tard."
+    )
+    assert execution_date_refusal(date(2024, 5, 2), date(2024, 4, 30)) is None
+    assert execution_date_refusal(date(2024, 4, 30), date(2024, 4, 30)) is None

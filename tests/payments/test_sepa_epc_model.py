@@ -168,7 +168,7 @@ def test_category_purpose() -> None:
 def test_execution_date_rules() -> None:
     good_friday = replace(KEY, requested_execution_date=date(2025, 4, 18))
     codes = _codes(_instructions(("P1", good_friday)))
-    message = "La date d'exécution 2025-04-18 n'est pas un jour ouvré TARGET2."
+    message = "La date d'exécution du 18 avril 2025 n'est pas un jour ouvré TARGET2."
     assert codes == {RuleCode.EXECUTION_DATE_CLOSED: message}
     assert list(_codes(sample_message(), today=date(2025, 4, 23))) == [RuleCode.EXECUTION_DATE_PAST]
 
