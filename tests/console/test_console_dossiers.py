@@ -9,6 +9,7 @@ import re
 
 from sqlalchemy import select
 
+from api.http.console.dossier_tabs import FACT_LABELS
 from remuneration.db.models import AuditEvent, Decision, Dossier, Exit, Trainee
 from remuneration.demo.data import make_iban
 from rules.french import fr_decimal
@@ -208,3 +209,16 @@ def test_the_declared_situation_is_shown_in_french_words_and_figures(demo: DemoC
     assert "Sortie de formation le" in page
     assert "legitimate" not in page and "abandonment" not in page
     assert "sortie pour un motif légitime" in page or "abandon sans motif légitime" in page
+
+
+def test_an_unknown_fact_reads_non_renseigne_whatever_its_gender(demo: DemoConsole) -> None:
+    """« Distance domicile-formation : non renseigné », not « inconnue » agreeing with nothing."""
+    instructor = demo.agent("demo-instructor")
+    with demo.session() as session:  # a dossier under instruction, its distance not yet known
+        dossier = session.scalars(select(Dossier).where(Dossier.status == "incomplete")).first()
+        assert dossier is not None
+        dossier_id, dossier.distance_km = dossier.id, None
+        session.commit()
+    page = _plain(instructor.get(f"/dossiers/{dossier_id}?onglet=donnees"))
+    assert f"{FACT_LABELS['distance_km']}non renseigné" in page
+    assert "inconnue" not in page
