@@ -9,6 +9,7 @@ import pytest
 
 from api.cli.main import load_demo_data, print_tokens
 from remuneration.demo.loader import demo_loaded
+from remuneration.domain.states import DOSSIER_STATUS_LABELS
 
 pytestmark = pytest.mark.slow
 
@@ -23,8 +24,8 @@ def test_the_demo_has_dossiers_in_every_state_and_working_tokens(
     assert "150 stagiaires" in summary
     assert demo_loaded(api.settings.database_url)
     assert load_demo_data(api.settings, trainees=150, seed=2024, now=now).startswith("Les données")
-    for state in STATES:
-        assert f"{state} : " in summary, (state, summary)
+    for state in STATES:  # counted by the states' French words, as agents read them
+        assert f"{DOSSIER_STATUS_LABELS[state].lower()} : " in summary, (state, summary)
 
     api.clock.now = now
     print_tokens(api.settings, now=now)
