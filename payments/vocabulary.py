@@ -8,7 +8,11 @@ person who reads it (a door adds its own presentation, a tone or a lower case, n
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
+
+from rules.french import fr_date, fr_of_month
+from rules.periods import Month
 
 __all__ = [
     "BANK_RETURN_STATUS_LABELS",
@@ -27,6 +31,7 @@ __all__ = [
     "RunKind",
     "RunStatus",
     "SkipReason",
+    "run_title",
 ]
 
 
@@ -169,3 +174,17 @@ SKIP_REASON_LABELS: dict[str, str] = {
     SkipReason.INVALID_FACTS.value: "Données du dossier invalides pour le calcul",
 }
 """Why a run left a dossier unpaid, as finance reads it (console: a run's page)."""
+
+
+def run_title(kind: str, period: str) -> str:
+    """`Paie mensuelle de novembre 2026`, `Avances du 6 décembre 2026`: a payment run as finance
+    names it, in every door (a period that cannot be read is shown as it is)."""
+    label = RUN_KIND_LABELS.get(kind, kind)
+    try:
+        if kind == RunKind.MONTHLY.value:
+            return f"{label} {fr_of_month(Month.parse(period))}"
+        if kind == RunKind.ADVANCE.value:
+            return f"{label} du {fr_date(date.fromisoformat(period))}"
+    except ValueError:
+        pass
+    return f"{label} {period}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.http.console.rendering import french_period, of_period, run_title
+from api.http.console.rendering import french_period, of_period
+from payments.vocabulary import run_title
 
 
 @pytest.mark.parametrize(

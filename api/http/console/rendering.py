@@ -21,14 +21,14 @@ from api.http.console.labels import FACT_VALUES, WORDS
 from api.http.console.navigation import menu_for
 from exports.wording import amount_in_figures
 from payments.returns.reasons import reason_in_words
-from payments.vocabulary import RUN_KIND_LABELS, RunKind
+from payments.vocabulary import run_title
 from remuneration.domain.timezone import PARIS, paris_day
 from remuneration.domain.vocabulary import EXIT_REASON_LABELS
 from remuneration.services.context import Role
 from rules.french import fr_date, fr_decimal, fr_hours, fr_of_month
 from rules.periods import MONTH_NAMES, Month
 
-__all__ = ["ROLE_LABELS", "environment", "euros", "french_period", "render", "run_title"]
+__all__ = ["ROLE_LABELS", "environment", "euros", "french_period", "render"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -111,20 +111,6 @@ def of_period(value: str) -> str:
         return fr_of_month(Month.parse(value))
     except ValueError:
         return f"de {value}"
-
-
-def run_title(kind: str, period: str) -> str:
-    """`Paie mensuelle de novembre 2026`, `Avances du 6 décembre 2026`: a payment run as finance
-    names it (a period the console cannot read is shown as it is)."""
-    label = RUN_KIND_LABELS.get(kind, kind)
-    try:
-        if kind == RunKind.MONTHLY.value:
-            return f"{label} {fr_of_month(Month.parse(period))}"
-        if kind == RunKind.ADVANCE.value:
-            return f"{label} du {fr_date(date.fromisoformat(period))}"
-    except ValueError:
-        pass
-    return f"{label} {period}"
 
 
 def french_number(value: Decimal | str | None) -> str:

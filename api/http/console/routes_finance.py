@@ -25,7 +25,7 @@ from api.http.console.forms import (
     problems_of,
     user_names,
 )
-from api.http.console.rendering import french_period, render, run_title
+from api.http.console.rendering import french_period, render
 from api.http.deps import get_state
 from api.http.routers.payments_common import batch_view, run_view
 from api.settings import new_batch_terms, payer_account, run_worker_from
@@ -39,7 +39,7 @@ from payments import (
     start_run,
 )
 from payments.models import Payment, PaymentBatch, PaymentRun
-from payments.vocabulary import BATCH_STATUS_LABELS, RUN_KIND_LABELS, BatchStatus
+from payments.vocabulary import BATCH_STATUS_LABELS, RUN_KIND_LABELS, BatchStatus, run_title
 from remuneration.domain.errors import DomainError, NotFound
 from remuneration.services.audit import record_event
 
